@@ -1,0 +1,82 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+
+namespace Choreblimey.Webhooks;
+
+/// <summary>Options for the webhook publisher and delivery worker. Validated when the host starts.</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>
+    /// Gets or sets whether webhooks are enabled. When <see langword="false"/>, publishing is a no-op that never throws,
+    /// nothing is stored or sent, and the worker does not run. The default value is <see langword="true"/>.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets or sets how many attempts the worker runs at once across all endpoints. The default value is 32.</summary>
+    [Range(1, 4096)]
+    public int MaxConcurrentDeliveries { get; set; } = WebhookConstants.DefaultMaxConcurrentDeliveries;
+
+    /// <summary>
+    /// Gets or sets how many attempts may be in flight to one subscription at once, so one slow endpoint cannot take every slot.
+    /// The default value is 4.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentDeliveriesPerEndpoint { get; set; } = WebhookConstants.DefaultMaxConcurrentDeliveriesPerEndpoint;
+
+    /// <summary>Gets or sets how many due deliveries the worker claims per store round trip. The default value is 64.</summary>
+    [Range(1, 10_000)]
+    public int ClaimBatchSize { get; set; } = WebhookConstants.DefaultClaimBatchSize;
+
+    /// <summary>
+    /// Gets or sets how long a claimed delivery is leased. A lease that lapses (the worker died) makes the delivery due again.
+    /// Must exceed the longest attempt timeout. The default value is 2 minutes.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = WebhookConstants.DefaultLeaseDuration;
+
+    /// <summary>
+    /// Gets or sets the longest an idle worker waits before looking at the store again when nothing wakes it
+    /// (another instance published, or a lease lapsed). The default value is 1 second.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = WebhookConstants.DefaultPollInterval;
+
+    /// <summary>Gets or sets the timeout of one attempt, from sending the request to reading the capped response. The default value is 30 seconds.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = WebhookConstants.DefaultAttemptTimeout;
+
+    /// <summary>Gets or sets how much of a response body is read and stored. The default value is 64 KiB.</summary>
+    [Range(0, 16 * 1024 * 1024)]
+    public int MaxResponseBodyBytes { get; set; } = WebhookConstants.DefaultMaxResponseBodyBytes;
+
+    /// <summary>Gets or sets the largest serialised payload accepted at publish. The default value is 256 KiB.</summary>
+    [Range(1, 64 * 1024 * 1024)]
+    public int MaxPayloadBytes { get; set; } = WebhookConstants.DefaultMaxPayloadBytes;
+
+    /// <summary>
+    /// Gets or sets whether invalid publishes (undeclared event type, payload that cannot be serialised or is too large)
+    /// throw. When <see langword="false"/> they are logged, counted and reported in the receipt instead, so production
+    /// traffic is never broken by a programming error. The default value is <see langword="true"/>.
+    /// </summary>
+    public bool ThrowOnInvalidPublish { get; set; } = true;
+
+    /// <summary>Gets or sets how long an idle subscription routing cache entry is trusted before it is reloaded from the store. The default value is 5 seconds.</summary>
+    public TimeSpan SubscriptionCacheDuration { get; set; } = WebhookConstants.DefaultSubscriptionCacheDuration;
+
+    /// <summary>
+    /// Gets or sets how long a pending delivery of a paused or disabled subscription waits before the worker looks at it again.
+    /// The default value is 5 minutes.
+    /// </summary>
+    public TimeSpan InactiveSubscriptionRecheckInterval { get; set; } = WebhookConstants.DefaultInactiveSubscriptionRecheckInterval;
+
+    /// <summary>Gets or sets a stable id for this instance's worker, used as the lease owner. Defaults to machine name and process id.</summary>
+    public string? WorkerId { get; set; }
+
+    /// <summary>Gets the retry schedule and <c>Retry-After</c> handling.</summary>
+    public WebhookRetryOptions Retry { get; } = new();
+
+    /// <summary>Gets the per-endpoint circuit breaker settings.</summary>
+    public WebhookCircuitBreakerOptions CircuitBreaker { get; } = new();
+
+    /// <summary>
+    /// Gets or sets the serialiser options for payloads. The default is the web defaults (camelCase).
+    /// </summary>
+    public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
+}

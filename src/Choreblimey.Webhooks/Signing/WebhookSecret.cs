@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+
+namespace Choreblimey.Webhooks;
+
+/// <summary>
+/// A signing secret in the Standard Webhooks form <c>whsec_</c> followed by the base64 of the key bytes.
+/// </summary>
+/// <remarks><see cref="ToString"/> is redacted so a secret cannot leak through logs or exception messages.</remarks>
+public sealed class WebhookSecret : IEquatable<WebhookSecret>
+{
+    /// <summary>The prefix of every secret's text form.</summary>
+    public const string Prefix = "whsec_";
+
+    /// <summary>The fewest key bytes a secret may have.</summary>
+    public const int MinKeyBytes = 24;
+
+    /// <summary>The most key bytes a secret may have.</summary>
+    public const int MaxKeyBytes = 64;
+
+    /// <summary>The number of key bytes <see cref="Generate()"/> uses.</summary>
+    public const int DefaultKeyBytes = 32;
+
+    private readonly byte[] _key;
+
+    private WebhookSecret(byte[] key) => _key = key;
+
+    /// <summary>Gets the number of key bytes.</summary>
+    public int KeyLength => _key.Length;
+
+    /// <summary>Gets the key bytes used for HMAC.</summary>
+    internal ReadOnlySpan<byte> Key => _key;
+
+    /// <summary>Generates a random secret from a cryptographically secure generator.</summary>
+    /// <returns>A new secret of <see cref="DefaultKeyBytes"/> bytes.</returns>
+    public static WebhookSecret Generate() => Generate(DefaultKeyBytes);
+
+    /// <summary>Generates a random secret from a cryptographically secure generator.</summary>
+    /// <param name="keyBytes">The key length, from <see cref="MinKeyBytes"/> to <see cref="MaxKeyBytes"/>.</param>
+    /// <returns>A new secret.</returns>
+    public static WebhookSecret Generate(int keyBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keyBytes, MinKeyBytes);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(keyBytes, MaxKeyBytes);
+        return new WebhookSecret(RandomNumberGenerator.GetBytes(keyBytes));
+    }
+
+    /// <summary>Creates a secret from raw key bytes.</summary>
+    /// <param name="key">The key, from <see cref="MinKeyBytes"/> to <see cref="MaxKeyBytes"/> bytes.</param>
+    /// <returns>The secret.</returns>
+    /// <exception cref="ArgumentException">The key is too short or too long.</exception>
+    public static WebhookSecret FromBytes(ReadOnlySpan<byte> key)
+    {
+        if (key.Length is < MinKeyBytes or > MaxKeyBytes)
+        {
+            throw new ArgumentException(
+                $"A webhook secret must have {MinKeyBytes} to {MaxKeyBytes} key bytes; this one has {key.Length}.", nameof(key));
+        }
+
+        return new WebhookSecret(key.ToArray());
+    }
+
+    /// <summary>
+    /// Parses a secret. Accepts <c>whsec_</c> + base64 (the Standard Webhooks form), and, for hosts that already hand
+    /// partners a plain shared secret, any other string of at least <see cref="MinKeyBytes"/> bytes, whose UTF-8 bytes are the key.
+    /// </summary>
+    /// <param name="value">The secret text.</param>
+    /// <returns>The secret.</returns>
+    /// <exception cref="FormatException">The text is not a valid secret; the message says why without echoing it.</exception>
+    public static WebhookSecret Parse(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return TryParse(value, out var secret, out var error) ? secret : throw new FormatException(error);
+    }
+
+    /// <summary>Tries to parse a secret (see <see cref="Parse"/>).</summary>
+    /// <param name="value">The secret text.</param>
+    /// <param name="secret">The parsed secret.</param>
+    /// <returns><see langword="true"/> when the text is a valid secret.</returns>
+    public static bool TryParse(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out WebhookSecret? secret) =>
+        TryParse(value, out secret, out _);
+
+    private static bool TryParse(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out WebhookSecret? secret, out string error)
+    {
+        secret = null;
+        if (string.IsNullOrEmpty(value))
+        {
+            error = "A webhook secret must not be empty.";
+            return false;
+        }
+
+        byte[] key;
+        if (value.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            try
+            {
+                key = Convert.FromBase64String(value[Prefix.Length..]);
+            }
+            catch (FormatException)
+            {
+                error = $"A webhook secret starting with '{Prefix}' must continue with base64; this one does not.";
+                return false;
+            }
+        }
+        else
+        {
+            key = System.Text.Encoding.UTF8.GetBytes(value);
+        }
+
+        if (key.Length < MinKeyBytes)
+        {
+            error = $"A webhook secret must have at least {MinKeyBytes} key bytes; this one has {key.Length}.";
+            return false;
+        }
+
+        if (key.Length > MaxKeyBytes && value.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            error = $"A webhook secret must have at most {MaxKeyBytes} key bytes; this one has {key.Length}.";
+            return false;
+        }
+
+        error = string.Empty;
+        secret = new WebhookSecret(key);
+        return true;
+    }
+
+    /// <summary>Returns the secret's text form, <c>whsec_</c> + base64. Handle the result as a secret.</summary>
+    /// <returns>The text form.</returns>
+    public string Reveal() => Prefix + Convert.ToBase64String(_key);
+
+    /// <inheritdoc />
+    public override string ToString() => "whsec_***";
+
+    /// <inheritdoc />
+    public bool Equals(WebhookSecret? other) =>
+        other is not null && CryptographicOperations.FixedTimeEquals(_key, other._key);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as WebhookSecret);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => _key.Length;
+}

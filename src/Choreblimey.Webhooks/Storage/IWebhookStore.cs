@@ -1,0 +1,133 @@
+namespace Choreblimey.Webhooks;
+
+/// <summary>
+/// Persists subscriptions, messages, deliveries and attempts, and hands due deliveries to workers under leases.
+/// </summary>
+/// <remarks>
+/// <para>Every read and write that names a tenant is scoped to it: asking for another tenant's record behaves as if it did not exist.</para>
+/// <para>Implementations must be safe for concurrent use. <see cref="ClaimDueDeliveriesAsync"/> must never hand the same due
+/// delivery to two callers while a lease is valid, and <see cref="RecordAttemptAsync"/> and <see cref="ReleaseLeaseAsync"/>
+/// must apply only with the delivery's current fencing token.</para>
+/// </remarks>
+public interface IWebhookStore
+{
+    /// <summary>Stores a new subscription.</summary>
+    /// <param name="subscription">The subscription; its id must be new.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the subscription is stored.</returns>
+    ValueTask CreateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one of a tenant's subscriptions.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="subscriptionId">The subscription id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The subscription, or <see langword="null"/> when the tenant has none with that id.</returns>
+    ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists a tenant's subscriptions in id order, one page at a time.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="query">Filters and paging.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>One page of subscriptions.</returns>
+    ValueTask<WebhookPage<WebhookSubscription>> ListSubscriptionsAsync(string tenantId, WebhookSubscriptionQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets every subscription of a tenant in every state, for routing. Called when the routing cache is cold or stale.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The tenant's subscriptions.</returns>
+    ValueTask<IReadOnlyList<WebhookSubscription>> GetTenantSubscriptionsAsync(string tenantId, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a stored subscription (matched by tenant and id).</summary>
+    /// <param name="subscription">The new version.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="true"/> when it existed and was replaced.</returns>
+    ValueTask<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a tenant's subscription. Its deliveries stay in the log.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="subscriptionId">The subscription id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="true"/> when it existed and was deleted.</returns>
+    ValueTask<bool> DeleteSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gets a number that changes whenever any subscription changes, so other instances can tell that their routing cache is stale.
+    /// </summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The current subscription change version.</returns>
+    ValueTask<long> GetSubscriptionVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a message and its deliveries in one atomic step. When the message has an idempotency key already stored for its
+    /// tenant, nothing is written and the first message's id and delivery count are returned.
+    /// </summary>
+    /// <param name="message">The message.</param>
+    /// <param name="deliveries">One delivery per matching subscription (may be empty).</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>What was stored.</returns>
+    ValueTask<WebhookMessageInsertResult> InsertMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Leases up to <see cref="WebhookClaimRequest.MaxCount"/> pending deliveries that are due, oldest due first. Each claim
+    /// increments the delivery's fencing token and moves its due time to the lease's expiry, so a lapsed lease makes it due again.
+    /// </summary>
+    /// <param name="request">The claim.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The leased deliveries with their messages.</returns>
+    ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends an attempt and moves the delivery to its new state, only if the fencing token is current.</summary>
+    /// <param name="record">The attempt and the new state.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="false"/> when the lease was lost (the token is stale); nothing was written.</returns>
+    ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a leased delivery back without counting an attempt, only if the fencing token is current.</summary>
+    /// <param name="release">The release.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="false"/> when the token is stale; nothing was written.</returns>
+    ValueTask<bool> ReleaseLeaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets the earliest due time of any pending delivery, so an idle worker knows how long it may sleep.</summary>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The earliest due time, or <see langword="null"/> when nothing is pending.</returns>
+    ValueTask<DateTimeOffset?> GetNextDueTimeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one of a tenant's messages.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The message, or <see langword="null"/>.</returns>
+    ValueTask<WebhookMessage?> GetMessageAsync(string tenantId, string messageId, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one of a tenant's deliveries.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="deliveryId">The delivery id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The delivery, or <see langword="null"/>.</returns>
+    ValueTask<WebhookDelivery?> GetDeliveryAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a delivery's attempts in order.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="deliveryId">The delivery id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The attempts, oldest first; empty when the tenant has no such delivery.</returns>
+    ValueTask<IReadOnlyList<WebhookAttempt>> GetAttemptsAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default);
+
+    /// <summary>Queries a tenant's delivery log, newest first.</summary>
+    /// <param name="query">Filters and paging.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>One page of deliveries.</returns>
+    ValueTask<WebhookPage<WebhookDelivery>> QueryDeliveriesAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes a tenant's delivery due at <paramref name="dueAt"/> again, whatever its state (replay). A dead-lettered or
+    /// succeeded delivery becomes pending; its attempt count is kept and its lease is invalidated.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="deliveryId">The delivery id.</param>
+    /// <param name="dueAt">When it becomes due.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="true"/> when the tenant has the delivery and it was re-queued.</returns>
+    ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,47 @@
+namespace Choreblimey.Webhooks;
+
+/// <summary>One message bound for one subscription, with its retry state.</summary>
+public sealed record WebhookDelivery
+{
+    /// <summary>Gets the delivery id (<c>dlv_</c> followed by a time-sortable identifier).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Gets the tenant of the message and subscription.</summary>
+    public required string TenantId { get; init; }
+
+    /// <summary>Gets the id of the message being delivered.</summary>
+    public required string MessageId { get; init; }
+
+    /// <summary>Gets the id of the subscription the message is delivered to.</summary>
+    public required string SubscriptionId { get; init; }
+
+    /// <summary>Gets the message's event type (denormalised for queries).</summary>
+    public required string EventType { get; init; }
+
+    /// <summary>Gets the delivery state.</summary>
+    public WebhookDeliveryStatus Status { get; init; }
+
+    /// <summary>Gets how many attempts have been made.</summary>
+    public int AttemptCount { get; init; }
+
+    /// <summary>Gets when the delivery is next due. While leased, this is when the lease expires.</summary>
+    public DateTimeOffset NextAttemptAt { get; init; }
+
+    /// <summary>Gets when the delivery was created.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Gets when the delivery reached <see cref="WebhookDeliveryStatus.Succeeded"/> or <see cref="WebhookDeliveryStatus.DeadLettered"/>.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>Gets the worker holding the current lease, if any.</summary>
+    public string? LeaseOwner { get; init; }
+
+    /// <summary>Gets the fencing token of the latest lease; only the holder of this token may record an outcome.</summary>
+    public long FencingToken { get; init; }
+
+    /// <summary>Gets the HTTP status code of the last attempt, if it got a response.</summary>
+    public int? LastStatusCode { get; init; }
+
+    /// <summary>Gets the error of the last failed attempt.</summary>
+    public string? LastError { get; init; }
+}

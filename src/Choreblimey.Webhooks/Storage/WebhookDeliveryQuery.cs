@@ -1,0 +1,38 @@
+namespace Choreblimey.Webhooks;
+
+/// <summary>Filters and pages a tenant's delivery log, newest first.</summary>
+public sealed record WebhookDeliveryQuery
+{
+    /// <summary>Gets the largest page size a query may ask for.</summary>
+    public const int MaxLimit = 1000;
+
+    /// <summary>Gets the tenant whose deliveries are returned.</summary>
+    public required string TenantId { get; init; }
+
+    /// <summary>Gets a subscription id filter.</summary>
+    public string? SubscriptionId { get; init; }
+
+    /// <summary>Gets a message (event) id filter.</summary>
+    public string? MessageId { get; init; }
+
+    /// <summary>Gets an event type filter.</summary>
+    public string? EventType { get; init; }
+
+    /// <summary>Gets a status filter.</summary>
+    public WebhookDeliveryStatus? Status { get; init; }
+
+    /// <summary>Gets whether only pending deliveries that have failed at least once are returned ("failing").</summary>
+    public bool FailingOnly { get; init; }
+
+    /// <summary>Gets the inclusive lower bound on <see cref="WebhookDelivery.CreatedAt"/>.</summary>
+    public DateTimeOffset? CreatedFrom { get; init; }
+
+    /// <summary>Gets the exclusive upper bound on <see cref="WebhookDelivery.CreatedAt"/>.</summary>
+    public DateTimeOffset? CreatedBefore { get; init; }
+
+    /// <summary>Gets the page size. The default value is 100.</summary>
+    public int Limit { get; init; } = 100;
+
+    /// <summary>Gets the token returned by the previous page.</summary>
+    public string? ContinuationToken { get; init; }
+}

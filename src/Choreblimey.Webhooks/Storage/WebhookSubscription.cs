@@ -1,0 +1,60 @@
+namespace Choreblimey.Webhooks;
+
+/// <summary>
+/// A tenant-scoped endpoint that receives the events matching its <see cref="EventPatterns"/>.
+/// </summary>
+/// <remarks>
+/// Instances are immutable snapshots; change a subscription with a <c>with</c> expression and save it through the store
+/// or the subscription manager. <see cref="ToString"/> never includes secrets.
+/// </remarks>
+public sealed record WebhookSubscription
+{
+    /// <summary>Gets the subscription id (<c>sub_</c> followed by a time-sortable identifier).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Gets the tenant that owns the subscription. The empty string is the default tenant of single-tenant hosts.</summary>
+    public required string TenantId { get; init; }
+
+    /// <summary>Gets the absolute http or https URL deliveries are posted to.</summary>
+    public required Uri Url { get; init; }
+
+    /// <summary>Gets the event patterns: exact event names, <c>*</c> for every event, or a prefix wildcard such as <c>booking.*</c>.</summary>
+    public required IReadOnlyList<string> EventPatterns { get; init; }
+
+    /// <summary>Gets the signing secrets. Every secret that has not expired signs each delivery.</summary>
+    public required IReadOnlyList<WebhookSigningSecret> Secrets { get; init; }
+
+    /// <summary>Gets the lifecycle state.</summary>
+    public WebhookSubscriptionState State { get; init; } = WebhookSubscriptionState.Active;
+
+    /// <summary>Gets why the subscription was disabled, when it was.</summary>
+    public string? DisabledReason { get; init; }
+
+    /// <summary>Gets an optional human-readable description.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Gets the maximum number of attempts for a delivery, overriding the retry schedule's length.</summary>
+    public int? MaxAttempts { get; init; }
+
+    /// <summary>Gets a retry schedule overriding <see cref="WebhookRetryOptions.Schedule"/> for this subscription.</summary>
+    public IReadOnlyList<TimeSpan>? RetrySchedule { get; init; }
+
+    /// <summary>Gets the per-attempt timeout overriding <see cref="WebhookOptions.AttemptTimeout"/>.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Gets extra headers sent with every delivery.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>Gets free-form metadata owned by the host.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>Gets the time the subscription was created.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Gets the time the subscription was last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"WebhookSubscription {{ Id = {Id}, TenantId = {TenantId}, Url = {Url}, State = {State}, EventPatterns = [{string.Join(", ", EventPatterns)}], Secrets = {Secrets.Count} (redacted) }}";
+}
