@@ -1,0 +1,83 @@
+using System.Text.Json;
+
+namespace Choreblimey.Webhooks.Storage.Internal;
+
+/// <summary>
+/// The one JSON form of a subscription that SQL stores keep in a document column, so every store reads and writes the same
+/// shape and new subscription settings need no schema migration.
+/// </summary>
+internal static class WebhookSubscriptionJson
+{
+    public static byte[] Serialize(WebhookSubscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        var document = new SubscriptionDocument
+        {
+            Id = subscription.Id,
+            TenantId = subscription.TenantId,
+            Url = subscription.Url.OriginalString,
+            EventPatterns = [.. subscription.EventPatterns],
+            Secrets = [.. subscription.Secrets.Select(s => new SecretDocument { Value = s.Secret.Reveal(), ExpiresAt = s.ExpiresAt })],
+            State = subscription.State,
+            DisabledReason = subscription.DisabledReason,
+            Description = subscription.Description,
+            MaxAttempts = subscription.MaxAttempts,
+            RetrySchedule = subscription.RetrySchedule?.ToArray(),
+            Timeout = subscription.Timeout,
+            Headers = subscription.Headers?.ToDictionary(),
+            Metadata = subscription.Metadata?.ToDictionary(),
+            CreatedAt = subscription.CreatedAt,
+            UpdatedAt = subscription.UpdatedAt,
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(document, SubscriptionJsonContext.Default.SubscriptionDocument);
+    }
+
+    public static WebhookSubscription Deserialize(ReadOnlySpan<byte> json)
+    {
+        var document = JsonSerializer.Deserialize(json, SubscriptionJsonContext.Default.SubscriptionDocument)
+            ?? throw new InvalidDataException("A stored webhook subscription document is empty.");
+        return new WebhookSubscription
+        {
+            Id = document.Id,
+            TenantId = document.TenantId,
+            Url = new Uri(document.Url, UriKind.Absolute),
+            EventPatterns = document.EventPatterns,
+            Secrets = [.. document.Secrets.Select(s => new WebhookSigningSecret(WebhookSecret.Parse(s.Value), s.ExpiresAt))],
+            State = document.State,
+            DisabledReason = document.DisabledReason,
+            Description = document.Description,
+            MaxAttempts = document.MaxAttempts,
+            RetrySchedule = document.RetrySchedule,
+            Timeout = document.Timeout,
+            Headers = document.Headers,
+            Metadata = document.Metadata,
+            CreatedAt = document.CreatedAt,
+            UpdatedAt = document.UpdatedAt,
+        };
+    }
+
+    internal sealed class SubscriptionDocument
+    {
+        public string Id { get; set; } = "";
+        public string TenantId { get; set; } = "";
+        public string Url { get; set; } = "";
+        public string[] EventPatterns { get; set; } = [];
+        public SecretDocument[] Secrets { get; set; } = [];
+        public WebhookSubscriptionState State { get; set; }
+        public string? DisabledReason { get; set; }
+        public string? Description { get; set; }
+        public int? MaxAttempts { get; set; }
+        public TimeSpan[]? RetrySchedule { get; set; }
+        public TimeSpan? Timeout { get; set; }
+        public Dictionary<string, string>? Headers { get; set; }
+        public Dictionary<string, string>? Metadata { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset UpdatedAt { get; set; }
+    }
+
+    internal sealed class SecretDocument
+    {
+        public string Value { get; set; } = "";
+        public DateTimeOffset? ExpiresAt { get; set; }
+    }
+}
