@@ -7,7 +7,7 @@ namespace Choreblimey.Webhooks;
 
 /// <summary>
 /// The one place the Standard Webhooks v1 signature is computed: HMAC-SHA256 over
-/// <c>UTF8(id + "." + unixSeconds + ".") + body</c>. Used by <see cref="StandardWebhookSigner"/> and by verification.
+/// <c>UTF8(id + "." + unixSeconds + ".") + body</c>. Used by both <see cref="StandardWebhookSigner"/> and <see cref="WebhookVerifier"/>.
 /// </summary>
 internal static class StandardWebhookSignature
 {
