@@ -1,0 +1,281 @@
+using System.Buffers;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+
+namespace Choreblimey.Webhooks;
+
+/// <summary>
+/// Verifies a received webhook against the Standard Webhooks specification: the three headers are present, the timestamp
+/// is within <see cref="WebhookVerifierOptions.Tolerance"/> of now, and a <c>v1</c> signature matches one of the secrets.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Verification never throws on anything a sender controls (missing or huge headers, garbage base64, unpaired surrogates):
+/// it returns a failed <see cref="WebhookVerificationResult"/>. It throws only for caller mistakes, such as passing no secrets.
+/// </para>
+/// <para>
+/// Secrets are checked as given. <see cref="WebhookSecret.Parse"/> accepts any Standard Webhooks secret of at least
+/// <see cref="WebhookSecret.MinKeyBytes"/> key bytes, which includes the specification's own example secret
+/// (exactly 24 bytes), so receivers need no looser parsing than senders.
+/// </para>
+/// <para>The verifier is immutable and thread-safe; one instance can be shared.</para>
+/// </remarks>
+public sealed class WebhookVerifier
+{
+    /// <summary>The largest Unix time a <see cref="DateTimeOffset"/> can hold (9999-12-31T23:59:59Z).</summary>
+    private const long MaxUnixSeconds = 253_402_300_799;
+
+    /// <summary>Expected signatures for up to this many bytes (8 secrets) are kept on the stack.</summary>
+    private const int StackallocHashBytes = 8 * StandardWebhookSignature.HashBytes;
+
+    /// <summary>The characters a signature version identifier (<c>v1</c>, <c>v1a</c>, ...) may contain.</summary>
+    private static readonly SearchValues<char> VersionChars =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    private readonly TimeSpan _tolerance;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates a verifier.</summary>
+    /// <param name="options">The options, read once here; <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock the timestamp is checked against; <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="WebhookVerifierOptions.Tolerance"/> is not positive.</exception>
+    public WebhookVerifier(WebhookVerifierOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        var tolerance = options?.Tolerance ?? WebhookVerifierOptions.DefaultTolerance;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(tolerance, TimeSpan.Zero, nameof(options));
+        _tolerance = tolerance;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Verifies a webhook against any of several secrets (during rotation, the old and the new).</summary>
+    /// <param name="body">The exact body bytes received.</param>
+    /// <param name="webhookId">The <see cref="WebhookHeaders.Id"/> header value.</param>
+    /// <param name="webhookTimestamp">The <see cref="WebhookHeaders.Timestamp"/> header value.</param>
+    /// <param name="webhookSignature">The <see cref="WebhookHeaders.Signature"/> header value.</param>
+    /// <param name="secrets">The secrets to accept, at least one.</param>
+    /// <returns>The result; act on the webhook only when <see cref="WebhookVerificationResult.IsValid"/> is <see langword="true"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="secrets"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="secrets"/> is empty or holds a <see langword="null"/>.</exception>
+    public WebhookVerificationResult Verify(
+        ReadOnlySpan<byte> body, string? webhookId, string? webhookTimestamp, string? webhookSignature, IReadOnlyList<WebhookSecret> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        ReadOnlySpan<WebhookSecret> span = secrets switch
+        {
+            WebhookSecret[] array => array,
+            List<WebhookSecret> list => CollectionsMarshal.AsSpan(list),
+            _ => secrets.ToArray(),
+        };
+        return VerifyCore(body, webhookId, webhookTimestamp, webhookSignature, span);
+    }
+
+    /// <summary>Verifies a webhook against one secret.</summary>
+    /// <param name="body">The exact body bytes received.</param>
+    /// <param name="webhookId">The <see cref="WebhookHeaders.Id"/> header value.</param>
+    /// <param name="webhookTimestamp">The <see cref="WebhookHeaders.Timestamp"/> header value.</param>
+    /// <param name="webhookSignature">The <see cref="WebhookHeaders.Signature"/> header value.</param>
+    /// <param name="secret">The secret.</param>
+    /// <returns>The result; act on the webhook only when <see cref="WebhookVerificationResult.IsValid"/> is <see langword="true"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="secret"/> is <see langword="null"/>.</exception>
+    public WebhookVerificationResult Verify(
+        ReadOnlySpan<byte> body, string? webhookId, string? webhookTimestamp, string? webhookSignature, WebhookSecret secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return VerifyCore(body, webhookId, webhookTimestamp, webhookSignature, new ReadOnlySpan<WebhookSecret>(in secret));
+    }
+
+    /// <summary>Verifies a webhook, reading the three headers through <paramref name="getHeader"/>.</summary>
+    /// <param name="body">The exact body bytes received.</param>
+    /// <param name="getHeader">
+    /// Returns a header's value by name, or <see langword="null"/> when it is absent. HTTP header names are case-insensitive,
+    /// so the lookup should be too.
+    /// </param>
+    /// <param name="secrets">The secrets to accept, at least one.</param>
+    /// <returns>The result; act on the webhook only when <see cref="WebhookVerificationResult.IsValid"/> is <see langword="true"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="getHeader"/> or <paramref name="secrets"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="secrets"/> is empty or holds a <see langword="null"/>.</exception>
+    public WebhookVerificationResult Verify(ReadOnlySpan<byte> body, Func<string, string?> getHeader, IReadOnlyList<WebhookSecret> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(getHeader);
+        ArgumentNullException.ThrowIfNull(secrets);
+        return Verify(
+            body,
+            getHeader(WebhookHeaders.Id),
+            getHeader(WebhookHeaders.Timestamp),
+            getHeader(WebhookHeaders.Signature),
+            secrets);
+    }
+
+    private WebhookVerificationResult VerifyCore(
+        ReadOnlySpan<byte> body, string? webhookId, string? webhookTimestamp, string? webhookSignature, ReadOnlySpan<WebhookSecret> secrets)
+    {
+        if (secrets.IsEmpty)
+        {
+            throw new ArgumentException("At least one secret is needed to verify a webhook.", nameof(secrets));
+        }
+
+        for (var i = 0; i < secrets.Length; i++)
+        {
+            if (secrets[i] is null)
+            {
+                throw new ArgumentException($"The secret at index {i} is null.", nameof(secrets));
+            }
+        }
+
+        if (string.IsNullOrEmpty(webhookId))
+        {
+            return MissingHeader(WebhookHeaders.Id);
+        }
+
+        if (string.IsNullOrEmpty(webhookTimestamp))
+        {
+            return MissingHeader(WebhookHeaders.Timestamp);
+        }
+
+        if (string.IsNullOrEmpty(webhookSignature))
+        {
+            return MissingHeader(WebhookHeaders.Signature);
+        }
+
+        if (!long.TryParse(webhookTimestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var unixSeconds))
+        {
+            return WebhookVerificationResult.Fail(
+                WebhookVerificationFailure.InvalidTimestamp,
+                $"The {WebhookHeaders.Timestamp} header is not a non-negative integer number of seconds since the Unix epoch.");
+        }
+
+        if (CheckTolerance(unixSeconds) is { } outside)
+        {
+            return outside;
+        }
+
+        return CheckSignatures(body, webhookId, unixSeconds, webhookSignature, secrets);
+    }
+
+    private WebhookVerificationResult? CheckTolerance(long unixSeconds)
+    {
+        var now = _timeProvider.GetUtcNow();
+        if (unixSeconds > MaxUnixSeconds)
+        {
+            return WebhookVerificationResult.Fail(
+                WebhookVerificationFailure.TimestampOutsideTolerance,
+                $"The {WebhookHeaders.Timestamp} header is beyond the year 9999, far outside the tolerance of {FormatSeconds(_tolerance)} seconds.");
+        }
+
+        // Both sides are in range here, so neither the multiplication nor the subtraction can overflow.
+        var sentTicks = unixSeconds * TimeSpan.TicksPerSecond;
+        var nowTicks = now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+        var skew = TimeSpan.FromTicks(sentTicks - nowTicks);
+        if (skew.Duration() <= _tolerance)
+        {
+            return null;
+        }
+
+        var direction = skew > TimeSpan.Zero ? "in the future" : "in the past";
+        return WebhookVerificationResult.Fail(
+            WebhookVerificationFailure.TimestampOutsideTolerance,
+            $"The {WebhookHeaders.Timestamp} header is {FormatSeconds(skew.Duration())} seconds {direction}; " +
+            $"at most {FormatSeconds(_tolerance)} seconds either way is tolerated.");
+    }
+
+    private static WebhookVerificationResult CheckSignatures(
+        ReadOnlySpan<byte> body, string webhookId, long unixSeconds, string webhookSignature, ReadOnlySpan<WebhookSecret> secrets)
+    {
+        const int HashBytes = StandardWebhookSignature.HashBytes;
+        var expectedBytes = secrets.Length * HashBytes;
+        byte[]? rented = null;
+        var expected = expectedBytes <= StackallocHashBytes
+            ? stackalloc byte[StackallocHashBytes]
+            : (rented = ArrayPool<byte>.Shared.Rent(expectedBytes));
+        try
+        {
+            var computed = false;
+            var anyWellFormed = false;
+            var anyV1 = false;
+            Span<byte> received = stackalloc byte[HashBytes + 3];
+            var rest = webhookSignature.AsSpan();
+            while (!rest.IsEmpty)
+            {
+                var space = rest.IndexOf(' ');
+                var entry = space < 0 ? rest : rest[..space];
+                rest = space < 0 ? [] : rest[(space + 1)..];
+
+                var comma = entry.IndexOf(',');
+                if (comma <= 0 || comma == entry.Length - 1)
+                {
+                    continue;
+                }
+
+                var version = entry[..comma];
+                var value = entry[(comma + 1)..];
+                if (version.ContainsAnyExcept(VersionChars))
+                {
+                    continue;
+                }
+
+                if (!version.SequenceEqual(StandardWebhookSignature.Version))
+                {
+                    // A well-formed entry of another version (v1a, v2, ...) is skipped, as the specification requires.
+                    anyWellFormed = true;
+                    continue;
+                }
+
+                if (value.Length != StandardWebhookSignature.Base64Chars
+                    || !Convert.TryFromBase64Chars(value, received, out var decoded)
+                    || decoded != HashBytes)
+                {
+                    continue;
+                }
+
+                anyWellFormed = true;
+                anyV1 = true;
+                if (!computed)
+                {
+                    for (var i = 0; i < secrets.Length; i++)
+                    {
+                        StandardWebhookSignature.ComputeSignature(
+                            secrets[i].Key, webhookId, unixSeconds, body, expected.Slice(i * HashBytes, HashBytes));
+                    }
+
+                    computed = true;
+                }
+
+                for (var i = 0; i < secrets.Length; i++)
+                {
+                    if (CryptographicOperations.FixedTimeEquals(received[..HashBytes], expected.Slice(i * HashBytes, HashBytes)))
+                    {
+                        return WebhookVerificationResult.Success;
+                    }
+                }
+            }
+
+            if (!anyWellFormed)
+            {
+                return WebhookVerificationResult.Fail(
+                    WebhookVerificationFailure.MalformedSignature,
+                    $"The {WebhookHeaders.Signature} header has no well-formed entry; expected space-separated " +
+                    $"'{StandardWebhookSignature.Version},<base64 of {HashBytes} bytes>' entries.");
+            }
+
+            return WebhookVerificationResult.Fail(
+                WebhookVerificationFailure.NoMatchingSignature,
+                anyV1
+                    ? $"No {StandardWebhookSignature.Version} signature in the {WebhookHeaders.Signature} header matches the secret(s)."
+                    : $"The {WebhookHeaders.Signature} header has no {StandardWebhookSignature.Version} signature; other versions are not supported.");
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            }
+        }
+    }
+
+    private static WebhookVerificationResult MissingHeader(string header) =>
+        WebhookVerificationResult.Fail(WebhookVerificationFailure.MissingHeader, $"The {header} header is missing or empty.");
+
+    private static string FormatSeconds(TimeSpan value) =>
+        value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+}
