@@ -1,0 +1,466 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using Choreblimey.Webhooks.Diagnostics;
+using Choreblimey.Webhooks.Publishing.Internal;
+using Choreblimey.Webhooks.Subscriptions.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+
+namespace Choreblimey.Webhooks.Delivery.Internal;
+
+/// <summary>
+/// Claims due deliveries in batches under leases, sends them with bounded concurrency (globally and per endpoint), and
+/// records every attempt with the lease's fencing token. On shutdown it stops claiming and lets attempts in flight finish;
+/// any it cannot finish keep their lease until it lapses, and are then claimed again.
+/// </summary>
+internal sealed class WebhookDeliveryWorker : BackgroundService
+{
+    private static readonly TimeSpan MaxErrorBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly IWebhookStore _store;
+    private readonly WebhookSubscriptionRouter _router;
+    private readonly WebhookWorkerSignal _signal;
+    private readonly WebhookEndpointRegistry _endpoints;
+    private readonly WebhookRetryPolicy _retryPolicy;
+    private readonly StandardWebhookSigner _signer;
+    private readonly IServiceProvider _services;
+    private readonly WebhookMetrics _metrics;
+    private readonly TimeProvider _timeProvider;
+    private readonly IOptionsMonitor<WebhookOptions> _options;
+    private readonly ILogger<WebhookDeliveryWorker> _logger;
+    private readonly CancellationTokenSource _hardStop = new();
+    private readonly Lock _inFlightGate = new();
+    private readonly HashSet<Task> _inFlight = [];
+    private readonly string _workerId;
+    private readonly string _userAgent;
+
+    public WebhookDeliveryWorker(
+        IWebhookStore store,
+        WebhookSubscriptionRouter router,
+        WebhookWorkerSignal signal,
+        WebhookEndpointRegistry endpoints,
+        WebhookRetryPolicy retryPolicy,
+        StandardWebhookSigner signer,
+        IServiceProvider services,
+        WebhookMetrics metrics,
+        TimeProvider timeProvider,
+        IOptionsMonitor<WebhookOptions> options,
+        ILogger<WebhookDeliveryWorker> logger)
+    {
+        _store = store;
+        _router = router;
+        _signal = signal;
+        _endpoints = endpoints;
+        _retryPolicy = retryPolicy;
+        _signer = signer;
+        _services = services;
+        _metrics = metrics;
+        _timeProvider = timeProvider;
+        _options = options;
+        _logger = logger;
+        _workerId = options.CurrentValue.WorkerId
+            ?? string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
+        _userAgent = "Choreblimey.Webhooks/" + (typeof(WebhookDeliveryWorker).Assembly.GetName().Version?.ToString(3) ?? "0");
+    }
+
+    /// <summary>Gets the lease owner id of this worker.</summary>
+    public string WorkerId => _workerId;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // When the host's shutdown timeout runs out, abandon attempts in flight: their leases lapse and they are retried.
+        using var registration = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _hardStop);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _hardStop.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = _options.CurrentValue;
+        if (!options.Enabled)
+        {
+            return;
+        }
+
+        WebhookLog.WorkerStarted(_logger, _workerId, options.MaxConcurrentDeliveries, options.MaxConcurrentDeliveriesPerEndpoint);
+        using var slots = new SemaphoreSlim(options.MaxConcurrentDeliveries, options.MaxConcurrentDeliveries);
+        var errorBackoff = TimeSpan.Zero;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var taken = 0;
+            try
+            {
+                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                taken = 1;
+                while (taken < options.ClaimBatchSize && slots.Wait(0, CancellationToken.None))
+                {
+                    taken++;
+                }
+
+                var now = _timeProvider.GetUtcNow();
+                var leases = await _store.ClaimDueDeliveriesAsync(new WebhookClaimRequest(_workerId, taken, now, options.LeaseDuration), stoppingToken).ConfigureAwait(false);
+                errorBackoff = TimeSpan.Zero;
+                foreach (var lease in leases)
+                {
+                    Track(ProcessAndReleaseSlotAsync(lease, slots));
+                }
+
+                var unused = taken - leases.Count;
+                taken = 0;
+                if (unused > 0)
+                {
+                    slots.Release(unused);
+                }
+
+                if (leases.Count == 0)
+                {
+                    await WaitForWorkAsync(options, stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+#pragma warning disable CA1031 // The loop must survive store outages; the failure is logged and retried with backoff.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                if (taken > 0)
+                {
+                    slots.Release(taken);
+                }
+
+                errorBackoff = errorBackoff == TimeSpan.Zero ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(errorBackoff.Ticks * 2, MaxErrorBackoff.Ticks));
+                WebhookLog.WorkerLoopFailed(_logger, errorBackoff, exception);
+                try
+                {
+                    await Task.Delay(errorBackoff, _timeProvider, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            options = _options.CurrentValue;
+        }
+
+        Task[] remaining;
+        lock (_inFlightGate)
+        {
+            remaining = [.. _inFlight];
+        }
+
+        WebhookLog.WorkerStopping(_logger, _workerId, remaining.Length);
+        await Task.WhenAll(remaining).ConfigureAwait(false);
+    }
+
+    private async Task WaitForWorkAsync(WebhookOptions options, CancellationToken stoppingToken)
+    {
+        var wait = options.PollInterval;
+        var nextDue = await _store.GetNextDueTimeAsync(stoppingToken).ConfigureAwait(false);
+        if (nextDue is { } due)
+        {
+            var untilDue = due - _timeProvider.GetUtcNow();
+            if (untilDue < wait)
+            {
+                wait = untilDue;
+            }
+        }
+
+        await _signal.WaitAsync(wait, _timeProvider, stoppingToken).ConfigureAwait(false);
+    }
+
+    private void Track(Task task)
+    {
+        lock (_inFlightGate)
+        {
+            _inFlight.Add(task);
+        }
+
+        task.ContinueWith(
+            static (completed, state) =>
+            {
+                var self = (WebhookDeliveryWorker)state!;
+                lock (self._inFlightGate)
+                {
+                    self._inFlight.Remove(completed);
+                }
+            },
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private async Task ProcessAndReleaseSlotAsync(WebhookDeliveryLease lease, SemaphoreSlim slots)
+    {
+        try
+        {
+            await Task.Yield();
+            await ProcessAsync(lease, _hardStop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
+        {
+            // Abandoned at shutdown: the lease lapses and another worker (or this one, after a restart) retries it.
+        }
+#pragma warning disable CA1031 // One delivery's failure must not stop the worker; its lease lapses and it is retried.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            WebhookLog.ProcessingFailed(_logger, lease.Delivery.Id, exception);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private async Task ProcessAsync(WebhookDeliveryLease lease, CancellationToken cancellationToken)
+    {
+        var options = _options.CurrentValue;
+        var delivery = lease.Delivery;
+        var subscription = await _router.GetSubscriptionAsync(delivery.TenantId, delivery.SubscriptionId, cancellationToken).ConfigureAwait(false);
+        if (subscription is null)
+        {
+            var now = _timeProvider.GetUtcNow();
+            await RecordAsync(lease, subscription: null, new WebhookSendResult(
+                WebhookAttemptOutcome.Blocked,
+                null,
+                null,
+                $"The subscription '{delivery.SubscriptionId}' no longer exists.",
+                TimeSpan.Zero,
+                null), now, options, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (subscription.State != WebhookSubscriptionState.Active)
+        {
+            // Kept, not dropped: it waits until the subscription is active again (or is replayed).
+            await ReleaseAsync(lease, _timeProvider.GetUtcNow() + options.InactiveSubscriptionRecheckInterval, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var endpoint = _endpoints.Get(subscription.Id);
+        var holdLimit = options.MaxConcurrentDeliveriesPerEndpoint * 2;
+        if (!endpoint.TryHold(holdLimit))
+        {
+            // This endpoint already has as many leases here as it can use; give the rest back so others are not starved.
+            await ReleaseAsync(lease, _timeProvider.GetUtcNow() + options.PollInterval, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await endpoint.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await AttemptAsync(lease, subscription, endpoint, options, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                endpoint.Slots.Release();
+            }
+        }
+        finally
+        {
+            endpoint.Unhold();
+        }
+    }
+
+    private async Task AttemptAsync(WebhookDeliveryLease lease, WebhookSubscription subscription, WebhookEndpointState endpoint, WebhookOptions options, CancellationToken cancellationToken)
+    {
+        var timeout = subscription.Timeout ?? options.AttemptTimeout;
+        var now = _timeProvider.GetUtcNow();
+        if (now + timeout > lease.LeaseExpiresAt)
+        {
+            // Not enough lease left to finish an attempt safely; hand it back rather than risk a second sender.
+            await ReleaseAsync(lease, now, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var activity = WebhookActivitySource.Instance.StartActivity("webhooks attempt", ActivityKind.Client);
+        activity?.SetTag("webhooks.event.type", lease.Message.EventType);
+        activity?.SetTag("webhooks.event.id", lease.Message.Id);
+        activity?.SetTag("webhooks.delivery.id", lease.Delivery.Id);
+        activity?.SetTag("webhooks.subscription.id", subscription.Id);
+
+        var body = new ArrayBufferWriter<byte>(lease.Message.Data.Length + 256);
+        WebhookEnvelopeWriter.Write(body, lease.Message);
+        var request = new WebhookSendRequest(
+            subscription.Url,
+            body.WrittenMemory,
+            BuildHeaders(lease.Message, subscription, body.WrittenSpan, now),
+            timeout,
+            options.MaxResponseBodyBytes);
+
+        WebhookSendResult result;
+        try
+        {
+            var sender = _services.GetRequiredService<WebhookHttpSender>();
+            result = await endpoint.Pipeline.ExecuteAsync(
+                static (state, token) => new ValueTask<WebhookSendResult>(state.sender.SendAsync(state.request, token)),
+                (sender, request),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException exception)
+        {
+            var dueAt = _timeProvider.GetUtcNow() + (exception.RetryAfter ?? options.CircuitBreaker.BreakDuration);
+            WebhookLog.CircuitOpen(_logger, subscription.Id, lease.Delivery.Id, dueAt);
+            await ReleaseAsync(lease, dueAt, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        activity?.SetTag("http.response.status_code", result.StatusCode);
+        if (result.Outcome != WebhookAttemptOutcome.Succeeded)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+        }
+
+        await RecordAsync(lease, subscription, result, now, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private List<KeyValuePair<string, string>> BuildHeaders(WebhookMessage message, WebhookSubscription subscription, ReadOnlySpan<byte> body, DateTimeOffset now)
+    {
+        var secrets = new List<WebhookSecret>(subscription.Secrets.Count);
+        foreach (var secret in subscription.Secrets)
+        {
+            if (secret.IsValidAt(now))
+            {
+                secrets.Add(secret.Secret);
+            }
+        }
+
+        var headers = new List<KeyValuePair<string, string>>(4 + (subscription.Headers?.Count ?? 0))
+        {
+            new(WebhookHeaders.Id, message.Id),
+            new(WebhookHeaders.Timestamp, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("User-Agent", _userAgent),
+        };
+        if (secrets.Count > 0)
+        {
+            headers.Add(new(WebhookHeaders.Signature, _signer.Sign(secrets, message.Id, now, body)));
+        }
+
+        if (subscription.Headers is { } custom)
+        {
+            headers.AddRange(custom);
+        }
+
+        return headers;
+    }
+
+    private async Task RecordAsync(WebhookDeliveryLease lease, WebhookSubscription? subscription, WebhookSendResult result, DateTimeOffset startedAt, WebhookOptions options, CancellationToken cancellationToken)
+    {
+        var delivery = lease.Delivery;
+        var attemptNumber = delivery.AttemptCount + 1;
+        var now = _timeProvider.GetUtcNow();
+        var attempt = new WebhookAttempt
+        {
+            DeliveryId = delivery.Id,
+            TenantId = delivery.TenantId,
+            AttemptNumber = attemptNumber,
+            StartedAt = startedAt,
+            Duration = result.Duration,
+            Outcome = result.Outcome,
+            StatusCode = result.StatusCode,
+            ResponseBody = result.ResponseBody,
+            Error = result.Error,
+        };
+        _metrics.Attempt(result.Outcome, result.Duration);
+
+        WebhookDeliveryStatus newStatus;
+        var nextAttemptAt = now;
+        var gone = result.StatusCode == 410;
+        if (result.Outcome == WebhookAttemptOutcome.Succeeded)
+        {
+            newStatus = WebhookDeliveryStatus.Succeeded;
+        }
+        else if (gone || result.Outcome == WebhookAttemptOutcome.Blocked || subscription is null
+            || attemptNumber >= WebhookRetryPolicy.GetMaxAttempts(subscription, options.Retry))
+        {
+            newStatus = WebhookDeliveryStatus.DeadLettered;
+        }
+        else
+        {
+            newStatus = WebhookDeliveryStatus.Pending;
+            var delay = WebhookRetryPolicy.GetRetryAfter(result.StatusCode ?? 0, result.RetryAfter, now, options.Retry)
+                ?? _retryPolicy.GetDelay(attemptNumber + 1, subscription.RetrySchedule ?? (IReadOnlyList<TimeSpan>)options.Retry.Schedule, options.Retry.JitterFactor);
+            nextAttemptAt = now + delay;
+        }
+
+        var recorded = await _store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = delivery.Id,
+            FencingToken = lease.FencingToken,
+            Attempt = attempt,
+            NewStatus = newStatus,
+            NextAttemptAt = nextAttemptAt,
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (!recorded)
+        {
+            WebhookLog.LeaseLost(_logger, delivery.Id);
+            return;
+        }
+
+        switch (newStatus)
+        {
+            case WebhookDeliveryStatus.Succeeded:
+                _metrics.Delivered(now - lease.Message.Timestamp);
+                WebhookLog.AttemptSucceeded(_logger, delivery.Id, lease.Message.Id, delivery.SubscriptionId, result.StatusCode ?? 0, result.Duration.TotalMilliseconds, attemptNumber);
+                break;
+            case WebhookDeliveryStatus.DeadLettered:
+                _metrics.DeadLettered();
+                WebhookLog.DeadLettered(_logger, delivery.Id, lease.Message.Id, delivery.SubscriptionId, attemptNumber, result.Outcome, result.StatusCode, result.Error);
+                break;
+            default:
+                WebhookLog.AttemptFailed(_logger, delivery.Id, lease.Message.Id, delivery.SubscriptionId, attemptNumber, result.Outcome, result.StatusCode, result.Error, nextAttemptAt);
+                break;
+        }
+
+        if (gone && subscription is not null)
+        {
+            await DisableSubscriptionAsync(subscription, "The receiver answered 410 Gone.", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DisableSubscriptionAsync(WebhookSubscription subscription, string reason, CancellationToken cancellationToken)
+    {
+        var current = await _store.GetSubscriptionAsync(subscription.TenantId, subscription.Id, cancellationToken).ConfigureAwait(false);
+        if (current is null || current.State == WebhookSubscriptionState.Disabled)
+        {
+            return;
+        }
+
+        var disabled = current with
+        {
+            State = WebhookSubscriptionState.Disabled,
+            DisabledReason = reason,
+            UpdatedAt = _timeProvider.GetUtcNow(),
+        };
+        if (await _store.UpdateSubscriptionAsync(disabled, cancellationToken).ConfigureAwait(false))
+        {
+            _router.Invalidate(subscription.TenantId);
+            _metrics.SubscriptionDisabled();
+            WebhookLog.SubscriptionDisabled(_logger, subscription.Id, subscription.TenantId, reason);
+        }
+    }
+
+    private async Task ReleaseAsync(WebhookDeliveryLease lease, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        if (!await _store.ReleaseLeaseAsync(new WebhookLeaseRelease(lease.Delivery.Id, lease.FencingToken, dueAt), cancellationToken).ConfigureAwait(false))
+        {
+            WebhookLog.LeaseLost(_logger, lease.Delivery.Id);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace Choreblimey.Webhooks.Delivery.Internal;
+
+/// <summary>Creates and keeps one <see cref="WebhookEndpointState"/> per subscription.</summary>
+internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> options, TimeProvider timeProvider)
+{
+    private readonly ConcurrentDictionary<string, WebhookEndpointState> _endpoints = new(StringComparer.Ordinal);
+
+    public WebhookEndpointState Get(string subscriptionId) =>
+        _endpoints.GetOrAdd(subscriptionId, static (_, self) => self.Create(), this);
+
+    public void Remove(string subscriptionId) => _endpoints.TryRemove(subscriptionId, out _);
+
+    private WebhookEndpointState Create()
+    {
+        var current = options.CurrentValue;
+        var builder = new ResiliencePipelineBuilder<WebhookSendResult> { TimeProvider = timeProvider };
+        var breaker = current.CircuitBreaker;
+        if (breaker.Enabled)
+        {
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<WebhookSendResult>
+            {
+                FailureRatio = breaker.FailureRatio,
+                MinimumThroughput = breaker.MinimumThroughput,
+                SamplingDuration = breaker.SamplingDuration,
+                BreakDuration = breaker.BreakDuration,
+                ShouldHandle = static args => ValueTask.FromResult(
+                    args.Outcome.Exception is not null
+                    || args.Outcome.Result is { Outcome: not WebhookAttemptOutcome.Succeeded and not WebhookAttemptOutcome.Blocked }),
+            });
+        }
+
+        return new WebhookEndpointState(current.MaxConcurrentDeliveriesPerEndpoint, builder.Build());
+    }
+}

@@ -1,0 +1,30 @@
+using Polly;
+
+namespace Choreblimey.Webhooks.Delivery.Internal;
+
+/// <summary>Per-subscription isolation: a cap on attempts in flight and a circuit breaker.</summary>
+internal sealed class WebhookEndpointState(int maxConcurrency, ResiliencePipeline<WebhookSendResult> pipeline)
+{
+    private int _held;
+
+    /// <summary>Gets the slots for attempts in flight to this endpoint.</summary>
+    public SemaphoreSlim Slots { get; } = new(maxConcurrency, maxConcurrency);
+
+    /// <summary>Gets the circuit breaker pipeline for this endpoint.</summary>
+    public ResiliencePipeline<WebhookSendResult> Pipeline { get; } = pipeline;
+
+    /// <summary>Takes a place among the leases this worker holds for the endpoint, if fewer than <paramref name="limit"/> are held.</summary>
+    public bool TryHold(int limit)
+    {
+        if (Interlocked.Increment(ref _held) <= limit)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _held);
+        return false;
+    }
+
+    /// <summary>Gives back a place taken by <see cref="TryHold"/>.</summary>
+    public void Unhold() => Interlocked.Decrement(ref _held);
+}

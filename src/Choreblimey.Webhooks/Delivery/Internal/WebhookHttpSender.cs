@@ -1,0 +1,122 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Choreblimey.Webhooks.Delivery.Internal;
+
+/// <summary>
+/// The typed HttpClient that posts deliveries. Redirects are not followed (the primary handler is configured so), the
+/// response body is read only up to a cap, and the whole attempt is bounded by its timeout.
+/// </summary>
+internal sealed class WebhookHttpSender(HttpClient httpClient, TimeProvider timeProvider)
+{
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
+
+    public async Task<WebhookSendResult> SendAsync(WebhookSendRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = timeProvider.GetTimestamp();
+        using var timeout = new CancellationTokenSource(request.Timeout, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, request.Url);
+            var content = new ReadOnlyMemoryContent(request.Body);
+            content.Headers.ContentType = JsonContentType;
+            message.Content = content;
+            foreach (var header in request.Headers)
+            {
+                message.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            using var response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var body = await ReadCappedAsync(response.Content, request.MaxResponseBodyBytes, linked.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            var success = status is >= 200 and < 300;
+            return new WebhookSendResult(
+                success ? WebhookAttemptOutcome.Succeeded : WebhookAttemptOutcome.HttpError,
+                status,
+                body,
+                success ? null : DescribeStatus(response),
+                timeProvider.GetElapsedTime(started),
+                response.Headers.RetryAfter);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return new WebhookSendResult(
+                WebhookAttemptOutcome.TimedOut,
+                null,
+                null,
+                string.Create(CultureInfo.InvariantCulture, $"The receiver did not answer within {request.Timeout.TotalSeconds:0.###} s."),
+                timeProvider.GetElapsedTime(started),
+                null);
+        }
+        catch (HttpRequestException exception)
+        {
+            return new WebhookSendResult(
+                WebhookAttemptOutcome.NetworkError,
+                null,
+                null,
+                Describe(exception),
+                timeProvider.GetElapsedTime(started),
+                null);
+        }
+    }
+
+    private static string DescribeStatus(HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        if (status is >= 300 and < 400)
+        {
+            var location = response.Headers.Location is { } uri ? $" to {uri.GetLeftPart(UriPartial.Authority)}" : string.Empty;
+            return string.Create(CultureInfo.InvariantCulture, $"The receiver answered {status} {response.ReasonPhrase} (a redirect{location}); redirects are not followed.");
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"The receiver answered {status} {response.ReasonPhrase}.");
+    }
+
+    private static string Describe(HttpRequestException exception)
+    {
+        var inner = exception.InnerException is { } cause && cause.Message != exception.Message ? $" ({cause.Message})" : string.Empty;
+        return exception.HttpRequestError == HttpRequestError.Unknown
+            ? $"{exception.Message}{inner}"
+            : $"{exception.HttpRequestError}: {exception.Message}{inner}";
+    }
+
+    private static async Task<string?> ReadCappedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (maxBytes <= 0)
+        {
+            return null;
+        }
+
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes, 16 * 1024));
+            try
+            {
+                var total = 0;
+                using var collected = new MemoryStream();
+                while (total < maxBytes)
+                {
+                    var read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, maxBytes - total)), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    collected.Write(buffer, 0, read);
+                    total += read;
+                }
+
+                return total == 0 ? null : Encoding.UTF8.GetString(collected.GetBuffer(), 0, total);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Choreblimey.Webhooks.DependencyInjection.Internal;
+
+/// <summary>The rules of <see cref="WebhookOptions"/> that span several values or have no annotation.</summary>
+internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebhookOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                failures.Add(message);
+            }
+        }
+
+        Check(options.AttemptTimeout > TimeSpan.Zero && options.AttemptTimeout <= TimeSpan.FromMinutes(5),
+            Describe("WebhookOptions.AttemptTimeout", "must be more than 0 and at most 5 minutes", options.AttemptTimeout));
+        Check(options.LeaseDuration > options.AttemptTimeout,
+            Describe("WebhookOptions.LeaseDuration", "must be longer than WebhookOptions.AttemptTimeout", options.LeaseDuration));
+        Check(options.PollInterval > TimeSpan.Zero && options.PollInterval <= TimeSpan.FromMinutes(5),
+            Describe("WebhookOptions.PollInterval", "must be more than 0 and at most 5 minutes", options.PollInterval));
+        Check(options.SubscriptionCacheDuration >= TimeSpan.Zero && options.SubscriptionCacheDuration <= TimeSpan.FromHours(1),
+            Describe("WebhookOptions.SubscriptionCacheDuration", "must be between 0 and 1 hour", options.SubscriptionCacheDuration));
+        Check(options.InactiveSubscriptionRecheckInterval > TimeSpan.Zero,
+            Describe("WebhookOptions.InactiveSubscriptionRecheckInterval", "must be more than 0", options.InactiveSubscriptionRecheckInterval));
+        Check(options.JsonSerializerOptions is not null, "WebhookOptions.JsonSerializerOptions must not be null.");
+        Check(options.WorkerId is null || (options.WorkerId.Length is > 0 and <= 128),
+            "WebhookOptions.WorkerId must be 1 to 128 characters when set.");
+
+        var retry = options.Retry;
+        Check(retry.Schedule.Count is > 0 and <= 100,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Retry.Schedule must have 1 to 100 entries (one per attempt); it has {retry.Schedule.Count}."));
+        for (var i = 0; i < retry.Schedule.Count; i++)
+        {
+            Check(retry.Schedule[i] >= TimeSpan.Zero && retry.Schedule[i] <= TimeSpan.FromDays(7),
+                Describe(string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Retry.Schedule[{i}]"), "must be between 0 and 7 days", retry.Schedule[i]));
+        }
+
+        Check(retry.JitterFactor is >= 0 and <= 1,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Retry.JitterFactor must be between 0 and 1; it is {retry.JitterFactor}."));
+        Check(retry.MinRetryAfter >= TimeSpan.Zero && retry.MinRetryAfter <= retry.MaxRetryAfter,
+            Describe("WebhookOptions.Retry.MinRetryAfter", "must be at least 0 and at most WebhookOptions.Retry.MaxRetryAfter", retry.MinRetryAfter));
+
+        var breaker = options.CircuitBreaker;
+        Check(breaker.FailureRatio is > 0 and <= 1,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.CircuitBreaker.FailureRatio must be more than 0 and at most 1; it is {breaker.FailureRatio}."));
+        Check(breaker.MinimumThroughput >= 2,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.CircuitBreaker.MinimumThroughput must be at least 2; it is {breaker.MinimumThroughput}."));
+        Check(breaker.SamplingDuration >= TimeSpan.FromMilliseconds(500),
+            Describe("WebhookOptions.CircuitBreaker.SamplingDuration", "must be at least 0.5 seconds", breaker.SamplingDuration));
+        Check(breaker.BreakDuration >= TimeSpan.FromMilliseconds(500),
+            Describe("WebhookOptions.CircuitBreaker.BreakDuration", "must be at least 0.5 seconds", breaker.BreakDuration));
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static string Describe(string option, string rule, TimeSpan value) =>
+        string.Create(CultureInfo.InvariantCulture, $"{option} {rule}; it is {value}.");
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace Choreblimey.Webhooks.Diagnostics;
+
+/// <summary>Source-generated log messages. Never pass secrets, signatures or payloads to these.</summary>
+internal static partial class WebhookLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Published {EventType} {EventId} for tenant '{TenantId}' with {DeliveryCount} deliveries")]
+    public static partial void Published(ILogger logger, string eventType, string eventId, string tenantId, int deliveryCount);
+
+    [LoggerMessage(2, LogLevel.Debug, "Duplicate publish of {EventType} for tenant '{TenantId}': idempotency key already used by {EventId}")]
+    public static partial void DuplicatePublish(ILogger logger, string eventType, string tenantId, string eventId);
+
+    [LoggerMessage(3, LogLevel.Error, "Rejected publish of {EventType}: {Reason}")]
+    public static partial void PublishRejected(ILogger logger, string eventType, string reason, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Debug, "Webhooks are disabled; {EventType} was not published")]
+    public static partial void PublishDisabled(ILogger logger, string eventType);
+
+    [LoggerMessage(10, LogLevel.Debug, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} succeeded with {StatusCode} in {DurationMs} ms (attempt {Attempt})")]
+    public static partial void AttemptSucceeded(ILogger logger, string deliveryId, string eventId, string subscriptionId, int statusCode, double durationMs, int attempt);
+
+    [LoggerMessage(11, LogLevel.Warning, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} failed (attempt {Attempt}, {Outcome}, status {StatusCode}): {Error}; next attempt at {NextAttemptAt:O}")]
+    public static partial void AttemptFailed(ILogger logger, string deliveryId, string eventId, string subscriptionId, int attempt, WebhookAttemptOutcome outcome, int? statusCode, string? error, DateTimeOffset nextAttemptAt);
+
+    [LoggerMessage(12, LogLevel.Error, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} dead-lettered after {Attempt} attempts ({Outcome}, status {StatusCode}): {Error}")]
+    public static partial void DeadLettered(ILogger logger, string deliveryId, string eventId, string subscriptionId, int attempt, WebhookAttemptOutcome outcome, int? statusCode, string? error);
+
+    [LoggerMessage(13, LogLevel.Warning, "Subscription {SubscriptionId} of tenant '{TenantId}' disabled: {Reason}")]
+    public static partial void SubscriptionDisabled(ILogger logger, string subscriptionId, string tenantId, string reason);
+
+    [LoggerMessage(14, LogLevel.Warning, "Lost the lease on delivery {DeliveryId} before recording its outcome; another worker owns it now")]
+    public static partial void LeaseLost(ILogger logger, string deliveryId);
+
+    [LoggerMessage(15, LogLevel.Error, "The delivery worker failed to claim or record work; retrying in {Delay}")]
+    public static partial void WorkerLoopFailed(ILogger logger, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Information, "Delivery worker {WorkerId} started (concurrency {Concurrency}, per endpoint {PerEndpoint})")]
+    public static partial void WorkerStarted(ILogger logger, string workerId, int concurrency, int perEndpoint);
+
+    [LoggerMessage(17, LogLevel.Information, "Delivery worker {WorkerId} stopping; waiting for {InFlight} in-flight attempts")]
+    public static partial void WorkerStopping(ILogger logger, string workerId, int inFlight);
+
+    [LoggerMessage(18, LogLevel.Debug, "Circuit open for subscription {SubscriptionId}; delivery {DeliveryId} postponed to {DueAt:O}")]
+    public static partial void CircuitOpen(ILogger logger, string subscriptionId, string deliveryId, DateTimeOffset dueAt);
+
+    [LoggerMessage(19, LogLevel.Error, "Processing delivery {DeliveryId} failed unexpectedly; its lease will lapse and it will be retried")]
+    public static partial void ProcessingFailed(ILogger logger, string deliveryId, Exception exception);
+}

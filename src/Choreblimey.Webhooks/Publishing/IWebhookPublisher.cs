@@ -1,0 +1,40 @@
+namespace Choreblimey.Webhooks;
+
+/// <summary>
+/// Publishes declared events as webhooks. Publishing stores the event and one delivery per matching active subscription,
+/// wakes the delivery worker and returns; no HTTP happens on the caller's path.
+/// </summary>
+public interface IWebhookPublisher
+{
+    /// <summary>Publishes an event.</summary>
+    /// <typeparam name="TPayload">The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>.</typeparam>
+    /// <param name="eventType">A declared event type, such as <c>chore:created</c>.</param>
+    /// <param name="payload">The event's data.</param>
+    /// <param name="tenantId">The tenant the event belongs to; only that tenant's subscriptions receive it. <see langword="null"/> for single-tenant hosts.</param>
+    /// <param name="actor">The id of whoever caused the event, if known.</param>
+    /// <param name="idempotencyKey">A key that makes re-publishing harmless: a second publish with the same key (per tenant) returns the first receipt.</param>
+    /// <param name="cancellationToken">A token to cancel the store write.</param>
+    /// <returns>The receipt: the event id and how many deliveries were created.</returns>
+    /// <exception cref="UnknownWebhookEventException">The event type is not declared (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).</exception>
+    /// <exception cref="WebhookPayloadException">The payload cannot be serialised or is too large (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).</exception>
+    ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
+        string eventType,
+        TPayload payload,
+        string? tenantId = null,
+        string? actor = null,
+        string? idempotencyKey = null,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes an event with every publish option.</summary>
+    /// <typeparam name="TPayload">The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>.</typeparam>
+    /// <param name="eventType">A declared event type.</param>
+    /// <param name="payload">The event's data.</param>
+    /// <param name="options">Tenant, actor, idempotency key and the rest.</param>
+    /// <param name="cancellationToken">A token to cancel the store write.</param>
+    /// <returns>The receipt.</returns>
+    ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
+        string eventType,
+        TPayload payload,
+        WebhookPublishOptions options,
+        CancellationToken cancellationToken = default);
+}

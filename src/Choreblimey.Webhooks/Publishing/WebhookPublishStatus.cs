@@ -1,0 +1,17 @@
+namespace Choreblimey.Webhooks;
+
+/// <summary>What a publish did.</summary>
+public enum WebhookPublishStatus
+{
+    /// <summary>The event was stored with one delivery per matching active subscription (possibly none).</summary>
+    Published = 0,
+
+    /// <summary>The idempotency key was seen before; nothing new was stored and the first event's id is returned.</summary>
+    Duplicate = 1,
+
+    /// <summary>Webhooks are disabled (<see cref="WebhookOptions.Enabled"/>); nothing was stored or sent.</summary>
+    Disabled = 2,
+
+    /// <summary>The publish was invalid and <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is off; it was logged and counted.</summary>
+    Rejected = 3,
+}

@@ -1,0 +1,404 @@
+namespace Choreblimey.Webhooks;
+
+/// <summary>
+/// A thread-safe store that keeps everything in process memory.
+/// </summary>
+/// <remarks>
+/// <para><b>Not durable:</b> every subscription, pending delivery and log entry is lost when the process exits. Use it for
+/// tests and development; use the SQLite or PostgreSQL store in production.</para>
+/// <para>It is the store <c>AddWebhooks()</c> registers when no other is chosen.</para>
+/// </remarks>
+public sealed class InMemoryWebhookStore : IWebhookStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, WebhookSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WebhookMessage> _messages = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string TenantId, string Key), string> _idempotencyKeys = [];
+    private readonly Dictionary<string, DeliveryEntry> _deliveries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _deliveryCountByMessage = new(StringComparer.Ordinal);
+
+    // Due pending deliveries ordered by (due time, id); an entry's key is updated whenever its due time changes.
+    private readonly SortedSet<(DateTimeOffset DueAt, string Id)> _due = [];
+    private long _subscriptionVersion;
+
+    /// <inheritdoc />
+    public ValueTask CreateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!_subscriptions.TryAdd(subscription.Id, subscription))
+            {
+                throw new InvalidOperationException($"A webhook subscription with id '{subscription.Id}' already exists.");
+            }
+
+            _subscriptionVersion++;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(FindSubscription(tenantId, subscriptionId));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WebhookPage<WebhookSubscription>> ListSubscriptionsAsync(string tenantId, WebhookSubscriptionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        var limit = Math.Clamp(query.Limit, 1, WebhookSubscriptionQuery.MaxLimit);
+        lock (_gate)
+        {
+            var rows = _subscriptions.Values
+                .Where(s => s.TenantId == tenantId)
+                .Where(s => query.ContinuationToken is null || string.CompareOrdinal(s.Id, query.ContinuationToken) > 0)
+                .Where(s => query.State is null || s.State == query.State)
+                .Where(s => query.EventType is null || WebhookEventPatterns.MatchesAny(s.EventPatterns, query.EventType))
+                .OrderBy(s => s.Id, StringComparer.Ordinal)
+                .Take(limit + 1)
+                .ToList();
+            return ValueTask.FromResult(ToPage(rows, limit, s => s.Id));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<WebhookSubscription>> GetTenantSubscriptionsAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            IReadOnlyList<WebhookSubscription> rows = [.. _subscriptions.Values.Where(s => s.TenantId == tenantId).OrderBy(s => s.Id, StringComparer.Ordinal)];
+            return ValueTask.FromResult(rows);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (FindSubscription(subscription.TenantId, subscription.Id) is null)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _subscriptions[subscription.Id] = subscription;
+            _subscriptionVersion++;
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> DeleteSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (FindSubscription(tenantId, subscriptionId) is null)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _subscriptions.Remove(subscriptionId);
+            _subscriptionVersion++;
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> GetSubscriptionVersionAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_subscriptionVersion);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WebhookMessageInsertResult> InsertMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(deliveries);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (message.IdempotencyKey is { } key && _idempotencyKeys.TryGetValue((message.TenantId, key), out var firstId))
+            {
+                return ValueTask.FromResult(new WebhookMessageInsertResult(firstId, _deliveryCountByMessage[firstId], IsDuplicate: true));
+            }
+
+            if (_messages.ContainsKey(message.Id))
+            {
+                throw new InvalidOperationException($"A webhook message with id '{message.Id}' already exists.");
+            }
+
+            foreach (var delivery in deliveries)
+            {
+                if (_deliveries.ContainsKey(delivery.Id))
+                {
+                    throw new InvalidOperationException($"A webhook delivery with id '{delivery.Id}' already exists.");
+                }
+            }
+
+            _messages.Add(message.Id, message);
+            _deliveryCountByMessage.Add(message.Id, deliveries.Count);
+            if (message.IdempotencyKey is { } newKey)
+            {
+                _idempotencyKeys.Add((message.TenantId, newKey), message.Id);
+            }
+
+            foreach (var delivery in deliveries)
+            {
+                var entry = new DeliveryEntry(delivery);
+                _deliveries.Add(delivery.Id, entry);
+                if (delivery.Status == WebhookDeliveryStatus.Pending)
+                {
+                    _due.Add((delivery.NextAttemptAt, delivery.Id));
+                }
+            }
+
+            return ValueTask.FromResult(new WebhookMessageInsertResult(message.Id, deliveries.Count, IsDuplicate: false));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(request.Owner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxCount, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (_due.Count == 0 || _due.Min.DueAt > request.Now)
+            {
+                return ValueTask.FromResult<IReadOnlyList<WebhookDeliveryLease>>([]);
+            }
+
+            var leaseExpiresAt = request.Now + request.LeaseDuration;
+            var claimed = new List<WebhookDeliveryLease>(Math.Min(request.MaxCount, _due.Count));
+            while (claimed.Count < request.MaxCount && _due.Count > 0 && _due.Min.DueAt <= request.Now)
+            {
+                var (_, id) = _due.Min;
+                _due.Remove(_due.Min);
+                var entry = _deliveries[id];
+                entry.Delivery = entry.Delivery with
+                {
+                    FencingToken = entry.Delivery.FencingToken + 1,
+                    LeaseOwner = request.Owner,
+                    NextAttemptAt = leaseExpiresAt,
+                };
+                _due.Add((leaseExpiresAt, id));
+                claimed.Add(new WebhookDeliveryLease(entry.Delivery, _messages[entry.Delivery.MessageId], entry.Delivery.FencingToken, leaseExpiresAt));
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<WebhookDeliveryLease>>(claimed);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!TryGetLeased(record.DeliveryId, record.FencingToken, out var entry))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            var current = entry.Delivery;
+            _due.Remove((current.NextAttemptAt, current.Id));
+            var isFinal = record.NewStatus != WebhookDeliveryStatus.Pending;
+            entry.Delivery = current with
+            {
+                Status = record.NewStatus,
+                AttemptCount = current.AttemptCount + 1,
+                NextAttemptAt = isFinal ? current.NextAttemptAt : record.NextAttemptAt,
+                CompletedAt = isFinal ? record.Attempt.StartedAt + record.Attempt.Duration : null,
+                LeaseOwner = null,
+                LastStatusCode = record.Attempt.StatusCode,
+                LastError = record.Attempt.Error,
+            };
+            entry.Attempts.Add(record.Attempt);
+            if (!isFinal)
+            {
+                _due.Add((record.NextAttemptAt, current.Id));
+            }
+
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReleaseLeaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!TryGetLeased(release.DeliveryId, release.FencingToken, out var entry))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _due.Remove((entry.Delivery.NextAttemptAt, entry.Delivery.Id));
+            entry.Delivery = entry.Delivery with { NextAttemptAt = release.DueAt, LeaseOwner = null };
+            _due.Add((release.DueAt, entry.Delivery.Id));
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<DateTimeOffset?> GetNextDueTimeAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult<DateTimeOffset?>(_due.Count == 0 ? null : _due.Min.DueAt);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WebhookMessage?> GetMessageAsync(string tenantId, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(messageId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_messages.TryGetValue(messageId, out var message) && message.TenantId == tenantId ? message : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WebhookDelivery?> GetDeliveryAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(FindDelivery(tenantId, deliveryId)?.Delivery);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<WebhookAttempt>> GetAttemptsAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            IReadOnlyList<WebhookAttempt> attempts = FindDelivery(tenantId, deliveryId) is { } entry ? [.. entry.Attempts] : [];
+            return ValueTask.FromResult(attempts);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WebhookPage<WebhookDelivery>> QueryDeliveriesAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        cancellationToken.ThrowIfCancellationRequested();
+        var limit = Math.Clamp(query.Limit, 1, WebhookDeliveryQuery.MaxLimit);
+        lock (_gate)
+        {
+            var rows = _deliveries.Values
+                .Select(e => e.Delivery)
+                .Where(d => d.TenantId == query.TenantId)
+                .Where(d => query.ContinuationToken is null || string.CompareOrdinal(d.Id, query.ContinuationToken) < 0)
+                .Where(d => query.SubscriptionId is null || d.SubscriptionId == query.SubscriptionId)
+                .Where(d => query.MessageId is null || d.MessageId == query.MessageId)
+                .Where(d => query.EventType is null || d.EventType == query.EventType)
+                .Where(d => query.Status is null || d.Status == query.Status)
+                .Where(d => !query.FailingOnly || (d.Status == WebhookDeliveryStatus.Pending && d.AttemptCount > 0))
+                .Where(d => query.CreatedFrom is null || d.CreatedAt >= query.CreatedFrom)
+                .Where(d => query.CreatedBefore is null || d.CreatedAt < query.CreatedBefore)
+                .OrderByDescending(d => d.Id, StringComparer.Ordinal)
+                .Take(limit + 1)
+                .ToList();
+            return ValueTask.FromResult(ToPage(rows, limit, d => d.Id));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (FindDelivery(tenantId, deliveryId) is not { } entry)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            var current = entry.Delivery;
+            if (current.Status == WebhookDeliveryStatus.Pending)
+            {
+                _due.Remove((current.NextAttemptAt, current.Id));
+            }
+
+            entry.Delivery = current with
+            {
+                Status = WebhookDeliveryStatus.Pending,
+                NextAttemptAt = dueAt,
+                CompletedAt = null,
+                LeaseOwner = null,
+                FencingToken = current.FencingToken + 1,
+            };
+            _due.Add((dueAt, current.Id));
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    private static WebhookPage<T> ToPage<T>(List<T> rows, int limit, Func<T, string> key)
+    {
+        if (rows.Count <= limit)
+        {
+            return new WebhookPage<T>(rows, null);
+        }
+
+        rows.RemoveAt(rows.Count - 1);
+        return new WebhookPage<T>(rows, key(rows[^1]));
+    }
+
+    private WebhookSubscription? FindSubscription(string tenantId, string subscriptionId) =>
+        _subscriptions.TryGetValue(subscriptionId, out var subscription) && subscription.TenantId == tenantId ? subscription : null;
+
+    private DeliveryEntry? FindDelivery(string tenantId, string deliveryId) =>
+        _deliveries.TryGetValue(deliveryId, out var entry) && entry.Delivery.TenantId == tenantId ? entry : null;
+
+    private bool TryGetLeased(string deliveryId, long fencingToken, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DeliveryEntry? entry)
+    {
+        entry = _deliveries.GetValueOrDefault(deliveryId);
+        return entry is not null
+            && entry.Delivery.FencingToken == fencingToken
+            && entry.Delivery.Status == WebhookDeliveryStatus.Pending;
+    }
+
+    private sealed class DeliveryEntry(WebhookDelivery delivery)
+    {
+        public WebhookDelivery Delivery { get; set; } = delivery;
+
+        public List<WebhookAttempt> Attempts { get; } = [];
+    }
+}

@@ -1,0 +1,32 @@
+namespace Choreblimey.Webhooks;
+
+/// <summary>The settings of a new subscription.</summary>
+public sealed record WebhookSubscriptionRequest
+{
+    /// <summary>Gets the absolute http or https URL to post to.</summary>
+    public required string Url { get; init; }
+
+    /// <summary>Gets the event patterns: declared event names, <c>*</c>, or prefix wildcards such as <c>booking.*</c>.</summary>
+    public required IReadOnlyList<string> EventTypes { get; init; }
+
+    /// <summary>Gets the signing secret (<c>whsec_</c> + base64, or at least 24 bytes of text); generated when <see langword="null"/>.</summary>
+    public string? Secret { get; init; }
+
+    /// <summary>Gets a human-readable description.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Gets the maximum number of attempts, overriding the schedule's length (1 to 100).</summary>
+    public int? MaxAttempts { get; init; }
+
+    /// <summary>Gets a retry schedule overriding the default one.</summary>
+    public IReadOnlyList<TimeSpan>? RetrySchedule { get; init; }
+
+    /// <summary>Gets the per-attempt timeout (1 to 60 seconds).</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Gets extra headers to send. They may not replace the signature headers, <c>Host</c>, <c>Content-Type</c> or <c>Content-Length</c>.</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>Gets free-form metadata owned by the host.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+}

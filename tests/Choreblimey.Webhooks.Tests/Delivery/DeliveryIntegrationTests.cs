@@ -1,0 +1,219 @@
+using System.Text.Json;
+using Choreblimey.Webhooks.Testing.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Choreblimey.Webhooks.Tests.Delivery;
+
+/// <summary>End to end: publish → in-memory store → worker → typed HttpClient → a real Kestrel receiver on 127.0.0.1.</summary>
+public sealed class DeliveryIntegrationTests : IAsyncLifetime
+{
+    private const string Family = "family-1";
+    private LoopbackReceiver _receiver = null!;
+
+    public async Task InitializeAsync() => _receiver = await LoopbackReceiver.StartAsync();
+
+    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+
+    private static Task<WebhookTestHost> StartHostAsync(Action<WebhookOptions>? configure = null) =>
+        WebhookTestHost.StartAsync(webhooks =>
+        {
+            webhooks.AddEvent("chore:created", "Chores", "A chore was created.");
+            webhooks.AddEvent("chore:updated", "Chores");
+            if (configure is not null)
+            {
+                webhooks.Configure(configure);
+            }
+        });
+
+    private async Task<WebhookSubscription> SubscribeAsync(WebhookTestHost host, string path = "/hooks", string tenant = Family) =>
+        await host.Subscriptions.CreateAsync(tenant, new WebhookSubscriptionRequest { Url = _receiver.Url(path).ToString(), EventTypes = ["chore:*"] });
+
+    [Fact]
+    public async Task Delivers_the_envelope_with_a_signature_the_verifier_accepts()
+    {
+        await using var host = await StartHostAsync();
+        var subscription = await SubscribeAsync(host);
+
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1", Title = "Feed the cat" }, tenantId: Family, actor: "parent-7");
+
+        Assert.Equal(WebhookPublishStatus.Published, receipt.Status);
+        Assert.Equal(1, receipt.DeliveryCount);
+        await _receiver.WaitForCountAsync(1);
+        var request = Assert.Single(_receiver.Received);
+        Assert.Equal(receipt.EventId, request.WebhookId);
+        Assert.Equal("application/json; charset=utf-8", request.Header("content-type"));
+
+        var verification = new WebhookVerifier().Verify(
+            request.Body, request.Header("webhook-id"), request.Header("webhook-timestamp"), request.Header("webhook-signature"),
+            subscription.Secrets[0].Secret);
+        Assert.True(verification.IsValid, verification.Message);
+
+        using var document = JsonDocument.Parse(request.Body);
+        var root = document.RootElement;
+        Assert.Equal(receipt.EventId, root.GetProperty("id").GetString());
+        Assert.Equal("chore:created", root.GetProperty("type").GetString());
+        Assert.Equal(Family, root.GetProperty("tenant").GetString());
+        Assert.Equal("parent-7", root.GetProperty("actor").GetString());
+        Assert.Equal("c1", root.GetProperty("data").GetProperty("choreId").GetString());
+        Assert.EndsWith("Z", root.GetProperty("timestamp").GetString(), StringComparison.Ordinal);
+
+        var delivery = await host.WaitForDeliveryStatusAsync(Family, receipt.EventId!, WebhookDeliveryStatus.Succeeded);
+        var attempt = Assert.Single(await host.Store.GetAttemptsAsync(Family, delivery.Id));
+        Assert.Equal(WebhookAttemptOutcome.Succeeded, attempt.Outcome);
+        Assert.Equal(200, attempt.StatusCode);
+    }
+
+    [Fact]
+    public async Task Retries_after_a_500_then_delivers_with_the_same_webhook_id()
+    {
+        _receiver.Respond = (_, seen) => Task.FromResult(seen == 1 ? 500 : 200);
+        await using var host = await StartHostAsync();
+        await SubscribeAsync(host);
+
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c2" }, tenantId: Family);
+
+        var delivery = await host.WaitForDeliveryStatusAsync(Family, receipt.EventId!, WebhookDeliveryStatus.Succeeded);
+        Assert.Equal(2, delivery.AttemptCount);
+        var attempts = await host.Store.GetAttemptsAsync(Family, delivery.Id);
+        Assert.Equal([500, 200], attempts.Select(a => a.StatusCode ?? 0));
+        Assert.Equal(WebhookAttemptOutcome.HttpError, attempts[0].Outcome);
+        Assert.All(_receiver.Received, r => Assert.Equal(receipt.EventId, r.WebhookId));
+        Assert.Single(_receiver.Received.Select(r => r.BodyText).Distinct());
+    }
+
+    [Fact]
+    public async Task Dead_letters_after_the_configured_attempts_when_the_receiver_always_fails()
+    {
+        _receiver.Respond = (context, _) =>
+        {
+            context.Response.ContentType = "text/plain";
+            return Task.FromResult(500);
+        };
+        await using var host = await StartHostAsync();
+        await SubscribeAsync(host);
+
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c3" }, tenantId: Family);
+
+        var delivery = await host.WaitForDeliveryStatusAsync(Family, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
+        Assert.Equal(3, delivery.AttemptCount);
+        Assert.Equal(500, delivery.LastStatusCode);
+        Assert.Equal(3, (await host.Store.GetAttemptsAsync(Family, delivery.Id)).Count);
+        Assert.Equal(3, _receiver.Received.Count);
+    }
+
+    [Fact]
+    public async Task A_410_disables_the_subscription()
+    {
+        _receiver.Respond = (_, _) => Task.FromResult(410);
+        await using var host = await StartHostAsync();
+        var subscription = await SubscribeAsync(host);
+
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c4" }, tenantId: Family);
+
+        var delivery = await host.WaitForDeliveryStatusAsync(Family, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
+        Assert.Equal(1, delivery.AttemptCount);
+        await WebhookTestHost.EventuallyAsync(
+            async () => (await host.Subscriptions.GetAsync(Family, subscription.Id))!.State == WebhookSubscriptionState.Disabled,
+            "the subscription to be disabled");
+        var disabled = await host.Subscriptions.GetAsync(Family, subscription.Id);
+        Assert.Contains("410", disabled!.DisabledReason, StringComparison.Ordinal);
+
+        var next = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c5" }, tenantId: Family);
+        Assert.Equal(0, next.DeliveryCount);
+    }
+
+    [Fact]
+    public async Task A_redirect_is_not_followed_and_counts_as_a_failure()
+    {
+        _receiver.Respond = (context, _) =>
+        {
+            if (context.Request.Path == "/moved")
+            {
+                return Task.FromResult(200);
+            }
+
+            context.Response.Headers.Location = new Uri(_receiver.BaseAddress, "/moved").ToString();
+            return Task.FromResult(301);
+        };
+        await using var host = await StartHostAsync(o => o.Retry.UseSchedule(TimeSpan.Zero));
+        await SubscribeAsync(host);
+
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c6" }, tenantId: Family);
+
+        var delivery = await host.WaitForDeliveryStatusAsync(Family, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
+        var attempt = Assert.Single(await host.Store.GetAttemptsAsync(Family, delivery.Id));
+        Assert.Equal(301, attempt.StatusCode);
+        Assert.Contains("redirects are not followed", attempt.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(_receiver.Received, r => r.Path == "/moved");
+    }
+
+    [Fact]
+    public async Task A_slow_receiver_times_out_and_the_timeout_is_recorded()
+    {
+        var release = new TaskCompletionSource();
+        _receiver.Respond = async (context, _) =>
+        {
+            await Task.WhenAny(release.Task, Task.Delay(Timeout.Infinite, context.RequestAborted));
+            return 200;
+        };
+        await using var host = await StartHostAsync(o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+            o.Retry.UseSchedule(TimeSpan.Zero);
+        });
+        await SubscribeAsync(host);
+
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c7" }, tenantId: Family);
+
+        var delivery = await host.WaitForDeliveryStatusAsync(Family, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
+        release.TrySetResult();
+        var attempt = Assert.Single(await host.Store.GetAttemptsAsync(Family, delivery.Id));
+        Assert.Equal(WebhookAttemptOutcome.TimedOut, attempt.Outcome);
+        Assert.Null(attempt.StatusCode);
+        Assert.Contains("did not answer within 0.3 s", attempt.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Publishing_completes_while_the_receiver_hangs_and_while_it_is_down()
+    {
+        var hang = new TaskCompletionSource<int>();
+        _receiver.Respond = (_, _) => hang.Task;
+        await using var host = await StartHostAsync(o => o.AttemptTimeout = TimeSpan.FromSeconds(30));
+        await SubscribeAsync(host, "/hanging");
+        // A port nobody listens on: connection refused.
+        var closedPort = System.Net.Sockets.TcpListener.Create(0);
+        closedPort.Start();
+        var downUrl = $"http://127.0.0.1:{((System.Net.IPEndPoint)closedPort.LocalEndpoint).Port}/down";
+        closedPort.Stop();
+        await host.Subscriptions.CreateAsync(Family, new WebhookSubscriptionRequest { Url = downUrl, EventTypes = ["*"] });
+
+        await _receiver.WaitUntilAsync(_ => true);
+        var publish = host.Publisher.PublishAsync("chore:created", new { ChoreId = "c8" }, tenantId: Family).AsTask();
+        var finished = await Task.WhenAny(publish, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.Same(publish, finished);
+        var receipt = await publish;
+        Assert.Equal(2, receipt.DeliveryCount);
+        await WebhookTestHost.EventuallyAsync(async () =>
+        {
+            var page = await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = receipt.EventId });
+            return page.Items.Any(d => d.LastError is not null && d.SubscriptionId != null && d.AttemptCount > 0);
+        }, "a connection failure to be recorded for the down receiver");
+        hang.TrySetResult(200);
+    }
+
+    [Fact]
+    public async Task Only_the_publishing_tenants_subscriptions_receive_the_event()
+    {
+        await using var host = await StartHostAsync();
+        await SubscribeAsync(host, "/family-1", Family);
+        await SubscribeAsync(host, "/family-2", "family-2");
+
+        await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c9" }, tenantId: "family-2");
+
+        await _receiver.WaitForCountAsync(1);
+        var request = Assert.Single(_receiver.Received);
+        Assert.Equal("/family-2", request.Path);
+    }
+}
