@@ -401,6 +401,19 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         Assert.False(retry.IsDuplicate);
     }
 
+    [Fact]
+    public async Task Times_are_truncated_to_microseconds_and_come_back_in_utc()
+    {
+        var store = await fixture.CreatePostgreSqlStoreAsync();
+        var local = new DateTimeOffset(2026, 3, 1, 9, 30, 0, TimeSpan.FromHours(2)).AddTicks(12_345_678);
+        var message = Message("t") with { Timestamp = local };
+        await store.InsertMessageAsync(message, []);
+
+        var stored = await store.GetMessageAsync("t", message.Id);
+        Assert.Equal(local.AddTicks(-8), stored!.Timestamp);
+        Assert.Equal(TimeSpan.Zero, stored.Timestamp.Offset);
+    }
+
     private static async Task<object?> ScalarAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
