@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Choreblimey.Webhooks.PostgreSql;
 using Choreblimey.Webhooks.Testing.Support;
+using Npgsql;
 
 namespace Choreblimey.Webhooks.Storage.Tests.PostgreSql;
 
@@ -14,6 +15,7 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
     private readonly ConcurrentBag<PostgreSqlWebhookStore> _stores = [];
     private PostgreSqlTestServer? _server;
     private string? _databaseConnectionString;
+    private NpgsqlDataSource? _dataSource;
     private int _schemaCounter;
 
     /// <summary>Gets the running server.</summary>
@@ -38,6 +40,9 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
         }
 
         _databaseConnectionString = await _server.CreateDatabaseAsync("webhooks_tests");
+
+        // Stores on the shared database share one pool, so a suite that makes a store per test cannot exhaust the server's connections.
+        _dataSource = NpgsqlDataSource.Create(_databaseConnectionString);
     }
 
     /// <summary>Creates a store on a fresh schema of the shared test database, with its schema installed.</summary>
@@ -50,14 +55,15 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
 
     /// <summary>Creates a store, installing its schema first unless told otherwise.</summary>
     /// <param name="schema">The schema; a fresh one when <see langword="null"/>.</param>
-    /// <param name="connectionString">The database; the shared test database when <see langword="null"/>.</param>
+    /// <param name="connectionString">The database (the store gets its own pool); the shared test database and pool when <see langword="null"/>.</param>
     /// <param name="install">Whether to install the schema before returning.</param>
     /// <returns>The store; the fixture disposes it.</returns>
     internal async Task<PostgreSqlWebhookStore> CreatePostgreSqlStoreAsync(string? schema = null, string? connectionString = null, bool install = true)
     {
         var store = new PostgreSqlWebhookStore(new PostgreSqlWebhookStoreOptions
         {
-            ConnectionString = connectionString ?? DatabaseConnectionString,
+            ConnectionString = connectionString,
+            DataSource = connectionString is null ? _dataSource ?? throw new InvalidOperationException("The PostgreSQL fixture is not initialised.") : null,
             Schema = schema ?? NewSchemaName(),
         });
         _stores.Add(store);
@@ -75,6 +81,11 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
         foreach (var store in _stores)
         {
             await store.DisposeAsync();
+        }
+
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
         }
 
         if (_server is not null)
