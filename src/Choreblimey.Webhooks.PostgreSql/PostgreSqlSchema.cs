@@ -1,0 +1,212 @@
+using System.Text;
+using Npgsql;
+
+namespace Choreblimey.Webhooks.PostgreSql;
+
+/// <summary>
+/// The store's schema: table names, the notification channel and the versioned, idempotent installer.
+/// </summary>
+/// <remarks>
+/// The schema name is validated (<see cref="PostgreSqlWebhookStoreOptionsValidator.IsValidSchema"/>) before it is ever put
+/// into SQL text; every value is passed as a parameter.
+/// </remarks>
+internal sealed class PostgreSqlSchema
+{
+    /// <summary>The schema version this build installs.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Creates the names for a validated schema.</summary>
+    /// <param name="schema">The schema name.</param>
+    public PostgreSqlSchema(string schema)
+    {
+        if (!PostgreSqlWebhookStoreOptionsValidator.IsValidSchema(schema))
+        {
+            throw new ArgumentException($"'{schema}' is not a valid schema name for the webhook store.", nameof(schema));
+        }
+
+        Name = schema;
+        Subscriptions = Qualify("subscriptions");
+        SubscriptionVersion = Qualify("subscription_version");
+        Messages = Qualify("messages");
+        Deliveries = Qualify("deliveries");
+        Attempts = Qualify("attempts");
+        SchemaVersion = Qualify("schema_version");
+        NotificationChannel = schema + "_deliveries";
+        AdvisoryLockKey = ComputeLockKey(schema);
+    }
+
+    /// <summary>Gets the schema name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the qualified subscriptions table.</summary>
+    public string Subscriptions { get; }
+
+    /// <summary>Gets the qualified one-row subscription change counter table.</summary>
+    public string SubscriptionVersion { get; }
+
+    /// <summary>Gets the qualified messages table.</summary>
+    public string Messages { get; }
+
+    /// <summary>Gets the qualified deliveries table.</summary>
+    public string Deliveries { get; }
+
+    /// <summary>Gets the qualified attempts table.</summary>
+    public string Attempts { get; }
+
+    /// <summary>Gets the qualified schema version table.</summary>
+    public string SchemaVersion { get; }
+
+    /// <summary>Gets the channel deliveries are announced on (<c>&lt;schema&gt;_deliveries</c>).</summary>
+    public string NotificationChannel { get; }
+
+    /// <summary>Gets the transaction-level advisory lock key that serialises installers of this schema.</summary>
+    public long AdvisoryLockKey { get; }
+
+    /// <summary>
+    /// Creates or upgrades the schema. Safe to run from many instances at once: installers of one schema take turns under
+    /// <c>pg_advisory_xact_lock</c>, and each version's script runs once, recorded in <c>schema_version</c>.
+    /// </summary>
+    /// <param name="dataSource">The data source.</param>
+    /// <param name="cancellationToken">A token to cancel the installation.</param>
+    /// <returns>A task that completes when the schema is current.</returns>
+    public async Task InstallAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction);
+                await using (lockCommand.ConfigureAwait(false))
+                {
+                    lockCommand.Parameters.AddWithValue("key", AdvisoryLockKey);
+                    await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                var bootstrap =
+                    $"""
+                    CREATE SCHEMA IF NOT EXISTS "{Name}";
+                    CREATE TABLE IF NOT EXISTS {SchemaVersion} (
+                        version integer PRIMARY KEY,
+                        installed_at timestamptz NOT NULL DEFAULT now());
+                    """;
+                var bootstrapCommand = new NpgsqlCommand(bootstrap, connection, transaction);
+                await using (bootstrapCommand.ConfigureAwait(false))
+                {
+                    await bootstrapCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                int installed;
+                var versionCommand = new NpgsqlCommand($"SELECT coalesce(max(version), 0) FROM {SchemaVersion}", connection, transaction);
+                await using (versionCommand.ConfigureAwait(false))
+                {
+                    installed = Convert.ToInt32(await versionCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                if (installed > CurrentVersion)
+                {
+                    throw new InvalidOperationException(
+                        $"The webhook schema '{Name}' is at version {installed}, newer than this library's {CurrentVersion}. Upgrade Choreblimey.Webhooks.PostgreSql.");
+                }
+
+                for (var version = installed + 1; version <= CurrentVersion; version++)
+                {
+                    var migration = new NpgsqlCommand(GetMigration(version), connection, transaction);
+                    await using (migration.ConfigureAwait(false))
+                    {
+                        await migration.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    var record = new NpgsqlCommand($"INSERT INTO {SchemaVersion} (version) VALUES (@version)", connection, transaction);
+                    await using var recordScope = record.ConfigureAwait(false);
+                    record.Parameters.AddWithValue("version", version);
+                    await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private string Qualify(string table) => $"\"{Name}\".{table}";
+
+    private string GetMigration(int version) => version switch
+    {
+        1 => $"""
+            CREATE TABLE {Subscriptions} (
+                id text PRIMARY KEY,
+                tenant_id text NOT NULL,
+                state smallint NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                document jsonb NOT NULL);
+            CREATE INDEX subscriptions_tenant_idx ON {Subscriptions} (tenant_id, id);
+
+            CREATE TABLE {SubscriptionVersion} (
+                singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+                version bigint NOT NULL);
+            INSERT INTO {SubscriptionVersion} (singleton, version) VALUES (true, 0);
+
+            CREATE TABLE {Messages} (
+                id text PRIMARY KEY,
+                tenant_id text NOT NULL,
+                event_type text NOT NULL,
+                ts timestamptz NOT NULL,
+                actor text,
+                data bytea NOT NULL,
+                idempotency_key text);
+            CREATE UNIQUE INDEX messages_idempotency_idx ON {Messages} (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+
+            CREATE TABLE {Deliveries} (
+                id text PRIMARY KEY,
+                tenant_id text NOT NULL,
+                message_id text NOT NULL REFERENCES {Messages} (id),
+                subscription_id text NOT NULL,
+                event_type text NOT NULL,
+                status smallint NOT NULL,
+                attempt_count integer NOT NULL,
+                next_attempt_at timestamptz NOT NULL,
+                created_at timestamptz NOT NULL,
+                completed_at timestamptz,
+                lease_owner text,
+                fencing_token bigint NOT NULL,
+                last_status_code integer,
+                last_error text);
+            CREATE INDEX deliveries_due_idx ON {Deliveries} (next_attempt_at) WHERE status = 0;
+            CREATE INDEX deliveries_log_idx ON {Deliveries} (tenant_id, created_at DESC, id DESC);
+            CREATE INDEX deliveries_subscription_idx ON {Deliveries} (tenant_id, subscription_id, created_at DESC, id DESC);
+            CREATE INDEX deliveries_message_idx ON {Deliveries} (message_id);
+
+            CREATE TABLE {Attempts} (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                delivery_id text NOT NULL REFERENCES {Deliveries} (id),
+                tenant_id text NOT NULL,
+                attempt_number integer NOT NULL,
+                started_at timestamptz NOT NULL,
+                duration_ticks bigint NOT NULL,
+                outcome smallint NOT NULL,
+                status_code integer,
+                response_body text,
+                error text,
+                is_test boolean NOT NULL);
+            CREATE INDEX attempts_delivery_idx ON {Attempts} (delivery_id, seq);
+            """,
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown schema version."),
+    };
+
+    private static long ComputeLockKey(string schema)
+    {
+        // FNV-1a (64-bit) of a fixed prefix and the schema name: stable across processes and versions, unlike string.GetHashCode.
+        const ulong OffsetBasis = 14695981039346656037;
+        const ulong Prime = 1099511628211;
+        var hash = OffsetBasis;
+        foreach (var b in Encoding.UTF8.GetBytes("Choreblimey.Webhooks.PostgreSql:" + schema))
+        {
+            hash ^= b;
+            hash *= Prime;
+        }
+
+        return unchecked((long)hash);
+    }
+}

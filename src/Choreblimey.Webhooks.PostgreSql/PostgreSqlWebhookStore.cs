@@ -1,0 +1,857 @@
+using System.Data.Common;
+using System.Text;
+using Choreblimey.Webhooks.Storage.Internal;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Choreblimey.Webhooks.PostgreSql;
+
+/// <summary>
+/// A <see cref="IWebhookStore"/> on PostgreSQL, shared by any number of instances: due deliveries are leased with
+/// <c>FOR UPDATE SKIP LOCKED</c>, outcomes are fenced by a per-delivery token, and new work is announced with
+/// <c>NOTIFY</c>.
+/// </summary>
+/// <remarks>
+/// PostgreSQL keeps <c>timestamptz</c> to the microsecond, so every time the store returns is its input truncated to whole
+/// microseconds (a <see cref="DateTimeOffset"/> has 100 ns ticks). Times come back in UTC (offset zero).
+/// </remarks>
+internal sealed class PostgreSqlWebhookStore : IWebhookStore, IAsyncDisposable
+{
+    private const string DeliveryColumns =
+        "id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at, lease_owner, fencing_token, last_status_code, last_error";
+
+    private const string MessageColumns = "id, tenant_id, event_type, ts, actor, data, idempotency_key";
+    private const int DeliveryColumnCount = 14;
+    private const string UniqueViolation = "23505";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly bool _installSchema;
+    private readonly bool _useNotifications;
+    private readonly PostgreSqlSchema _schema;
+    private readonly PostgreSqlNotificationListener _listener;
+    private readonly SemaphoreSlim _installGate = new(1, 1);
+    private readonly string _claimSql;
+    private bool _installed;
+    private int _disposed;
+
+    /// <summary>Creates a store. Nothing touches the database until the first call.</summary>
+    /// <param name="options">Validated options.</param>
+    public PostgreSqlWebhookStore(PostgreSqlWebhookStoreOptions options)
+    {
+        PostgreSqlWebhookStoreOptionsValidator.ThrowIfInvalid(options);
+        if (options.DataSource is { } dataSource)
+        {
+            _dataSource = dataSource;
+        }
+        else
+        {
+            _dataSource = NpgsqlDataSource.Create(options.ConnectionString!);
+            _ownsDataSource = true;
+        }
+
+        _schema = new PostgreSqlSchema(options.Schema);
+        _installSchema = options.InstallSchema;
+        _useNotifications = options.UseNotifications;
+        _listener = new PostgreSqlNotificationListener(_dataSource, _schema.NotificationChannel);
+        _claimSql =
+            $"""
+            WITH due AS (
+                SELECT id, next_attempt_at FROM {_schema.Deliveries}
+                WHERE status = 0 AND next_attempt_at <= @now
+                ORDER BY next_attempt_at, id
+                LIMIT @limit
+                FOR UPDATE SKIP LOCKED),
+            claimed AS (
+                UPDATE {_schema.Deliveries} d
+                SET fencing_token = d.fencing_token + 1, lease_owner = @owner, next_attempt_at = @lease_expiry
+                FROM due
+                WHERE d.id = due.id
+                RETURNING {Prefix("d", DeliveryColumns)}, due.next_attempt_at AS due_at)
+            SELECT {Prefix("c", DeliveryColumns)}, {Prefix("m", MessageColumns)}
+            FROM claimed c JOIN {_schema.Messages} m ON m.id = c.message_id
+            ORDER BY c.due_at, c.id
+            """;
+    }
+
+    /// <summary>Gets the schema the store uses.</summary>
+    internal string Schema => _schema.Name;
+
+    /// <summary>
+    /// Starts listening for other instances' notifications and waits until the listening connection is ready.
+    /// Does nothing when notifications are off.
+    /// </summary>
+    /// <param name="cancellationToken">A token to stop waiting.</param>
+    /// <returns>A task that completes when notifications will be received.</returns>
+    internal Task StartListeningAsync(CancellationToken cancellationToken) =>
+        _useNotifications ? _listener.StartAsync(cancellationToken) : Task.CompletedTask;
+
+    /// <summary>
+    /// Waits until another instance (or this one) announces new or re-queued deliveries, or until <paramref name="timeout"/>.
+    /// A notification that arrived since the previous wait ended returns at once. Polling stays the fallback: a lost
+    /// notification only delays work until the next poll.
+    /// </summary>
+    /// <param name="timeout">The longest wait.</param>
+    /// <param name="cancellationToken">A token to stop waiting.</param>
+    /// <returns><see langword="true"/> when woken by a notification; <see langword="false"/> when the timeout passed.</returns>
+    internal async Task<bool> WaitForNotificationAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!_useNotifications)
+        {
+            await Task.Delay(timeout, cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        return await _listener.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates or upgrades the schema now instead of at first use (when <see cref="PostgreSqlWebhookStoreOptions.InstallSchema"/> is on).</summary>
+    /// <param name="cancellationToken">A token to cancel the installation.</param>
+    /// <returns>A task that completes when the schema is ready.</returns>
+    internal Task EnsureSchemaAsync(CancellationToken cancellationToken) =>
+        Volatile.Read(ref _installed) || !_installSchema ? Task.CompletedTask : InstallOnceAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask CreateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var batch = new NpgsqlBatch();
+        await using (batch.ConfigureAwait(false))
+        {
+            var insert = new NpgsqlBatchCommand(
+                $"INSERT INTO {_schema.Subscriptions} (id, tenant_id, state, created_at, updated_at, document) VALUES (@id, @tenant, @state, @created, @updated, @document)");
+            AddSubscriptionParameters(insert.Parameters, subscription);
+            batch.BatchCommands.Add(insert);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"UPDATE {_schema.SubscriptionVersion} SET version = version + 1"));
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                batch.Connection = connection;
+                try
+                {
+                    await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
+                {
+                    throw new InvalidOperationException($"A webhook subscription with id '{subscription.Id}' already exists.", ex);
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var command = _dataSource.CreateCommand($"SELECT document::text FROM {_schema.Subscriptions} WHERE tenant_id = @tenant AND id = @id");
+        await using var commandScope = command.ConfigureAwait(false);
+        AddText(command.Parameters, "tenant", tenantId);
+        AddText(command.Parameters, "id", subscriptionId);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSubscription(reader, 0) : null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookPage<WebhookSubscription>> ListSubscriptionsAsync(string tenantId, WebhookSubscriptionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, WebhookSubscriptionQuery.MaxLimit, nameof(query));
+        var after = query.ContinuationToken is { } token ? PostgreSqlContinuationToken.ParseSubscription(token) : null;
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+
+        var sql = new StringBuilder($"SELECT document::text, id FROM {_schema.Subscriptions} s WHERE tenant_id = @tenant");
+        var command = _dataSource.CreateCommand();
+        await using var commandScope = command.ConfigureAwait(false);
+        AddText(command.Parameters, "tenant", tenantId);
+        if (after is not null)
+        {
+            sql.Append(" AND id > @after");
+            AddText(command.Parameters, "after", after);
+        }
+
+        if (query.State is { } state)
+        {
+            sql.Append(" AND state = @state");
+            command.Parameters.Add(new NpgsqlParameter<short>("state", NpgsqlDbType.Smallint) { TypedValue = (short)state });
+        }
+
+        if (query.EventType is { } eventType)
+        {
+            // Exact names, "*" for everything, and prefix wildcards ("booking.*" matches "booking.created").
+            sql.Append(
+                " AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(s.document->'eventPatterns') AS p(pattern)" +
+                " WHERE p.pattern = '*' OR p.pattern = @event_type" +
+                " OR (right(p.pattern, 1) = '*' AND starts_with(@event_type, left(p.pattern, -1))))");
+            AddText(command.Parameters, "event_type", eventType);
+        }
+
+        sql.Append(" ORDER BY id LIMIT @limit");
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = query.Limit + 1 });
+        command.CommandText = sql.ToString();
+
+        var items = new List<WebhookSubscription>(Math.Min(query.Limit + 1, 256));
+        var ids = new List<string>(items.Capacity);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(ReadSubscription(reader, 0));
+                ids.Add(reader.GetString(1));
+            }
+        }
+
+        if (items.Count <= query.Limit)
+        {
+            return new WebhookPage<WebhookSubscription>(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return new WebhookPage<WebhookSubscription>(items, PostgreSqlContinuationToken.ForSubscription(ids[query.Limit - 1]));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<WebhookSubscription>> GetTenantSubscriptionsAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var command = _dataSource.CreateCommand($"SELECT document::text FROM {_schema.Subscriptions} WHERE tenant_id = @tenant ORDER BY id");
+        await using var commandScope = command.ConfigureAwait(false);
+        AddText(command.Parameters, "tenant", tenantId);
+        var items = new List<WebhookSubscription>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(ReadSubscription(reader, 0));
+            }
+        }
+
+        return items;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var command = _dataSource.CreateCommand(
+            $"""
+            WITH changed AS (
+                UPDATE {_schema.Subscriptions}
+                SET state = @state, created_at = @created, updated_at = @updated, document = @document
+                WHERE tenant_id = @tenant AND id = @id
+                RETURNING id),
+            bumped AS (
+                UPDATE {_schema.SubscriptionVersion} SET version = version + 1 WHERE EXISTS (SELECT 1 FROM changed))
+            SELECT count(*) FROM changed
+            """);
+        await using var commandScope = command.ConfigureAwait(false);
+        AddSubscriptionParameters(command.Parameters, subscription);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> DeleteSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var command = _dataSource.CreateCommand(
+            $"""
+            WITH removed AS (
+                DELETE FROM {_schema.Subscriptions} WHERE tenant_id = @tenant AND id = @id RETURNING id),
+            bumped AS (
+                UPDATE {_schema.SubscriptionVersion} SET version = version + 1 WHERE EXISTS (SELECT 1 FROM removed))
+            SELECT count(*) FROM removed
+            """);
+        await using var commandScope = command.ConfigureAwait(false);
+        AddText(command.Parameters, "tenant", tenantId);
+        AddText(command.Parameters, "id", subscriptionId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> GetSubscriptionVersionAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var command = _dataSource.CreateCommand($"SELECT version FROM {_schema.SubscriptionVersion}");
+        await using var commandScope = command.ConfigureAwait(false);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookMessageInsertResult> InsertMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(deliveries);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                string? insertedId;
+                var insert = new NpgsqlCommand(
+                    $"""
+                    INSERT INTO {_schema.Messages} ({MessageColumns})
+                    VALUES (@id, @tenant, @event_type, @ts, @actor, @data, @idempotency_key)
+                    ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                    RETURNING id
+                    """,
+                    connection,
+                    transaction);
+                await using (insert.ConfigureAwait(false))
+                {
+                    AddText(insert.Parameters, "id", message.Id);
+                    AddText(insert.Parameters, "tenant", message.TenantId);
+                    AddText(insert.Parameters, "event_type", message.EventType);
+                    AddTimestamp(insert.Parameters, "ts", message.Timestamp);
+                    AddText(insert.Parameters, "actor", message.Actor);
+                    insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea) { TypedValue = message.Data });
+                    AddText(insert.Parameters, "idempotency_key", message.IdempotencyKey);
+                    insertedId = (string?)await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (insertedId is null)
+                {
+                    // The key was used before (possibly by a transaction that committed while this one waited).
+                    var existing = new NpgsqlCommand(
+                        $"""
+                        SELECT m.id, (SELECT count(*) FROM {_schema.Deliveries} d WHERE d.message_id = m.id)
+                        FROM {_schema.Messages} m WHERE m.tenant_id = @tenant AND m.idempotency_key = @idempotency_key
+                        """,
+                        connection,
+                        transaction);
+                    await using var existingScope = existing.ConfigureAwait(false);
+                    AddText(existing.Parameters, "tenant", message.TenantId);
+                    AddText(existing.Parameters, "idempotency_key", message.IdempotencyKey);
+                    var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            throw new InvalidOperationException("A message with the same idempotency key conflicted but could not be read back.");
+                        }
+
+                        return new WebhookMessageInsertResult(reader.GetString(0), checked((int)reader.GetInt64(1)), IsDuplicate: true);
+                    }
+                }
+
+                if (deliveries.Count > 0)
+                {
+                    await InsertDeliveriesAsync(connection, transaction, deliveries, cancellationToken).ConfigureAwait(false);
+                    if (_useNotifications)
+                    {
+                        var notify = new NpgsqlCommand("SELECT pg_notify(@channel, '')", connection, transaction);
+                        await using var notifyScope = notify.ConfigureAwait(false);
+                        AddText(notify.Parameters, "channel", _schema.NotificationChannel);
+                        await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new WebhookMessageInsertResult(insertedId, deliveries.Count, IsDuplicate: false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(request.Owner, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegative(request.MaxCount, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.LeaseDuration, TimeSpan.Zero, nameof(request));
+        if (request.MaxCount == 0)
+        {
+            return [];
+        }
+
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var leaseExpiry = request.Now + request.LeaseDuration;
+        var command = _dataSource.CreateCommand(_claimSql);
+        await using var commandScope = command.ConfigureAwait(false);
+        AddTimestamp(command.Parameters, "now", request.Now);
+        command.Parameters.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = request.MaxCount });
+        AddText(command.Parameters, "owner", request.Owner);
+        AddTimestamp(command.Parameters, "lease_expiry", leaseExpiry);
+
+        var leases = new List<WebhookDeliveryLease>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var delivery = ReadDelivery(reader, 0);
+                var message = ReadMessage(reader, DeliveryColumnCount);
+                leases.Add(new WebhookDeliveryLease(delivery, message, delivery.FencingToken, delivery.NextAttemptAt));
+            }
+        }
+
+        return leases;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(record.Attempt);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var attempt = record.Attempt;
+        var isFinal = record.NewStatus != WebhookDeliveryStatus.Pending;
+        var batch = new NpgsqlBatch();
+        await using (batch.ConfigureAwait(false))
+        {
+            // One statement: the attempt is inserted only when the fenced update hit the delivery.
+            var update = new NpgsqlBatchCommand(
+                $"""
+                WITH updated AS (
+                    UPDATE {_schema.Deliveries}
+                    SET status = @status,
+                        attempt_count = attempt_count + 1,
+                        next_attempt_at = CASE WHEN @final THEN next_attempt_at ELSE @next_attempt_at END,
+                        completed_at = CASE WHEN @final THEN @completed_at ELSE NULL END,
+                        lease_owner = NULL,
+                        last_status_code = @status_code,
+                        last_error = @error
+                    WHERE id = @id AND fencing_token = @token AND status = 0
+                    RETURNING id, tenant_id)
+                INSERT INTO {_schema.Attempts} (delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test)
+                SELECT id, tenant_id, @attempt_number, @started_at, @duration_ticks, @outcome, @status_code, @response_body, @error, @is_test
+                FROM updated
+                """);
+            var p = update.Parameters;
+            p.Add(new NpgsqlParameter<short>("status", NpgsqlDbType.Smallint) { TypedValue = (short)record.NewStatus });
+            p.Add(new NpgsqlParameter<bool>("final", NpgsqlDbType.Boolean) { TypedValue = isFinal });
+            AddTimestamp(p, "next_attempt_at", record.NextAttemptAt);
+            AddTimestamp(p, "completed_at", attempt.StartedAt + attempt.Duration);
+            AddInt(p, "status_code", attempt.StatusCode);
+            AddText(p, "error", attempt.Error);
+            AddText(p, "id", record.DeliveryId);
+            p.Add(new NpgsqlParameter<long>("token", NpgsqlDbType.Bigint) { TypedValue = record.FencingToken });
+            AddInt(p, "attempt_number", attempt.AttemptNumber);
+            AddTimestamp(p, "started_at", attempt.StartedAt);
+            p.Add(new NpgsqlParameter<long>("duration_ticks", NpgsqlDbType.Bigint) { TypedValue = attempt.Duration.Ticks });
+            p.Add(new NpgsqlParameter<short>("outcome", NpgsqlDbType.Smallint) { TypedValue = (short)attempt.Outcome });
+            AddText(p, "response_body", attempt.ResponseBody);
+            p.Add(new NpgsqlParameter<bool>("is_test", NpgsqlDbType.Boolean) { TypedValue = attempt.IsTest });
+            batch.BatchCommands.Add(update);
+            if (!isFinal)
+            {
+                AddNotify(batch);
+            }
+
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                batch.Connection = connection;
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return update.RecordsAffected > 0;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ReleaseLeaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(release.DeliveryId, nameof(release));
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var batch = new NpgsqlBatch();
+        await using (batch.ConfigureAwait(false))
+        {
+            var update = new NpgsqlBatchCommand(
+                $"UPDATE {_schema.Deliveries} SET next_attempt_at = @due, lease_owner = NULL WHERE id = @id AND fencing_token = @token AND status = 0");
+            AddTimestamp(update.Parameters, "due", release.DueAt);
+            AddText(update.Parameters, "id", release.DeliveryId);
+            update.Parameters.Add(new NpgsqlParameter<long>("token", NpgsqlDbType.Bigint) { TypedValue = release.FencingToken });
+            batch.BatchCommands.Add(update);
+            AddNotify(batch);
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                batch.Connection = connection;
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return update.RecordsAffected > 0;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<DateTimeOffset?> GetNextDueTimeAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var command = _dataSource.CreateCommand($"SELECT min(next_attempt_at) FROM {_schema.Deliveries} WHERE status = 0");
+        await using var commandScope = command.ConfigureAwait(false);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookMessage?> GetMessageAsync(string tenantId, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(messageId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var command = _dataSource.CreateCommand($"SELECT {MessageColumns} FROM {_schema.Messages} WHERE tenant_id = @tenant AND id = @id");
+        await using var commandScope = command.ConfigureAwait(false);
+        AddText(command.Parameters, "tenant", tenantId);
+        AddText(command.Parameters, "id", messageId);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadMessage(reader, 0) : null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookDelivery?> GetDeliveryAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var command = _dataSource.CreateCommand($"SELECT {DeliveryColumns} FROM {_schema.Deliveries} WHERE tenant_id = @tenant AND id = @id");
+        await using var commandScope = command.ConfigureAwait(false);
+        AddText(command.Parameters, "tenant", tenantId);
+        AddText(command.Parameters, "id", deliveryId);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDelivery(reader, 0) : null;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<WebhookAttempt>> GetAttemptsAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var command = _dataSource.CreateCommand(
+            $"""
+            SELECT delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test
+            FROM {_schema.Attempts} WHERE tenant_id = @tenant AND delivery_id = @id ORDER BY seq
+            """);
+        await using var commandScope = command.ConfigureAwait(false);
+        AddText(command.Parameters, "tenant", tenantId);
+        AddText(command.Parameters, "id", deliveryId);
+        var attempts = new List<WebhookAttempt>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                attempts.Add(new WebhookAttempt
+                {
+                    DeliveryId = reader.GetString(0),
+                    TenantId = reader.GetString(1),
+                    AttemptNumber = reader.GetInt32(2),
+                    StartedAt = reader.GetFieldValue<DateTimeOffset>(3),
+                    Duration = TimeSpan.FromTicks(reader.GetInt64(4)),
+                    Outcome = (WebhookAttemptOutcome)reader.GetInt16(5),
+                    StatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
+                    ResponseBody = reader.IsDBNull(7) ? null : reader.GetString(7),
+                    Error = reader.IsDBNull(8) ? null : reader.GetString(8),
+                    IsTest = reader.GetBoolean(9),
+                });
+            }
+        }
+
+        return attempts;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookPage<WebhookDelivery>> QueryDeliveriesAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(query.TenantId, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, WebhookDeliveryQuery.MaxLimit, nameof(query));
+        (DateTimeOffset CreatedAt, string Id)? after = query.ContinuationToken is { } token ? PostgreSqlContinuationToken.ParseDelivery(token) : null;
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+
+        var command = _dataSource.CreateCommand();
+        await using var commandScope = command.ConfigureAwait(false);
+        var p = command.Parameters;
+        var sql = new StringBuilder($"SELECT {DeliveryColumns} FROM {_schema.Deliveries} WHERE tenant_id = @tenant");
+        AddText(p, "tenant", query.TenantId);
+        if (query.SubscriptionId is { } subscriptionId)
+        {
+            sql.Append(" AND subscription_id = @subscription_id");
+            AddText(p, "subscription_id", subscriptionId);
+        }
+
+        if (query.MessageId is { } messageId)
+        {
+            sql.Append(" AND message_id = @message_id");
+            AddText(p, "message_id", messageId);
+        }
+
+        if (query.EventType is { } eventType)
+        {
+            sql.Append(" AND event_type = @event_type");
+            AddText(p, "event_type", eventType);
+        }
+
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND status = @status");
+            p.Add(new NpgsqlParameter<short>("status", NpgsqlDbType.Smallint) { TypedValue = (short)status });
+        }
+
+        if (query.FailingOnly)
+        {
+            sql.Append(" AND status = 0 AND attempt_count > 0");
+        }
+
+        if (query.CreatedFrom is { } from)
+        {
+            sql.Append(" AND created_at >= @created_from");
+            AddTimestamp(p, "created_from", from);
+        }
+
+        if (query.CreatedBefore is { } before)
+        {
+            sql.Append(" AND created_at < @created_before");
+            AddTimestamp(p, "created_before", before);
+        }
+
+        if (after is { } cursor)
+        {
+            sql.Append(" AND (created_at, id) < (@after_created_at, @after_id)");
+            AddTimestamp(p, "after_created_at", cursor.CreatedAt);
+            AddText(p, "after_id", cursor.Id);
+        }
+
+        sql.Append(" ORDER BY created_at DESC, id DESC LIMIT @limit");
+        p.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = query.Limit + 1 });
+        command.CommandText = sql.ToString();
+
+        var items = new List<WebhookDelivery>(Math.Min(query.Limit + 1, 256));
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                items.Add(ReadDelivery(reader, 0));
+            }
+        }
+
+        if (items.Count <= query.Limit)
+        {
+            return new WebhookPage<WebhookDelivery>(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        var last = items[^1];
+        return new WebhookPage<WebhookDelivery>(items, PostgreSqlContinuationToken.ForDelivery(last.CreatedAt, last.Id));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var batch = new NpgsqlBatch();
+        await using (batch.ConfigureAwait(false))
+        {
+            var update = new NpgsqlBatchCommand(
+                $"""
+                UPDATE {_schema.Deliveries}
+                SET status = 0, next_attempt_at = @due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
+                WHERE tenant_id = @tenant AND id = @id
+                """);
+            AddTimestamp(update.Parameters, "due", dueAt);
+            AddText(update.Parameters, "tenant", tenantId);
+            AddText(update.Parameters, "id", deliveryId);
+            batch.BatchCommands.Add(update);
+            AddNotify(batch);
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                batch.Connection = connection;
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return update.RecordsAffected > 0;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _listener.DisposeAsync().ConfigureAwait(false);
+        _installGate.Dispose();
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task InstallOnceAsync(CancellationToken cancellationToken)
+    {
+        await _installGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_installed)
+            {
+                await _schema.InstallAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _installed, true);
+            }
+        }
+        finally
+        {
+            _installGate.Release();
+        }
+    }
+
+    private async Task InsertDeliveriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        var count = deliveries.Count;
+        var ids = new string[count];
+        var tenants = new string[count];
+        var messageIds = new string[count];
+        var subscriptionIds = new string[count];
+        var eventTypes = new string[count];
+        var statuses = new short[count];
+        var attemptCounts = new int[count];
+        var nextAttempts = new DateTimeOffset[count];
+        var createdAts = new DateTimeOffset[count];
+        var completedAts = new DateTimeOffset?[count];
+        var leaseOwners = new string?[count];
+        var fencingTokens = new long[count];
+        var lastStatusCodes = new int?[count];
+        var lastErrors = new string?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var d = deliveries[i] ?? throw new ArgumentException("A delivery is null.", nameof(deliveries));
+            ids[i] = d.Id;
+            tenants[i] = d.TenantId;
+            messageIds[i] = d.MessageId;
+            subscriptionIds[i] = d.SubscriptionId;
+            eventTypes[i] = d.EventType;
+            statuses[i] = (short)d.Status;
+            attemptCounts[i] = d.AttemptCount;
+            nextAttempts[i] = d.NextAttemptAt.ToUniversalTime();
+            createdAts[i] = d.CreatedAt.ToUniversalTime();
+            completedAts[i] = d.CompletedAt?.ToUniversalTime();
+            leaseOwners[i] = d.LeaseOwner;
+            fencingTokens[i] = d.FencingToken;
+            lastStatusCodes[i] = d.LastStatusCode;
+            lastErrors[i] = d.LastError;
+        }
+
+        var insert = new NpgsqlCommand(
+            $"""
+            INSERT INTO {_schema.Deliveries} ({DeliveryColumns})
+            SELECT * FROM unnest(@ids, @tenants, @message_ids, @subscription_ids, @event_types, @statuses, @attempt_counts,
+                                 @next_attempts, @created_ats, @completed_ats, @lease_owners, @fencing_tokens, @last_status_codes, @last_errors)
+            """,
+            connection,
+            transaction);
+        await using var insertScope = insert.ConfigureAwait(false);
+        var p = insert.Parameters;
+        p.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = ids });
+        p.Add(new NpgsqlParameter<string[]>("tenants", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = tenants });
+        p.Add(new NpgsqlParameter<string[]>("message_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = messageIds });
+        p.Add(new NpgsqlParameter<string[]>("subscription_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = subscriptionIds });
+        p.Add(new NpgsqlParameter<string[]>("event_types", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = eventTypes });
+        p.Add(new NpgsqlParameter<short[]>("statuses", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = statuses });
+        p.Add(new NpgsqlParameter<int[]>("attempt_counts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = attemptCounts });
+        p.Add(new NpgsqlParameter<DateTimeOffset[]>("next_attempts", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = nextAttempts });
+        p.Add(new NpgsqlParameter<DateTimeOffset[]>("created_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = createdAts });
+        p.Add(new NpgsqlParameter<DateTimeOffset?[]>("completed_ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = completedAts });
+        p.Add(new NpgsqlParameter<string?[]>("lease_owners", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = leaseOwners });
+        p.Add(new NpgsqlParameter<long[]>("fencing_tokens", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = fencingTokens });
+        p.Add(new NpgsqlParameter<int?[]>("last_status_codes", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = lastStatusCodes });
+        p.Add(new NpgsqlParameter<string?[]>("last_errors", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = lastErrors });
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void AddNotify(NpgsqlBatch batch)
+    {
+        if (!_useNotifications)
+        {
+            return;
+        }
+
+        var notify = new NpgsqlBatchCommand("SELECT pg_notify(@channel, '')");
+        AddText(notify.Parameters, "channel", _schema.NotificationChannel);
+        batch.BatchCommands.Add(notify);
+    }
+
+    private static string Prefix(string alias, string columns) =>
+        string.Join(", ", columns.Split(", ").Select(c => alias + "." + c));
+
+    private static void AddSubscriptionParameters(NpgsqlParameterCollection parameters, WebhookSubscription subscription)
+    {
+        AddText(parameters, "id", subscription.Id);
+        AddText(parameters, "tenant", subscription.TenantId);
+        parameters.Add(new NpgsqlParameter<short>("state", NpgsqlDbType.Smallint) { TypedValue = (short)subscription.State });
+        AddTimestamp(parameters, "created", subscription.CreatedAt);
+        AddTimestamp(parameters, "updated", subscription.UpdatedAt);
+        parameters.Add(new NpgsqlParameter<string>("document", NpgsqlDbType.Jsonb)
+        {
+            TypedValue = Encoding.UTF8.GetString(WebhookSubscriptionJson.Serialize(subscription)),
+        });
+    }
+
+    private static void AddText(NpgsqlParameterCollection parameters, string name, string? value) =>
+        parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
+
+    private static void AddInt(NpgsqlParameterCollection parameters, string name, int? value) =>
+        parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Integer) { Value = value is { } v ? v : DBNull.Value });
+
+    private static void AddTimestamp(NpgsqlParameterCollection parameters, string name, DateTimeOffset value) =>
+        parameters.Add(new NpgsqlParameter<DateTimeOffset>(name, NpgsqlDbType.TimestampTz) { TypedValue = value.ToUniversalTime() });
+
+    private static WebhookSubscription ReadSubscription(DbDataReader reader, int ordinal) =>
+        WebhookSubscriptionJson.Deserialize(Encoding.UTF8.GetBytes(reader.GetString(ordinal)));
+
+    private static WebhookDelivery ReadDelivery(DbDataReader reader, int o) => new()
+    {
+        Id = reader.GetString(o),
+        TenantId = reader.GetString(o + 1),
+        MessageId = reader.GetString(o + 2),
+        SubscriptionId = reader.GetString(o + 3),
+        EventType = reader.GetString(o + 4),
+        Status = (WebhookDeliveryStatus)reader.GetInt16(o + 5),
+        AttemptCount = reader.GetInt32(o + 6),
+        NextAttemptAt = reader.GetFieldValue<DateTimeOffset>(o + 7),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(o + 8),
+        CompletedAt = reader.IsDBNull(o + 9) ? null : reader.GetFieldValue<DateTimeOffset>(o + 9),
+        LeaseOwner = reader.IsDBNull(o + 10) ? null : reader.GetString(o + 10),
+        FencingToken = reader.GetInt64(o + 11),
+        LastStatusCode = reader.IsDBNull(o + 12) ? null : reader.GetInt32(o + 12),
+        LastError = reader.IsDBNull(o + 13) ? null : reader.GetString(o + 13),
+    };
+
+    private static WebhookMessage ReadMessage(DbDataReader reader, int o) => new()
+    {
+        Id = reader.GetString(o),
+        TenantId = reader.GetString(o + 1),
+        EventType = reader.GetString(o + 2),
+        Timestamp = reader.GetFieldValue<DateTimeOffset>(o + 3),
+        Actor = reader.IsDBNull(o + 4) ? null : reader.GetString(o + 4),
+        Data = reader.GetFieldValue<byte[]>(o + 5),
+        IdempotencyKey = reader.IsDBNull(o + 6) ? null : reader.GetString(o + 6),
+    };
+}

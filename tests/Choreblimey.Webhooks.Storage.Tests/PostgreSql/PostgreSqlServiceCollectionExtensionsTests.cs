@@ -1,0 +1,85 @@
+using Choreblimey.Webhooks.PostgreSql;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NSubstitute;
+
+namespace Choreblimey.Webhooks.Storage.Tests.PostgreSql;
+
+[Collection(PostgreSqlCollectionDefinition.Name)]
+public sealed class PostgreSqlServiceCollectionExtensionsTests(PostgreSqlServerFixture fixture)
+{
+    [Fact]
+    public async Task Registers_the_store_as_the_only_IWebhookStore()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(Substitute.For<IWebhookStore>());
+        var schema = fixture.NewSchemaName();
+        services.AddPostgreSqlWebhookStore(o =>
+        {
+            o.ConnectionString = fixture.DatabaseConnectionString;
+            o.Schema = schema;
+        });
+        services.AddPostgreSqlWebhookStore(o => o.UseNotifications = false);
+
+        Assert.Single(services, d => d.ServiceType == typeof(IWebhookStore));
+        await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var store = provider.GetRequiredService<IWebhookStore>();
+        Assert.IsType<PostgreSqlWebhookStore>(store);
+        Assert.Same(store, provider.GetRequiredService<PostgreSqlWebhookStore>());
+        Assert.False(provider.GetRequiredService<IOptions<PostgreSqlWebhookStoreOptions>>().Value.UseNotifications);
+        Assert.Equal(0L, await store.GetSubscriptionVersionAsync());
+    }
+
+    [Fact]
+    public async Task A_host_owned_data_source_is_used_and_not_disposed()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.DatabaseConnectionString);
+        var services = new ServiceCollection();
+        services.AddPostgreSqlWebhookStore(o =>
+        {
+            o.DataSource = dataSource;
+            o.Schema = fixture.NewSchemaName();
+        });
+
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var store = provider.GetRequiredService<IWebhookStore>();
+            var subscription = PostgreSqlTestData.Subscription("t");
+            await store.CreateSubscriptionAsync(subscription);
+            Assert.NotNull(await store.GetSubscriptionAsync("t", subscription.Id));
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync();
+        Assert.Equal(System.Data.ConnectionState.Open, connection.State);
+    }
+
+    [Theory]
+    [InlineData(null, false, "webhooks", "needs a ConnectionString or a DataSource")]
+    [InlineData("Host=localhost", true, "webhooks", "not both")]
+    [InlineData("Host=localhost", false, "Bad-Schema", "Schema 'Bad-Schema' is not valid")]
+    [InlineData("Host=localhost", false, "webhooks\"; DROP TABLE x; --", "is not valid")]
+    [InlineData("Host=localhost", false, "pg_catalog", "is not valid")]
+    [InlineData("Host=localhost", false, "", "is not valid")]
+    public async Task Invalid_options_fail_validation(string? connectionString, bool withDataSource, string schema, string expected)
+    {
+        await using var dataSource = NpgsqlDataSource.Create("Host=localhost");
+        var services = new ServiceCollection();
+        services.AddPostgreSqlWebhookStore(o =>
+        {
+            o.ConnectionString = connectionString;
+            o.DataSource = withDataSource ? dataSource : null;
+            o.Schema = schema;
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IWebhookStore>());
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.Throws<OptionsValidationException>(() => new PostgreSqlWebhookStore(new PostgreSqlWebhookStoreOptions
+        {
+            ConnectionString = connectionString,
+            DataSource = withDataSource ? dataSource : null,
+            Schema = schema,
+        }));
+    }
+}
