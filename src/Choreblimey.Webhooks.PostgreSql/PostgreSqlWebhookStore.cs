@@ -15,7 +15,7 @@ namespace Choreblimey.Webhooks.PostgreSql;
 /// PostgreSQL keeps <c>timestamptz</c> to the microsecond, so every time the store returns is its input truncated to whole
 /// microseconds (a <see cref="DateTimeOffset"/> has 100 ns ticks). Times come back in UTC (offset zero).
 /// </remarks>
-internal sealed class PostgreSqlWebhookStore : IWebhookStore, IAsyncDisposable
+internal sealed class PostgreSqlWebhookStore : IWebhookStore, IWebhookStoreNotifications, IAsyncDisposable, IDisposable
 {
     private const string DeliveryColumns =
         "id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at, lease_owner, fencing_token, last_status_code, last_error";
@@ -94,7 +94,7 @@ internal sealed class PostgreSqlWebhookStore : IWebhookStore, IAsyncDisposable
     /// <param name="timeout">The longest wait.</param>
     /// <param name="cancellationToken">A token to stop waiting.</param>
     /// <returns><see langword="true"/> when woken by a notification; <see langword="false"/> when the timeout passed.</returns>
-    internal async Task<bool> WaitForNotificationAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<bool> WaitForNotificationAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!_useNotifications)
         {
@@ -689,6 +689,9 @@ internal sealed class PostgreSqlWebhookStore : IWebhookStore, IAsyncDisposable
             }
         }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -14,13 +14,14 @@ public sealed class PostgreSqlServiceCollectionExtensionsTests(PostgreSqlServerF
     {
         var services = new ServiceCollection();
         services.AddSingleton(Substitute.For<IWebhookStore>());
+        services.AddLogging();
         var schema = fixture.NewSchemaName();
-        services.AddPostgreSqlWebhookStore(o =>
+        services.AddWebhooks().UsePostgreSqlStore(o =>
         {
             o.ConnectionString = fixture.DatabaseConnectionString;
             o.Schema = schema;
         });
-        services.AddPostgreSqlWebhookStore(o => o.UseNotifications = false);
+        services.AddWebhooks().UsePostgreSqlStore(o => o.UseNotifications = false);
 
         Assert.Single(services, d => d.ServiceType == typeof(IWebhookStore));
         await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -36,7 +37,8 @@ public sealed class PostgreSqlServiceCollectionExtensionsTests(PostgreSqlServerF
     {
         await using var dataSource = NpgsqlDataSource.Create(fixture.DatabaseConnectionString);
         var services = new ServiceCollection();
-        services.AddPostgreSqlWebhookStore(o =>
+        services.AddLogging();
+        services.AddWebhooks().UsePostgreSqlStore(o =>
         {
             o.DataSource = dataSource;
             o.Schema = fixture.NewSchemaName();
@@ -65,7 +67,7 @@ public sealed class PostgreSqlServiceCollectionExtensionsTests(PostgreSqlServerF
     {
         await using var dataSource = NpgsqlDataSource.Create("Host=localhost");
         var services = new ServiceCollection();
-        services.AddPostgreSqlWebhookStore(o =>
+        services.AddWebhooks().UsePostgreSqlStore(o =>
         {
             o.ConnectionString = connectionString;
             o.DataSource = withDataSource ? dataSource : null;

@@ -95,9 +95,9 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
     {
         var store = await fixture.CreatePostgreSqlStoreAsync();
         var message = Message("tenant-a");
-        var later = Delivery(message, dueAt: T0.AddSeconds(30));
-        var sooner = Delivery(message, dueAt: T0.AddSeconds(10));
-        var future = Delivery(message, dueAt: T0.AddHours(1));
+        var later = PostgreSqlTestData.Delivery(message, dueAt: T0.AddSeconds(30));
+        var sooner = PostgreSqlTestData.Delivery(message, dueAt: T0.AddSeconds(10));
+        var future = PostgreSqlTestData.Delivery(message, dueAt: T0.AddHours(1));
         await store.InsertMessageAsync(message, [later, future, sooner]);
 
         Assert.Equal(T0.AddSeconds(10), await store.GetNextDueTimeAsync());
@@ -114,7 +114,7 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
     {
         var store = await fixture.CreatePostgreSqlStoreAsync();
         var message = Message("tenant-a");
-        var delivery = Delivery(message);
+        var delivery = PostgreSqlTestData.Delivery(message);
         await store.InsertMessageAsync(message, [delivery]);
 
         var first = Assert.Single(await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("slow", 1, T0, Lease)));
@@ -148,7 +148,7 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
     {
         var store = await fixture.CreatePostgreSqlStoreAsync();
         var message = Message("tenant-a", "key-1");
-        var delivery = Delivery(message);
+        var delivery = PostgreSqlTestData.Delivery(message);
         var result = await store.InsertMessageAsync(message, [delivery]);
         Assert.Equal(new WebhookMessageInsertResult(message.Id, 1, false), result);
 
@@ -217,7 +217,7 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
     {
         var store = await fixture.CreatePostgreSqlStoreAsync();
         var message = Message("tenant-a");
-        var delivery = Delivery(message);
+        var delivery = PostgreSqlTestData.Delivery(message);
         await store.InsertMessageAsync(message, [delivery]);
         var lease = Assert.Single(await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("w", 1, T0, Lease)));
 
@@ -289,7 +289,7 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         Assert.Equal("test", (await store.GetSubscriptionAsync("tenant-a", subscription.Id))!.Description);
 
         var message = Message("tenant-a");
-        var delivery = Delivery(message, subscription.Id);
+        var delivery = PostgreSqlTestData.Delivery(message, subscription.Id);
         await store.InsertMessageAsync(message, [delivery]);
         Assert.Null(await store.GetMessageAsync("tenant-b", message.Id));
         Assert.Null(await store.GetDeliveryAsync("tenant-b", delivery.Id));
@@ -341,7 +341,7 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
     {
         var store = await fixture.CreatePostgreSqlStoreAsync();
         var message = Message("t");
-        var deliveries = Enumerable.Range(0, 5).Select(i => Delivery(message) with { CreatedAt = T0.AddMilliseconds(i) }).ToArray();
+        var deliveries = Enumerable.Range(0, 5).Select(i => PostgreSqlTestData.Delivery(message) with { CreatedAt = T0.AddMilliseconds(i) }).ToArray();
         await store.InsertMessageAsync(message, deliveries);
 
         var seen = new List<string>();
@@ -374,7 +374,7 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         Assert.False(wait.IsCompleted);
 
         var message = Message("tenant-a");
-        await publisher.InsertMessageAsync(message, [Delivery(message)]);
+        await publisher.InsertMessageAsync(message, [PostgreSqlTestData.Delivery(message)]);
 
         Assert.True(await wait, "The waiter timed out instead of being woken by the notification.");
     }
@@ -388,8 +388,8 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         await listener.StartListeningAsync(CancellationToken.None);
 
         var message = Message("tenant-a", "rollback-key");
-        var duplicate = Delivery(message);
-        await Assert.ThrowsAsync<PostgresException>(async () => await store.InsertMessageAsync(message, [Delivery(message), duplicate, duplicate]));
+        var duplicate = PostgreSqlTestData.Delivery(message);
+        await Assert.ThrowsAsync<PostgresException>(async () => await store.InsertMessageAsync(message, [PostgreSqlTestData.Delivery(message), duplicate, duplicate]));
 
         Assert.Null(await store.GetMessageAsync("tenant-a", message.Id));
         Assert.Empty((await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = "tenant-a" })).Items);
@@ -397,7 +397,7 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         Assert.False(await listener.WaitForNotificationAsync(TimeSpan.FromMilliseconds(300), CancellationToken.None));
 
         // The key was not taken by the failed insert.
-        var retry = await store.InsertMessageAsync(message, [Delivery(message)]);
+        var retry = await store.InsertMessageAsync(message, [PostgreSqlTestData.Delivery(message)]);
         Assert.False(retry.IsDuplicate);
     }
 

@@ -93,6 +93,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
 
         WebhookLog.WorkerStarted(_logger, _workerId, options.MaxConcurrentDeliveries, options.MaxConcurrentDeliveriesPerEndpoint);
         using var slots = new SemaphoreSlim(options.MaxConcurrentDeliveries, options.MaxConcurrentDeliveries);
+        var listening = _store is IWebhookStoreNotifications notifications ? ListenAsync(notifications, stoppingToken) : Task.CompletedTask;
         var errorBackoff = TimeSpan.Zero;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -162,6 +163,40 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
 
         WebhookLog.WorkerStopping(_logger, _workerId, remaining.Length);
         await Task.WhenAll(remaining).ConfigureAwait(false);
+        await listening.ConfigureAwait(false);
+    }
+
+    private async Task ListenAsync(IWebhookStoreNotifications notifications, CancellationToken stoppingToken)
+    {
+        // Other instances' publishes arrive as store notifications; turning them into local wake-ups keeps polling a fallback.
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await notifications.WaitForNotificationAsync(TimeSpan.FromSeconds(30), stoppingToken).ConfigureAwait(false))
+                {
+                    _signal.Notify();
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // A broken notification channel must not stop delivery; polling still finds the work.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                WebhookLog.WorkerLoopFailed(_logger, TimeSpan.FromSeconds(5), exception);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(5), _timeProvider, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     private async Task WaitForWorkAsync(WebhookOptions options, CancellationToken stoppingToken)

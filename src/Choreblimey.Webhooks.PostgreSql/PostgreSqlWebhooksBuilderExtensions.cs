@@ -1,0 +1,49 @@
+using Choreblimey.Webhooks;
+using Choreblimey.Webhooks.PostgreSql;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Chooses the PostgreSQL store on the webhooks builder.</summary>
+public static class PostgreSqlWebhooksBuilderExtensions
+{
+    /// <summary>Uses the PostgreSQL store on a connection string, in the <c>webhooks</c> schema.</summary>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <returns>The builder.</returns>
+    public static IWebhooksBuilder UsePostgreSqlStore(this IWebhooksBuilder builder, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return builder.UsePostgreSqlStore(options => options.ConnectionString = connectionString);
+    }
+
+    /// <summary>Uses the PostgreSQL store on the host's own data source (not disposed by the store).</summary>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <param name="dataSource">The data source.</param>
+    /// <returns>The builder.</returns>
+    public static IWebhooksBuilder UsePostgreSqlStore(this IWebhooksBuilder builder, NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        return builder.UsePostgreSqlStore(options => options.DataSource = dataSource);
+    }
+
+    /// <summary>
+    /// Uses the PostgreSQL store, replacing any store registered before. The options are validated when the host starts:
+    /// a connection string or a data source is required, and the schema must be a plain lower-case identifier.
+    /// </summary>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <param name="configure">Sets the store's options.</param>
+    /// <returns>The builder.</returns>
+    public static IWebhooksBuilder UsePostgreSqlStore(this IWebhooksBuilder builder, Action<PostgreSqlWebhookStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+        services.AddOptions<PostgreSqlWebhookStoreOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlWebhookStoreOptions>>(new PostgreSqlWebhookStoreOptionsValidator()));
+        services.TryAddSingleton(sp => new PostgreSqlWebhookStore(sp.GetRequiredService<IOptions<PostgreSqlWebhookStoreOptions>>().Value));
+        return builder.UseStore(sp => sp.GetRequiredService<PostgreSqlWebhookStore>());
+    }
+}
