@@ -185,13 +185,22 @@ public sealed class SqliteWebhookStoreTests : IDisposable
 
         Task[] creates;
         Task<WebhookMessageInsertResult> insert;
+        Task<WebhookMessageInsertResult> halfDone;
         using (var gate = await WriterGate.CloseAsync(store))
         {
             creates = [.. Enumerable.Range(1, 5).Select(n => store.CreateSubscriptionAsync(Subscription(SubId(n)) with { Description = "batch" }).AsTask())];
             var message = Message(MsgId(1));
             insert = store.InsertMessageAsync(message, [Delivery(DlvId(1), message)]).AsTask();
+
+            // Writes its message and first delivery, then fails on the second: its savepoint must undo all of it.
+            var broken = Message(MsgId(2));
+            halfDone = store.InsertMessageAsync(broken, [Delivery(DlvId(2), broken), Delivery(DlvId(2), broken)]).AsTask();
             gate.Open();
         }
+
+        await Assert.ThrowsAsync<SqliteException>(() => halfDone);
+        Assert.Null(await store.GetMessageAsync(TenantA, MsgId(2)));
+        Assert.Null(await store.GetDeliveryAsync(TenantA, DlvId(2)));
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => creates[2]);
         Assert.Contains(SubId(3), failure.Message, StringComparison.Ordinal);
