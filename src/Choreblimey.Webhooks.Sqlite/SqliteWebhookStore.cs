@@ -594,7 +594,7 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
         var leaseExpiresAt = request.Now + request.LeaseDuration;
 
         // Pick the due rows oldest first, then lease exactly those: the writer is the only writer, so both statements see the same rows.
-        var order = new List<string>(request.MaxCount);
+        var order = new List<string>(Math.Min(request.MaxCount, 256));
         using (var select = SqliteSql.Command(connection, DueSelection).With("$now", now).With("$max", request.MaxCount))
         using (var reader = select.ExecuteReader())
         {
