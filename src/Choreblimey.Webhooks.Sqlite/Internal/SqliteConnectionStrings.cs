@@ -1,0 +1,73 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Choreblimey.Webhooks.Sqlite.Internal;
+
+/// <summary>Validates the options and builds the connection string the store opens its connections with.</summary>
+internal static class SqliteConnectionStrings
+{
+    public static string? Validate(SqliteWebhookStoreOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            return "SqliteWebhookStoreOptions.ConnectionString is required.";
+        }
+
+        if (options.BusyTimeout < TimeSpan.Zero || options.BusyTimeout.TotalMilliseconds > int.MaxValue)
+        {
+            return "SqliteWebhookStoreOptions.BusyTimeout must be zero or positive.";
+        }
+
+        if (options.MaxGroupCommitSize < 1)
+        {
+            return "SqliteWebhookStoreOptions.MaxGroupCommitSize must be at least 1.";
+        }
+
+        if (!Enum.IsDefined(options.Synchronous))
+        {
+            return "SqliteWebhookStoreOptions.Synchronous is not a known mode.";
+        }
+
+        try
+        {
+            var builder = new SqliteConnectionStringBuilder(Normalize(options.ConnectionString));
+            if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:")
+            {
+                return "The SQLite webhook store needs a database file; in-memory databases are not supported.";
+            }
+
+            if (builder.Mode == SqliteOpenMode.ReadOnly)
+            {
+                return "The SQLite webhook store needs a writable database.";
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            return "SqliteWebhookStoreOptions.ConnectionString is not a valid SQLite connection string: " + ex.Message;
+        }
+
+        return null;
+    }
+
+    /// <summary>Turns a plain path into a connection string.</summary>
+    public static string Normalize(string pathOrConnectionString) =>
+        pathOrConnectionString.Contains('=', StringComparison.Ordinal)
+            ? pathOrConnectionString
+            : new SqliteConnectionStringBuilder { DataSource = pathOrConnectionString }.ConnectionString;
+
+    /// <summary>The connection string with pooling off (the store pools its own connections) and the busy timeout applied.</summary>
+    public static string Build(SqliteWebhookStoreOptions options)
+    {
+        var builder = new SqliteConnectionStringBuilder(Normalize(options.ConnectionString))
+        {
+            Pooling = false,
+            DefaultTimeout = (int)Math.Ceiling(Math.Max(1, options.BusyTimeout.TotalSeconds)),
+        };
+        return builder.ConnectionString;
+    }
+
+    public static string PragmaSql(SqliteWebhookStoreOptions options) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {(options.Synchronous == SqliteSynchronousMode.Normal ? "NORMAL" : "FULL")};");
+}

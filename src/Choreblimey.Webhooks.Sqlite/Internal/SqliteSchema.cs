@@ -1,0 +1,127 @@
+using Microsoft.Data.Sqlite;
+
+namespace Choreblimey.Webhooks.Sqlite.Internal;
+
+/// <summary>Creates and migrates the schema. The version is kept in <c>PRAGMA user_version</c>.</summary>
+internal static class SqliteSchema
+{
+    /// <summary>The schema version this build writes.</summary>
+    public const int CurrentVersion = 1;
+
+    private const string Version1 = """
+        CREATE TABLE IF NOT EXISTS subscriptions (
+            id TEXT NOT NULL PRIMARY KEY,
+            tenant_id TEXT NOT NULL,
+            state INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            document BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_subscriptions_tenant ON subscriptions (tenant_id, id);
+
+        CREATE TABLE IF NOT EXISTS subscription_version (
+            id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+            version INTEGER NOT NULL
+        );
+        INSERT OR IGNORE INTO subscription_version (id, version) VALUES (1, 0);
+
+        CREATE TABLE IF NOT EXISTS messages (
+            id TEXT NOT NULL PRIMARY KEY,
+            tenant_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            timestamp INTEGER NOT NULL,
+            actor TEXT NULL,
+            data BLOB NOT NULL,
+            idempotency_key TEXT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_messages_idempotency ON messages (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS ix_messages_tenant ON messages (tenant_id, id);
+
+        CREATE TABLE IF NOT EXISTS deliveries (
+            id TEXT NOT NULL PRIMARY KEY,
+            tenant_id TEXT NOT NULL,
+            message_id TEXT NOT NULL REFERENCES messages (id),
+            subscription_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            attempt_count INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            completed_at INTEGER NULL,
+            lease_owner TEXT NULL,
+            fencing_token INTEGER NOT NULL,
+            last_status_code INTEGER NULL,
+            last_error TEXT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_deliveries_due ON deliveries (next_attempt_at) WHERE status = 0;
+        CREATE INDEX IF NOT EXISTS ix_deliveries_tenant ON deliveries (tenant_id, id DESC);
+        CREATE INDEX IF NOT EXISTS ix_deliveries_tenant_subscription ON deliveries (tenant_id, subscription_id, id DESC);
+        CREATE INDEX IF NOT EXISTS ix_deliveries_tenant_status ON deliveries (tenant_id, status, id DESC);
+        CREATE INDEX IF NOT EXISTS ix_deliveries_message ON deliveries (message_id);
+
+        CREATE TABLE IF NOT EXISTS attempts (
+            seq INTEGER NOT NULL PRIMARY KEY,
+            delivery_id TEXT NOT NULL REFERENCES deliveries (id),
+            tenant_id TEXT NOT NULL,
+            attempt_number INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            duration_ticks INTEGER NOT NULL,
+            outcome INTEGER NOT NULL,
+            status_code INTEGER NULL,
+            response_body TEXT NULL,
+            error TEXT NULL,
+            is_test INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_attempts_delivery ON attempts (delivery_id, attempt_number, seq);
+        """;
+
+    /// <summary>
+    /// Brings the database to <see cref="CurrentVersion"/>. Safe to run from several connections or processes at once: the
+    /// check and the changes happen under SQLite's write lock, and every statement is idempotent.
+    /// </summary>
+    public static void Migrate(SqliteConnection connection)
+    {
+        using (var command = SqliteSql.Command(connection, "PRAGMA journal_mode = WAL;"))
+        {
+            var mode = command.ExecuteScalar() as string;
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"The SQLite webhook store needs WAL journaling, but the database reports '{mode}'.");
+            }
+        }
+
+        SqliteSql.Execute(connection, "BEGIN IMMEDIATE;");
+        try
+        {
+            var version = ReadVersion(connection);
+            if (version > CurrentVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The webhook database has schema version {version}, newer than this library's {CurrentVersion}. Upgrade Choreblimey.Webhooks.Sqlite.");
+            }
+
+            if (version < 1)
+            {
+                SqliteSql.Execute(connection, Version1);
+            }
+
+            if (version < CurrentVersion)
+            {
+                SqliteSql.Execute(connection, "PRAGMA user_version = 1;");
+            }
+
+            SqliteSql.Execute(connection, "COMMIT;");
+        }
+        catch
+        {
+            SqliteSql.Execute(connection, "ROLLBACK;");
+            throw;
+        }
+    }
+
+    public static long ReadVersion(SqliteConnection connection)
+    {
+        using var command = SqliteSql.Command(connection, "PRAGMA user_version;");
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,152 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Choreblimey.Webhooks.Sqlite.Internal;
+
+/// <summary>
+/// The store's single writer. Every write is queued; the loop takes all queued operations (up to the group commit size),
+/// runs each in its own savepoint inside one transaction, commits once (one disk flush), then completes the callers.
+/// An operation that throws rolls back to its savepoint and fails alone.
+/// </summary>
+internal sealed class SqliteWriter : IAsyncDisposable
+{
+    private readonly Channel<SqliteWriteOperation> _queue =
+        Channel.CreateUnbounded<SqliteWriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly SqliteConnectionFactory _connections;
+    private readonly int _maxBatchSize;
+    private readonly Task _loop;
+    private long _committedBatches;
+
+    public SqliteWriter(SqliteConnectionFactory connections, int maxBatchSize)
+    {
+        _connections = connections;
+        _maxBatchSize = maxBatchSize;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Gets how many batches have been committed (for tests and diagnostics).</summary>
+    public long CommittedBatches => Interlocked.Read(ref _committedBatches);
+
+    /// <summary>Queues a write and waits for its batch to commit.</summary>
+    public Task<T> EnqueueAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var operation = new SqliteWriteOperation<T>(work, cancellationToken);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), this);
+
+        return operation.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<SqliteWriteOperation>(_maxBatchSize);
+        SqliteConnection? connection = null;
+        try
+        {
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < _maxBatchSize && reader.TryRead(out var operation))
+                {
+                    if (operation.TryTake())
+                    {
+                        batch.Add(operation);
+                    }
+                }
+
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    connection ??= _connections.OpenWriter();
+                    RunBatch(connection, batch);
+                }
+#pragma warning disable CA1031 // The loop must survive anything a batch throws; the callers receive the exception.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    foreach (var operation in batch)
+                    {
+                        operation.Fail(ex);
+                    }
+
+                    connection?.Dispose();
+                    connection = null;
+                }
+            }
+        }
+        finally
+        {
+            connection?.Dispose();
+        }
+    }
+
+    private void RunBatch(SqliteConnection connection, List<SqliteWriteOperation> batch)
+    {
+        var errors = new Exception?[batch.Count];
+        SqliteSql.Execute(connection, "BEGIN IMMEDIATE;");
+        try
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                SqliteSql.Execute(connection, "SAVEPOINT op;");
+                try
+                {
+                    batch[i].Execute(connection);
+                    SqliteSql.Execute(connection, "RELEASE op;");
+                }
+#pragma warning disable CA1031 // One operation's failure belongs to its caller only.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    errors[i] = ex;
+                    SqliteSql.Execute(connection, "ROLLBACK TO op;");
+                    SqliteSql.Execute(connection, "RELEASE op;");
+                }
+            }
+
+            SqliteSql.Execute(connection, "COMMIT;");
+        }
+        catch
+        {
+            TryRollback(connection);
+            throw;
+        }
+
+        Interlocked.Increment(ref _committedBatches);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (errors[i] is { } error)
+            {
+                batch[i].Fail(error);
+            }
+            else
+            {
+                batch[i].Complete();
+            }
+        }
+    }
+
+    private static void TryRollback(SqliteConnection connection)
+    {
+        try
+        {
+            SqliteSql.Execute(connection, "ROLLBACK;");
+        }
+        catch (SqliteException)
+        {
+            // The transaction is already gone (SQLite rolled it back itself); nothing to undo.
+        }
+    }
+}

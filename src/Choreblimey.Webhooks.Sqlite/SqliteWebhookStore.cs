@@ -1,0 +1,747 @@
+using Choreblimey.Webhooks.Sqlite.Internal;
+using Choreblimey.Webhooks.Storage.Internal;
+using Microsoft.Data.Sqlite;
+
+namespace Choreblimey.Webhooks.Sqlite;
+
+/// <summary>
+/// A <see cref="IWebhookStore"/> on one SQLite file in WAL mode. Writes go through a single writer with group commit;
+/// reads use a small pool of read connections.
+/// </summary>
+internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDisposable
+{
+    private const string DeliveryColumns =
+        "id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at, lease_owner, fencing_token, last_status_code, last_error";
+
+    private const string MessageColumns = "id, tenant_id, event_type, timestamp, actor, data, idempotency_key";
+
+    private const string DueSelection =
+        "SELECT id FROM deliveries WHERE status = 0 AND next_attempt_at <= $now ORDER BY next_attempt_at, id LIMIT $max";
+
+    private readonly SqliteConnectionFactory _connections;
+    private readonly SqliteWriter _writer;
+    private readonly SemaphoreSlim _initializeGate = new(1, 1);
+    private volatile bool _initialized;
+    private int _disposed;
+
+    /// <summary>Creates a store; the database is opened and migrated on first use.</summary>
+    /// <param name="options">The options.</param>
+    public SqliteWebhookStore(SqliteWebhookStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (SqliteConnectionStrings.Validate(options) is { } error)
+        {
+            throw new ArgumentException(error, nameof(options));
+        }
+
+        _connections = new SqliteConnectionFactory(options);
+        _writer = new SqliteWriter(_connections, options.MaxGroupCommitSize);
+    }
+
+    /// <summary>Gets how many write batches have been committed.</summary>
+    internal long CommittedBatches => _writer.CommittedBatches;
+
+    /// <inheritdoc />
+    public async ValueTask CreateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        var document = WebhookSubscriptionJson.Serialize(subscription);
+        await WriteAsync(
+            connection =>
+            {
+                using var insert = SqliteSql.Command(
+                        connection,
+                        "INSERT INTO subscriptions (id, tenant_id, state, created_at, updated_at, document) VALUES ($id, $tenant, $state, $created, $updated, $document)")
+                    .With("$id", subscription.Id)
+                    .With("$tenant", subscription.TenantId)
+                    .With("$state", (int)subscription.State)
+                    .With("$created", SqliteSql.ToTicks(subscription.CreatedAt))
+                    .With("$updated", SqliteSql.ToTicks(subscription.UpdatedAt))
+                    .With("$document", document);
+                try
+                {
+                    insert.ExecuteNonQuery();
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+                {
+                    throw new InvalidOperationException($"A webhook subscription with id '{subscription.Id}' already exists.", ex);
+                }
+
+                BumpSubscriptionVersion(connection);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        return await ReadAsync(
+            static (connection, state) =>
+            {
+                using var command = SqliteSql.Command(connection, "SELECT document FROM subscriptions WHERE id = $id AND tenant_id = $tenant")
+                    .With("$id", state.subscriptionId)
+                    .With("$tenant", state.tenantId);
+                using var reader = command.ExecuteReader();
+                return reader.Read() ? WebhookSubscriptionJson.Deserialize(SqliteSql.GetBytes(reader, 0)) : null;
+            },
+            (tenantId, subscriptionId),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookPage<WebhookSubscription>> ListSubscriptionsAsync(string tenantId, WebhookSubscriptionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, WebhookSubscriptionQuery.MaxLimit, nameof(query));
+        return await ReadAsync(
+            static (connection, state) =>
+            {
+                var (tenant, q) = state;
+
+                // The event-type filter matches patterns in code, so without it SQL can stop at one row past the page.
+                using var command = SqliteSql.Command(
+                        connection,
+                        """
+                        SELECT id, document FROM subscriptions
+                        WHERE tenant_id = $tenant AND ($state IS NULL OR state = $state) AND ($after IS NULL OR id > $after)
+                        ORDER BY id LIMIT $take
+                        """)
+                    .With("$tenant", tenant)
+                    .With("$state", q.State is { } s ? (int)s : null)
+                    .With("$after", q.ContinuationToken)
+                    .With("$take", q.EventType is null ? q.Limit + 1 : -1);
+                using var reader = command.ExecuteReader();
+                var items = new List<WebhookSubscription>(Math.Min(q.Limit, 64));
+                var more = false;
+                while (reader.Read())
+                {
+                    var subscription = WebhookSubscriptionJson.Deserialize(SqliteSql.GetBytes(reader, 1));
+                    if (q.EventType is { } eventType && !EventPatternMatcher.MatchesAny(subscription.EventPatterns, eventType))
+                    {
+                        continue;
+                    }
+
+                    if (items.Count == q.Limit)
+                    {
+                        more = true;
+                        break;
+                    }
+
+                    items.Add(subscription);
+                }
+
+                return new WebhookPage<WebhookSubscription>(items, more ? items[^1].Id : null);
+            },
+            (tenantId, query),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<WebhookSubscription>> GetTenantSubscriptionsAsync(string tenantId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        return await ReadAsync(
+            static (connection, tenant) =>
+            {
+                using var command = SqliteSql.Command(connection, "SELECT document FROM subscriptions WHERE tenant_id = $tenant ORDER BY id")
+                    .With("$tenant", tenant);
+                using var reader = command.ExecuteReader();
+                var items = new List<WebhookSubscription>();
+                while (reader.Read())
+                {
+                    items.Add(WebhookSubscriptionJson.Deserialize(SqliteSql.GetBytes(reader, 0)));
+                }
+
+                return (IReadOnlyList<WebhookSubscription>)items;
+            },
+            tenantId,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        var document = WebhookSubscriptionJson.Serialize(subscription);
+        return await WriteAsync(
+            connection =>
+            {
+                using var update = SqliteSql.Command(
+                        connection,
+                        "UPDATE subscriptions SET state = $state, created_at = $created, updated_at = $updated, document = $document WHERE id = $id AND tenant_id = $tenant")
+                    .With("$id", subscription.Id)
+                    .With("$tenant", subscription.TenantId)
+                    .With("$state", (int)subscription.State)
+                    .With("$created", SqliteSql.ToTicks(subscription.CreatedAt))
+                    .With("$updated", SqliteSql.ToTicks(subscription.UpdatedAt))
+                    .With("$document", document);
+                if (update.ExecuteNonQuery() == 0)
+                {
+                    return false;
+                }
+
+                BumpSubscriptionVersion(connection);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> DeleteSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        return await WriteAsync(
+            connection =>
+            {
+                using var delete = SqliteSql.Command(connection, "DELETE FROM subscriptions WHERE id = $id AND tenant_id = $tenant")
+                    .With("$id", subscriptionId)
+                    .With("$tenant", tenantId);
+                if (delete.ExecuteNonQuery() == 0)
+                {
+                    return false;
+                }
+
+                BumpSubscriptionVersion(connection);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> GetSubscriptionVersionAsync(CancellationToken cancellationToken = default) =>
+        await ReadAsync(
+            static (connection, _) =>
+            {
+                using var command = SqliteSql.Command(connection, "SELECT version FROM subscription_version WHERE id = 1");
+                return command.ExecuteScalar() is long version ? version : 0L;
+            },
+            0,
+            cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookMessageInsertResult> InsertMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(deliveries);
+        foreach (var delivery in deliveries)
+        {
+            if (delivery.MessageId != message.Id || delivery.TenantId != message.TenantId)
+            {
+                throw new ArgumentException($"Delivery '{delivery.Id}' does not belong to message '{message.Id}' of its tenant.", nameof(deliveries));
+            }
+        }
+
+        var data = message.Data.ToArray();
+        return await WriteAsync(connection => InsertMessage(connection, message, data, deliveries), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request.Owner);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.LeaseDuration, TimeSpan.Zero, nameof(request));
+        if (request.MaxCount <= 0)
+        {
+            return [];
+        }
+
+        return await WriteAsync<IReadOnlyList<WebhookDeliveryLease>>(connection => Claim(connection, request), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(record.Attempt);
+        return await WriteAsync(connection => RecordAttempt(connection, record), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ReleaseLeaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(release.DeliveryId);
+        return await WriteAsync(
+            connection =>
+            {
+                using var update = SqliteSql.Command(
+                        connection,
+                        "UPDATE deliveries SET next_attempt_at = $due, lease_owner = NULL WHERE id = $id AND fencing_token = $token AND status = 0")
+                    .With("$id", release.DeliveryId)
+                    .With("$token", release.FencingToken)
+                    .With("$due", SqliteSql.ToTicks(release.DueAt));
+                return update.ExecuteNonQuery() == 1;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<DateTimeOffset?> GetNextDueTimeAsync(CancellationToken cancellationToken = default) =>
+        await ReadAsync(
+            static (connection, _) =>
+            {
+                using var command = SqliteSql.Command(connection, "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 0");
+                return command.ExecuteScalar() is long ticks ? SqliteSql.FromTicks(ticks) : (DateTimeOffset?)null;
+            },
+            0,
+            cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookMessage?> GetMessageAsync(string tenantId, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(messageId);
+        return await ReadAsync(
+            static (connection, state) => LoadMessage(connection, state.messageId, state.tenantId),
+            (tenantId, messageId),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookDelivery?> GetDeliveryAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        return await ReadAsync(
+            static (connection, state) =>
+            {
+                using var command = SqliteSql.Command(connection, $"SELECT {DeliveryColumns} FROM deliveries WHERE id = $id AND tenant_id = $tenant")
+                    .With("$id", state.deliveryId)
+                    .With("$tenant", state.tenantId);
+                using var reader = command.ExecuteReader();
+                return reader.Read() ? ReadDelivery(reader) : null;
+            },
+            (tenantId, deliveryId),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<WebhookAttempt>> GetAttemptsAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        return await ReadAsync(
+            static (connection, state) =>
+            {
+                using var command = SqliteSql.Command(
+                        connection,
+                        """
+                        SELECT delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test
+                        FROM attempts WHERE delivery_id = $id AND tenant_id = $tenant ORDER BY attempt_number, seq
+                        """)
+                    .With("$id", state.deliveryId)
+                    .With("$tenant", state.tenantId);
+                using var reader = command.ExecuteReader();
+                var attempts = new List<WebhookAttempt>();
+                while (reader.Read())
+                {
+                    attempts.Add(new WebhookAttempt
+                    {
+                        DeliveryId = reader.GetString(0),
+                        TenantId = reader.GetString(1),
+                        AttemptNumber = reader.GetInt32(2),
+                        StartedAt = SqliteSql.FromTicks(reader.GetInt64(3)),
+                        Duration = TimeSpan.FromTicks(reader.GetInt64(4)),
+                        Outcome = (WebhookAttemptOutcome)reader.GetInt32(5),
+                        StatusCode = SqliteSql.GetInt32OrNull(reader, 6),
+                        ResponseBody = SqliteSql.GetStringOrNull(reader, 7),
+                        Error = SqliteSql.GetStringOrNull(reader, 8),
+                        IsTest = reader.GetInt64(9) != 0,
+                    });
+                }
+
+                return (IReadOnlyList<WebhookAttempt>)attempts;
+            },
+            (tenantId, deliveryId),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookPage<WebhookDelivery>> QueryDeliveriesAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(query.TenantId, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, WebhookDeliveryQuery.MaxLimit, nameof(query));
+        return await ReadAsync(
+            static (connection, q) =>
+            {
+                using var command = SqliteSql.Command(
+                        connection,
+                        $"""
+                        SELECT {DeliveryColumns} FROM deliveries
+                        WHERE tenant_id = $tenant
+                          AND ($subscription IS NULL OR subscription_id = $subscription)
+                          AND ($message IS NULL OR message_id = $message)
+                          AND ($eventType IS NULL OR event_type = $eventType)
+                          AND ($status IS NULL OR status = $status)
+                          AND ($failing = 0 OR (status = 0 AND attempt_count > 0))
+                          AND ($from IS NULL OR created_at >= $from)
+                          AND ($before IS NULL OR created_at < $before)
+                          AND ($after IS NULL OR id < $after)
+                        ORDER BY id DESC
+                        LIMIT $take
+                        """)
+                    .With("$tenant", q.TenantId)
+                    .With("$subscription", q.SubscriptionId)
+                    .With("$message", q.MessageId)
+                    .With("$eventType", q.EventType)
+                    .With("$status", q.Status is { } s ? (int)s : null)
+                    .With("$failing", q.FailingOnly ? 1 : 0)
+                    .With("$from", SqliteSql.ToTicksOrNull(q.CreatedFrom))
+                    .With("$before", SqliteSql.ToTicksOrNull(q.CreatedBefore))
+                    .With("$after", q.ContinuationToken)
+                    .With("$take", q.Limit + 1);
+                using var reader = command.ExecuteReader();
+                var items = new List<WebhookDelivery>(Math.Min(q.Limit, 128));
+                var more = false;
+                while (reader.Read())
+                {
+                    if (items.Count == q.Limit)
+                    {
+                        more = true;
+                        break;
+                    }
+
+                    items.Add(ReadDelivery(reader));
+                }
+
+                return new WebhookPage<WebhookDelivery>(items, more ? items[^1].Id : null);
+            },
+            query,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        return await WriteAsync(
+            connection =>
+            {
+                using var update = SqliteSql.Command(
+                        connection,
+                        """
+                        UPDATE deliveries
+                        SET status = 0, next_attempt_at = $due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
+                        WHERE id = $id AND tenant_id = $tenant
+                        """)
+                    .With("$id", deliveryId)
+                    .With("$tenant", tenantId)
+                    .With("$due", SqliteSql.ToTicks(dueAt));
+                return update.ExecuteNonQuery() == 1;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Queues a raw write operation on the writer (tests use it to shape batches).</summary>
+    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await _writer.EnqueueAsync(work, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens the database and migrates the schema if that has not happened yet.</summary>
+    internal async ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _initializeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_initialized)
+            {
+                using var connection = _connections.OpenWriter();
+                SqliteSchema.Migrate(connection);
+                _initialized = true;
+            }
+        }
+        finally
+        {
+            _initializeGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _connections.Dispose();
+        _initializeGate.Dispose();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async ValueTask<TResult> ReadAsync<TState, TResult>(Func<SqliteConnection, TState, TResult> read, TState state, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _connections.RentReaderAsync(cancellationToken).ConfigureAwait(false);
+        var healthy = false;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = read(connection, state);
+            healthy = true;
+            return result;
+        }
+        finally
+        {
+            _connections.ReturnReader(connection, healthy);
+        }
+    }
+
+    private static void BumpSubscriptionVersion(SqliteConnection connection) =>
+        SqliteSql.Execute(connection, "UPDATE subscription_version SET version = version + 1 WHERE id = 1");
+
+    private static WebhookMessageInsertResult InsertMessage(SqliteConnection connection, WebhookMessage message, byte[] data, IReadOnlyList<WebhookDelivery> deliveries)
+    {
+        if (message.IdempotencyKey is { } key)
+        {
+            using var find = SqliteSql.Command(
+                    connection,
+                    """
+                    SELECT m.id, (SELECT COUNT(*) FROM deliveries d WHERE d.message_id = m.id)
+                    FROM messages m WHERE m.tenant_id = $tenant AND m.idempotency_key = $key
+                    """)
+                .With("$tenant", message.TenantId)
+                .With("$key", key);
+            using var reader = find.ExecuteReader();
+            if (reader.Read())
+            {
+                return new WebhookMessageInsertResult(reader.GetString(0), reader.GetInt32(1), IsDuplicate: true);
+            }
+        }
+
+        using (var insert = SqliteSql.Command(
+                   connection,
+                   $"INSERT INTO messages ({MessageColumns}) VALUES ($id, $tenant, $eventType, $timestamp, $actor, $data, $key)")
+               .With("$id", message.Id)
+               .With("$tenant", message.TenantId)
+               .With("$eventType", message.EventType)
+               .With("$timestamp", SqliteSql.ToTicks(message.Timestamp))
+               .With("$actor", message.Actor)
+               .With("$data", data)
+               .With("$key", message.IdempotencyKey))
+        {
+            insert.ExecuteNonQuery();
+        }
+
+        if (deliveries.Count > 0)
+        {
+            using var insert = SqliteSql.Command(
+                connection,
+                $"""
+                INSERT INTO deliveries ({DeliveryColumns})
+                VALUES ($id, $tenant, $message, $subscription, $eventType, $status, $attempts, $next, $created, $completed, $owner, $token, $code, $error)
+                """);
+            var id = insert.Parameters.Add("$id", SqliteType.Text);
+            var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
+            var messageId = insert.Parameters.Add("$message", SqliteType.Text);
+            var subscription = insert.Parameters.Add("$subscription", SqliteType.Text);
+            var eventType = insert.Parameters.Add("$eventType", SqliteType.Text);
+            var status = insert.Parameters.Add("$status", SqliteType.Integer);
+            var attempts = insert.Parameters.Add("$attempts", SqliteType.Integer);
+            var next = insert.Parameters.Add("$next", SqliteType.Integer);
+            var created = insert.Parameters.Add("$created", SqliteType.Integer);
+            var completed = insert.Parameters.Add("$completed", SqliteType.Integer);
+            var owner = insert.Parameters.Add("$owner", SqliteType.Text);
+            var token = insert.Parameters.Add("$token", SqliteType.Integer);
+            var code = insert.Parameters.Add("$code", SqliteType.Integer);
+            var error = insert.Parameters.Add("$error", SqliteType.Text);
+            foreach (var delivery in deliveries)
+            {
+                id.Value = delivery.Id;
+                tenant.Value = delivery.TenantId;
+                messageId.Value = delivery.MessageId;
+                subscription.Value = delivery.SubscriptionId;
+                eventType.Value = delivery.EventType;
+                status.Value = (int)delivery.Status;
+                attempts.Value = delivery.AttemptCount;
+                next.Value = SqliteSql.ToTicks(delivery.NextAttemptAt);
+                created.Value = SqliteSql.ToTicks(delivery.CreatedAt);
+                completed.Value = SqliteSql.ToTicksOrNull(delivery.CompletedAt);
+                owner.Value = (object?)delivery.LeaseOwner ?? DBNull.Value;
+                token.Value = delivery.FencingToken;
+                code.Value = (object?)delivery.LastStatusCode ?? DBNull.Value;
+                error.Value = (object?)delivery.LastError ?? DBNull.Value;
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        return new WebhookMessageInsertResult(message.Id, deliveries.Count, IsDuplicate: false);
+    }
+
+    private static List<WebhookDeliveryLease> Claim(SqliteConnection connection, WebhookClaimRequest request)
+    {
+        var now = SqliteSql.ToTicks(request.Now);
+        var leaseExpiresAt = request.Now + request.LeaseDuration;
+
+        // Pick the due rows oldest first, then lease exactly those: the writer is the only writer, so both statements see the same rows.
+        var order = new List<string>(Math.Min(request.MaxCount, 256));
+        using (var select = SqliteSql.Command(connection, DueSelection).With("$now", now).With("$max", request.MaxCount))
+        using (var reader = select.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                order.Add(reader.GetString(0));
+            }
+        }
+
+        if (order.Count == 0)
+        {
+            return [];
+        }
+
+        var claimed = new Dictionary<string, WebhookDelivery>(order.Count, StringComparer.Ordinal);
+        using (var update = SqliteSql.Command(
+                       connection,
+                       $"""
+                       UPDATE deliveries SET fencing_token = fencing_token + 1, lease_owner = $owner, next_attempt_at = $expiry
+                       WHERE id IN ({DueSelection})
+                       RETURNING {DeliveryColumns}
+                       """)
+                   .With("$owner", request.Owner)
+                   .With("$expiry", SqliteSql.ToTicks(leaseExpiresAt))
+                   .With("$now", now)
+                   .With("$max", request.MaxCount))
+        using (var reader = update.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var delivery = ReadDelivery(reader);
+                claimed[delivery.Id] = delivery;
+            }
+        }
+
+        var messages = new Dictionary<string, WebhookMessage>(StringComparer.Ordinal);
+        var leases = new List<WebhookDeliveryLease>(order.Count);
+        foreach (var id in order)
+        {
+            var delivery = claimed[id];
+            if (!messages.TryGetValue(delivery.MessageId, out var message))
+            {
+                message = LoadMessage(connection, delivery.MessageId, delivery.TenantId)
+                    ?? throw new InvalidOperationException($"Delivery '{delivery.Id}' refers to missing message '{delivery.MessageId}'.");
+                messages.Add(message.Id, message);
+            }
+
+            leases.Add(new WebhookDeliveryLease(delivery, message, delivery.FencingToken, leaseExpiresAt));
+        }
+
+        return leases;
+    }
+
+    private static bool RecordAttempt(SqliteConnection connection, WebhookAttemptRecord record)
+    {
+        var attempt = record.Attempt;
+        var final = record.NewStatus != WebhookDeliveryStatus.Pending;
+        string tenantId;
+        using (var update = SqliteSql.Command(
+                       connection,
+                       """
+                       UPDATE deliveries
+                       SET status = $status,
+                           attempt_count = attempt_count + 1,
+                           next_attempt_at = CASE WHEN $final = 1 THEN next_attempt_at ELSE $next END,
+                           completed_at = CASE WHEN $final = 1 THEN $completed ELSE NULL END,
+                           lease_owner = NULL,
+                           last_status_code = $code,
+                           last_error = $error
+                       WHERE id = $id AND fencing_token = $token AND status = 0
+                       RETURNING tenant_id
+                       """)
+                   .With("$id", record.DeliveryId)
+                   .With("$token", record.FencingToken)
+                   .With("$status", (int)record.NewStatus)
+                   .With("$final", final ? 1 : 0)
+                   .With("$next", SqliteSql.ToTicks(record.NextAttemptAt))
+                   .With("$completed", SqliteSql.ToTicks(attempt.StartedAt + attempt.Duration))
+                   .With("$code", attempt.StatusCode)
+                   .With("$error", attempt.Error))
+        {
+            if (update.ExecuteScalar() is not string tenant)
+            {
+                return false;
+            }
+
+            tenantId = tenant;
+        }
+
+        using var insert = SqliteSql.Command(
+                connection,
+                """
+                INSERT INTO attempts (delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test)
+                VALUES ($delivery, $tenant, $number, $started, $duration, $outcome, $code, $body, $error, $test)
+                """)
+            .With("$delivery", record.DeliveryId)
+            .With("$tenant", tenantId)
+            .With("$number", attempt.AttemptNumber)
+            .With("$started", SqliteSql.ToTicks(attempt.StartedAt))
+            .With("$duration", attempt.Duration.Ticks)
+            .With("$outcome", (int)attempt.Outcome)
+            .With("$code", attempt.StatusCode)
+            .With("$body", attempt.ResponseBody)
+            .With("$error", attempt.Error)
+            .With("$test", attempt.IsTest ? 1 : 0);
+        insert.ExecuteNonQuery();
+        return true;
+    }
+
+    private static WebhookMessage? LoadMessage(SqliteConnection connection, string messageId, string tenantId)
+    {
+        using var command = SqliteSql.Command(connection, $"SELECT {MessageColumns} FROM messages WHERE id = $id AND tenant_id = $tenant")
+            .With("$id", messageId)
+            .With("$tenant", tenantId);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        return new WebhookMessage
+        {
+            Id = reader.GetString(0),
+            TenantId = reader.GetString(1),
+            EventType = reader.GetString(2),
+            Timestamp = SqliteSql.FromTicks(reader.GetInt64(3)),
+            Actor = SqliteSql.GetStringOrNull(reader, 4),
+            Data = SqliteSql.GetBytes(reader, 5),
+            IdempotencyKey = SqliteSql.GetStringOrNull(reader, 6),
+        };
+    }
+
+    private static WebhookDelivery ReadDelivery(SqliteDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        TenantId = reader.GetString(1),
+        MessageId = reader.GetString(2),
+        SubscriptionId = reader.GetString(3),
+        EventType = reader.GetString(4),
+        Status = (WebhookDeliveryStatus)reader.GetInt32(5),
+        AttemptCount = reader.GetInt32(6),
+        NextAttemptAt = SqliteSql.FromTicks(reader.GetInt64(7)),
+        CreatedAt = SqliteSql.FromTicks(reader.GetInt64(8)),
+        CompletedAt = SqliteSql.GetTimeOrNull(reader, 9),
+        LeaseOwner = SqliteSql.GetStringOrNull(reader, 10),
+        FencingToken = reader.GetInt64(11),
+        LastStatusCode = SqliteSql.GetInt32OrNull(reader, 12),
+        LastError = SqliteSql.GetStringOrNull(reader, 13),
+    };
+}

@@ -1,0 +1,759 @@
+using System.Collections.Concurrent;
+using static Choreblimey.Webhooks.Storage.Tests.Conformance.StoreTestData;
+
+namespace Choreblimey.Webhooks.Storage.Tests.Conformance;
+
+/// <summary>
+/// The behaviour every <see cref="IWebhookStore"/> must have. A store project derives from this class and returns a fresh,
+/// empty store from <see cref="CreateStoreAsync"/>. Stores never read a clock here: every time comes from the test.
+/// </summary>
+public abstract class WebhookStoreConformanceTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    private readonly List<IWebhookStore> _stores = [];
+
+    /// <summary>Creates a fresh, empty store. It is disposed after the test when it implements IAsyncDisposable or IDisposable.</summary>
+    protected abstract Task<IWebhookStore> CreateStoreAsync();
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            if (store is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync();
+            }
+            else if (store is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
+
+        _stores.Clear();
+    }
+
+    // ---------------------------------------------------------------- subscriptions
+
+    [Fact]
+    public async Task CreateSubscription_then_get_round_trips_every_field()
+    {
+        var store = await NewStoreAsync();
+        var full = FullSubscription(SubId(1));
+        var minimal = Subscription(SubId(2));
+
+        await store.CreateSubscriptionAsync(full);
+        await store.CreateSubscriptionAsync(minimal);
+
+        StoreAssert.Equal(full, await store.GetSubscriptionAsync(TenantA, SubId(1)));
+        StoreAssert.Equal(minimal, await store.GetSubscriptionAsync(TenantA, SubId(2)));
+        Assert.Null(await store.GetSubscriptionAsync(TenantA, SubId(3)));
+    }
+
+    [Fact]
+    public async Task CreateSubscription_with_an_existing_id_fails_and_keeps_the_first()
+    {
+        var store = await NewStoreAsync();
+        var first = Subscription(SubId(1));
+        await store.CreateSubscriptionAsync(first);
+
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+            await store.CreateSubscriptionAsync(first with { Description = "second" }));
+
+        StoreAssert.Equal(first, await store.GetSubscriptionAsync(TenantA, SubId(1)));
+    }
+
+    [Fact]
+    public async Task ListSubscriptions_pages_in_id_order_with_continuation_tokens()
+    {
+        var store = await NewStoreAsync();
+        foreach (var n in Enumerable.Range(1, 25).Reverse())
+        {
+            await store.CreateSubscriptionAsync(Subscription(SubId(n)));
+        }
+
+        var seen = new List<string>();
+        string? token = null;
+        var pages = 0;
+        do
+        {
+            var page = await store.ListSubscriptionsAsync(TenantA, new WebhookSubscriptionQuery { Limit = 10, ContinuationToken = token });
+            Assert.True(page.Items.Count <= 10);
+            seen.AddRange(page.Items.Select(s => s.Id));
+            token = page.ContinuationToken;
+            pages++;
+            Assert.True(pages <= 4, "Paging did not end.");
+        }
+        while (token is not null);
+
+        Assert.Equal(Enumerable.Range(1, 25).Select(SubId), seen);
+        Assert.Equal(3, pages);
+    }
+
+    [Fact]
+    public async Task ListSubscriptions_filters_by_state()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateSubscriptionAsync(Subscription(SubId(1), state: WebhookSubscriptionState.Active));
+        await store.CreateSubscriptionAsync(Subscription(SubId(2), state: WebhookSubscriptionState.Paused));
+        await store.CreateSubscriptionAsync(Subscription(SubId(3), state: WebhookSubscriptionState.Disabled));
+        await store.CreateSubscriptionAsync(Subscription(SubId(4), state: WebhookSubscriptionState.Paused));
+
+        var paused = await store.ListSubscriptionsAsync(TenantA, new WebhookSubscriptionQuery { State = WebhookSubscriptionState.Paused });
+        var active = await store.ListSubscriptionsAsync(TenantA, new WebhookSubscriptionQuery { State = WebhookSubscriptionState.Active });
+        var all = await store.ListSubscriptionsAsync(TenantA, new WebhookSubscriptionQuery());
+
+        Assert.Equal([SubId(2), SubId(4)], paused.Items.Select(s => s.Id));
+        Assert.Equal([SubId(1)], active.Items.Select(s => s.Id));
+        Assert.Equal(4, all.Items.Count);
+        Assert.Null(all.ContinuationToken);
+    }
+
+    [Fact]
+    public async Task ListSubscriptions_filters_by_event_type_with_exact_star_and_prefix_patterns()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateSubscriptionAsync(Subscription(SubId(1), patterns: ["booking.created"]));
+        await store.CreateSubscriptionAsync(Subscription(SubId(2), patterns: ["*"]));
+        await store.CreateSubscriptionAsync(Subscription(SubId(3), patterns: ["booking.*"]));
+        await store.CreateSubscriptionAsync(Subscription(SubId(4), patterns: ["invoice.paid"]));
+        await store.CreateSubscriptionAsync(Subscription(SubId(5), patterns: ["bookings.*", "invoice.*"]));
+        await store.CreateSubscriptionAsync(Subscription(SubId(6), patterns: ["booking.created.v2"]));
+
+        async Task<string[]> Ids(string eventType, int limit = 100)
+        {
+            var ids = new List<string>();
+            string? token = null;
+            do
+            {
+                var page = await store.ListSubscriptionsAsync(TenantA, new WebhookSubscriptionQuery { EventType = eventType, Limit = limit, ContinuationToken = token });
+                Assert.True(page.Items.Count <= limit);
+                ids.AddRange(page.Items.Select(s => s.Id));
+                token = page.ContinuationToken;
+            }
+            while (token is not null);
+            return [.. ids];
+        }
+
+        Assert.Equal([SubId(1), SubId(2), SubId(3)], await Ids("booking.created"));
+        Assert.Equal([SubId(2), SubId(4), SubId(5)], await Ids("invoice.paid"));
+        Assert.Equal([SubId(2), SubId(3)], await Ids("booking.cancelled"));
+        Assert.Equal([SubId(2)], await Ids("other"));
+        Assert.Equal([SubId(1), SubId(2), SubId(3)], await Ids("booking.created", limit: 1));
+        Assert.Equal([SubId(2), SubId(4), SubId(5)], await Ids("invoice.paid", limit: 2));
+    }
+
+    [Fact]
+    public async Task UpdateSubscription_replaces_the_stored_one_and_reports_missing_ones()
+    {
+        var store = await NewStoreAsync();
+        var original = Subscription(SubId(1));
+        await store.CreateSubscriptionAsync(original);
+        var changed = FullSubscription(SubId(1)) with { Description = "changed", UpdatedAt = T0.AddHours(1) };
+
+        Assert.True(await store.UpdateSubscriptionAsync(changed));
+        Assert.False(await store.UpdateSubscriptionAsync(Subscription(SubId(2))));
+
+        StoreAssert.Equal(changed, await store.GetSubscriptionAsync(TenantA, SubId(1)));
+        Assert.Null(await store.GetSubscriptionAsync(TenantA, SubId(2)));
+        var disabled = await store.ListSubscriptionsAsync(TenantA, new WebhookSubscriptionQuery { State = WebhookSubscriptionState.Disabled });
+        Assert.Equal([SubId(1)], disabled.Items.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task DeleteSubscription_removes_it_and_keeps_its_deliveries()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message, [Delivery(DlvId(1), message, SubId(1))]);
+
+        Assert.True(await store.DeleteSubscriptionAsync(TenantA, SubId(1)));
+        Assert.False(await store.DeleteSubscriptionAsync(TenantA, SubId(1)));
+
+        Assert.Null(await store.GetSubscriptionAsync(TenantA, SubId(1)));
+        Assert.Empty((await store.ListSubscriptionsAsync(TenantA, new WebhookSubscriptionQuery())).Items);
+        Assert.NotNull(await store.GetDeliveryAsync(TenantA, DlvId(1)));
+    }
+
+    [Fact]
+    public async Task GetTenantSubscriptions_returns_every_state_of_that_tenant_only()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateSubscriptionAsync(Subscription(SubId(1), state: WebhookSubscriptionState.Active));
+        await store.CreateSubscriptionAsync(Subscription(SubId(2), state: WebhookSubscriptionState.Paused));
+        await store.CreateSubscriptionAsync(Subscription(SubId(3), state: WebhookSubscriptionState.Disabled));
+        await store.CreateSubscriptionAsync(Subscription(SubId(4), TenantB));
+
+        var a = await store.GetTenantSubscriptionsAsync(TenantA);
+        var b = await store.GetTenantSubscriptionsAsync(TenantB);
+
+        Assert.Equal([SubId(1), SubId(2), SubId(3)], a.Select(s => s.Id).Order(StringComparer.Ordinal));
+        Assert.Equal([SubId(4)], b.Select(s => s.Id));
+        Assert.Empty(await store.GetTenantSubscriptionsAsync("tenant-c"));
+    }
+
+    [Fact]
+    public async Task SubscriptionVersion_changes_after_each_create_update_and_delete()
+    {
+        var store = await NewStoreAsync();
+        var versions = new List<long> { await store.GetSubscriptionVersionAsync() };
+
+        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        versions.Add(await store.GetSubscriptionVersionAsync());
+        await store.CreateSubscriptionAsync(Subscription(SubId(2), TenantB));
+        versions.Add(await store.GetSubscriptionVersionAsync());
+        await store.UpdateSubscriptionAsync(Subscription(SubId(1)) with { Description = "x" });
+        versions.Add(await store.GetSubscriptionVersionAsync());
+        await store.DeleteSubscriptionAsync(TenantB, SubId(2));
+        versions.Add(await store.GetSubscriptionVersionAsync());
+
+        Assert.Equal(versions.Count, versions.Distinct().Count());
+        for (var i = 1; i < versions.Count; i++)
+        {
+            Assert.NotEqual(versions[i - 1], versions[i]);
+        }
+    }
+
+    // ---------------------------------------------------------------- tenant scoping
+
+    [Fact]
+    public async Task Another_tenant_cannot_read_list_update_or_delete_a_subscription()
+    {
+        var store = await NewStoreAsync();
+        var owned = Subscription(SubId(1), TenantA);
+        await store.CreateSubscriptionAsync(owned);
+
+        Assert.Null(await store.GetSubscriptionAsync(TenantB, SubId(1)));
+        Assert.Empty((await store.ListSubscriptionsAsync(TenantB, new WebhookSubscriptionQuery())).Items);
+        Assert.Empty(await store.GetTenantSubscriptionsAsync(TenantB));
+        Assert.False(await store.UpdateSubscriptionAsync(owned with { TenantId = TenantB, Description = "hijacked" }));
+        Assert.False(await store.DeleteSubscriptionAsync(TenantB, SubId(1)));
+
+        StoreAssert.Equal(owned, await store.GetSubscriptionAsync(TenantA, SubId(1)));
+    }
+
+    [Fact]
+    public async Task Another_tenant_cannot_see_or_requeue_messages_deliveries_or_attempts()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1), TenantA);
+        var delivery = Delivery(DlvId(1), message);
+        await store.InsertMessageAsync(message, [delivery]);
+        var lease = Assert.Single(await Claim(store, T0));
+        Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = delivery.Id,
+            FencingToken = lease.FencingToken,
+            Attempt = Attempt(delivery, 1, T0),
+            NewStatus = WebhookDeliveryStatus.DeadLettered,
+        }));
+
+        Assert.Null(await store.GetMessageAsync(TenantB, MsgId(1)));
+        Assert.Null(await store.GetDeliveryAsync(TenantB, DlvId(1)));
+        Assert.Empty(await store.GetAttemptsAsync(TenantB, DlvId(1)));
+        Assert.False(await store.RequeueDeliveryAsync(TenantB, DlvId(1), T0));
+        Assert.Empty((await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = TenantB })).Items);
+        Assert.Empty((await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = TenantB, MessageId = MsgId(1) })).Items);
+
+        var stillDead = await store.GetDeliveryAsync(TenantA, DlvId(1));
+        Assert.Equal(WebhookDeliveryStatus.DeadLettered, stillDead!.Status);
+        Assert.Empty(await Claim(store, T0.AddDays(1)));
+        Assert.Single(await store.GetAttemptsAsync(TenantA, DlvId(1)));
+        Assert.Single((await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = TenantA })).Items);
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    [Fact]
+    public async Task InsertMessage_stores_the_message_and_its_deliveries()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1), idempotencyKey: "key-1");
+        var deliveries = new[]
+        {
+            Delivery(DlvId(1), message, SubId(1), createdAt: T0, nextAttemptAt: T0.AddSeconds(1)),
+            Delivery(DlvId(2), message, SubId(2), createdAt: T0, nextAttemptAt: T0.AddSeconds(2)),
+        };
+
+        var result = await store.InsertMessageAsync(message, deliveries);
+
+        Assert.Equal(new WebhookMessageInsertResult(MsgId(1), 2, false), result);
+        StoreAssert.Equal(message, await store.GetMessageAsync(TenantA, MsgId(1)));
+        Assert.Equal(deliveries[0], await store.GetDeliveryAsync(TenantA, DlvId(1)));
+        Assert.Equal(deliveries[1], await store.GetDeliveryAsync(TenantA, DlvId(2)));
+    }
+
+    [Fact]
+    public async Task InsertMessage_without_deliveries_stores_the_message()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1)) with { Actor = null, IdempotencyKey = null };
+
+        var result = await store.InsertMessageAsync(message, []);
+
+        Assert.Equal(new WebhookMessageInsertResult(MsgId(1), 0, false), result);
+        StoreAssert.Equal(message, await store.GetMessageAsync(TenantA, MsgId(1)));
+        Assert.Null(await store.GetNextDueTimeAsync());
+    }
+
+    [Fact]
+    public async Task InsertMessage_is_atomic_when_a_delivery_cannot_be_stored()
+    {
+        var store = await NewStoreAsync();
+        var first = Message(MsgId(1));
+        await store.InsertMessageAsync(first, [Delivery(DlvId(1), first)]);
+        var second = Message(MsgId(2), idempotencyKey: "key-2");
+
+        // The second delivery reuses an existing delivery id, so the insert as a whole must fail.
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+            await store.InsertMessageAsync(second, [Delivery(DlvId(2), second), Delivery(DlvId(1), second)]));
+
+        Assert.Null(await store.GetMessageAsync(TenantA, MsgId(2)));
+        Assert.Null(await store.GetDeliveryAsync(TenantA, DlvId(2)));
+        Assert.Equal(MsgId(1), (await store.GetDeliveryAsync(TenantA, DlvId(1)))!.MessageId);
+
+        // Nothing of the failed insert holds the idempotency key.
+        var retry = await store.InsertMessageAsync(second, [Delivery(DlvId(2), second)]);
+        Assert.Equal(new WebhookMessageInsertResult(MsgId(2), 1, false), retry);
+    }
+
+    [Fact]
+    public async Task InsertMessage_with_a_seen_idempotency_key_writes_nothing_and_returns_the_first()
+    {
+        var store = await NewStoreAsync();
+        var first = Message(MsgId(1), idempotencyKey: "order-7");
+        await store.InsertMessageAsync(first, [Delivery(DlvId(1), first, SubId(1)), Delivery(DlvId(2), first, SubId(2))]);
+        var again = Message(MsgId(2), idempotencyKey: "order-7", payload: 2);
+
+        var result = await store.InsertMessageAsync(again, [Delivery(DlvId(3), again, SubId(1))]);
+
+        Assert.Equal(new WebhookMessageInsertResult(MsgId(1), 2, true), result);
+        Assert.Null(await store.GetMessageAsync(TenantA, MsgId(2)));
+        Assert.Null(await store.GetDeliveryAsync(TenantA, DlvId(3)));
+        Assert.Equal(2, (await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = TenantA })).Items.Count);
+        StoreAssert.Equal(first, await store.GetMessageAsync(TenantA, MsgId(1)));
+    }
+
+    [Fact]
+    public async Task InsertMessage_with_the_same_key_in_another_tenant_is_a_new_message()
+    {
+        var store = await NewStoreAsync();
+        var a = Message(MsgId(1), TenantA, idempotencyKey: "shared");
+        var b = Message(MsgId(2), TenantB, idempotencyKey: "shared");
+
+        var first = await store.InsertMessageAsync(a, [Delivery(DlvId(1), a)]);
+        var second = await store.InsertMessageAsync(b, [Delivery(DlvId(2), b), Delivery(DlvId(3), b)]);
+
+        Assert.Equal(new WebhookMessageInsertResult(MsgId(1), 1, false), first);
+        Assert.Equal(new WebhookMessageInsertResult(MsgId(2), 2, false), second);
+        StoreAssert.Equal(b, await store.GetMessageAsync(TenantB, MsgId(2)));
+    }
+
+    // ---------------------------------------------------------------- claims
+
+    [Fact]
+    public async Task Claim_leases_only_due_pending_deliveries_oldest_due_first_up_to_max_count()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1), payload: 99);
+        await store.InsertMessageAsync(message,
+        [
+            Delivery(DlvId(1), message, nextAttemptAt: T0.AddMinutes(-1)),
+            Delivery(DlvId(2), message, nextAttemptAt: T0.AddMinutes(-3)),
+            Delivery(DlvId(3), message, nextAttemptAt: T0.AddMinutes(1)),
+            Delivery(DlvId(4), message, nextAttemptAt: T0.AddMinutes(-2)),
+            Delivery(DlvId(5), message, nextAttemptAt: T0.AddMinutes(-10), status: WebhookDeliveryStatus.Succeeded, attemptCount: 1),
+            Delivery(DlvId(6), message, nextAttemptAt: T0.AddMinutes(-10), status: WebhookDeliveryStatus.DeadLettered, attemptCount: 8),
+            Delivery(DlvId(7), message, nextAttemptAt: T0),
+        ]);
+
+        var first = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker-1", 2, T0, Lease));
+
+        Assert.Equal([DlvId(2), DlvId(4)], first.Select(l => l.Delivery.Id));
+        foreach (var lease in first)
+        {
+            Assert.Equal(1, lease.FencingToken);
+            Assert.Equal(1, lease.Delivery.FencingToken);
+            Assert.Equal("worker-1", lease.Delivery.LeaseOwner);
+            Assert.Equal(T0 + Lease, lease.Delivery.NextAttemptAt);
+            Assert.Equal(T0 + Lease, lease.LeaseExpiresAt);
+            Assert.Equal(WebhookDeliveryStatus.Pending, lease.Delivery.Status);
+            StoreAssert.Equal(message, lease.Message);
+            Assert.Equal(Payload(99), lease.Message.Data.ToArray());
+            Assert.Equal(lease.Delivery, await store.GetDeliveryAsync(TenantA, lease.Delivery.Id));
+        }
+
+        var second = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker-2", 10, T0, Lease));
+        Assert.Equal([DlvId(1), DlvId(7)], second.Select(l => l.Delivery.Id));
+        Assert.All(second, l => Assert.Equal("worker-2", l.Delivery.LeaseOwner));
+
+        Assert.Empty(await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker-3", 10, T0, Lease)));
+        var later = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker-3", 10, T0.AddMinutes(1), Lease));
+        Assert.Equal([DlvId(3)], later.Select(l => l.Delivery.Id));
+    }
+
+    [Fact]
+    public async Task Parallel_claimers_never_receive_the_same_delivery_while_leases_are_valid()
+    {
+        var store = await NewStoreAsync();
+        const int Count = 200;
+        for (var m = 0; m < 4; m++)
+        {
+            var message = Message(MsgId(m + 1), payload: m);
+            var deliveries = Enumerable.Range(0, Count / 4)
+                .Select(i => Delivery(DlvId((m * (Count / 4)) + i + 1), message, SubId(i), nextAttemptAt: T0.AddSeconds(-((m * 50) + i))))
+                .ToArray();
+            await store.InsertMessageAsync(message, deliveries);
+        }
+
+        var claimed = new ConcurrentBag<string>();
+        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            while (true)
+            {
+                var leases = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest($"worker-{w}", 7, T0, Lease));
+                if (leases.Count == 0)
+                {
+                    return;
+                }
+
+                foreach (var lease in leases)
+                {
+                    Assert.Equal(1, lease.FencingToken);
+                    claimed.Add(lease.Delivery.Id);
+                }
+            }
+        }));
+        await Task.WhenAll(workers);
+
+        Assert.Equal(Count, claimed.Count);
+        Assert.Equal(Count, claimed.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task An_expired_lease_is_claimed_again_with_a_higher_token()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message, [Delivery(DlvId(1), message)]);
+
+        var first = Assert.Single(await Claim(store, T0, "worker-1"));
+        Assert.Empty(await Claim(store, T0 + Lease - TimeSpan.FromSeconds(1), "worker-2"));
+        var second = Assert.Single(await Claim(store, T0 + Lease + TimeSpan.FromSeconds(1), "worker-2"));
+
+        Assert.Equal(DlvId(1), second.Delivery.Id);
+        Assert.True(second.FencingToken > first.FencingToken);
+        Assert.Equal("worker-2", second.Delivery.LeaseOwner);
+        Assert.Equal(T0 + Lease + TimeSpan.FromSeconds(1) + Lease, second.LeaseExpiresAt);
+    }
+
+    [Fact]
+    public async Task A_stale_fencing_token_cannot_record_or_release()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        var delivery = Delivery(DlvId(1), message);
+        await store.InsertMessageAsync(message, [delivery]);
+        var stale = Assert.Single(await Claim(store, T0, "worker-1"));
+        var reclaimAt = T0 + Lease + TimeSpan.FromSeconds(1);
+        var current = Assert.Single(await Claim(store, reclaimAt, "worker-2"));
+        var afterReclaim = await store.GetDeliveryAsync(TenantA, DlvId(1));
+
+        Assert.False(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = DlvId(1),
+            FencingToken = stale.FencingToken,
+            Attempt = Attempt(delivery, 1, T0, WebhookAttemptOutcome.Succeeded, 200),
+            NewStatus = WebhookDeliveryStatus.Succeeded,
+        }));
+        Assert.False(await store.ReleaseLeaseAsync(new WebhookLeaseRelease(DlvId(1), stale.FencingToken, T0)));
+
+        Assert.Equal(afterReclaim, await store.GetDeliveryAsync(TenantA, DlvId(1)));
+        Assert.Empty(await store.GetAttemptsAsync(TenantA, DlvId(1)));
+
+        Assert.True(await store.ReleaseLeaseAsync(new WebhookLeaseRelease(DlvId(1), current.FencingToken, reclaimAt.AddSeconds(5))));
+        var again = Assert.Single(await Claim(store, reclaimAt.AddSeconds(5), "worker-3"));
+        Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = DlvId(1),
+            FencingToken = again.FencingToken,
+            Attempt = Attempt(delivery, 1, reclaimAt.AddSeconds(5), WebhookAttemptOutcome.Succeeded, 200),
+            NewStatus = WebhookDeliveryStatus.Succeeded,
+        }));
+        Assert.False(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = DlvId(1),
+            FencingToken = current.FencingToken,
+            Attempt = Attempt(delivery, 2, reclaimAt.AddSeconds(6)),
+            NewStatus = WebhookDeliveryStatus.Pending,
+            NextAttemptAt = reclaimAt.AddSeconds(7),
+        }));
+        Assert.Equal(WebhookDeliveryStatus.Succeeded, (await store.GetDeliveryAsync(TenantA, DlvId(1)))!.Status);
+        Assert.Single(await store.GetAttemptsAsync(TenantA, DlvId(1)));
+    }
+
+    [Fact]
+    public async Task RecordAttempt_appends_attempts_in_order_and_moves_the_delivery()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        var delivery = Delivery(DlvId(1), message);
+        await store.InsertMessageAsync(message, [delivery]);
+
+        // Attempt 1: a timeout, rescheduled.
+        var lease1 = Assert.Single(await Claim(store, T0));
+        var attempt1 = Attempt(delivery, 1, T0.AddSeconds(1), WebhookAttemptOutcome.TimedOut, statusCode: null);
+        Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = DlvId(1),
+            FencingToken = lease1.FencingToken,
+            Attempt = attempt1,
+            NewStatus = WebhookDeliveryStatus.Pending,
+            NextAttemptAt = T0.AddMinutes(5),
+        }));
+        var pending = await store.GetDeliveryAsync(TenantA, DlvId(1));
+        Assert.Equal(WebhookDeliveryStatus.Pending, pending!.Status);
+        Assert.Equal(1, pending.AttemptCount);
+        Assert.Equal(T0.AddMinutes(5), pending.NextAttemptAt);
+        Assert.Null(pending.LastStatusCode);
+        Assert.Equal("error 1", pending.LastError);
+        Assert.Null(pending.CompletedAt);
+        Assert.Empty(await Claim(store, T0.AddMinutes(5).AddTicks(-1)));
+
+        // Attempt 2: an HTTP 503, rescheduled; a test send.
+        var lease2 = Assert.Single(await Claim(store, T0.AddMinutes(5)));
+        var attempt2 = Attempt(delivery, 2, T0.AddMinutes(5).AddSeconds(1), WebhookAttemptOutcome.HttpError, 503, isTest: true);
+        Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = DlvId(1),
+            FencingToken = lease2.FencingToken,
+            Attempt = attempt2,
+            NewStatus = WebhookDeliveryStatus.Pending,
+            NextAttemptAt = T0.AddMinutes(30),
+        }));
+        pending = await store.GetDeliveryAsync(TenantA, DlvId(1));
+        Assert.Equal(2, pending!.AttemptCount);
+        Assert.Equal(503, pending.LastStatusCode);
+        Assert.Equal("error 2", pending.LastError);
+
+        // Attempt 3: success, final.
+        var lease3 = Assert.Single(await Claim(store, T0.AddMinutes(30)));
+        var attempt3 = Attempt(delivery, 3, T0.AddMinutes(30).AddSeconds(1), WebhookAttemptOutcome.Succeeded, 204);
+        Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = DlvId(1),
+            FencingToken = lease3.FencingToken,
+            Attempt = attempt3,
+            NewStatus = WebhookDeliveryStatus.Succeeded,
+        }));
+
+        var done = await store.GetDeliveryAsync(TenantA, DlvId(1));
+        Assert.Equal(WebhookDeliveryStatus.Succeeded, done!.Status);
+        Assert.Equal(3, done.AttemptCount);
+        Assert.Equal(204, done.LastStatusCode);
+        Assert.Null(done.LastError);
+        Assert.Equal(attempt3.StartedAt + attempt3.Duration, done.CompletedAt);
+        Assert.Equal([attempt1, attempt2, attempt3], await store.GetAttemptsAsync(TenantA, DlvId(1)));
+        Assert.Empty(await Claim(store, T0.AddYears(1)));
+        Assert.Null(await store.GetNextDueTimeAsync());
+    }
+
+    [Fact]
+    public async Task A_dead_lettered_delivery_is_final_until_requeued()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        var delivery = Delivery(DlvId(1), message);
+        await store.InsertMessageAsync(message, [delivery]);
+        var lease = Assert.Single(await Claim(store, T0));
+        var attempt = Attempt(delivery, 1, T0, WebhookAttemptOutcome.Blocked, statusCode: null);
+
+        Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = DlvId(1),
+            FencingToken = lease.FencingToken,
+            Attempt = attempt,
+            NewStatus = WebhookDeliveryStatus.DeadLettered,
+            NextAttemptAt = T0,
+        }));
+        var dead = await store.GetDeliveryAsync(TenantA, DlvId(1));
+        Assert.Equal(WebhookDeliveryStatus.DeadLettered, dead!.Status);
+        Assert.Equal(attempt.StartedAt + attempt.Duration, dead.CompletedAt);
+        Assert.Empty(await Claim(store, T0.AddYears(1)));
+        Assert.Null(await store.GetNextDueTimeAsync());
+
+        Assert.True(await store.RequeueDeliveryAsync(TenantA, DlvId(1), T0.AddHours(1)));
+        Assert.False(await store.RequeueDeliveryAsync(TenantA, DlvId(2), T0.AddHours(1)));
+
+        var requeued = await store.GetDeliveryAsync(TenantA, DlvId(1));
+        Assert.Equal(WebhookDeliveryStatus.Pending, requeued!.Status);
+        Assert.Equal(1, requeued.AttemptCount);
+        Assert.Equal(T0.AddHours(1), requeued.NextAttemptAt);
+        Assert.Null(requeued.CompletedAt);
+        Assert.Equal(T0.AddHours(1), await store.GetNextDueTimeAsync());
+        Assert.Empty(await Claim(store, T0.AddMinutes(59)));
+        var reclaimed = Assert.Single(await Claim(store, T0.AddHours(1)));
+        Assert.True(reclaimed.FencingToken > lease.FencingToken);
+    }
+
+    [Fact]
+    public async Task Requeue_invalidates_the_current_lease()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        var delivery = Delivery(DlvId(1), message);
+        await store.InsertMessageAsync(message, [delivery]);
+        var lease = Assert.Single(await Claim(store, T0));
+
+        Assert.True(await store.RequeueDeliveryAsync(TenantA, DlvId(1), T0));
+
+        Assert.False(await store.ReleaseLeaseAsync(new WebhookLeaseRelease(DlvId(1), lease.FencingToken, T0)));
+        Assert.False(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = DlvId(1),
+            FencingToken = lease.FencingToken,
+            Attempt = Attempt(delivery, 1, T0),
+            NewStatus = WebhookDeliveryStatus.DeadLettered,
+        }));
+        Assert.Single(await Claim(store, T0));
+    }
+
+    [Fact]
+    public async Task ReleaseLease_makes_the_delivery_due_at_the_given_time_without_counting_an_attempt()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message, [Delivery(DlvId(1), message)]);
+        var lease = Assert.Single(await Claim(store, T0));
+
+        Assert.True(await store.ReleaseLeaseAsync(new WebhookLeaseRelease(DlvId(1), lease.FencingToken, T0.AddSeconds(30))));
+
+        var released = await store.GetDeliveryAsync(TenantA, DlvId(1));
+        Assert.Equal(WebhookDeliveryStatus.Pending, released!.Status);
+        Assert.Equal(0, released.AttemptCount);
+        Assert.Equal(T0.AddSeconds(30), released.NextAttemptAt);
+        Assert.Empty(await store.GetAttemptsAsync(TenantA, DlvId(1)));
+        Assert.Equal(T0.AddSeconds(30), await store.GetNextDueTimeAsync());
+        Assert.Empty(await Claim(store, T0.AddSeconds(29)));
+        var again = Assert.Single(await Claim(store, T0.AddSeconds(30)));
+        Assert.True(again.FencingToken > lease.FencingToken);
+    }
+
+    [Fact]
+    public async Task GetNextDueTime_returns_the_earliest_pending_due_time()
+    {
+        var store = await NewStoreAsync();
+        Assert.Null(await store.GetNextDueTimeAsync());
+
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message,
+        [
+            Delivery(DlvId(1), message, nextAttemptAt: T0.AddMinutes(10)),
+            Delivery(DlvId(2), message, nextAttemptAt: T0.AddMinutes(-5), status: WebhookDeliveryStatus.Succeeded),
+            Delivery(DlvId(3), message, nextAttemptAt: T0.AddMinutes(3)),
+            Delivery(DlvId(4), message, nextAttemptAt: T0.AddMinutes(-7), status: WebhookDeliveryStatus.DeadLettered),
+        ]);
+        Assert.Equal(T0.AddMinutes(3), await store.GetNextDueTimeAsync());
+
+        // A leased delivery is next due when its lease expires.
+        Assert.Single(await Claim(store, T0.AddMinutes(3)));
+        Assert.Equal(T0.AddMinutes(3) + Lease, await store.GetNextDueTimeAsync());
+    }
+
+    // ---------------------------------------------------------------- delivery log
+
+    [Fact]
+    public async Task QueryDeliveries_filters_and_returns_newest_first()
+    {
+        var store = await NewStoreAsync();
+        var m1 = Message(MsgId(1), eventType: "booking.created");
+        var m2 = Message(MsgId(2), eventType: "invoice.paid");
+        var other = Message(MsgId(3), TenantB, eventType: "booking.created");
+        await store.InsertMessageAsync(m1,
+        [
+            Delivery(DlvId(1), m1, SubId(1), createdAt: T0.AddSeconds(1)),
+            Delivery(DlvId(2), m1, SubId(2), createdAt: T0.AddSeconds(2), attemptCount: 1),
+        ]);
+        await store.InsertMessageAsync(m2,
+        [
+            Delivery(DlvId(3), m2, SubId(1), createdAt: T0.AddSeconds(3), status: WebhookDeliveryStatus.Succeeded, attemptCount: 1),
+            Delivery(DlvId(4), m2, SubId(2), createdAt: T0.AddSeconds(4), status: WebhookDeliveryStatus.DeadLettered, attemptCount: 3),
+        ]);
+        await store.InsertMessageAsync(other, [Delivery(DlvId(5), other, SubId(1), createdAt: T0.AddSeconds(2), attemptCount: 1)]);
+
+        async Task<string[]> Ids(WebhookDeliveryQuery query) =>
+            [.. (await store.QueryDeliveriesAsync(query)).Items.Select(d => d.Id)];
+
+        var all = new WebhookDeliveryQuery { TenantId = TenantA };
+        Assert.Equal([DlvId(4), DlvId(3), DlvId(2), DlvId(1)], await Ids(all));
+        Assert.Equal([DlvId(3), DlvId(1)], await Ids(all with { SubscriptionId = SubId(1) }));
+        Assert.Equal([DlvId(4), DlvId(3)], await Ids(all with { MessageId = MsgId(2) }));
+        Assert.Equal([DlvId(2), DlvId(1)], await Ids(all with { EventType = "booking.created" }));
+        Assert.Equal([DlvId(4)], await Ids(all with { Status = WebhookDeliveryStatus.DeadLettered }));
+        Assert.Equal([DlvId(2), DlvId(1)], await Ids(all with { Status = WebhookDeliveryStatus.Pending }));
+        Assert.Equal([DlvId(2)], await Ids(all with { FailingOnly = true }));
+        Assert.Equal([DlvId(4), DlvId(3), DlvId(2)], await Ids(all with { CreatedFrom = T0.AddSeconds(2) }));
+        Assert.Equal([DlvId(2), DlvId(1)], await Ids(all with { CreatedBefore = T0.AddSeconds(3) }));
+        Assert.Equal([DlvId(3), DlvId(2)], await Ids(all with { CreatedFrom = T0.AddSeconds(2), CreatedBefore = T0.AddSeconds(4) }));
+        Assert.Equal([DlvId(2)], await Ids(all with { SubscriptionId = SubId(2), Status = WebhookDeliveryStatus.Pending }));
+        Assert.Empty(await Ids(all with { SubscriptionId = SubId(9) }));
+        Assert.Equal([DlvId(5)], await Ids(new WebhookDeliveryQuery { TenantId = TenantB, FailingOnly = true }));
+
+        var full = Assert.Single((await store.QueryDeliveriesAsync(all with { Status = WebhookDeliveryStatus.DeadLettered })).Items);
+        Assert.Equal(await store.GetDeliveryAsync(TenantA, DlvId(4)), full);
+    }
+
+    [Fact]
+    public async Task QueryDeliveries_paging_covers_every_row_exactly_once()
+    {
+        var store = await NewStoreAsync();
+        const int Count = 53;
+        for (var m = 0; m < Count; m += 10)
+        {
+            var message = Message(MsgId(m + 1));
+            var deliveries = Enumerable.Range(m + 1, Math.Min(10, Count - m))
+                .Select(i => Delivery(DlvId(i), message, SubId(i % 2), createdAt: T0.AddSeconds(i)))
+                .ToArray();
+            await store.InsertMessageAsync(message, deliveries);
+        }
+
+        async Task<List<string>> All(WebhookDeliveryQuery query)
+        {
+            var ids = new List<string>();
+            string? token = null;
+            var pages = 0;
+            do
+            {
+                var page = await store.QueryDeliveriesAsync(query with { ContinuationToken = token });
+                Assert.True(page.Items.Count <= query.Limit);
+                ids.AddRange(page.Items.Select(d => d.Id));
+                token = page.ContinuationToken;
+                Assert.True(++pages <= Count, "Paging did not end.");
+            }
+            while (token is not null);
+            return ids;
+        }
+
+        var expected = Enumerable.Range(1, Count).Reverse().Select(DlvId).ToList();
+        Assert.Equal(expected, await All(new WebhookDeliveryQuery { TenantId = TenantA, Limit = 10 }));
+        Assert.Equal(expected, await All(new WebhookDeliveryQuery { TenantId = TenantA, Limit = 1 }));
+        Assert.Equal(expected, await All(new WebhookDeliveryQuery { TenantId = TenantA, Limit = Count }));
+        Assert.Equal(
+            expected.Where((_, i) => (Count - i) % 2 == 1).ToList(),
+            await All(new WebhookDeliveryQuery { TenantId = TenantA, SubscriptionId = SubId(1), Limit = 4 }));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private async Task<IWebhookStore> NewStoreAsync()
+    {
+        var store = await CreateStoreAsync();
+        _stores.Add(store);
+        return store;
+    }
+
+    private static async Task<IReadOnlyList<WebhookDeliveryLease>> Claim(IWebhookStore store, DateTimeOffset now, string owner = "worker") =>
+        await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest(owner, 100, now, Lease));
+}

@@ -1,0 +1,322 @@
+using Choreblimey.Webhooks.Sqlite;
+using Choreblimey.Webhooks.Sqlite.Internal;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NSubstitute;
+using static Choreblimey.Webhooks.Storage.Tests.Conformance.StoreTestData;
+
+namespace Choreblimey.Webhooks.Storage.Tests.Sqlite;
+
+/// <summary>SQLite-specific behaviour: schema, durability across reopen, group commit, cancellation, registration.</summary>
+public sealed class SqliteWebhookStoreTests : IDisposable
+{
+    private readonly TempDatabaseDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task The_schema_version_is_recorded_and_reopening_an_existing_file_migrates_idempotently()
+    {
+        var path = _directory.File();
+        await using (var store = Open(path))
+        {
+            await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        }
+
+        Assert.Equal(SqliteSchema.CurrentVersion, ReadPragma(path, "user_version"));
+        Assert.Equal("wal", ReadPragma(path, "journal_mode"));
+
+        await using (var reopened = Open(path))
+        {
+            StoreAssert(await reopened.GetSubscriptionAsync(TenantA, SubId(1)));
+            await reopened.CreateSubscriptionAsync(Subscription(SubId(2)));
+            Assert.Equal(2, (await reopened.GetTenantSubscriptionsAsync(TenantA)).Count);
+        }
+
+        Assert.Equal(SqliteSchema.CurrentVersion, ReadPragma(path, "user_version"));
+
+        static void StoreAssert(WebhookSubscription? subscription) => Assert.Equal(SubId(1), subscription?.Id);
+    }
+
+    [Fact]
+    public async Task Several_stores_opening_a_new_file_at_once_all_migrate_safely()
+    {
+        var path = _directory.File();
+        var stores = Enumerable.Range(0, 4).Select(_ => Open(path)).ToArray();
+        try
+        {
+            await Task.WhenAll(stores.Select(s => Task.Run(async () => await s.GetSubscriptionVersionAsync())));
+            await Task.WhenAll(stores.Select((s, i) => Task.Run(async () => await s.CreateSubscriptionAsync(Subscription(SubId(i + 1))))));
+
+            foreach (var store in stores)
+            {
+                Assert.Equal(4, (await store.GetTenantSubscriptionsAsync(TenantA)).Count);
+            }
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+
+        Assert.Equal(SqliteSchema.CurrentVersion, ReadPragma(path, "user_version"));
+    }
+
+    [Fact]
+    public async Task A_database_with_a_newer_schema_is_refused()
+    {
+        var path = _directory.File();
+        await using (var store = Open(path))
+        {
+            await store.GetSubscriptionVersionAsync();
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 99;";
+            command.ExecuteNonQuery();
+        }
+
+        await using var newer = Open(path);
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await newer.GetSubscriptionVersionAsync());
+    }
+
+    [Fact]
+    public async Task Data_survives_closing_and_reopening_the_store()
+    {
+        var path = _directory.File();
+        var message = Message(MsgId(1), idempotencyKey: "key-1", payload: 7);
+        var delivery = Delivery(DlvId(1), message, SubId(1));
+        var attempt = Attempt(delivery, 1, T0.AddSeconds(1));
+        long versionBefore;
+        await using (var store = Open(path))
+        {
+            await store.CreateSubscriptionAsync(FullSubscription(SubId(1)));
+            await store.InsertMessageAsync(message, [delivery, Delivery(DlvId(2), message, SubId(2))]);
+            var lease = (await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("w", 1, T0, TimeSpan.FromMinutes(1))))[0];
+            Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+            {
+                DeliveryId = lease.Delivery.Id,
+                FencingToken = lease.FencingToken,
+                Attempt = attempt,
+                NewStatus = WebhookDeliveryStatus.Pending,
+                NextAttemptAt = T0.AddMinutes(5),
+            }));
+            versionBefore = await store.GetSubscriptionVersionAsync();
+        }
+
+        await using var reopened = Open(path);
+        Conformance.StoreAssert.Equal(FullSubscription(SubId(1)), await reopened.GetSubscriptionAsync(TenantA, SubId(1)));
+        Conformance.StoreAssert.Equal(message, await reopened.GetMessageAsync(TenantA, MsgId(1)));
+        var stored = await reopened.GetDeliveryAsync(TenantA, DlvId(1));
+        Assert.Equal(1, stored!.AttemptCount);
+        Assert.Equal(T0.AddMinutes(5), stored.NextAttemptAt);
+        Assert.Equal(1, stored.FencingToken);
+        Assert.Equal([attempt], await reopened.GetAttemptsAsync(TenantA, DlvId(1)));
+        Assert.Equal(versionBefore, await reopened.GetSubscriptionVersionAsync());
+        Assert.Equal(T0, await reopened.GetNextDueTimeAsync());
+        var duplicate = await reopened.InsertMessageAsync(Message(MsgId(2), idempotencyKey: "key-1"), []);
+        Assert.Equal(new WebhookMessageInsertResult(MsgId(1), 2, true), duplicate);
+    }
+
+    [Fact]
+    public async Task Five_hundred_concurrent_inserts_all_commit_in_far_fewer_batches()
+    {
+        await using var store = Open(_directory.File());
+        await store.GetSubscriptionVersionAsync();
+        var batchesBefore = store.CommittedBatches;
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 500).Select(n => Task.Run(async () =>
+        {
+            var message = Message(MsgId(n), idempotencyKey: $"key-{n}", payload: n);
+            return await store.InsertMessageAsync(message, [Delivery(DlvId(n), message, SubId(n % 7))]);
+        })));
+
+        Assert.All(results, r => Assert.False(r.IsDuplicate));
+        Assert.Equal(500, results.Select(r => r.MessageId).Distinct().Count());
+        Assert.True(store.CommittedBatches - batchesBefore < 500, $"{store.CommittedBatches - batchesBefore} batches for 500 writes.");
+        for (var n = 1; n <= 500; n++)
+        {
+            Assert.Equal(Payload(n), (await store.GetMessageAsync(TenantA, MsgId(n)))!.Data.ToArray());
+        }
+
+        var page = await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = TenantA, Limit = 1000 });
+        Assert.Equal(500, page.Items.Count);
+    }
+
+    [Fact]
+    public async Task Writes_queued_behind_a_busy_writer_commit_together_up_to_the_group_commit_size()
+    {
+        await using var store = Open(_directory.File(), maxGroupCommitSize: 256);
+        await store.GetSubscriptionVersionAsync();
+        var batchesBefore = store.CommittedBatches;
+
+        Task<WebhookMessageInsertResult>[] inserts;
+        using (var gate = await WriterGate.CloseAsync(store))
+        {
+            inserts = [.. Enumerable.Range(1, 500).Select(n =>
+            {
+                var message = Message(MsgId(n), payload: n);
+                return store.InsertMessageAsync(message, [Delivery(DlvId(n), message)]).AsTask();
+            })];
+            gate.Open();
+            Assert.True(await gate.Blocked);
+        }
+
+        await Task.WhenAll(inserts);
+
+        // The gate's batch, then 256 + 244.
+        Assert.Equal(3, store.CommittedBatches - batchesBefore);
+        Assert.Equal(500, (await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = TenantA, Limit = 1000 })).Items.Count);
+    }
+
+    [Fact]
+    public async Task A_failing_operation_in_a_batch_fails_alone_and_the_rest_commit()
+    {
+        await using var store = Open(_directory.File());
+        await store.CreateSubscriptionAsync(Subscription(SubId(3)));
+        var versionBefore = await store.GetSubscriptionVersionAsync();
+        var batchesBefore = store.CommittedBatches;
+
+        Task[] creates;
+        Task<WebhookMessageInsertResult> insert;
+        Task<WebhookMessageInsertResult> halfDone;
+        using (var gate = await WriterGate.CloseAsync(store))
+        {
+            creates = [.. Enumerable.Range(1, 5).Select(n => store.CreateSubscriptionAsync(Subscription(SubId(n)) with { Description = "batch" }).AsTask())];
+            var message = Message(MsgId(1));
+            insert = store.InsertMessageAsync(message, [Delivery(DlvId(1), message)]).AsTask();
+
+            // Writes its message and first delivery, then fails on the second: its savepoint must undo all of it.
+            var broken = Message(MsgId(2));
+            halfDone = store.InsertMessageAsync(broken, [Delivery(DlvId(2), broken), Delivery(DlvId(2), broken)]).AsTask();
+            gate.Open();
+        }
+
+        await Assert.ThrowsAsync<SqliteException>(() => halfDone);
+        Assert.Null(await store.GetMessageAsync(TenantA, MsgId(2)));
+        Assert.Null(await store.GetDeliveryAsync(TenantA, DlvId(2)));
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => creates[2]);
+        Assert.Contains(SubId(3), failure.Message, StringComparison.Ordinal);
+        await Task.WhenAll(creates.Where((_, i) => i != 2));
+        Assert.Equal(new WebhookMessageInsertResult(MsgId(1), 1, false), await insert);
+
+        Assert.Equal(2, store.CommittedBatches - batchesBefore);
+        var subscriptions = await store.GetTenantSubscriptionsAsync(TenantA);
+        Assert.Equal(5, subscriptions.Count);
+        Assert.Null(subscriptions.Single(s => s.Id == SubId(3)).Description);
+        Assert.All(subscriptions.Where(s => s.Id != SubId(3)), s => Assert.Equal("batch", s.Description));
+        Assert.Equal(versionBefore + 4, await store.GetSubscriptionVersionAsync());
+        Assert.NotNull(await store.GetDeliveryAsync(TenantA, DlvId(1)));
+    }
+
+    [Fact]
+    public async Task A_write_cancelled_while_queued_is_not_applied_but_one_already_in_a_batch_completes()
+    {
+        await using var store = Open(_directory.File());
+        await store.GetSubscriptionVersionAsync();
+        using var inBatch = new CancellationTokenSource();
+        using var queued = new CancellationTokenSource();
+
+        Task create;
+        using (var gate = await WriterGate.CloseAsync(store, inBatch.Token))
+        {
+            create = store.CreateSubscriptionAsync(Subscription(SubId(1)), queued.Token).AsTask();
+            await queued.CancelAsync();
+            await inBatch.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => create);
+            gate.Open();
+            Assert.True(await gate.Blocked);
+        }
+
+        await store.CreateSubscriptionAsync(Subscription(SubId(2)));
+        Assert.Null(await store.GetSubscriptionAsync(TenantA, SubId(1)));
+        Assert.NotNull(await store.GetSubscriptionAsync(TenantA, SubId(2)));
+    }
+
+    [Fact]
+    public async Task Synchronous_normal_is_applied_and_works()
+    {
+        var path = _directory.File();
+        await using var store = new SqliteWebhookStore(new SqliteWebhookStoreOptions
+        {
+            ConnectionString = $"Data Source={path}",
+            Synchronous = SqliteSynchronousMode.Normal,
+        });
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message, [Delivery(DlvId(1), message)]);
+        Assert.NotNull(await store.GetDeliveryAsync(TenantA, DlvId(1)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Data Source=:memory:")]
+    [InlineData("Data Source=x.db;Mode=Memory")]
+    [InlineData("Data Source=x.db;Mode=ReadOnly")]
+    public void Invalid_connection_strings_are_refused(string connectionString) =>
+        Assert.Throws<ArgumentException>(() => new SqliteWebhookStore(new SqliteWebhookStoreOptions { ConnectionString = connectionString }));
+
+    [Fact]
+    public void Invalid_options_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new SqliteWebhookStore(new SqliteWebhookStoreOptions { ConnectionString = "a.db", MaxGroupCommitSize = 0 }));
+        Assert.Throws<ArgumentException>(() => new SqliteWebhookStore(new SqliteWebhookStoreOptions { ConnectionString = "a.db", BusyTimeout = TimeSpan.FromSeconds(-1) }));
+    }
+
+    [Fact]
+    public async Task AddSqliteWebhookStore_replaces_the_store_registration_with_one_singleton()
+    {
+        var path = _directory.File();
+        var services = new ServiceCollection();
+        services.AddSingleton(Substitute.For<IWebhookStore>());
+        services.AddSqliteWebhookStore(o => o.ConnectionString = path);
+        services.AddSqliteWebhookStore(o => o.Synchronous = SqliteSynchronousMode.Normal);
+
+        Assert.Single(services, d => d.ServiceType == typeof(IWebhookStore));
+        await using (var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true }))
+        {
+            var store = provider.GetRequiredService<IWebhookStore>();
+            Assert.IsType<SqliteWebhookStore>(store);
+            Assert.Same(store, provider.GetRequiredService<IWebhookStore>());
+            Assert.Same(store, provider.GetRequiredService<SqliteWebhookStore>());
+
+            var options = provider.GetRequiredService<IOptions<SqliteWebhookStoreOptions>>().Value;
+            Assert.Equal($"Data Source={path}", options.ConnectionString);
+            Assert.Equal(SqliteSynchronousMode.Normal, options.Synchronous);
+
+            await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        }
+
+        Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task AddSqliteWebhookStore_without_a_connection_string_fails_validation()
+    {
+        var services = new ServiceCollection();
+        services.AddSqliteWebhookStore(_ => { });
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IWebhookStore>());
+        Assert.Contains("ConnectionString", error.Message, StringComparison.Ordinal);
+    }
+
+    private static SqliteWebhookStore Open(string path, int maxGroupCommitSize = 256) =>
+        new(new SqliteWebhookStoreOptions { ConnectionString = path, MaxGroupCommitSize = maxGroupCommitSize });
+
+    private static object? ReadPragma(string path, string pragma)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA " + pragma + ";";
+        var value = command.ExecuteScalar();
+        return value is long l ? (int)l : value;
+    }
+}
