@@ -121,7 +121,7 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
                 while (reader.Read())
                 {
                     var subscription = WebhookSubscriptionJson.Deserialize(SqliteSql.GetBytes(reader, 1));
-                    if (q.EventType is { } eventType && !EventPatternMatcher.MatchesAny(subscription.EventPatterns, eventType))
+                    if (q.EventType is { } eventType && !WebhookEventPatterns.MatchesAny(subscription.EventPatterns, eventType))
                     {
                         continue;
                     }

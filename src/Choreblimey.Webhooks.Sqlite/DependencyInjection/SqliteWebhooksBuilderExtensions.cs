@@ -6,20 +6,30 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers the SQLite webhook store.</summary>
+/// <summary>Chooses the SQLite store on the webhooks builder.</summary>
 public static class SqliteWebhooksBuilderExtensions
 {
     /// <summary>
-    /// Uses a SQLite database file as the webhook store. Replaces any <see cref="IWebhookStore"/> registered before.
+    /// Uses a SQLite database file as the webhook store (WAL, <c>synchronous=FULL</c>), replacing any store registered before.
     /// </summary>
-    /// <param name="services">The service collection.</param>
-    /// <param name="configure">Sets the options; <see cref="SqliteWebhookStoreOptions.ConnectionString"/> is required and may be a plain file path.</param>
-    /// <returns>The service collection.</returns>
-    public static IServiceCollection AddSqliteWebhookStore(this IServiceCollection services, Action<SqliteWebhookStoreOptions> configure)
+    /// <param name="builder">The webhooks builder.</param>
+    /// <param name="pathOrConnectionString">A file path (<c>webhooks.db</c>) or a Microsoft.Data.Sqlite connection string.</param>
+    /// <returns>The builder.</returns>
+    public static IWebhooksBuilder UseSqliteStore(this IWebhooksBuilder builder, string pathOrConnectionString)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configure);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pathOrConnectionString);
+        return builder.UseSqliteStore(options => options.ConnectionString = pathOrConnectionString);
+    }
 
+    /// <summary>Uses a SQLite database file as the webhook store, replacing any store registered before.</summary>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <param name="configure">Sets the options; <see cref="SqliteWebhookStoreOptions.ConnectionString"/> is required and may be a plain file path.</param>
+    /// <returns>The builder.</returns>
+    public static IWebhooksBuilder UseSqliteStore(this IWebhooksBuilder builder, Action<SqliteWebhookStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
         services.AddOptions<SqliteWebhookStoreOptions>()
             .Configure(configure)
             .PostConfigure(options =>
@@ -28,10 +38,10 @@ public static class SqliteWebhooksBuilderExtensions
                 {
                     options.ConnectionString = SqliteConnectionStrings.Normalize(options.ConnectionString);
                 }
-            });
+            })
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteWebhookStoreOptions>, SqliteWebhookStoreOptionsValidator>());
         services.TryAddSingleton(static provider => new SqliteWebhookStore(provider.GetRequiredService<IOptions<SqliteWebhookStoreOptions>>().Value));
-        services.Replace(ServiceDescriptor.Singleton<IWebhookStore>(static provider => provider.GetRequiredService<SqliteWebhookStore>()));
-        return services;
+        return builder.UseStore(static provider => provider.GetRequiredService<SqliteWebhookStore>());
     }
 }

@@ -4,6 +4,7 @@ namespace Choreblimey.Webhooks;
 /// Persists subscriptions, messages, deliveries and attempts, and hands due deliveries to workers under leases.
 /// </summary>
 /// <remarks>
+/// <para>Times are kept to at least microsecond precision and come back in UTC.</para>
 /// <para>Every read and write that names a tenant is scoped to it: asking for another tenant's record behaves as if it did not exist.</para>
 /// <para>Implementations must be safe for concurrent use. <see cref="ClaimDueDeliveriesAsync"/> must never hand the same due
 /// delivery to two callers while a lease is valid, and <see cref="RecordAttemptAsync"/> and <see cref="ReleaseLeaseAsync"/>

