@@ -11,16 +11,25 @@ public sealed class WebhookDeliveryWorkerLeaseTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
-    [Fact(Skip = "BUG: a subscription Timeout (allowed up to 60 s by WebhookSubscriptionValidator) longer than WebhookOptions.LeaseDuration (only validated against AttemptTimeout in WebhookOptionsRulesValidator) makes WebhookDeliveryWorker.AttemptAsync (src/Choreblimey.Webhooks/Delivery/Internal/WebhookDeliveryWorker.cs, the 'now + timeout > lease.LeaseExpiresAt' check) release the lease due immediately on every claim: the delivery is never attempted and the worker spins claim/release in a hot loop.")]
-    public async Task A_subscription_timeout_longer_than_the_lease_is_still_delivered()
+    [Fact]
+    public async Task A_lease_shorter_than_the_longest_subscription_timeout_is_refused_at_start()
     {
-        await using var host = await WebhookTestHost.StartAsync(webhooks => webhooks
+        // A lease must outlast any attempt; subscriptions may raise their timeout to 60 s, so a 40 s lease would never fit one.
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => WebhookTestHost.StartAsync(webhooks => webhooks
             .AddEvent("chore:created", "Chores")
             .Configure(o =>
             {
                 o.AttemptTimeout = TimeSpan.FromSeconds(30);
                 o.LeaseDuration = TimeSpan.FromSeconds(40);
-            }));
+            })));
+
+        Assert.Contains("WebhookOptions.LeaseDuration", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_subscription_timeout_of_60_seconds_is_delivered_with_the_default_lease()
+    {
+        await using var host = await WebhookTestHost.StartAsync(webhooks => webhooks.AddEvent("chore:created", "Chores"));
         await host.Subscriptions.CreateAsync("t", new WebhookSubscriptionRequest
         {
             Url = _receiver.Url().ToString(),

@@ -318,8 +318,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         var now = _timeProvider.GetUtcNow();
         if (now + timeout > lease.LeaseExpiresAt)
         {
-            // Not enough lease left to finish an attempt safely; hand it back rather than risk a second sender.
-            await ReleaseAsync(lease, now, cancellationToken).ConfigureAwait(false);
+            // Not enough lease left to finish an attempt safely (it waited long for its endpoint); hand it back rather
+            // than risk a second sender, and let the next claim start with a full lease.
+            await ReleaseAsync(lease, now + options.PollInterval, cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -20,8 +20,12 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
 
         Check(options.AttemptTimeout > TimeSpan.Zero && options.AttemptTimeout <= TimeSpan.FromMinutes(5),
             Describe("WebhookOptions.AttemptTimeout", "must be more than 0 and at most 5 minutes", options.AttemptTimeout));
-        Check(options.LeaseDuration > options.AttemptTimeout,
-            Describe("WebhookOptions.LeaseDuration", "must be longer than WebhookOptions.AttemptTimeout", options.LeaseDuration));
+        // A subscription may raise its own timeout up to the subscription maximum; a lease must outlast any attempt.
+        var longestAttempt = options.AttemptTimeout > Subscriptions.Internal.WebhookSubscriptionValidator.MaxTimeout
+            ? options.AttemptTimeout
+            : Subscriptions.Internal.WebhookSubscriptionValidator.MaxTimeout;
+        Check(options.LeaseDuration > longestAttempt,
+            Describe("WebhookOptions.LeaseDuration", "must be longer than the longest attempt (WebhookOptions.AttemptTimeout and the 60 s subscription timeout limit)", options.LeaseDuration));
         Check(options.PollInterval > TimeSpan.Zero && options.PollInterval <= TimeSpan.FromMinutes(5),
             Describe("WebhookOptions.PollInterval", "must be more than 0 and at most 5 minutes", options.PollInterval));
         Check(options.SubscriptionCacheDuration >= TimeSpan.Zero && options.SubscriptionCacheDuration <= TimeSpan.FromHours(1),

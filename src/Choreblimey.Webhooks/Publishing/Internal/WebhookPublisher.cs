@@ -130,7 +130,7 @@ internal sealed class WebhookPublisher(
         {
             data = JsonSerializer.SerializeToUtf8Bytes(payload, current.JsonSerializerOptions);
         }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        catch (Exception exception) when (exception is not (OutOfMemoryException or OperationCanceledException))
         {
             throw new WebhookPayloadException(
                 eventType,

@@ -140,14 +140,20 @@ internal sealed class WebhookSubscriptionValidator(IWebhookEventRegistry registr
 
     private static string Redact(string url)
     {
-        // Receiver URLs often carry tokens (Zapier, Make.com); echo only their scheme and host.
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd < 0)
+        // Receiver URLs often carry tokens (Zapier, Make.com) or credentials; echo only their scheme and host.
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host))
         {
-            return url.Length > 32 ? url[..32] + "…" : url;
+            var hasMore = uri.PathAndQuery.Length > 1 || uri.Fragment.Length > 0;
+            return uri.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped) + (hasMore ? "/…" : string.Empty);
         }
 
-        var hostEnd = url.IndexOfAny(['/', '?', '#'], schemeEnd + 3);
-        return hostEnd < 0 ? url : url[..hostEnd] + "/…";
+        var cut = url.IndexOfAny(['/', '?', '#', '@', ':']);
+        var head = cut < 0 ? url : url[..cut];
+        if (head.Length > 32)
+        {
+            head = head[..32];
+        }
+
+        return head.Length < url.Length ? head + "…" : head;
     }
 }
