@@ -19,7 +19,7 @@ internal sealed class WebhookAddressGuard(IOptionsMonitor<WebhookOptions> option
         ArgumentNullException.ThrowIfNull(context);
         var security = options.CurrentValue.Security;
         var endpoint = context.DnsEndPoint;
-        var addresses = IPAddress.TryParse(endpoint.Host, out var literal)
+        var addresses = ParseLiteral(endpoint.Host) is { } literal
             ? [literal]
             : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
 
@@ -62,6 +62,17 @@ internal sealed class WebhookAddressGuard(IOptionsMonitor<WebhookOptions> option
         }
 
         return await ConnectToFirstAsync(endpoint, allowed, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads a host that is an IP address in any form the resolver would accept (bracketed IPv6, dotted, dword, hex,
+    /// octal); <see langword="null"/> for a name.
+    /// </summary>
+    public static IPAddress? ParseLiteral(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var text = host.Length > 2 && host[0] == '[' && host[^1] == ']' ? host[1..^1] : host;
+        return IPAddress.TryParse(text, out var address) ? address : null;
     }
 
     private static bool IsConfiguredProxy(DnsEndPoint endpoint, WebhookSecurityOptions security) =>

@@ -94,7 +94,7 @@ internal sealed class WebhookHttpSender(
 
         // Through a proxy the guard only sees the proxy; a receiver given as an IP address can still be checked here.
         if (security.Proxy is not null && url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
-            && System.Net.IPAddress.TryParse(url.IdnHost, out var address))
+            && WebhookAddressGuard.ParseLiteral(url.IdnHost) is { } address)
         {
             return WebhookAddressPolicy.From(security).Check(url.IdnHost, address, plainHttp: false);
         }
