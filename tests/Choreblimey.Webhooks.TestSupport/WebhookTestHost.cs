@@ -21,9 +21,10 @@ public sealed class WebhookTestHost : IAsyncDisposable
 
     /// <summary>
     /// Builds and starts a host. <paramref name="configure"/> declares events and options; a fast retry schedule and
-    /// short timeouts are set first so tests settle quickly on real time.
+    /// short timeouts are set first so tests settle quickly on real time. Loopback receivers (over plain http) are admitted
+    /// unless <paramref name="allowLoopback"/> is <see langword="false"/>, for tests of the address guard itself.
     /// </summary>
-    public static async Task<WebhookTestHost> StartAsync(Action<IWebhooksBuilder> configure, Action<IServiceCollection>? services = null)
+    public static async Task<WebhookTestHost> StartAsync(Action<IWebhooksBuilder> configure, Action<IServiceCollection>? services = null, bool allowLoopback = true)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -35,6 +36,11 @@ public sealed class WebhookTestHost : IAsyncDisposable
             options.PollInterval = TimeSpan.FromMilliseconds(200);
             options.CircuitBreaker.Enabled = false;
         });
+        if (allowLoopback)
+        {
+            webhooks.AllowLoopback();
+        }
+
         configure(webhooks);
         services?.Invoke(builder.Services);
         var host = builder.Build();

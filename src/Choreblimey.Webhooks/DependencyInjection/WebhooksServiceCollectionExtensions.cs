@@ -1,10 +1,10 @@
-using System.Net;
 using Choreblimey.Webhooks;
 using Choreblimey.Webhooks.Delivery.Internal;
 using Choreblimey.Webhooks.DependencyInjection.Internal;
 using Choreblimey.Webhooks.Diagnostics;
 using Choreblimey.Webhooks.Internal;
 using Choreblimey.Webhooks.Publishing.Internal;
+using Choreblimey.Webhooks.Security;
 using Choreblimey.Webhooks.Subscriptions.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,15 +35,8 @@ public static class WebhooksServiceCollectionExtensions
 
         var httpClient = services
             .AddHttpClient<WebhookHttpSender>(WebhookConstants.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                UseProxy = false,
-                UseCookies = false,
-                AutomaticDecompression = DecompressionMethods.None,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                ConnectTimeout = TimeSpan.FromSeconds(10),
-            })
+            // The address guard connects (SSRF checks on every resolved address); see Security/WebhookPrimaryHandler.
+            .ConfigurePrimaryHttpMessageHandler(WebhookPrimaryHandler.Create)
             .ConfigureHttpClient(static client => client.Timeout = Timeout.InfiniteTimeSpan)
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             // Receiver URLs often carry credentials (Zapier, Make.com); the factory's default request logs would print them.
@@ -55,6 +48,9 @@ public static class WebhooksServiceCollectionExtensions
         services.AddOptions<WebhookOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsRulesValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookSecurityOptionsValidator>());
+        services.TryAddSingleton<WebhookAddressGuard>();
+        services.TryAddSingleton<IWebhookSecretProtector, NoOpWebhookSecretProtector>();
 
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);

@@ -46,4 +46,13 @@ internal static partial class WebhookLog
 
     [LoggerMessage(19, LogLevel.Error, "Processing delivery {DeliveryId} failed unexpectedly; its lease will lapse and it will be retried")]
     public static partial void ProcessingFailed(ILogger logger, string deliveryId, Exception exception);
+
+    [LoggerMessage(200, LogLevel.Warning, "Address guard refused {Address} for host {Host}: {Reason}")]
+    public static partial void AddressRefused(ILogger logger, string host, string address, string reason);
+
+    [LoggerMessage(201, LogLevel.Debug, "Connected to {Address}:{Port} for host {Host}")]
+    public static partial void Connected(ILogger logger, string host, string address, int port);
+
+    [LoggerMessage(202, LogLevel.Warning, "Refused to send to host {Host} before connecting: {Reason}")]
+    public static partial void SendRefused(ILogger logger, string host, string reason);
 }

@@ -75,6 +75,9 @@ public sealed class WebhookOptions
     /// <summary>Gets the per-endpoint circuit breaker settings.</summary>
     public WebhookCircuitBreakerOptions CircuitBreaker { get; } = new();
 
+    /// <summary>Gets the outbound safety settings: the address guard's allow-lists, plain http, the proxy and connection bounds.</summary>
+    public WebhookSecurityOptions Security { get; } = new();
+
     /// <summary>
     /// Gets or sets the serialiser options for payloads. The default is the web defaults (camelCase).
     /// </summary>

@@ -2,14 +2,24 @@ using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using Choreblimey.Webhooks.Diagnostics;
+using Choreblimey.Webhooks.Security;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Choreblimey.Webhooks.Delivery.Internal;
 
 /// <summary>
 /// The typed HttpClient that posts deliveries. Redirects are not followed (the primary handler is configured so), the
-/// response body is read only up to a cap, and the whole attempt is bounded by its timeout.
+/// response body is read only up to a cap, and the whole attempt is bounded by its timeout. The URL's scheme is checked
+/// before sending, and a refusal of the address guard (thrown from the connect callback) is recorded as
+/// <see cref="WebhookAttemptOutcome.Blocked"/>, which is dead-lettered at once: retrying cannot help.
 /// </summary>
-internal sealed class WebhookHttpSender(HttpClient httpClient, TimeProvider timeProvider)
+internal sealed class WebhookHttpSender(
+    HttpClient httpClient,
+    TimeProvider timeProvider,
+    IOptionsMonitor<WebhookOptions> options,
+    ILogger<WebhookHttpSender> logger)
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
@@ -17,6 +27,12 @@ internal sealed class WebhookHttpSender(HttpClient httpClient, TimeProvider time
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = timeProvider.GetTimestamp();
+        if (Refuse(request.Url) is { } refusal)
+        {
+            WebhookLog.SendRefused(logger, request.Url.IdnHost, refusal);
+            return Blocked(refusal, started);
+        }
+
         using var timeout = new CancellationTokenSource(request.Timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
@@ -52,6 +68,10 @@ internal sealed class WebhookHttpSender(HttpClient httpClient, TimeProvider time
                 timeProvider.GetElapsedTime(started),
                 null);
         }
+        catch (HttpRequestException exception) when (WebhookAddressBlockedException.FindIn(exception) is { } blocked)
+        {
+            return Blocked(blocked.Message, started);
+        }
         catch (HttpRequestException exception)
         {
             return new WebhookSendResult(
@@ -63,6 +83,27 @@ internal sealed class WebhookHttpSender(HttpClient httpClient, TimeProvider time
                 null);
         }
     }
+
+    private string? Refuse(Uri url)
+    {
+        var security = options.CurrentValue.Security;
+        if (!WebhookTransportRules.IsSchemeAllowed(url, security, out var error))
+        {
+            return error;
+        }
+
+        // Through a proxy the guard only sees the proxy; a receiver given as an IP address can still be checked here.
+        if (security.Proxy is not null && url.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            && WebhookAddressGuard.ParseLiteral(url.IdnHost) is { } address)
+        {
+            return WebhookAddressPolicy.From(security).Check(url.IdnHost, address, plainHttp: false);
+        }
+
+        return null;
+    }
+
+    private WebhookSendResult Blocked(string error, long started) =>
+        new(WebhookAttemptOutcome.Blocked, null, null, error, timeProvider.GetElapsedTime(started), null);
 
     private static string DescribeStatus(HttpResponseMessage response)
     {

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Choreblimey.Webhooks.Security;
+
+/// <summary>
+/// The address guard's decision for one snapshot of <see cref="WebhookSecurityOptions"/>: the classifier's verdict, then
+/// the allow-lists. Pure, so every rule is testable without a network.
+/// </summary>
+internal sealed class WebhookAddressPolicy
+{
+    private readonly IpNetwork[] _allowedNetworks;
+    private readonly HashSet<string> _allowedHosts;
+    private readonly bool _allowHttp;
+    private readonly bool _allowHttpForLoopback;
+
+    private WebhookAddressPolicy(IpNetwork[] allowedNetworks, HashSet<string> allowedHosts, bool allowHttp, bool allowHttpForLoopback)
+    {
+        _allowedNetworks = allowedNetworks;
+        _allowedHosts = allowedHosts;
+        _allowHttp = allowHttp;
+        _allowHttpForLoopback = allowHttpForLoopback;
+    }
+
+    /// <summary>Builds the policy from the options (entries that are not valid CIDRs are ignored; the options validator reports them at start).</summary>
+    public static WebhookAddressPolicy From(WebhookSecurityOptions security)
+    {
+        ArgumentNullException.ThrowIfNull(security);
+        var networks = new List<IpNetwork>(security.AllowedNetworks.Count);
+        foreach (var entry in security.AllowedNetworks)
+        {
+            if (IpNetwork.TryParse(entry, out var network))
+            {
+                networks.Add(network);
+            }
+        }
+
+        var hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var host in security.AllowedHosts)
+        {
+            if (!string.IsNullOrWhiteSpace(host))
+            {
+                hosts.Add(host.Trim().TrimEnd('.'));
+            }
+        }
+
+        return new WebhookAddressPolicy([.. networks], hosts, security.AllowHttp, security.AllowHttpForLoopback);
+    }
+
+    /// <summary>
+    /// Returns why connecting to <paramref name="address"/> for <paramref name="host"/> is refused, or <see langword="null"/>
+    /// when it is allowed.
+    /// </summary>
+    public string? Check(string host, IPAddress address, bool plainHttp)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var verdict = IpAddressClassifier.Classify(address);
+        var checkedAddress = verdict.Address;
+        if (plainHttp && !_allowHttp && !(_allowHttpForLoopback && IPAddress.IsLoopback(checkedAddress)))
+        {
+            return $"Refused to connect to {checkedAddress} for host {host} over plain http: only loopback addresses may be reached over http "
+                + "(WebhookOptions.Security.AllowHttpForLoopback); use https or set WebhookOptions.Security.AllowHttp";
+        }
+
+        if (verdict.IsGlobal || IsAllowed(host, address, checkedAddress))
+        {
+            return null;
+        }
+
+        return $"Refused to connect to {checkedAddress} ({verdict.BlockedBy}) for host {host}: blocked by the address guard; "
+            + "allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)";
+    }
+
+    private bool IsAllowed(string host, IPAddress original, IPAddress normalized)
+    {
+        if (_allowedHosts.Count > 0 && _allowedHosts.Contains(host.TrimEnd('.')))
+        {
+            return true;
+        }
+
+        foreach (var network in _allowedNetworks)
+        {
+            if (network.Contains(normalized) || (original.AddressFamily == AddressFamily.InterNetworkV6 && network.Contains(original)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,244 @@
+using System.Net;
+using Choreblimey.Webhooks.Testing.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Choreblimey.Webhooks.Tests.Security;
+
+/// <summary>
+/// The address guard on the real connect path. Only loopback is ever connected to: the receiver listens on 127.0.0.1 and
+/// every other address in these tests must be refused before a connection is attempted.
+/// </summary>
+public sealed class AddressGuardIntegrationTests : IAsyncLifetime
+{
+    private const string Tenant = "family-1";
+    private LoopbackReceiver _receiver = null!;
+
+    public async Task InitializeAsync() => _receiver = await LoopbackReceiver.StartAsync();
+
+    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+
+    private static Task<WebhookTestHost> StartHostAsync(bool allowLoopback, Action<WebhookOptions>? configure = null) =>
+        WebhookTestHost.StartAsync(
+            webhooks =>
+            {
+                webhooks.AddEvent("chore:created", "Chores");
+                if (configure is not null)
+                {
+                    webhooks.Configure(configure);
+                }
+            },
+            allowLoopback: allowLoopback);
+
+    private static async Task<(WebhookDelivery Delivery, WebhookAttempt Attempt)> PublishAndWaitAsync(WebhookTestHost host, string url, WebhookDeliveryStatus status)
+    {
+        await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = url, EventTypes = ["*"] });
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1" }, tenantId: Tenant);
+        var delivery = await host.WaitForDeliveryStatusAsync(Tenant, receipt.EventId!, status);
+        var attempt = Assert.Single(await host.Store.GetAttemptsAsync(Tenant, delivery.Id));
+        return (delivery, attempt);
+    }
+
+    private string UrlWithHost(string host) => $"http://{host}:{_receiver.BaseAddress.Port}/hooks";
+
+    [Fact]
+    public async Task A_loopback_receiver_is_refused_before_connecting_when_loopback_is_not_allowed()
+    {
+        await using var host = await StartHostAsync(allowLoopback: false, o => o.Security.AllowHttp = true);
+
+        var (delivery, attempt) = await PublishAndWaitAsync(host, _receiver.Url().ToString(), WebhookDeliveryStatus.DeadLettered);
+
+        Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
+        Assert.Null(attempt.StatusCode);
+        Assert.Equal(
+            "Refused to connect to 127.0.0.1 (loopback 127.0.0.0/8) for host 127.0.0.1: blocked by the address guard; "
+            + "allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)",
+            attempt.Error);
+        Assert.Equal(1, delivery.AttemptCount);
+        Assert.Equal(attempt.Error, delivery.LastError);
+        Assert.Empty(_receiver.Received);
+    }
+
+    [Fact]
+    public async Task A_name_resolving_to_loopback_is_refused()
+    {
+        await using var host = await StartHostAsync(allowLoopback: false, o => o.Security.AllowHttp = true);
+
+        var (_, attempt) = await PublishAndWaitAsync(host, UrlWithHost("localhost"), WebhookDeliveryStatus.DeadLettered);
+
+        Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
+        Assert.Contains("for host localhost", attempt.Error, StringComparison.Ordinal);
+        Assert.Matches(@"\((loopback 127\.0\.0\.0/8|loopback ::1/128)\)", attempt.Error);
+        Assert.Empty(_receiver.Received);
+    }
+
+    [Theory]
+    [InlineData("0x7f000001")]
+    [InlineData("2130706433")]
+    [InlineData("017700000001")]
+    [InlineData("127.1")]
+    [InlineData("0177.0.0.1")]
+    [InlineData("[::ffff:127.0.0.1]")]
+    public async Task Loopback_in_other_notations_is_refused(string hostForm)
+    {
+        await using var host = await StartHostAsync(allowLoopback: false, o => o.Security.AllowHttp = true);
+
+        var (_, attempt) = await PublishAndWaitAsync(host, UrlWithHost(hostForm), WebhookDeliveryStatus.DeadLettered);
+
+        Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
+        Assert.Contains("Refused to connect to 127.0.0.1 (loopback 127.0.0.0/8)", attempt.Error, StringComparison.Ordinal);
+        Assert.Empty(_receiver.Received);
+    }
+
+    [Fact]
+    public async Task With_allow_loopback_the_same_delivery_succeeds()
+    {
+        await using var host = await StartHostAsync(allowLoopback: true);
+
+        var (_, attempt) = await PublishAndWaitAsync(host, _receiver.Url().ToString(), WebhookDeliveryStatus.Succeeded);
+
+        Assert.Equal(WebhookAttemptOutcome.Succeeded, attempt.Outcome);
+        Assert.Single(_receiver.Received);
+    }
+
+    [Fact]
+    public async Task With_allow_loopback_a_name_resolving_to_loopback_succeeds()
+    {
+        await using var host = await StartHostAsync(allowLoopback: true);
+
+        var (_, attempt) = await PublishAndWaitAsync(host, UrlWithHost("localhost"), WebhookDeliveryStatus.Succeeded);
+
+        Assert.Equal(WebhookAttemptOutcome.Succeeded, attempt.Outcome);
+    }
+
+    [Fact]
+    public async Task An_allowed_host_name_admits_its_loopback_addresses()
+    {
+        await using var host = await StartHostAsync(allowLoopback: false, o =>
+        {
+            o.Security.AllowHttp = true;
+            o.Security.AllowedHosts.Add("LOCALHOST");
+        });
+
+        var (_, attempt) = await PublishAndWaitAsync(host, UrlWithHost("localhost"), WebhookDeliveryStatus.Succeeded);
+
+        Assert.Equal(WebhookAttemptOutcome.Succeeded, attempt.Outcome);
+    }
+
+    [Fact]
+    public async Task Plain_http_is_refused_at_send_time_when_not_allowed()
+    {
+        await using var host = await StartHostAsync(allowLoopback: false, o => o.Security.AllowedNetworks.Add("127.0.0.0/8"));
+
+        var (_, attempt) = await PublishAndWaitAsync(host, _receiver.Url().ToString(), WebhookDeliveryStatus.DeadLettered);
+
+        Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
+        Assert.Contains("'http'", attempt.Error, StringComparison.Ordinal);
+        Assert.Contains("WebhookOptions.Security.AllowHttp", attempt.Error, StringComparison.Ordinal);
+        Assert.Empty(_receiver.Received);
+    }
+
+    [Fact]
+    public async Task A_redirect_towards_cloud_metadata_is_not_followed()
+    {
+        _receiver.Respond = (context, _) =>
+        {
+            context.Response.Headers.Location = "http://169.254.169.254/latest/meta-data/";
+            return Task.FromResult(302);
+        };
+        await using var host = await StartHostAsync(allowLoopback: true, o => o.Retry.UseSchedule(TimeSpan.Zero));
+
+        var (_, attempt) = await PublishAndWaitAsync(host, _receiver.Url().ToString(), WebhookDeliveryStatus.DeadLettered);
+
+        Assert.Equal(WebhookAttemptOutcome.HttpError, attempt.Outcome);
+        Assert.Equal(302, attempt.StatusCode);
+        Assert.Contains("redirects are not followed", attempt.Error, StringComparison.Ordinal);
+        Assert.Single(_receiver.Received);
+    }
+
+    [Fact]
+    public async Task Through_a_proxy_a_receiver_given_as_a_blocked_address_is_refused_before_sending()
+    {
+        // The proxy is a closed loopback port: should anything be sent, it would fail there, not reach 10.0.0.5.
+        await using var host = await StartHostAsync(allowLoopback: true, o => o.Security.Proxy = new Uri("http://127.0.0.1:9"));
+
+        var (_, attempt) = await PublishAndWaitAsync(host, "https://10.0.0.5/hooks", WebhookDeliveryStatus.DeadLettered);
+
+        Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
+        Assert.Contains("Refused to connect to 10.0.0.5 (private network 10.0.0.0/8)", attempt.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_response_streaming_10_MB_is_read_only_up_to_the_cap()
+    {
+        _receiver.Respond = async (context, _) =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/plain";
+            var chunk = new byte[64 * 1024];
+            Array.Fill(chunk, (byte)'x');
+            try
+            {
+                for (var sent = 0; sent < 10 * 1024 * 1024; sent += chunk.Length)
+                {
+                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                }
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or IOException)
+            {
+                // The sender stops reading at the cap and drops the connection.
+            }
+
+            return 200;
+        };
+        await using var host = await StartHostAsync(allowLoopback: true, o => o.MaxResponseBodyBytes = 4096);
+
+        var started = DateTime.UtcNow;
+        var (_, attempt) = await PublishAndWaitAsync(host, _receiver.Url().ToString(), WebhookDeliveryStatus.Succeeded);
+
+        Assert.Equal(WebhookAttemptOutcome.Succeeded, attempt.Outcome);
+        Assert.NotNull(attempt.ResponseBody);
+        Assert.InRange(attempt.ResponseBody!.Length, 1, 4096);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void The_primary_handler_keeps_certificate_validation_on_and_follows_nothing()
+    {
+        var handler = PrimaryHandler(_ => { });
+
+        Assert.Null(handler.SslOptions.RemoteCertificateValidationCallback);
+        Assert.False(handler.AllowAutoRedirect);
+        Assert.False(handler.UseProxy);
+        Assert.Null(handler.Proxy);
+        Assert.False(handler.UseCookies);
+        Assert.NotNull(handler.ConnectCallback);
+        Assert.Equal(TimeSpan.FromMinutes(2), handler.PooledConnectionLifetime);
+        Assert.Equal(TimeSpan.FromSeconds(10), handler.ConnectTimeout);
+    }
+
+    [Fact]
+    public void A_configured_proxy_is_used()
+    {
+        var handler = PrimaryHandler(o => o.Security.Proxy = new Uri("http://proxy.internal:3128"));
+
+        Assert.True(handler.UseProxy);
+        var proxy = Assert.IsType<WebProxy>(handler.Proxy);
+        Assert.Equal(new Uri("http://proxy.internal:3128"), proxy.Address);
+        Assert.Null(handler.SslOptions.RemoteCertificateValidationCallback);
+    }
+
+    private static SocketsHttpHandler PrimaryHandler(Action<WebhookOptions> configure)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddWebhooks(configure);
+        var provider = services.BuildServiceProvider();
+        HttpMessageHandler handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(WebhookConstants.HttpClientName);
+        while (handler is DelegatingHandler delegating)
+        {
+            handler = delegating.InnerHandler!;
+        }
+
+        return Assert.IsType<SocketsHttpHandler>(handler);
+    }
+}
