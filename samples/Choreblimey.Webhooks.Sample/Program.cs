@@ -33,7 +33,15 @@ var webhooks = builder.Services
         options.PollInterval = TimeSpan.FromMilliseconds(250);
         options.AttemptTimeout = TimeSpan.FromSeconds(10);
     })
-    .AddChoreblimeyEvents();
+    .AddChoreblimeyEvents()
+    // The built-in receiver is plain http on 127.0.0.1, which the address guard refuses unless a host admits it.
+    .AllowLoopback();
+if (arguments.Url is { } userUrl && userUrl.StartsWith("http:", StringComparison.OrdinalIgnoreCase))
+{
+    // A demo against your own plain-http receiver; production subscriptions should be https.
+    webhooks.Configure(options => options.Security.AllowHttp = true);
+}
+
 SampleStores.Use(webhooks, arguments);
 
 using var host = builder.Build();

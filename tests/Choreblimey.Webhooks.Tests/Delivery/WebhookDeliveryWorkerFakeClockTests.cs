@@ -36,7 +36,8 @@ public sealed class WebhookDeliveryWorkerFakeClockTests : IAsyncLifetime
                 o.PollInterval = TimeSpan.FromMinutes(5);
                 o.CircuitBreaker.Enabled = false;
             })
-            .AddEvent("chore:created", "Chores");
+            .AddEvent("chore:created", "Chores")
+            .AllowLoopback();
         _host = builder.Build();
         await _host.StartAsync();
     }
