@@ -26,7 +26,7 @@ public static class WebhookAttributeFilters
 
         for (var i = 0; i < filters.Count; i++)
         {
-            if (!Matches(filters[i], attributes))
+            if (!MatchesFilter(filters[i], attributes))
             {
                 return false;
             }
@@ -39,7 +39,7 @@ public static class WebhookAttributeFilters
     /// <param name="filter">The filter.</param>
     /// <param name="attributes">The event's attributes.</param>
     /// <returns><see langword="true"/> on a match; <see langword="false"/> when the attribute is missing.</returns>
-    public static bool Matches(WebhookAttributeFilter filter, IReadOnlyDictionary<string, string>? attributes)
+    public static bool MatchesFilter(WebhookAttributeFilter filter, IReadOnlyDictionary<string, string>? attributes)
     {
         ArgumentNullException.ThrowIfNull(filter);
         if (attributes is null || !attributes.TryGetValue(filter.Attribute, out var value) || value is null)
