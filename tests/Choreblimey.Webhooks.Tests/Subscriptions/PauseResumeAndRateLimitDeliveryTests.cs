@@ -40,6 +40,28 @@ public sealed class PauseResumeAndRateLimitDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resume_releases_deliveries_the_worker_held_while_the_subscription_was_paused()
+    {
+        await using var host = await StartHostAsync();
+        var subscription = await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url().ToString(), EventTypes = ["*"] });
+        await host.Subscriptions.PauseAsync(Tenant, subscription.Id);
+        var now = DateTimeOffset.UtcNow;
+        await host.Store.InsertMessageAsync(
+            new WebhookMessage { Id = "msg_held", TenantId = Tenant, EventType = "item.low_stock", Timestamp = now, Data = """{"sku":"milk"}"""u8.ToArray() },
+            [new WebhookDelivery { Id = "dlv_held", TenantId = Tenant, MessageId = "msg_held", SubscriptionId = subscription.Id, EventType = "item.low_stock", NextAttemptAt = now }]);
+        await WebhookTestHost.EventuallyAsync(
+            async () => (await host.Store.GetDeliveryAsync(Tenant, "dlv_held"))!.NextAttemptAt > DateTimeOffset.UtcNow + TimeSpan.FromMinutes(3),
+            "the worker to hold the delivery of the paused subscription");
+        Assert.Empty(_receiver.Received);
+
+        await host.Subscriptions.ResumeAsync(Tenant, subscription.Id);
+
+        var delivery = await host.WaitForDeliveryStatusAsync(Tenant, "msg_held", WebhookDeliveryStatus.Succeeded);
+        Assert.Equal(1, delivery.AttemptCount);
+        Assert.Single(_receiver.Received);
+    }
+
+    [Fact]
     public async Task The_rate_limit_spaces_deliveries_without_counting_extra_attempts()
     {
         await using var host = await StartHostAsync();

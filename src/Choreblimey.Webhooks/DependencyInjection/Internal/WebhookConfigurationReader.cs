@@ -128,7 +128,7 @@ internal static class WebhookConfigurationReader
 
             if (url is null)
             {
-                yield return new WebhookConfiguredEndpoint(id, tenant, [route.EventPattern], null, string.Join(" nor ", route.UrlKeys));
+                yield return new WebhookConfiguredEndpoint(id, tenant, [route.EventPattern], null, string.Join(" or ", route.UrlKeys));
                 continue;
             }
 

@@ -5,7 +5,7 @@ namespace Choreblimey.Webhooks.Subscriptions.Internal;
 /// <summary>Source-generated log messages of routing, configured endpoints and delivery shaping (event ids 100-199). Never pass secrets.</summary>
 internal static partial class WebhookRoutingLog
 {
-    [LoggerMessage(100, LogLevel.Debug, "No destination is configured for {EventType} (tenant '{TenantId}'): neither {Keys} is set; the route was skipped")]
+    [LoggerMessage(100, LogLevel.Debug, "No destination is configured for {EventType} (tenant '{TenantId}'): {Keys} is not set; the route was skipped")]
     public static partial void DestinationSkipped(ILogger logger, string eventType, string tenantId, string keys);
 
     [LoggerMessage(101, LogLevel.Information, "Configured webhook endpoint {SubscriptionId} of tenant '{TenantId}' is in place for {EventPatterns}")]

@@ -1,5 +1,6 @@
 using Choreblimey.Webhooks.Delivery.Internal;
 using Choreblimey.Webhooks.Internal;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Choreblimey.Webhooks.Subscriptions.Internal;
@@ -15,7 +16,8 @@ internal sealed class WebhookSubscriptionManager(
     WebhookIdGenerator ids,
     WebhookWorkerSignal signal,
     TimeProvider timeProvider,
-    IOptionsMonitor<WebhookOptions> options) : IWebhookSubscriptionManager
+    IOptionsMonitor<WebhookOptions> options,
+    ILogger<WebhookSubscriptionManager> logger) : IWebhookSubscriptionManager
 {
     /// <summary>Keeps at most this many secrets (the newest), however often a subscription is rotated within one window.</summary>
     public const int MaxSecrets = 8;
@@ -54,7 +56,7 @@ internal sealed class WebhookSubscriptionManager(
                     router.Invalidate(tenant);
                     return desired;
                 }
-                catch (Exception) when (attempt == 0)
+                catch (Exception exception) when (attempt == 0 && exception is not OperationCanceledException)
                 {
                     // Another instance created it first; read it back and update it instead.
                     continue;
@@ -155,8 +157,10 @@ internal sealed class WebhookSubscriptionManager(
             return null;
         }
 
-        // The worker released the held deliveries to a later recheck; make them due now, page by page.
+        // The worker released the held deliveries to a later recheck; make them due now, page by page. A delivery due
+        // further away than a lease can last is held, not leased, so requeuing it cannot cut an attempt in flight short.
         var now = timeProvider.GetUtcNow();
+        var leaseDuration = options.CurrentValue.LeaseDuration;
         var requeued = 0;
         string? continuation = null;
         do
@@ -171,7 +175,8 @@ internal sealed class WebhookSubscriptionManager(
             }, cancellationToken).ConfigureAwait(false);
             foreach (var delivery in page.Items)
             {
-                if (delivery.NextAttemptAt > now && delivery.LeaseOwner is null
+                if (delivery.NextAttemptAt > now
+                    && (delivery.LeaseOwner is null || delivery.NextAttemptAt - now > leaseDuration)
                     && await store.RequeueDeliveryAsync(resumed.TenantId, delivery.Id, now, cancellationToken).ConfigureAwait(false))
                 {
                     requeued++;
@@ -186,6 +191,8 @@ internal sealed class WebhookSubscriptionManager(
         {
             signal.Notify();
         }
+
+        WebhookRoutingLog.Resumed(logger, resumed.Id, requeued);
 
         return resumed;
     }
