@@ -67,6 +67,11 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
         services.TryAddSingleton<IWebhookSubscriptionManager, WebhookSubscriptionManager>();
         services.AddHostedService<WebhookDeliveryWorker>();
+        services.TryAddSingleton<Choreblimey.Webhooks.Signing.Internal.WebhookSignatureProfileRegistry>();
+        services.TryAddSingleton<WebhookEnvelopeFormatterRegistry>();
+        services.TryAddSingleton<WebhookRoutingMetrics>();
+        services.TryAddSingleton<WebhookConfiguredEndpoints>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookRoutingOptionsValidator>());
 
         return new WebhooksBuilder(services, registration);
     }

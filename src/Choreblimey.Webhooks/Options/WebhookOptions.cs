@@ -69,6 +69,18 @@ public sealed class WebhookOptions
     /// <summary>Gets or sets a stable id for this instance's worker, used as the lease owner. Defaults to machine name and process id.</summary>
     public string? WorkerId { get; set; }
 
+    /// <summary>
+    /// Gets or sets how long the old secrets of a subscription keep signing after <see cref="IWebhookSubscriptionManager.RotateSecretAsync"/>
+    /// (0 to 30 days). The default value is 24 hours.
+    /// </summary>
+    public TimeSpan SecretRotationWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Gets or sets how old an event may be when a delivery of it is due; an older delivery is dead-lettered with a clear error
+    /// instead of being sent. <see langword="null"/> (the default) means events never expire.
+    /// </summary>
+    public TimeSpan? EventTimeToLive { get; set; }
+
     /// <summary>Gets the retry schedule and <c>Retry-After</c> handling.</summary>
     public WebhookRetryOptions Retry { get; } = new();
 

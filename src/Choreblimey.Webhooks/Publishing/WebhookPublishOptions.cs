@@ -11,4 +11,11 @@ public sealed record WebhookPublishOptions
 
     /// <summary>Gets a key that makes re-publishing harmless (per tenant).</summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// Gets attributes of the event that subscriptions can filter on (see <see cref="WebhookAttributeFilter"/>), such as
+    /// <c>location</c>, <c>category</c> or <c>stock</c>; numbers are written with the invariant culture. They steer routing
+    /// only and are not part of the delivered body. At most 64, with names of 1 to 128 characters and values of at most 1,024.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Attributes { get; init; }
 }

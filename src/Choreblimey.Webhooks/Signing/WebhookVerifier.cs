@@ -107,6 +107,51 @@ public sealed class WebhookVerifier
             secrets);
     }
 
+    /// <summary>
+    /// Verifies a hex HMAC-SHA256 signature of the body (the Choreblimey, Jossiedb and GitHub profiles), such as
+    /// <c>sha256=&lt;hex&gt;</c>. Comma-separated entries are accepted (one per secret during rotation); the prefix is
+    /// matched case-insensitively. These schemes sign no timestamp, so this check cannot reject replays: de-duplicate by message id.
+    /// </summary>
+    /// <param name="body">The exact body bytes received.</param>
+    /// <param name="signatureHeader">The signature header's value.</param>
+    /// <param name="secrets">The secrets to accept, at least one.</param>
+    /// <param name="prefix">The text before the hex digits, such as <c>sha256=</c>; empty for none.</param>
+    /// <returns>The result; act on the webhook only when <see cref="WebhookVerificationResult.IsValid"/> is <see langword="true"/>.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="secrets"/> or <paramref name="prefix"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="secrets"/> is empty or holds a <see langword="null"/>.</exception>
+#pragma warning disable CA1822 // An instance method, like the other Verify overloads, so callers hold one verifier.
+    public WebhookVerificationResult VerifyHex(ReadOnlySpan<byte> body, string? signatureHeader, IReadOnlyList<WebhookSecret> secrets, string prefix = "")
+#pragma warning restore CA1822
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        ArgumentNullException.ThrowIfNull(prefix);
+        return WebhookHexSignature.Verify(body, signatureHeader, "signature", prefix, [.. secrets]);
+    }
+
+    /// <summary>
+    /// Verifies a webhook signed with <paramref name="profile"/>, reading its headers through <paramref name="getHeader"/>:
+    /// the Standard Webhooks checks for that scheme, <see cref="VerifyHex"/> on the profile's signature header otherwise.
+    /// </summary>
+    /// <param name="profile">The profile the sender uses.</param>
+    /// <param name="body">The exact body bytes received.</param>
+    /// <param name="getHeader">Returns a header's value by name (case-insensitively), or <see langword="null"/>.</param>
+    /// <param name="secrets">The secrets to accept, at least one.</param>
+    /// <returns>The result; act on the webhook only when <see cref="WebhookVerificationResult.IsValid"/> is <see langword="true"/>.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="secrets"/> is empty or holds a <see langword="null"/>.</exception>
+    public WebhookVerificationResult Verify(WebhookSignatureProfile profile, ReadOnlySpan<byte> body, Func<string, string?> getHeader, IReadOnlyList<WebhookSecret> secrets)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(getHeader);
+        ArgumentNullException.ThrowIfNull(secrets);
+        if (profile.Scheme == WebhookSignatureScheme.HmacSha256Hex)
+        {
+            return WebhookHexSignature.Verify(body, getHeader(profile.SignatureHeader), profile.SignatureHeader, profile.SignaturePrefix, [.. secrets]);
+        }
+
+        return Verify(body, getHeader(WebhookHeaders.Id), getHeader(WebhookHeaders.Timestamp), getHeader(profile.SignatureHeader), secrets);
+    }
+
     private WebhookVerificationResult VerifyCore(
         ReadOnlySpan<byte> body, string? webhookId, string? webhookTimestamp, string? webhookSignature, ReadOnlySpan<WebhookSecret> secrets)
     {

@@ -48,6 +48,18 @@ public sealed record WebhookSubscription
     /// <summary>Gets free-form metadata owned by the host.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
+    /// <summary>Gets attribute filters that must all match an event's attributes; <see langword="null"/> or empty for none.</summary>
+    public IReadOnlyList<WebhookAttributeFilter>? Filters { get; init; }
+
+    /// <summary>Gets the most deliveries per second sent to this subscription; unlimited when <see langword="null"/>.</summary>
+    public double? RateLimitPerSecond { get; init; }
+
+    /// <summary>Gets the name of the signature profile; <see langword="null"/> for <see cref="WebhookSignatureProfile.StandardName"/>.</summary>
+    public string? SignatureProfile { get; init; }
+
+    /// <summary>Gets the name of the envelope format; <see langword="null"/> for <see cref="WebhookEnvelopeFormats.Default"/>.</summary>
+    public string? Envelope { get; init; }
+
     /// <summary>Gets the time the subscription was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 

@@ -2,8 +2,13 @@ namespace Choreblimey.Webhooks;
 
 /// <summary>
 /// Manages a tenant's subscriptions. Every call is scoped to the tenant it names: another tenant's subscriptions behave
-/// as if they did not exist.
+/// exactly as if they did not exist.
 /// </summary>
+/// <remarks>
+/// "Not found" is never an exception: operations on one subscription return <see langword="null"/> (or
+/// <see langword="false"/> for <see cref="DeleteAsync"/>) when the tenant has no subscription with that id, whether it
+/// never existed, was deleted, or belongs to another tenant. Invalid settings throw <see cref="WebhookValidationException"/>.
+/// </remarks>
 public interface IWebhookSubscriptionManager
 {
     /// <summary>Validates and creates a subscription. A secret is generated when none is given.</summary>
@@ -18,15 +23,24 @@ public interface IWebhookSubscriptionManager
     /// <param name="tenantId">The tenant.</param>
     /// <param name="subscriptionId">The subscription id.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
-    /// <returns>The subscription, or <see langword="null"/>.</returns>
+    /// <returns>The subscription, or <see langword="null"/> when the tenant has none with that id.</returns>
     ValueTask<WebhookSubscription?> GetAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists a tenant's subscriptions, one page at a time.</summary>
+    /// <summary>Lists a tenant's subscriptions, one page at a time, optionally filtered by event type and state.</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="query">Filters and paging; <see langword="null"/> for the first page of everything.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>One page.</returns>
     ValueTask<WebhookPage<WebhookSubscription>> ListAsync(string? tenantId, WebhookSubscriptionQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Validates and applies changes to a tenant's subscription. Expired secrets are pruned.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="subscriptionId">The subscription id.</param>
+    /// <param name="update">The changes; <see langword="null"/> properties are kept.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The updated subscription, or <see langword="null"/> when the tenant has none with that id.</returns>
+    /// <exception cref="WebhookValidationException">A setting is invalid; the message names it.</exception>
+    ValueTask<WebhookSubscription?> UpdateAsync(string? tenantId, string subscriptionId, WebhookSubscriptionUpdate update, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a tenant's subscription. Its delivery log is kept.</summary>
     /// <param name="tenantId">The tenant.</param>
@@ -34,4 +48,33 @@ public interface IWebhookSubscriptionManager
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns><see langword="true"/> when it existed.</returns>
     ValueTask<bool> DeleteAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Pauses a tenant's subscription: new events are not routed to it and its pending deliveries are held.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="subscriptionId">The subscription id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The paused subscription, or <see langword="null"/> when the tenant has none with that id.</returns>
+    ValueTask<WebhookSubscription?> PauseAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes a paused or disabled subscription active again and its held pending deliveries due now.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="subscriptionId">The subscription id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The active subscription, or <see langword="null"/> when the tenant has none with that id.</returns>
+    ValueTask<WebhookSubscription?> ResumeAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Rotates the signing secret. The new secret signs from now on; the secrets valid until now keep signing too until
+    /// <paramref name="window"/> has passed, so receivers can switch without losing messages. Expired secrets are pruned.
+    /// </summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="subscriptionId">The subscription id.</param>
+    /// <param name="newSecret">The new secret (<c>whsec_</c> + base64, or at least 24 bytes of text); generated when <see langword="null"/>.</param>
+    /// <param name="window">How long the old secrets stay valid; <see cref="WebhookOptions.SecretRotationWindow"/> when <see langword="null"/>. Zero retires them at once.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The subscription with its new secret first, or <see langword="null"/> when the tenant has none with that id.</returns>
+    /// <exception cref="WebhookValidationException">The secret or window is invalid.</exception>
+    ValueTask<WebhookSubscription?> RotateSecretAsync(string? tenantId, string subscriptionId, string? newSecret = null, TimeSpan? window = null, CancellationToken cancellationToken = default);
 }

@@ -29,4 +29,16 @@ public sealed record WebhookSubscriptionRequest
 
     /// <summary>Gets free-form metadata owned by the host.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>Gets attribute filters that must all match an event's attributes for it to be delivered.</summary>
+    public IReadOnlyList<WebhookAttributeFilter>? Filters { get; init; }
+
+    /// <summary>Gets the most deliveries per second sent to this subscription (more than 0, at most 10,000); unlimited when <see langword="null"/>.</summary>
+    public double? RateLimitPerSecond { get; init; }
+
+    /// <summary>Gets the name of the signature profile (see <see cref="WebhookSignatureProfile"/>); Standard Webhooks when <see langword="null"/>.</summary>
+    public string? SignatureProfile { get; init; }
+
+    /// <summary>Gets the name of the envelope format (see <see cref="WebhookEnvelopeFormats"/>); the default envelope when <see langword="null"/>.</summary>
+    public string? Envelope { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Choreblimey.Webhooks.Diagnostics;
 using Choreblimey.Webhooks.Publishing.Internal;
+using Choreblimey.Webhooks.Signing.Internal;
 using Choreblimey.Webhooks.Subscriptions.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +28,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     private readonly WebhookEndpointRegistry _endpoints;
     private readonly WebhookRetryPolicy _retryPolicy;
     private readonly StandardWebhookSigner _signer;
+    private readonly WebhookSignatureProfileRegistry _profiles;
+    private readonly WebhookEnvelopeFormatterRegistry _envelopes;
+    private readonly WebhookRoutingMetrics _routingMetrics;
     private readonly IServiceProvider _services;
     private readonly WebhookMetrics _metrics;
     private readonly TimeProvider _timeProvider;
@@ -45,6 +49,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         WebhookEndpointRegistry endpoints,
         WebhookRetryPolicy retryPolicy,
         StandardWebhookSigner signer,
+        WebhookSignatureProfileRegistry profiles,
+        WebhookEnvelopeFormatterRegistry envelopes,
+        WebhookRoutingMetrics routingMetrics,
         IServiceProvider services,
         WebhookMetrics metrics,
         TimeProvider timeProvider,
@@ -57,6 +64,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         _endpoints = endpoints;
         _retryPolicy = retryPolicy;
         _signer = signer;
+        _profiles = profiles;
+        _envelopes = envelopes;
+        _routingMetrics = routingMetrics;
         _services = services;
         _metrics = metrics;
         _timeProvider = timeProvider;
@@ -264,6 +274,21 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     {
         var options = _options.CurrentValue;
         var delivery = lease.Delivery;
+        if (options.EventTimeToLive is { } timeToLive && _timeProvider.GetUtcNow() - lease.Message.Timestamp > timeToLive)
+        {
+            // Too old to be useful to the receiver: dead-letter it without sending.
+            _routingMetrics.Expired();
+            WebhookRoutingLog.DeliveryExpired(_logger, delivery.Id, lease.Message.Id, delivery.SubscriptionId, timeToLive);
+            await RecordAsync(lease, subscription: null, new WebhookSendResult(
+                WebhookAttemptOutcome.Blocked,
+                null,
+                null,
+                string.Create(CultureInfo.InvariantCulture, $"Expired: the event was published at {lease.Message.Timestamp.UtcDateTime:O}, longer ago than its time to live of {timeToLive} (WebhookOptions.EventTimeToLive); it was not sent."),
+                TimeSpan.Zero,
+                null), _timeProvider.GetUtcNow(), options, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var subscription = await _router.GetSubscriptionAsync(delivery.TenantId, delivery.SubscriptionId, cancellationToken).ConfigureAwait(false);
         if (subscription is null)
         {
@@ -286,6 +311,17 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         }
 
         var endpoint = _endpoints.Get(subscription.Id);
+        if (subscription.RateLimitPerSecond is { } rate
+            && !endpoint.GetRateLimiter(rate, _timeProvider).TryAcquire(out var retryAfter))
+        {
+            // No token: hand the lease back, due when one will be, without counting an attempt.
+            var dueAt = _timeProvider.GetUtcNow() + retryAfter;
+            _routingMetrics.RateLimited();
+            WebhookRoutingLog.RateLimited(_logger, delivery.Id, subscription.Id, dueAt);
+            await ReleaseAsync(lease, dueAt, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var holdLimit = options.MaxConcurrentDeliveriesPerEndpoint * 2;
         if (!endpoint.TryHold(holdLimit))
         {
@@ -331,7 +367,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         activity?.SetTag("webhooks.subscription.id", subscription.Id);
 
         var body = new ArrayBufferWriter<byte>(lease.Message.Data.Length + 256);
-        WebhookEnvelopeWriter.Write(body, lease.Message);
+        _envelopes.Get(subscription.Envelope).Write(body, lease.Message);
         var request = new WebhookSendRequest(
             subscription.Url,
             body.WrittenMemory,
@@ -376,15 +412,29 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             }
         }
 
-        var headers = new List<KeyValuePair<string, string>>(4 + (subscription.Headers?.Count ?? 0))
+        var profile = _profiles.Get(subscription.SignatureProfile);
+        var headers = new List<KeyValuePair<string, string>>(6 + (subscription.Headers?.Count ?? 0))
         {
             new(WebhookHeaders.Id, message.Id),
             new(WebhookHeaders.Timestamp, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
             new("User-Agent", _userAgent),
         };
+        if (profile.IdHeader is { } idHeader)
+        {
+            headers.Add(new(idHeader, message.Id));
+        }
+
+        if (profile.EventTypeHeader is { } eventTypeHeader)
+        {
+            headers.Add(new(eventTypeHeader, message.EventType));
+        }
+
         if (secrets.Count > 0)
         {
-            headers.Add(new(WebhookHeaders.Signature, _signer.Sign(secrets, message.Id, now, body)));
+            var signature = profile.Scheme == WebhookSignatureScheme.HmacSha256Hex
+                ? WebhookHexSignature.Sign(secrets, profile.SignaturePrefix, body)
+                : _signer.Sign(secrets, message.Id, now, body);
+            headers.Add(new(profile.SignatureHeader, signature));
         }
 
         if (subscription.Headers is { } custom)

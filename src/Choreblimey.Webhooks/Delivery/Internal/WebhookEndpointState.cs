@@ -6,6 +6,7 @@ namespace Choreblimey.Webhooks.Delivery.Internal;
 internal sealed class WebhookEndpointState(int maxConcurrency, ResiliencePipeline<WebhookSendResult> pipeline)
 {
     private int _held;
+    private WebhookRateLimiter? _rateLimiter;
 
     /// <summary>Gets the slots for attempts in flight to this endpoint.</summary>
     public SemaphoreSlim Slots { get; } = new(maxConcurrency, maxConcurrency);
@@ -23,6 +24,23 @@ internal sealed class WebhookEndpointState(int maxConcurrency, ResiliencePipelin
 
         Interlocked.Decrement(ref _held);
         return false;
+    }
+
+    /// <summary>
+    /// Gets the rate limiter for <paramref name="permitsPerSecond"/>, creating it on first use or when the subscription's
+    /// limit changed.
+    /// </summary>
+    public WebhookRateLimiter GetRateLimiter(double permitsPerSecond, TimeProvider timeProvider)
+    {
+        var current = Volatile.Read(ref _rateLimiter);
+        if (current is not null && current.PermitsPerSecond.Equals(permitsPerSecond))
+        {
+            return current;
+        }
+
+        var created = new WebhookRateLimiter(permitsPerSecond, timeProvider);
+        var seen = Interlocked.CompareExchange(ref _rateLimiter, created, current);
+        return ReferenceEquals(seen, current) ? created : seen!;
     }
 
     /// <summary>Gives back a place taken by <see cref="TryHold"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Choreblimey.Webhooks.Delivery.Internal;
+using Choreblimey.Webhooks.DependencyInjection.Internal;
 using Choreblimey.Webhooks.Diagnostics;
 using Choreblimey.Webhooks.Internal;
 using Choreblimey.Webhooks.Subscriptions.Internal;
@@ -17,6 +18,7 @@ internal sealed class WebhookPublisher(
     IWebhookEventRegistry registry,
     IWebhookStore store,
     WebhookSubscriptionRouter router,
+    WebhookConfiguredEndpoints destinationRoutes,
     WebhookIdGenerator ids,
     WebhookWorkerSignal signal,
     WebhookMetrics metrics,
@@ -65,7 +67,8 @@ internal sealed class WebhookPublisher(
             return new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Rejected, exception.Message);
         }
 
-        var subscriptions = await router.GetMatchingActiveAsync(tenantId, eventType, cancellationToken).ConfigureAwait(false);
+        var subscriptions = await router.GetMatchingActiveAsync(tenantId, eventType, publishOptions.Attributes, cancellationToken).ConfigureAwait(false);
+        destinationRoutes.ReportSkipped(eventType, tenantId);
         var now = timeProvider.GetUtcNow();
         var message = new WebhookMessage
         {
@@ -124,6 +127,7 @@ internal sealed class WebhookPublisher(
         WebhookInputRules.EnsureValidTenantId(tenantId, nameof(publishOptions.TenantId));
         WebhookInputRules.EnsureValidActor(publishOptions.Actor, nameof(publishOptions.Actor));
         WebhookInputRules.EnsureValidIdempotencyKey(publishOptions.IdempotencyKey, nameof(publishOptions.IdempotencyKey));
+        WebhookPublishAttributes.EnsureValid(publishOptions.Attributes, nameof(publishOptions.Attributes));
 
         byte[] data;
         try

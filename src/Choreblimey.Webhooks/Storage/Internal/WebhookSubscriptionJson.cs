@@ -26,6 +26,12 @@ internal static class WebhookSubscriptionJson
             Timeout = subscription.Timeout,
             Headers = subscription.Headers?.ToDictionary(),
             Metadata = subscription.Metadata?.ToDictionary(),
+            Filters = subscription.Filters is { Count: > 0 } filters
+                ? [.. filters.Select(f => new FilterDocument { Attribute = f.Attribute, Operator = f.Operator, Values = [.. f.Values] })]
+                : null,
+            RateLimitPerSecond = subscription.RateLimitPerSecond,
+            SignatureProfile = subscription.SignatureProfile,
+            Envelope = subscription.Envelope,
             CreatedAt = subscription.CreatedAt,
             UpdatedAt = subscription.UpdatedAt,
         };
@@ -51,6 +57,12 @@ internal static class WebhookSubscriptionJson
             Timeout = document.Timeout,
             Headers = document.Headers,
             Metadata = document.Metadata,
+            Filters = document.Filters is { Length: > 0 } filters
+                ? [.. filters.Select(f => new WebhookAttributeFilter(f.Attribute, f.Operator, f.Values ?? []))]
+                : null,
+            RateLimitPerSecond = document.RateLimitPerSecond,
+            SignatureProfile = document.SignatureProfile,
+            Envelope = document.Envelope,
             CreatedAt = document.CreatedAt,
             UpdatedAt = document.UpdatedAt,
         };
@@ -71,6 +83,11 @@ internal static class WebhookSubscriptionJson
         public TimeSpan? Timeout { get; set; }
         public Dictionary<string, string>? Headers { get; set; }
         public Dictionary<string, string>? Metadata { get; set; }
+        // Added after the first release: optional, so documents written before them still read.
+        public FilterDocument[]? Filters { get; set; }
+        public double? RateLimitPerSecond { get; set; }
+        public string? SignatureProfile { get; set; }
+        public string? Envelope { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
         public DateTimeOffset UpdatedAt { get; set; }
     }
@@ -79,5 +96,12 @@ internal static class WebhookSubscriptionJson
     {
         public string Value { get; set; } = "";
         public DateTimeOffset? ExpiresAt { get; set; }
+    }
+
+    internal sealed class FilterDocument
+    {
+        public string Attribute { get; set; } = "";
+        public WebhookFilterOperator Operator { get; set; }
+        public string[]? Values { get; set; }
     }
 }

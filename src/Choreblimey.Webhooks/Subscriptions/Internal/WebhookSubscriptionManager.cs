@@ -1,44 +1,97 @@
+using Choreblimey.Webhooks.Delivery.Internal;
 using Choreblimey.Webhooks.Internal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Choreblimey.Webhooks.Subscriptions.Internal;
 
-/// <summary>Validates requests, stores subscriptions, and keeps the routing cache in step.</summary>
+/// <summary>
+/// Validates requests, stores subscriptions, and keeps the routing cache in step. Every operation reads the subscription
+/// through the tenant-scoped store API first, so another tenant's subscription is indistinguishable from a missing one.
+/// </summary>
 internal sealed class WebhookSubscriptionManager(
     IWebhookStore store,
     WebhookSubscriptionValidator validator,
     WebhookSubscriptionRouter router,
     WebhookIdGenerator ids,
-    TimeProvider timeProvider) : IWebhookSubscriptionManager
+    WebhookWorkerSignal signal,
+    TimeProvider timeProvider,
+    IOptionsMonitor<WebhookOptions> options,
+    ILogger<WebhookSubscriptionManager> logger) : IWebhookSubscriptionManager
 {
-    public async ValueTask<WebhookSubscription> CreateAsync(string? tenantId, WebhookSubscriptionRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var tenant = NormalizeTenant(tenantId);
-        var url = WebhookSubscriptionValidator.ValidateUrl(request.Url);
-        var patterns = validator.ValidatePatterns(request.EventTypes);
-        var secret = WebhookSubscriptionValidator.ValidateSecret(request.Secret);
-        WebhookSubscriptionValidator.ValidateSettings(request);
+    /// <summary>Keeps at most this many secrets (the newest), however often a subscription is rotated within one window.</summary>
+    public const int MaxSecrets = 8;
 
-        var now = timeProvider.GetUtcNow();
-        var subscription = new WebhookSubscription
-        {
-            Id = ids.NewSubscriptionId(),
-            TenantId = tenant,
-            Url = url,
-            EventPatterns = patterns,
-            Secrets = [new WebhookSigningSecret(secret)],
-            Description = request.Description,
-            MaxAttempts = request.MaxAttempts,
-            RetrySchedule = request.RetrySchedule,
-            Timeout = request.Timeout,
-            Headers = request.Headers,
-            Metadata = request.Metadata,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+    private const int RequeuePageSize = 200;
+
+    public ValueTask<WebhookSubscription> CreateAsync(string? tenantId, WebhookSubscriptionRequest request, CancellationToken cancellationToken = default) =>
+        CreateAsync(tenantId, ids.NewSubscriptionId(), request, cancellationToken);
+
+    /// <summary>Creates a subscription with a chosen id (used for endpoints from configuration).</summary>
+    public async ValueTask<WebhookSubscription> CreateAsync(string? tenantId, string subscriptionId, WebhookSubscriptionRequest request, CancellationToken cancellationToken)
+    {
+        var subscription = Build(NormalizeTenant(tenantId), subscriptionId, request);
         await store.CreateSubscriptionAsync(subscription, cancellationToken).ConfigureAwait(false);
-        router.Invalidate(tenant);
+        router.Invalidate(subscription.TenantId);
         return subscription;
+    }
+
+    /// <summary>
+    /// Creates or replaces the subscription <paramref name="subscriptionId"/> so that it has the settings of
+    /// <paramref name="request"/> (used for endpoints from configuration; idempotent). Its state is kept. A changed secret is
+    /// rotated in with the default window; no secret keeps the stored one.
+    /// </summary>
+    public async ValueTask<WebhookSubscription> UpsertAsync(string? tenantId, string subscriptionId, WebhookSubscriptionRequest request, CancellationToken cancellationToken)
+    {
+        var tenant = NormalizeTenant(tenantId);
+        var desired = Build(tenant, subscriptionId, request);
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await store.GetSubscriptionAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false);
+            if (existing is null)
+            {
+                try
+                {
+                    await store.CreateSubscriptionAsync(desired, cancellationToken).ConfigureAwait(false);
+                    router.Invalidate(tenant);
+                    return desired;
+                }
+                catch (Exception exception) when (attempt == 0 && exception is not OperationCanceledException)
+                {
+                    // Another instance created it first; read it back and update it instead.
+                    continue;
+                }
+            }
+
+            var now = timeProvider.GetUtcNow();
+            var secrets = request.Secret is null || existing.Secrets.Count > 0 && existing.Secrets[0].Secret.Equals(desired.Secrets[0].Secret)
+                ? PruneSecrets(existing.Secrets, now)
+                : Rotate(existing.Secrets, desired.Secrets[0].Secret, options.CurrentValue.SecretRotationWindow, now);
+            var updated = desired with
+            {
+                Secrets = secrets,
+                State = existing.State,
+                DisabledReason = existing.DisabledReason,
+                CreatedAt = existing.CreatedAt,
+                UpdatedAt = existing.UpdatedAt,
+            };
+            if (SameSettings(existing, updated))
+            {
+                return existing;
+            }
+
+            updated = updated with { UpdatedAt = now };
+            if (await store.UpdateSubscriptionAsync(updated, cancellationToken).ConfigureAwait(false))
+            {
+                router.Invalidate(tenant);
+                return updated;
+            }
+
+            if (attempt > 0)
+            {
+                throw new InvalidOperationException($"The webhook subscription '{subscriptionId}' could not be stored.");
+            }
+        }
     }
 
     public ValueTask<WebhookSubscription?> GetAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
@@ -50,6 +103,32 @@ internal sealed class WebhookSubscriptionManager(
     public ValueTask<WebhookPage<WebhookSubscription>> ListAsync(string? tenantId, WebhookSubscriptionQuery? query = null, CancellationToken cancellationToken = default) =>
         store.ListSubscriptionsAsync(NormalizeTenant(tenantId), query ?? new WebhookSubscriptionQuery(), cancellationToken);
 
+    public async ValueTask<WebhookSubscription?> UpdateAsync(string? tenantId, string subscriptionId, WebhookSubscriptionUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        return await ChangeAsync(tenantId, subscriptionId, (current, now) =>
+        {
+            var changed = current with
+            {
+                Url = update.Url is null ? current.Url : WebhookSubscriptionValidator.ValidateUrl(update.Url),
+                EventPatterns = update.EventTypes is null ? current.EventPatterns : validator.ValidatePatterns(update.EventTypes),
+                Description = update.Description is null ? current.Description : EmptyToNull(update.Description),
+                MaxAttempts = update.MaxAttempts is null ? current.MaxAttempts : update.MaxAttempts == 0 ? null : update.MaxAttempts,
+                RetrySchedule = update.RetrySchedule is null ? current.RetrySchedule : update.RetrySchedule.Count == 0 ? null : [.. update.RetrySchedule],
+                Timeout = update.Timeout is null ? current.Timeout : update.Timeout == TimeSpan.Zero ? null : update.Timeout,
+                Headers = update.Headers is null ? current.Headers : update.Headers.Count == 0 ? null : Copy(update.Headers),
+                Metadata = update.Metadata is null ? current.Metadata : update.Metadata.Count == 0 ? null : Copy(update.Metadata),
+                Filters = update.Filters is null ? current.Filters : update.Filters.Count == 0 ? null : [.. update.Filters],
+                RateLimitPerSecond = update.RateLimitPerSecond is null ? current.RateLimitPerSecond : update.RateLimitPerSecond == 0 ? null : update.RateLimitPerSecond,
+                SignatureProfile = update.SignatureProfile is null ? current.SignatureProfile : EmptyToNull(update.SignatureProfile),
+                Envelope = update.Envelope is null ? current.Envelope : EmptyToNull(update.Envelope),
+                Secrets = PruneSecrets(current.Secrets, now),
+            };
+            Validate(changed);
+            return changed;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask<bool> DeleteAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
@@ -58,6 +137,237 @@ internal sealed class WebhookSubscriptionManager(
         router.Invalidate(tenant);
         return deleted;
     }
+
+    public async ValueTask<WebhookSubscription?> PauseAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default) =>
+        await ChangeAsync(tenantId, subscriptionId, static (current, _) => current with
+        {
+            State = WebhookSubscriptionState.Paused,
+            DisabledReason = null,
+        }, cancellationToken).ConfigureAwait(false);
+
+    public async ValueTask<WebhookSubscription?> ResumeAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        var resumed = await ChangeAsync(tenantId, subscriptionId, static (current, _) => current with
+        {
+            State = WebhookSubscriptionState.Active,
+            DisabledReason = null,
+        }, cancellationToken).ConfigureAwait(false);
+        if (resumed is null)
+        {
+            return null;
+        }
+
+        // The worker released the held deliveries to a later recheck; make them due now, page by page. A delivery due
+        // further away than a lease can last is held, not leased, so requeuing it cannot cut an attempt in flight short.
+        var now = timeProvider.GetUtcNow();
+        var leaseDuration = options.CurrentValue.LeaseDuration;
+        var requeued = 0;
+        string? continuation = null;
+        do
+        {
+            var page = await store.QueryDeliveriesAsync(new WebhookDeliveryQuery
+            {
+                TenantId = resumed.TenantId,
+                SubscriptionId = resumed.Id,
+                Status = WebhookDeliveryStatus.Pending,
+                Limit = RequeuePageSize,
+                ContinuationToken = continuation,
+            }, cancellationToken).ConfigureAwait(false);
+            foreach (var delivery in page.Items)
+            {
+                if (delivery.NextAttemptAt > now
+                    && (delivery.LeaseOwner is null || delivery.NextAttemptAt - now > leaseDuration)
+                    && await store.RequeueDeliveryAsync(resumed.TenantId, delivery.Id, now, cancellationToken).ConfigureAwait(false))
+                {
+                    requeued++;
+                }
+            }
+
+            continuation = page.ContinuationToken;
+        }
+        while (continuation is not null);
+
+        if (requeued > 0)
+        {
+            signal.Notify();
+        }
+
+        WebhookRoutingLog.Resumed(logger, resumed.Id, requeued);
+
+        return resumed;
+    }
+
+    public async ValueTask<WebhookSubscription?> RotateSecretAsync(
+        string? tenantId, string subscriptionId, string? newSecret = null, TimeSpan? window = null, CancellationToken cancellationToken = default)
+    {
+        var secret = WebhookSubscriptionValidator.ValidateSecret(newSecret);
+        var overlap = window ?? options.CurrentValue.SecretRotationWindow;
+        if (overlap < TimeSpan.Zero || overlap > TimeSpan.FromDays(30))
+        {
+            throw new WebhookValidationException("window", $"The rotation window must be between 0 and 30 days; it is {overlap}.", null);
+        }
+
+        return await ChangeAsync(tenantId, subscriptionId, (current, now) => current with
+        {
+            Secrets = Rotate(current.Secrets, secret, overlap, now),
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal static IReadOnlyList<WebhookSigningSecret> Rotate(IReadOnlyList<WebhookSigningSecret> secrets, WebhookSecret newSecret, TimeSpan window, DateTimeOffset now)
+    {
+        var until = now + window;
+        var result = new List<WebhookSigningSecret>(Math.Min(secrets.Count + 1, MaxSecrets)) { new(newSecret) };
+        foreach (var old in secrets)
+        {
+            if (result.Count == MaxSecrets)
+            {
+                break;
+            }
+
+            if (!old.IsValidAt(now) || window == TimeSpan.Zero || old.Secret.Equals(newSecret))
+            {
+                continue;
+            }
+
+            result.Add(old with { ExpiresAt = old.ExpiresAt is { } expires && expires < until ? expires : until });
+        }
+
+        return result;
+    }
+
+    internal static IReadOnlyList<WebhookSigningSecret> PruneSecrets(IReadOnlyList<WebhookSigningSecret> secrets, DateTimeOffset now)
+    {
+        foreach (var secret in secrets)
+        {
+            if (!secret.IsValidAt(now))
+            {
+                return [.. secrets.Where(s => s.IsValidAt(now))];
+            }
+        }
+
+        return secrets;
+    }
+
+    private async ValueTask<WebhookSubscription?> ChangeAsync(
+        string? tenantId, string subscriptionId, Func<WebhookSubscription, DateTimeOffset, WebhookSubscription> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        var tenant = NormalizeTenant(tenantId);
+        var current = await store.GetSubscriptionAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            return null;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var changed = change(current, now) with { UpdatedAt = now };
+        if (!await store.UpdateSubscriptionAsync(changed, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        router.Invalidate(tenant);
+        return changed;
+    }
+
+    private WebhookSubscription Build(string tenant, string subscriptionId, WebhookSubscriptionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(subscriptionId);
+        var url = WebhookSubscriptionValidator.ValidateUrl(request.Url);
+        var patterns = validator.ValidatePatterns(request.EventTypes);
+        var secret = WebhookSubscriptionValidator.ValidateSecret(request.Secret);
+        WebhookSubscriptionValidator.ValidateSettings(request);
+        validator.ValidateRouting(request.Filters, request.RateLimitPerSecond, request.SignatureProfile, request.Envelope, request.Headers);
+
+        var now = timeProvider.GetUtcNow();
+        return new WebhookSubscription
+        {
+            Id = subscriptionId,
+            TenantId = tenant,
+            Url = url,
+            EventPatterns = patterns,
+            Secrets = [new WebhookSigningSecret(secret)],
+            Description = request.Description,
+            MaxAttempts = request.MaxAttempts,
+            RetrySchedule = request.RetrySchedule is null ? null : [.. request.RetrySchedule],
+            Timeout = request.Timeout,
+            Headers = request.Headers is null ? null : Copy(request.Headers),
+            Metadata = request.Metadata is null ? null : Copy(request.Metadata),
+            Filters = request.Filters is { Count: > 0 } filters ? [.. filters] : null,
+            RateLimitPerSecond = request.RateLimitPerSecond,
+            SignatureProfile = request.SignatureProfile,
+            Envelope = request.Envelope,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+    }
+
+    private void Validate(WebhookSubscription subscription)
+    {
+        WebhookSubscriptionValidator.ValidateSettings(new WebhookSubscriptionRequest
+        {
+            Url = subscription.Url.OriginalString,
+            EventTypes = subscription.EventPatterns,
+            MaxAttempts = subscription.MaxAttempts,
+            RetrySchedule = subscription.RetrySchedule,
+            Timeout = subscription.Timeout,
+            Headers = subscription.Headers,
+        });
+        validator.ValidateRouting(subscription.Filters, subscription.RateLimitPerSecond, subscription.SignatureProfile, subscription.Envelope, subscription.Headers);
+    }
+
+    private static bool SameSettings(WebhookSubscription a, WebhookSubscription b) =>
+        a.Url == b.Url
+        && a.EventPatterns.SequenceEqual(b.EventPatterns, StringComparer.Ordinal)
+        && a.Secrets.SequenceEqual(b.Secrets)
+        && a.Description == b.Description
+        && a.MaxAttempts == b.MaxAttempts
+        && SequenceEqual(a.RetrySchedule, b.RetrySchedule)
+        && a.Timeout == b.Timeout
+        && DictionaryEqual(a.Headers, b.Headers)
+        && DictionaryEqual(a.Metadata, b.Metadata)
+        && SequenceEqual(a.Filters, b.Filters, static (x, y) => x.Attribute == y.Attribute && x.Operator == y.Operator && x.Values.SequenceEqual(y.Values, StringComparer.Ordinal))
+        && a.RateLimitPerSecond == b.RateLimitPerSecond
+        && string.Equals(a.SignatureProfile, b.SignatureProfile, StringComparison.Ordinal)
+        && string.Equals(a.Envelope, b.Envelope, StringComparison.Ordinal);
+
+    private static bool SequenceEqual<T>(IReadOnlyList<T>? a, IReadOnlyList<T>? b, Func<T, T, bool>? equal = null)
+    {
+        if (a is null || b is null)
+        {
+            return (a?.Count ?? 0) == 0 && (b?.Count ?? 0) == 0;
+        }
+
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Count; i++)
+        {
+            if (!(equal?.Invoke(a[i], b[i]) ?? EqualityComparer<T>.Default.Equals(a[i], b[i])))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool DictionaryEqual(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b)
+    {
+        if ((a?.Count ?? 0) != (b?.Count ?? 0))
+        {
+            return false;
+        }
+
+        return a is null || b is null || a.All(pair => b.TryGetValue(pair.Key, out var value) && value == pair.Value);
+    }
+
+    private static Dictionary<string, string> Copy(IReadOnlyDictionary<string, string> source) => source.ToDictionary(StringComparer.Ordinal);
+
+    private static string? EmptyToNull(string value) => value.Length == 0 ? null : value;
 
     private static string NormalizeTenant(string? tenantId)
     {

@@ -12,13 +12,25 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
 {
     private readonly ConcurrentDictionary<string, TenantEntry> _tenants = new(StringComparer.Ordinal);
 
-    public async ValueTask<IReadOnlyList<WebhookSubscription>> GetMatchingActiveAsync(string tenantId, string eventType, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<WebhookSubscription>> GetMatchingActiveAsync(string tenantId, string eventType, CancellationToken cancellationToken) =>
+        GetMatchingActiveAsync(tenantId, eventType, null, cancellationToken);
+
+    /// <summary>
+    /// Gets the tenant's active subscriptions whose patterns match <paramref name="eventType"/> and whose attribute filters all
+    /// match <paramref name="attributes"/>. Reads the store only when the tenant's cache entry is cold or stale; allocates
+    /// nothing but the result list when something matches.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<WebhookSubscription>> GetMatchingActiveAsync(
+        string tenantId, string eventType, IReadOnlyDictionary<string, string>? attributes, CancellationToken cancellationToken)
     {
         var subscriptions = await GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false);
         List<WebhookSubscription>? matches = null;
-        foreach (var subscription in subscriptions)
+        for (var i = 0; i < subscriptions.Count; i++)
         {
-            if (subscription.State == WebhookSubscriptionState.Active && WebhookEventPatterns.MatchesAny(subscription.EventPatterns, eventType))
+            var subscription = subscriptions[i];
+            if (subscription.State == WebhookSubscriptionState.Active
+                && WebhookEventPatterns.MatchesAny(subscription.EventPatterns, eventType)
+                && WebhookAttributeFilters.Matches(subscription.Filters, attributes))
             {
                 (matches ??= []).Add(subscription);
             }
@@ -30,8 +42,9 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
     public async ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken)
     {
         var subscriptions = await GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        foreach (var subscription in subscriptions)
+        for (var i = 0; i < subscriptions.Count; i++)
         {
+            var subscription = subscriptions[i];
             if (subscription.Id == subscriptionId)
             {
                 return subscription;

@@ -1,8 +1,20 @@
+using System.Globalization;
+using Choreblimey.Webhooks.Publishing.Internal;
+using Choreblimey.Webhooks.Signing.Internal;
+
 namespace Choreblimey.Webhooks.Subscriptions.Internal;
 
 /// <summary>Checks subscription settings and says precisely what is wrong.</summary>
-internal sealed class WebhookSubscriptionValidator(IWebhookEventRegistry registry)
+internal sealed class WebhookSubscriptionValidator(
+    IWebhookEventRegistry registry,
+    WebhookSignatureProfileRegistry profiles,
+    WebhookEnvelopeFormatterRegistry envelopes)
 {
+    public const int MaxFilters = 32;
+    public const int MaxFilterValues = 100;
+    public const int MaxAttributeNameLength = 128;
+    public const double MaxRateLimitPerSecond = 10_000;
+
     public static readonly TimeSpan MinTimeout = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(60);
     public const int MaxAttemptsLimit = 100;
@@ -131,6 +143,98 @@ internal sealed class WebhookSubscriptionValidator(IWebhookEventRegistry registr
         if (value is null || value.Any(c => c is '\r' or '\n' or '\0'))
         {
             throw new WebhookValidationException("Headers", $"The value of header '{name}' must not contain CR, LF or NUL characters.", null);
+        }
+    }
+
+    /// <summary>Checks the settings added for routing and delivery shaping: filters, rate limit, profile, envelope, and headers against the profiles' headers.</summary>
+    public void ValidateRouting(
+        IReadOnlyList<WebhookAttributeFilter>? filters,
+        double? rateLimitPerSecond,
+        string? signatureProfile,
+        string? envelope,
+        IReadOnlyDictionary<string, string>? headers)
+    {
+        ValidateFilters(filters);
+        if (rateLimitPerSecond is { } rate && (!double.IsFinite(rate) || rate <= 0 || rate > MaxRateLimitPerSecond))
+        {
+            throw new WebhookValidationException(
+                "RateLimitPerSecond",
+                string.Create(CultureInfo.InvariantCulture, $"RateLimitPerSecond must be more than 0 and at most {MaxRateLimitPerSecond}; it is {rate}."),
+                null);
+        }
+
+        if (signatureProfile is not null && !profiles.Contains(signatureProfile))
+        {
+            throw new WebhookValidationException(
+                "SignatureProfile",
+                $"The signature profile '{signatureProfile}' is not registered; known profiles: {string.Join(", ", profiles.Names.Order(StringComparer.Ordinal))}.",
+                null);
+        }
+
+        if (envelope is not null && !envelopes.Contains(envelope))
+        {
+            throw new WebhookValidationException(
+                "Envelope",
+                $"The envelope format '{envelope}' is not registered; known formats: {string.Join(", ", envelopes.Names.Order(StringComparer.Ordinal))}.",
+                null);
+        }
+
+        if (headers is not null)
+        {
+            foreach (var name in headers.Keys)
+            {
+                if (profiles.ReservedHeaders.Contains(name))
+                {
+                    throw new WebhookValidationException("Headers", $"The header '{name}' is set by a signature profile and cannot be overridden.", null);
+                }
+            }
+        }
+    }
+
+    public static void ValidateFilters(IReadOnlyList<WebhookAttributeFilter>? filters)
+    {
+        if (filters is null)
+        {
+            return;
+        }
+
+        if (filters.Count > MaxFilters)
+        {
+            throw new WebhookValidationException("Filters", $"A subscription may have at most {MaxFilters} filters; it has {filters.Count}.", null);
+        }
+
+        for (var i = 0; i < filters.Count; i++)
+        {
+            var filter = filters[i] ?? throw new WebhookValidationException("Filters", $"Filter {i} is null.", null);
+            if (string.IsNullOrEmpty(filter.Attribute) || filter.Attribute.Length > MaxAttributeNameLength || filter.Attribute.Any(char.IsControl))
+            {
+                throw new WebhookValidationException("Filters", $"Filter {i} needs an attribute name of 1 to {MaxAttributeNameLength} characters without control characters.", null);
+            }
+
+            if (!Enum.IsDefined(filter.Operator))
+            {
+                throw new WebhookValidationException("Filters", $"Filter {i} on '{filter.Attribute}' has an unknown operator {(int)filter.Operator}.", null);
+            }
+
+            var values = filter.Values;
+            if (values is null || values.Count == 0 || values.Any(v => v is null))
+            {
+                throw new WebhookValidationException("Filters", $"Filter {i} on '{filter.Attribute}' needs at least one value and no null values.", null);
+            }
+
+            switch (filter.Operator)
+            {
+                case WebhookFilterOperator.In when values.Count > MaxFilterValues:
+                    throw new WebhookValidationException("Filters", $"Filter {i} on '{filter.Attribute}' may list at most {MaxFilterValues} values; it lists {values.Count}.", null);
+                case WebhookFilterOperator.Equals when values.Count != 1:
+                    throw new WebhookValidationException("Filters", $"Filter {i} on '{filter.Attribute}' uses {filter.Operator}, which takes exactly one value; use In for several.", null);
+                case WebhookFilterOperator.LessThanOrEqual or WebhookFilterOperator.GreaterThanOrEqual
+                    when values.Count != 1 || !WebhookAttributeFilters.TryParseNumber(values[0], out _):
+                    throw new WebhookValidationException(
+                        "Filters",
+                        $"Filter {i} on '{filter.Attribute}' uses {filter.Operator}, which takes exactly one invariant-culture decimal value (such as '5' or '12.5').",
+                        null);
+            }
         }
     }
 

@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+
+namespace Choreblimey.Webhooks.DependencyInjection.Internal;
+
+/// <summary>Reads endpoints and conventions from configuration.</summary>
+internal static class WebhookConfigurationReader
+{
+    public const string IdPrefix = "sub_cfg_";
+
+    /// <summary>Reads <c>Endpoints</c> of a <c>Webhooks</c> section: a list (<c>Endpoints:0:Url</c>) or named entries (<c>Endpoints:crm:Url</c>).</summary>
+    public static IEnumerable<WebhookConfiguredEndpoint> ReadEndpoints(IConfiguration section)
+    {
+        foreach (var child in section.GetSection("Endpoints").GetChildren())
+        {
+            var name = child["Name"] is { Length: > 0 } named ? named : child.Key;
+            var where = $"Webhooks:Endpoints:{child.Key}";
+            var url = child["Url"];
+            if (string.IsNullOrWhiteSpace(url))
+            {
+                throw new InvalidOperationException($"The configured webhook endpoint {where} has no Url.");
+            }
+
+            var patterns = ReadList(child.GetSection("EventTypes"));
+            var request = new WebhookSubscriptionRequest
+            {
+                Url = url,
+                EventTypes = patterns.Count == 0 ? [WebhookEventPatterns.All] : patterns,
+                Secret = Empty(child["Secret"]),
+                Description = Empty(child["Description"]),
+                SignatureProfile = Empty(child["SignatureProfile"]),
+                Envelope = Empty(child["Envelope"]),
+                MaxAttempts = Read(child, "MaxAttempts", where, static s => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture)),
+                Timeout = Read(child, "Timeout", where, static s => TimeSpan.Parse(s, CultureInfo.InvariantCulture)),
+                RateLimitPerSecond = Read(child, "RateLimitPerSecond", where, static s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
+                Headers = ReadDictionary(child.GetSection("Headers")),
+                Metadata = ReadDictionary(child.GetSection("Metadata")),
+                Filters = ReadFilters(child.GetSection("Filters"), where),
+            };
+            yield return new WebhookConfiguredEndpoint(IdPrefix + Sanitize(name), Empty(child["TenantId"]) ?? string.Empty, request.EventTypes, request);
+        }
+    }
+
+    /// <summary>Reads the Choreblimey endpoint convention: <c>WEBHOOK_URL</c>, <c>WEBHOOK_SECRET</c> and friends.</summary>
+    public static IEnumerable<WebhookConfiguredEndpoint> ReadEnvironmentEndpoint(IConfiguration configuration)
+    {
+        if (Empty(configuration[WebhookEnvironmentVariables.Url]) is not { } url)
+        {
+            yield break;
+        }
+
+        var request = new WebhookSubscriptionRequest
+        {
+            Url = url,
+            EventTypes = [WebhookEventPatterns.All],
+            Secret = Empty(configuration[WebhookEnvironmentVariables.Secret]),
+            SignatureProfile = Empty(configuration[WebhookEnvironmentVariables.SignatureProfile]),
+            Envelope = Empty(configuration[WebhookEnvironmentVariables.Envelope]),
+            Description = $"From {WebhookEnvironmentVariables.Url}",
+        };
+        yield return new WebhookConfiguredEndpoint(IdPrefix + "env", Empty(configuration[WebhookEnvironmentVariables.TenantId]) ?? string.Empty, request.EventTypes, request);
+    }
+
+    /// <summary>Applies <c>WEBHOOK_ENABLED</c>, <c>WEBHOOK_MAX_RETRIES</c>, <c>WEBHOOK_RETRY_DELAY</c>, <c>WEBHOOK_EVENT_TTL</c> and <c>WEBHOOK_TIMEOUT</c>.</summary>
+    public static void ApplyEnvironmentOptions(WebhookOptions options, IConfiguration configuration)
+    {
+        if (Empty(configuration[WebhookEnvironmentVariables.Enabled]) is { } enabled)
+        {
+            options.Enabled = enabled.Trim().ToUpperInvariant() switch
+            {
+                "TRUE" or "1" or "YES" or "ON" => true,
+                "FALSE" or "0" or "NO" or "OFF" => false,
+                _ => throw Invalid(WebhookEnvironmentVariables.Enabled, "true or false", enabled),
+            };
+        }
+
+        var retries = ReadInteger(configuration, WebhookEnvironmentVariables.MaxRetries, 0, 99, "an integer from 0 to 99 (retries after the first attempt)");
+        var delayMs = ReadInteger(configuration, WebhookEnvironmentVariables.RetryDelay, 0, 86_400_000, "an integer number of milliseconds from 0 to 86400000");
+        if (retries is not null || delayMs is not null)
+        {
+            var current = options.Retry.Schedule.ToArray();
+            var attempts = (retries ?? (current.Length - 1)) + 1;
+            var schedule = new TimeSpan[attempts];
+            for (var i = 1; i < attempts; i++)
+            {
+                schedule[i] = delayMs is { } baseDelay
+                    ? TimeSpan.FromMilliseconds(Math.Min(baseDelay * Math.Pow(2, i - 1), TimeSpan.FromDays(7).TotalMilliseconds))
+                    : current[Math.Min(i, current.Length - 1)];
+            }
+
+            schedule[0] = current.Length > 0 ? current[0] : TimeSpan.Zero;
+            options.Retry.UseSchedule(schedule);
+        }
+
+        if (ReadInteger(configuration, WebhookEnvironmentVariables.EventTimeToLive, 1, int.MaxValue, "a positive integer number of seconds") is { } ttl)
+        {
+            options.EventTimeToLive = TimeSpan.FromSeconds(ttl);
+        }
+
+        if (ReadInteger(configuration, WebhookEnvironmentVariables.Timeout, 1, 300_000, "an integer number of milliseconds from 1 to 300000") is { } timeoutMs)
+        {
+            options.AttemptTimeout = TimeSpan.FromMilliseconds(timeoutMs);
+            if (options.LeaseDuration <= options.AttemptTimeout)
+            {
+                options.LeaseDuration = options.AttemptTimeout * 2;
+            }
+        }
+    }
+
+    /// <summary>Resolves a destination map against configuration: one endpoint per route, or a skipped route when no key is set.</summary>
+    public static IEnumerable<WebhookConfiguredEndpoint> ReadDestinations(WebhookDestinationMap map, IConfiguration configuration)
+    {
+        var tenant = map.TenantId ?? string.Empty;
+        var secret = map.SecretKey is null ? null : Empty(configuration[map.SecretKey]);
+        foreach (var route in map.Routes)
+        {
+            var id = IdPrefix + "route_" + Sanitize(route.EventPattern);
+            string? url = null;
+            foreach (var key in route.UrlKeys)
+            {
+                if (Empty(configuration[key]) is { } value)
+                {
+                    url = value.Trim();
+                    break;
+                }
+            }
+
+            if (url is null)
+            {
+                yield return new WebhookConfiguredEndpoint(id, tenant, [route.EventPattern], null, string.Join(" or ", route.UrlKeys));
+                continue;
+            }
+
+            yield return new WebhookConfiguredEndpoint(id, tenant, [route.EventPattern], new WebhookSubscriptionRequest
+            {
+                Url = url,
+                EventTypes = [route.EventPattern],
+                Secret = secret,
+                Envelope = map.Envelope,
+                SignatureProfile = map.SignatureProfile,
+                Description = $"Route {route.EventPattern} from {string.Join(" or ", route.UrlKeys)}",
+            });
+        }
+    }
+
+    /// <summary>Turns a name into id characters: letters, digits, <c>_</c> and <c>-</c> are kept, <c>*</c> becomes <c>all</c>, anything else <c>_</c>.</summary>
+    public static string Sanitize(string name)
+    {
+        var builder = new StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '_' or '-')
+            {
+                builder.Append(c);
+            }
+            else if (c == '*')
+            {
+                builder.Append("all");
+            }
+            else
+            {
+                builder.Append('_');
+            }
+        }
+
+        return builder.Length == 0 ? "_" : builder.ToString();
+    }
+
+    private static List<string> ReadList(IConfigurationSection section)
+    {
+        // Either a list (EventTypes:0, EventTypes:1) or one comma-separated value.
+        var list = new List<string>();
+        if (section.Value is { Length: > 0 } single)
+        {
+            list.AddRange(single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        foreach (var child in section.GetChildren())
+        {
+            if (child.Value is { Length: > 0 } value)
+            {
+                list.Add(value.Trim());
+            }
+        }
+
+        return list;
+    }
+
+    private static Dictionary<string, string>? ReadDictionary(IConfigurationSection section)
+    {
+        Dictionary<string, string>? result = null;
+        foreach (var child in section.GetChildren())
+        {
+            if (child.Value is not null)
+            {
+                (result ??= new(StringComparer.Ordinal))[child.Key] = child.Value;
+            }
+        }
+
+        return result;
+    }
+
+    private static List<WebhookAttributeFilter>? ReadFilters(IConfigurationSection section, string where)
+    {
+        List<WebhookAttributeFilter>? result = null;
+        foreach (var child in section.GetChildren())
+        {
+            var attribute = child["Attribute"] ?? throw new InvalidOperationException($"{where}:Filters:{child.Key} has no Attribute.");
+            if (!Enum.TryParse<WebhookFilterOperator>(child["Operator"], ignoreCase: true, out var op) || !Enum.IsDefined(op))
+            {
+                throw new InvalidOperationException(
+                    $"{where}:Filters:{child.Key}:Operator must be one of {string.Join(", ", Enum.GetNames<WebhookFilterOperator>())}.");
+            }
+
+            (result ??= []).Add(new WebhookAttributeFilter(attribute, op, ReadList(child.GetSection("Values"))));
+        }
+
+        return result;
+    }
+
+    private static T? Read<T>(IConfiguration section, string key, string where, Func<string, T> parse)
+        where T : struct
+    {
+        if (Empty(section[key]) is not { } text)
+        {
+            return null;
+        }
+
+        try
+        {
+            return parse(text.Trim());
+        }
+        catch (Exception exception) when (exception is FormatException or OverflowException)
+        {
+            throw new InvalidOperationException($"{where}:{key} is not a valid {typeof(T).Name}: {exception.Message}", exception);
+        }
+    }
+
+    private static int? ReadInteger(IConfiguration configuration, string key, int min, int max, string expected)
+    {
+        if (Empty(configuration[key]) is not { } text)
+        {
+            return null;
+        }
+
+        return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw Invalid(key, expected, text);
+    }
+
+    private static InvalidOperationException Invalid(string key, string expected, string value) =>
+        new($"The configuration value {key} must be {expected}; it is '{(value.Length > 32 ? value[..32] + "…" : value)}'.");
+
+    private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

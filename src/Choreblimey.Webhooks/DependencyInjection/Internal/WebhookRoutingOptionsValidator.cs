@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+
+namespace Choreblimey.Webhooks.DependencyInjection.Internal;
+
+/// <summary>The rules of the routing-related <see cref="WebhookOptions"/> (secret rotation, event time to live).</summary>
+internal sealed class WebhookRoutingOptionsValidator : IValidateOptions<WebhookOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebhookOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.SecretRotationWindow < TimeSpan.Zero || options.SecretRotationWindow > TimeSpan.FromDays(30))
+        {
+            failures.Add($"WebhookOptions.SecretRotationWindow must be between 0 and 30 days; it is {options.SecretRotationWindow}.");
+        }
+
+        if (options.EventTimeToLive is { } ttl && ttl <= TimeSpan.Zero)
+        {
+            failures.Add($"WebhookOptions.EventTimeToLive must be more than 0 when set; it is {ttl}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,40 @@
+namespace Choreblimey.Webhooks;
+
+/// <summary>
+/// Maps events to destination URLs read from configuration keys, each with optional fallback keys: for example
+/// <c>map.Route("booking.rescheduled", "MAKE_RESCHEDULE_WEBHOOK_URL", fallback: "MAKE_BOOKING_WEBHOOK_URL")</c>.
+/// Each route whose URL is set becomes a subscription with the stable id <c>sub_cfg_route_&lt;pattern&gt;</c>; a route whose keys
+/// are all unset is skipped: its events are counted (<c>webhooks.routes.skipped</c>) and logged at Debug, never an error.
+/// </summary>
+public sealed class WebhookDestinationMap
+{
+    private readonly List<WebhookDestinationRoute> _routes = [];
+
+    /// <summary>Gets or sets the tenant the routes' subscriptions belong to; <see langword="null"/> for the default tenant.</summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>Gets or sets the envelope format of every route (see <see cref="WebhookEnvelopeFormats"/>); the default envelope when <see langword="null"/>.</summary>
+    public string? Envelope { get; set; }
+
+    /// <summary>Gets or sets the signature profile of every route; Standard Webhooks when <see langword="null"/>.</summary>
+    public string? SignatureProfile { get; set; }
+
+    /// <summary>Gets or sets the configuration key holding the signing secret; a secret is generated when unset.</summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>Gets the routes, in the order they were added.</summary>
+    public IReadOnlyList<WebhookDestinationRoute> Routes => _routes;
+
+    /// <summary>Adds a route.</summary>
+    /// <param name="eventPattern">The event name or pattern the route carries, such as <c>booking.rescheduled</c> or <c>booking.*</c>.</param>
+    /// <param name="urlKey">The configuration key holding the destination URL.</param>
+    /// <param name="fallback">The key to read when <paramref name="urlKey"/> is unset or empty.</param>
+    /// <returns>This map.</returns>
+    public WebhookDestinationMap Route(string eventPattern, string urlKey, string? fallback = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventPattern);
+        ArgumentException.ThrowIfNullOrEmpty(urlKey);
+        _routes.Add(new WebhookDestinationRoute(eventPattern, fallback is null ? [urlKey] : [urlKey, fallback]));
+        return this;
+    }
+}

@@ -1,0 +1,103 @@
+using Choreblimey.Webhooks.Testing.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Choreblimey.Webhooks.Tests.Configuration;
+
+/// <summary>Static endpoints from the <c>Webhooks</c> configuration section, stored with stable ids before the worker runs.</summary>
+public sealed class ConfiguredEndpointsTests : IAsyncLifetime
+{
+    private LoopbackReceiver _receiver = null!;
+
+    public async Task InitializeAsync() => _receiver = await LoopbackReceiver.StartAsync();
+
+    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+
+    private static IConfiguration Section(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("Webhooks");
+
+    private static Task<WebhookTestHost> StartHostAsync(IConfiguration section, InMemoryWebhookStore store) =>
+        WebhookTestHost.StartAsync(webhooks => webhooks
+            .AddEvent("chore:created", "Chores")
+            .AddEvent("item.low_stock", "Inventory")
+            .UseStore(_ => store)
+            .AddEndpointsFromConfiguration(section));
+
+    private Dictionary<string, string?> TwoEndpoints(string crmPath = "/crm") => new()
+    {
+        ["Webhooks:Endpoints:0:Name"] = "crm",
+        ["Webhooks:Endpoints:0:Url"] = _receiver.Url(crmPath).ToString(),
+        ["Webhooks:Endpoints:0:EventTypes:0"] = "chore:*",
+        ["Webhooks:Endpoints:0:TenantId"] = "family-1",
+        ["Webhooks:Endpoints:0:Headers:X-Api-Key"] = "k-123",
+        ["Webhooks:Endpoints:0:SignatureProfile"] = "github",
+        ["Webhooks:Endpoints:0:Secret"] = "a-configured-secret-with-enough-bytes",
+        ["Webhooks:Endpoints:1:Url"] = _receiver.Url("/stock").ToString(),
+        ["Webhooks:Endpoints:1:EventTypes"] = "item.low_stock, chore:created",
+        ["Webhooks:Endpoints:1:Envelope"] = "make",
+        ["Webhooks:Endpoints:1:Filters:0:Attribute"] = "stock",
+        ["Webhooks:Endpoints:1:Filters:0:Operator"] = "LessThanOrEqual",
+        ["Webhooks:Endpoints:1:Filters:0:Values:0"] = "5",
+    };
+
+    [Fact]
+    public async Task Endpoints_are_stored_with_stable_ids_and_receive_deliveries()
+    {
+        var store = new InMemoryWebhookStore();
+        await using var host = await StartHostAsync(Section(TwoEndpoints()), store);
+
+        var crm = await host.Subscriptions.GetAsync("family-1", "sub_cfg_crm");
+        var stock = await host.Subscriptions.GetAsync(null, "sub_cfg_1");
+        Assert.NotNull(crm);
+        Assert.NotNull(stock);
+        Assert.Equal(["item.low_stock", "chore:created"], stock.EventPatterns);
+        Assert.Equal("github", crm.SignatureProfile);
+
+        await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1" }, tenantId: "family-1");
+        await host.Publisher.PublishAsync("item.low_stock", new { Sku = "milk" }, new WebhookPublishOptions { Attributes = new Dictionary<string, string> { ["stock"] = "2" } });
+        await host.Publisher.PublishAsync("item.low_stock", new { Sku = "tea" }, new WebhookPublishOptions { Attributes = new Dictionary<string, string> { ["stock"] = "50" } });
+
+        await _receiver.WaitForCountAsync(2);
+        await Task.Delay(200);
+        Assert.Equal(2, _receiver.Received.Count);
+        var toCrm = _receiver.Received.Single(r => r.Path == "/crm");
+        Assert.Equal("k-123", toCrm.Header("X-Api-Key"));
+        Assert.StartsWith("sha256=", toCrm.Header("X-Hub-Signature-256"), StringComparison.Ordinal);
+        Assert.Contains("\"sent_at\"", _receiver.Received.Single(r => r.Path == "/stock").BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restarts_and_other_instances_update_the_same_subscriptions()
+    {
+        var store = new InMemoryWebhookStore();
+        WebhookSubscription firstStock;
+        await using (var first = await StartHostAsync(Section(TwoEndpoints()), store))
+        {
+            firstStock = (await first.Subscriptions.GetAsync(null, "sub_cfg_1"))!;
+        }
+
+        var version = await store.GetSubscriptionVersionAsync();
+        await using (var same = await StartHostAsync(Section(TwoEndpoints()), store))
+        {
+            Assert.Equal(version, await store.GetSubscriptionVersionAsync());
+        }
+
+        await using var changed = await StartHostAsync(Section(TwoEndpoints("/crm-v2")), store);
+        var crm = await changed.Subscriptions.GetAsync("family-1", "sub_cfg_crm");
+        Assert.Equal("/crm-v2", crm!.Url.AbsolutePath);
+        Assert.Single((await changed.Subscriptions.ListAsync("family-1")).Items);
+        var stock = await changed.Subscriptions.GetAsync(null, "sub_cfg_1");
+        Assert.Equal(firstStock.Secrets, stock!.Secrets);
+        Assert.Single((await changed.Subscriptions.ListAsync(null)).Items);
+    }
+
+    [Fact]
+    public async Task An_invalid_endpoint_fails_start_naming_it()
+    {
+        var values = TwoEndpoints();
+        values["Webhooks:Endpoints:0:EventTypes:0"] = "chore:craeted";
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () => await StartHostAsync(Section(values), new InMemoryWebhookStore()));
+        Assert.Contains("sub_cfg_crm", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("chore:created", exception.Message, StringComparison.Ordinal);
+    }
+}
