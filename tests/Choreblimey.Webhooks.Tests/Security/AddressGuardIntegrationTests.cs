@@ -128,8 +128,25 @@ public sealed class AddressGuardIntegrationTests : IAsyncLifetime
     public async Task Plain_http_is_refused_at_send_time_when_not_allowed()
     {
         await using var host = await StartHostAsync(allowLoopback: false, o => o.Security.AllowedNetworks.Add("127.0.0.0/8"));
+        var refused = await Assert.ThrowsAsync<WebhookValidationException>(() =>
+            host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url().ToString(), EventTypes = ["*"] }).AsTask());
+        Assert.Contains("'http'", refused.Message, StringComparison.Ordinal);
 
-        var (_, attempt) = await PublishAndWaitAsync(host, _receiver.Url().ToString(), WebhookDeliveryStatus.DeadLettered);
+        // A subscription stored before http was forbidden (or written straight to the store) is still refused when sending.
+        var now = DateTimeOffset.UtcNow;
+        await host.Store.CreateSubscriptionAsync(new WebhookSubscription
+        {
+            Id = "sub_stored_before",
+            TenantId = Tenant,
+            Url = _receiver.Url(),
+            EventPatterns = ["*"],
+            Secrets = [new WebhookSigningSecret(WebhookSecret.Generate())],
+            CreatedAt = now,
+            UpdatedAt = now,
+        });
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1" }, tenantId: Tenant);
+        var delivery = await host.WaitForDeliveryStatusAsync(Tenant, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
+        var attempt = Assert.Single(await host.Store.GetAttemptsAsync(Tenant, delivery.Id));
 
         Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
         Assert.Contains("'http'", attempt.Error, StringComparison.Ordinal);

@@ -135,19 +135,27 @@ public sealed class StandardWebhookSignerTests
 
     private static long AllocatedPerCall(Func<string> sign)
     {
+        // The runtime itself may allocate now and then (tier-up, a timer, the test host); the fewest bytes over several
+        // rounds is what the signer allocates.
         const int Calls = 200;
         for (var i = 0; i < Calls; i++)
         {
             _ = sign();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Calls; i++)
+        var fewest = long.MaxValue;
+        for (var round = 0; round < 5; round++)
         {
-            _ = sign();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < Calls; i++)
+            {
+                _ = sign();
+            }
+
+            fewest = Math.Min(fewest, (GC.GetAllocatedBytesForCurrentThread() - before) / Calls);
         }
 
-        return (GC.GetAllocatedBytesForCurrentThread() - before) / Calls;
+        return fewest;
     }
 
     internal static string ReferenceSignature(WebhookSecret secret, string id, long unixSeconds, byte[] body)

@@ -101,14 +101,22 @@ public sealed class WebhookSubscriptionManagerTests : IAsyncLifetime
         Assert.Contains("hooks.example.com", exception.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("http://127.0.0.1:5000/hooks")]
-    [InlineData("https://hooks.example.com/secret-token-123?x=1")]
-    public async Task Accepts_absolute_http_and_https_urls(string url)
+    [Fact]
+    public async Task Accepts_absolute_https_urls()
     {
+        const string url = "https://hooks.example.com/secret-token-123?x=1";
         var created = await Manager.CreateAsync(Tenant, Request(url));
 
         Assert.Equal(new Uri(url), created.Url);
+    }
+
+    [Fact]
+    public async Task Refuses_plain_http_unless_the_options_allow_it()
+    {
+        var exception = await RejectedAsync(Request("http://hooks.example.com/hooks"), "Url");
+
+        Assert.Contains("'http'", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("WebhookOptions.Security.AllowHttp", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

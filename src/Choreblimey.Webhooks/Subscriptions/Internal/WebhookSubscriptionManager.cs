@@ -110,7 +110,7 @@ internal sealed class WebhookSubscriptionManager(
         {
             var changed = current with
             {
-                Url = update.Url is null ? current.Url : WebhookSubscriptionValidator.ValidateUrl(update.Url),
+                Url = update.Url is null ? current.Url : ValidateUrl(update.Url),
                 EventPatterns = update.EventTypes is null ? current.EventPatterns : validator.ValidatePatterns(update.EventTypes),
                 Description = update.Description is null ? current.Description : EmptyToNull(update.Description),
                 MaxAttempts = update.MaxAttempts is null ? current.MaxAttempts : update.MaxAttempts == 0 ? null : update.MaxAttempts,
@@ -274,7 +274,7 @@ internal sealed class WebhookSubscriptionManager(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(subscriptionId);
-        var url = WebhookSubscriptionValidator.ValidateUrl(request.Url);
+        var url = ValidateUrl(request.Url);
         var patterns = validator.ValidatePatterns(request.EventTypes);
         var secret = WebhookSubscriptionValidator.ValidateSecret(request.Secret);
         WebhookSubscriptionValidator.ValidateSettings(request);
@@ -374,5 +374,13 @@ internal sealed class WebhookSubscriptionManager(
         var tenant = tenantId ?? string.Empty;
         WebhookInputRules.EnsureValidTenantId(tenant, nameof(tenantId));
         return tenant;
+    }
+
+    private Uri ValidateUrl(string? url)
+    {
+        var uri = WebhookSubscriptionValidator.ValidateUrl(url);
+        // Refused here as well as at send time, so a plain-http URL is reported to whoever registers it.
+        Security.WebhookTransportRules.EnsureSchemeAllowed(uri, options.CurrentValue.Security);
+        return uri;
     }
 }
