@@ -33,12 +33,22 @@ internal sealed class PostgreSqlWebhookStore : IWebhookStore, IWebhookStoreNotif
     private readonly SemaphoreSlim _installGate = new(1, 1);
     private readonly string _claimSql;
     private bool _installed;
+    private readonly IWebhookSecretProtector? _protector;
     private int _disposed;
 
     /// <summary>Creates a store. Nothing touches the database until the first call.</summary>
     /// <param name="options">Validated options.</param>
     public PostgreSqlWebhookStore(PostgreSqlWebhookStoreOptions options)
+        : this(options, null)
     {
+    }
+
+    /// <summary>Creates a store that protects stored secrets with <paramref name="protector"/>.</summary>
+    /// <param name="options">Validated options.</param>
+    /// <param name="protector">Protects secrets at rest; <see langword="null"/> stores them as they are.</param>
+    public PostgreSqlWebhookStore(PostgreSqlWebhookStoreOptions options, IWebhookSecretProtector? protector)
+    {
+        _protector = protector;
         PostgreSqlWebhookStoreOptionsValidator.ThrowIfInvalid(options);
         if (options.DataSource is { } dataSource)
         {
@@ -804,7 +814,7 @@ internal sealed class PostgreSqlWebhookStore : IWebhookStore, IWebhookStoreNotif
     private static string Prefix(string alias, string columns) =>
         string.Join(", ", columns.Split(", ").Select(c => alias + "." + c));
 
-    private static void AddSubscriptionParameters(NpgsqlParameterCollection parameters, WebhookSubscription subscription)
+    private void AddSubscriptionParameters(NpgsqlParameterCollection parameters, WebhookSubscription subscription)
     {
         AddText(parameters, "id", subscription.Id);
         AddText(parameters, "tenant", subscription.TenantId);
@@ -813,7 +823,7 @@ internal sealed class PostgreSqlWebhookStore : IWebhookStore, IWebhookStoreNotif
         AddTimestamp(parameters, "updated", subscription.UpdatedAt);
         parameters.Add(new NpgsqlParameter<string>("document", NpgsqlDbType.Jsonb)
         {
-            TypedValue = Encoding.UTF8.GetString(WebhookSubscriptionJson.Serialize(subscription)),
+            TypedValue = Encoding.UTF8.GetString(WebhookSubscriptionJson.Serialize(subscription, _protector)),
         });
     }
 
@@ -826,8 +836,8 @@ internal sealed class PostgreSqlWebhookStore : IWebhookStore, IWebhookStoreNotif
     private static void AddTimestamp(NpgsqlParameterCollection parameters, string name, DateTimeOffset value) =>
         parameters.Add(new NpgsqlParameter<DateTimeOffset>(name, NpgsqlDbType.TimestampTz) { TypedValue = value.ToUniversalTime() });
 
-    private static WebhookSubscription ReadSubscription(DbDataReader reader, int ordinal) =>
-        WebhookSubscriptionJson.Deserialize(Encoding.UTF8.GetBytes(reader.GetString(ordinal)));
+    private WebhookSubscription ReadSubscription(DbDataReader reader, int ordinal) =>
+        WebhookSubscriptionJson.Deserialize(Encoding.UTF8.GetBytes(reader.GetString(ordinal)), _protector);
 
     private static WebhookDelivery ReadDelivery(DbDataReader reader, int o) => new()
     {

@@ -43,7 +43,7 @@ public static class PostgreSqlWebhooksBuilderExtensions
         var services = builder.Services;
         services.AddOptions<PostgreSqlWebhookStoreOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlWebhookStoreOptions>>(new PostgreSqlWebhookStoreOptionsValidator()));
-        services.TryAddSingleton(sp => new PostgreSqlWebhookStore(sp.GetRequiredService<IOptions<PostgreSqlWebhookStoreOptions>>().Value));
+        services.TryAddSingleton(sp => new PostgreSqlWebhookStore(sp.GetRequiredService<IOptions<PostgreSqlWebhookStoreOptions>>().Value, sp.GetService<IWebhookSecretProtector>()));
         return builder.UseStore(sp => sp.GetRequiredService<PostgreSqlWebhookStore>());
     }
 }

@@ -22,12 +22,22 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
     private readonly SqliteWriter _writer;
     private readonly SemaphoreSlim _initializeGate = new(1, 1);
     private volatile bool _initialized;
+    private readonly IWebhookSecretProtector? _protector;
     private int _disposed;
 
     /// <summary>Creates a store; the database is opened and migrated on first use.</summary>
     /// <param name="options">The options.</param>
     public SqliteWebhookStore(SqliteWebhookStoreOptions options)
+        : this(options, null)
     {
+    }
+
+    /// <summary>Creates a store that protects stored secrets with <paramref name="protector"/>.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="protector">Protects secrets at rest; <see langword="null"/> stores them as they are.</param>
+    public SqliteWebhookStore(SqliteWebhookStoreOptions options, IWebhookSecretProtector? protector)
+    {
+        _protector = protector;
         ArgumentNullException.ThrowIfNull(options);
         if (SqliteConnectionStrings.Validate(options) is { } error)
         {
@@ -45,7 +55,7 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
     public async ValueTask CreateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        var document = WebhookSubscriptionJson.Serialize(subscription);
+        var document = WebhookSubscriptionJson.Serialize(subscription, _protector);
         await WriteAsync(
             connection =>
             {
@@ -79,13 +89,13 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(subscriptionId);
         return await ReadAsync(
-            static (connection, state) =>
+            (connection, state) =>
             {
                 using var command = SqliteSql.Command(connection, "SELECT document FROM subscriptions WHERE id = $id AND tenant_id = $tenant")
                     .With("$id", state.subscriptionId)
                     .With("$tenant", state.tenantId);
                 using var reader = command.ExecuteReader();
-                return reader.Read() ? WebhookSubscriptionJson.Deserialize(SqliteSql.GetBytes(reader, 0)) : null;
+                return reader.Read() ? WebhookSubscriptionJson.Deserialize(SqliteSql.GetBytes(reader, 0), _protector) : null;
             },
             (tenantId, subscriptionId),
             cancellationToken).ConfigureAwait(false);
@@ -99,7 +109,7 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
         ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, WebhookSubscriptionQuery.MaxLimit, nameof(query));
         return await ReadAsync(
-            static (connection, state) =>
+            (connection, state) =>
             {
                 var (tenant, q) = state;
 
@@ -120,7 +130,7 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
                 var more = false;
                 while (reader.Read())
                 {
-                    var subscription = WebhookSubscriptionJson.Deserialize(SqliteSql.GetBytes(reader, 1));
+                    var subscription = WebhookSubscriptionJson.Deserialize(SqliteSql.GetBytes(reader, 1), _protector);
                     if (q.EventType is { } eventType && !WebhookEventPatterns.MatchesAny(subscription.EventPatterns, eventType))
                     {
                         continue;
@@ -146,7 +156,7 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         return await ReadAsync(
-            static (connection, tenant) =>
+            (connection, tenant) =>
             {
                 using var command = SqliteSql.Command(connection, "SELECT document FROM subscriptions WHERE tenant_id = $tenant ORDER BY id")
                     .With("$tenant", tenant);
@@ -154,7 +164,7 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
                 var items = new List<WebhookSubscription>();
                 while (reader.Read())
                 {
-                    items.Add(WebhookSubscriptionJson.Deserialize(SqliteSql.GetBytes(reader, 0)));
+                    items.Add(WebhookSubscriptionJson.Deserialize(SqliteSql.GetBytes(reader, 0), _protector));
                 }
 
                 return (IReadOnlyList<WebhookSubscription>)items;
@@ -167,7 +177,7 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
     public async ValueTask<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        var document = WebhookSubscriptionJson.Serialize(subscription);
+        var document = WebhookSubscriptionJson.Serialize(subscription, _protector);
         return await WriteAsync(
             connection =>
             {

@@ -41,7 +41,7 @@ public static class SqliteWebhooksBuilderExtensions
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteWebhookStoreOptions>, SqliteWebhookStoreOptionsValidator>());
-        services.TryAddSingleton(static provider => new SqliteWebhookStore(provider.GetRequiredService<IOptions<SqliteWebhookStoreOptions>>().Value));
+        services.TryAddSingleton(static provider => new SqliteWebhookStore(provider.GetRequiredService<IOptions<SqliteWebhookStoreOptions>>().Value, provider.GetService<IWebhookSecretProtector>()));
         return builder.UseStore(static provider => provider.GetRequiredService<SqliteWebhookStore>());
     }
 }

@@ -8,16 +8,19 @@ namespace Choreblimey.Webhooks.Storage.Internal;
 /// </summary>
 internal static class WebhookSubscriptionJson
 {
-    public static byte[] Serialize(WebhookSubscription subscription)
+    private static readonly IWebhookSecretProtector NoOpProtector = new Security.NoOpWebhookSecretProtector();
+
+    public static byte[] Serialize(WebhookSubscription subscription, IWebhookSecretProtector? protector = null)
     {
         ArgumentNullException.ThrowIfNull(subscription);
+        protector ??= NoOpProtector;
         var document = new SubscriptionDocument
         {
             Id = subscription.Id,
             TenantId = subscription.TenantId,
             Url = subscription.Url.OriginalString,
             EventPatterns = [.. subscription.EventPatterns],
-            Secrets = [.. subscription.Secrets.Select(s => new SecretDocument { Value = s.Secret.Reveal(), ExpiresAt = s.ExpiresAt })],
+            Secrets = [.. subscription.Secrets.Select(s => new SecretDocument { Value = protector.Protect(s.Secret.Reveal()), ExpiresAt = s.ExpiresAt })],
             State = subscription.State,
             DisabledReason = subscription.DisabledReason,
             Description = subscription.Description,
@@ -38,8 +41,9 @@ internal static class WebhookSubscriptionJson
         return JsonSerializer.SerializeToUtf8Bytes(document, SubscriptionJsonContext.Default.SubscriptionDocument);
     }
 
-    public static WebhookSubscription Deserialize(ReadOnlySpan<byte> json)
+    public static WebhookSubscription Deserialize(ReadOnlySpan<byte> json, IWebhookSecretProtector? protector = null)
     {
+        protector ??= NoOpProtector;
         var document = JsonSerializer.Deserialize(json, SubscriptionJsonContext.Default.SubscriptionDocument)
             ?? throw new InvalidDataException("A stored webhook subscription document is empty.");
         return new WebhookSubscription
@@ -48,7 +52,7 @@ internal static class WebhookSubscriptionJson
             TenantId = document.TenantId,
             Url = new Uri(document.Url, UriKind.Absolute),
             EventPatterns = document.EventPatterns,
-            Secrets = [.. document.Secrets.Select(s => new WebhookSigningSecret(WebhookSecret.Parse(s.Value), s.ExpiresAt))],
+            Secrets = [.. document.Secrets.Select(s => new WebhookSigningSecret(WebhookSecret.Parse(protector.Unprotect(s.Value)), s.ExpiresAt))],
             State = document.State,
             DisabledReason = document.DisabledReason,
             Description = document.Description,
