@@ -36,7 +36,7 @@ public static class WebhooksRoutingBuilderExtensions
     /// <list type="bullet">
     /// <item><c>WEBHOOK_ENABLED=false</c>: publishing is a no-op whose receipt says <see cref="WebhookPublishStatus.Disabled"/>; nothing is stored or sent.</item>
     /// <item><c>WEBHOOK_URL</c> (+ <c>WEBHOOK_SECRET</c>, <c>WEBHOOK_SIGNATURE_PROFILE</c>, <c>WEBHOOK_ENVELOPE</c>, <c>WEBHOOK_TENANT_ID</c>):
-    /// one endpoint <c>sub_cfg_env</c> for every event of the default tenant (or <c>WEBHOOK_TENANT_ID</c>).</item>
+    /// one host-level endpoint <c>sub_cfg_env</c> for every event of every tenant (or only of <c>WEBHOOK_TENANT_ID</c>).</item>
     /// <item><c>WEBHOOK_MAX_RETRIES</c> (retries after the first attempt) and <c>WEBHOOK_RETRY_DELAY</c> (ms; retries wait d, 2d, 4d, ...).</item>
     /// <item><c>WEBHOOK_EVENT_TTL</c> (s; <see cref="WebhookOptions.EventTimeToLive"/>) and <c>WEBHOOK_TIMEOUT</c> (ms; <see cref="WebhookOptions.AttemptTimeout"/>).</item>
     /// </list>

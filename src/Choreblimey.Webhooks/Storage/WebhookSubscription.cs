@@ -68,5 +68,5 @@ public sealed record WebhookSubscription
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"WebhookSubscription {{ Id = {Id}, TenantId = {TenantId}, Url = {Url}, State = {State}, EventPatterns = [{string.Join(", ", EventPatterns)}], Secrets = {Secrets.Count} (redacted) }}";
+        $"WebhookSubscription {{ Id = {Id}, TenantId = {TenantId}, Url = {Url.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped)}/…, State = {State}, EventPatterns = [{string.Join(", ", EventPatterns)}], Secrets = {Secrets.Count} (redacted) }}";
 }

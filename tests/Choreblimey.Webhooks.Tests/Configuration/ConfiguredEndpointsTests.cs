@@ -47,7 +47,7 @@ public sealed class ConfiguredEndpointsTests : IAsyncLifetime
         await using var host = await StartHostAsync(Section(TwoEndpoints()), store);
 
         var crm = await host.Subscriptions.GetAsync("family-1", "sub_cfg_crm");
-        var stock = await host.Subscriptions.GetAsync(null, "sub_cfg_1");
+        var stock = await host.Subscriptions.GetAsync(WebhookTenants.All, "sub_cfg_1");
         Assert.NotNull(crm);
         Assert.NotNull(stock);
         Assert.Equal(["item.low_stock", "chore:created"], stock.EventPatterns);
@@ -73,7 +73,7 @@ public sealed class ConfiguredEndpointsTests : IAsyncLifetime
         WebhookSubscription firstStock;
         await using (var first = await StartHostAsync(Section(TwoEndpoints()), store))
         {
-            firstStock = (await first.Subscriptions.GetAsync(null, "sub_cfg_1"))!;
+            firstStock = (await first.Subscriptions.GetAsync(WebhookTenants.All, "sub_cfg_1"))!;
         }
 
         var version = await store.GetSubscriptionVersionAsync();
@@ -86,9 +86,9 @@ public sealed class ConfiguredEndpointsTests : IAsyncLifetime
         var crm = await changed.Subscriptions.GetAsync("family-1", "sub_cfg_crm");
         Assert.Equal("/crm-v2", crm!.Url.AbsolutePath);
         Assert.Single((await changed.Subscriptions.ListAsync("family-1")).Items);
-        var stock = await changed.Subscriptions.GetAsync(null, "sub_cfg_1");
+        var stock = await changed.Subscriptions.GetAsync(WebhookTenants.All, "sub_cfg_1");
         Assert.Equal(firstStock.Secrets, stock!.Secrets);
-        Assert.Single((await changed.Subscriptions.ListAsync(null)).Items);
+        Assert.Single((await changed.Subscriptions.ListAsync(WebhookTenants.All)).Items);
     }
 
     [Fact]

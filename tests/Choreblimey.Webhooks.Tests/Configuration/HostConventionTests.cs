@@ -45,13 +45,16 @@ public sealed class HostConventionTests : IAsyncLifetime
 
         var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1" });
         await host.Publisher.PublishAsync("item.low_stock", new { Sku = "milk" });
+        // Choreblimey publishes per family; its one WEBHOOK_URL endpoint is host-level and receives every family's events.
+        var familyReceipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c2" }, tenantId: "family-7");
 
-        await _receiver.WaitForCountAsync(2);
+        await _receiver.WaitForCountAsync(3);
+        Assert.Contains(_receiver.Received, r => r.WebhookId == familyReceipt.EventId);
         Assert.All(_receiver.Received, r => Assert.Equal("/choreblimey", r.Path));
         var request = _receiver.Received.Single(r => r.WebhookId == receipt.EventId);
         var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(PlainSecret), request.Body));
         Assert.Equal(expected, request.Header("X-Choreblimey-Signature"));
-        var stored = await host.Subscriptions.GetAsync(null, "sub_cfg_env");
+        var stored = await host.Subscriptions.GetAsync(WebhookTenants.All, "sub_cfg_env");
         Assert.NotNull(stored);
         Assert.Equal(["*"], stored.EventPatterns);
     }
@@ -69,6 +72,7 @@ public sealed class HostConventionTests : IAsyncLifetime
         Assert.Equal(WebhookPublishStatus.Disabled, undeclared.Status);
         Assert.False(receipt.IsStored);
         Assert.Empty((await host.Subscriptions.ListAsync(null)).Items);
+        Assert.Empty((await host.Subscriptions.ListAsync(WebhookTenants.All)).Items);
         await Task.Delay(300);
         Assert.Empty(_receiver.Received);
     }
@@ -198,6 +202,6 @@ public sealed class HostConventionTests : IAsyncLifetime
         Assert.Equal("booking.rescheduled", body.RootElement.GetProperty("type").GetString());
         Assert.Equal(rescheduled.EventId, body.RootElement.GetProperty("event_id").GetString());
         Assert.Equal("b1", body.RootElement.GetProperty("payload").GetProperty("bookingId").GetString());
-        Assert.NotNull(await host.Subscriptions.GetAsync(null, "sub_cfg_route_booking_rescheduled"));
+        Assert.NotNull(await host.Subscriptions.GetAsync(WebhookTenants.All, "sub_cfg_route_booking_rescheduled"));
     }
 }

@@ -38,7 +38,7 @@ internal static class WebhookConfigurationReader
                 Metadata = ReadDictionary(child.GetSection("Metadata")),
                 Filters = ReadFilters(child.GetSection("Filters"), where),
             };
-            yield return new WebhookConfiguredEndpoint(IdPrefix + Sanitize(name), Empty(child["TenantId"]) ?? string.Empty, request.EventTypes, request);
+            yield return new WebhookConfiguredEndpoint(IdPrefix + Sanitize(name), Empty(child["TenantId"]) ?? WebhookTenants.All, request.EventTypes, request);
         }
     }
 
@@ -59,7 +59,7 @@ internal static class WebhookConfigurationReader
             Envelope = Empty(configuration[WebhookEnvironmentVariables.Envelope]),
             Description = $"From {WebhookEnvironmentVariables.Url}",
         };
-        yield return new WebhookConfiguredEndpoint(IdPrefix + "env", Empty(configuration[WebhookEnvironmentVariables.TenantId]) ?? string.Empty, request.EventTypes, request);
+        yield return new WebhookConfiguredEndpoint(IdPrefix + "env", Empty(configuration[WebhookEnvironmentVariables.TenantId]) ?? WebhookTenants.All, request.EventTypes, request);
     }
 
     /// <summary>Applies <c>WEBHOOK_ENABLED</c>, <c>WEBHOOK_MAX_RETRIES</c>, <c>WEBHOOK_RETRY_DELAY</c>, <c>WEBHOOK_EVENT_TTL</c> and <c>WEBHOOK_TIMEOUT</c>.</summary>
@@ -111,7 +111,7 @@ internal static class WebhookConfigurationReader
     /// <summary>Resolves a destination map against configuration: one endpoint per route, or a skipped route when no key is set.</summary>
     public static IEnumerable<WebhookConfiguredEndpoint> ReadDestinations(WebhookDestinationMap map, IConfiguration configuration)
     {
-        var tenant = map.TenantId ?? string.Empty;
+        var tenant = map.TenantId ?? WebhookTenants.All;
         var secret = map.SecretKey is null ? null : Empty(configuration[map.SecretKey]);
         foreach (var route in map.Routes)
         {

@@ -41,7 +41,7 @@ internal sealed class WebhookConfiguredEndpoints
 
         foreach (var route in _skipped.Value)
         {
-            if (string.Equals(route.TenantId, tenantId, StringComparison.Ordinal) && WebhookEventPatterns.MatchesAny(route.EventPatterns, eventType))
+            if ((route.TenantId == WebhookTenants.All || string.Equals(route.TenantId, tenantId, StringComparison.Ordinal)) && WebhookEventPatterns.MatchesAny(route.EventPatterns, eventType))
             {
                 _metrics.RouteSkipped(eventType);
                 WebhookRoutingLog.DestinationSkipped(_logger, eventType, tenantId, route.SkippedKeys ?? string.Empty);

@@ -125,6 +125,11 @@ internal sealed class WebhookPublisher(
         }
 
         WebhookInputRules.EnsureValidTenantId(tenantId, nameof(publishOptions.TenantId));
+        if (tenantId == WebhookTenants.All)
+        {
+            throw new ArgumentException($"'{WebhookTenants.All}' is the tenant of host-level subscriptions; events are published to a real tenant (or none).", nameof(publishOptions));
+        }
+
         WebhookInputRules.EnsureValidActor(publishOptions.Actor, nameof(publishOptions.Actor));
         WebhookInputRules.EnsureValidIdempotencyKey(publishOptions.IdempotencyKey, nameof(publishOptions.IdempotencyKey));
         WebhookPublishAttributes.EnsureValid(publishOptions.Attributes, nameof(publishOptions.Attributes));

@@ -23,8 +23,26 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
     public async ValueTask<IReadOnlyList<WebhookSubscription>> GetMatchingActiveAsync(
         string tenantId, string eventType, IReadOnlyDictionary<string, string>? attributes, CancellationToken cancellationToken)
     {
-        var subscriptions = await GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false);
         List<WebhookSubscription>? matches = null;
+        AddMatches(await GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false), eventType, attributes, ref matches);
+        if (tenantId != WebhookTenants.All)
+        {
+            // Host-level endpoints (configuration, WEBHOOK_URL) receive every tenant's events.
+            AddMatches(await GetTenantSubscriptionsAsync(WebhookTenants.All, cancellationToken).ConfigureAwait(false), eventType, attributes, ref matches);
+        }
+
+        return (IReadOnlyList<WebhookSubscription>?)matches ?? [];
+    }
+
+    /// <summary>Gets a subscription a delivery of <paramref name="tenantId"/> may go to: the tenant's own, or a host-level one.</summary>
+    public async ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken) =>
+        Find(await GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false), subscriptionId)
+        ?? (tenantId == WebhookTenants.All
+            ? null
+            : Find(await GetTenantSubscriptionsAsync(WebhookTenants.All, cancellationToken).ConfigureAwait(false), subscriptionId));
+
+    private static void AddMatches(IReadOnlyList<WebhookSubscription> subscriptions, string eventType, IReadOnlyDictionary<string, string>? attributes, ref List<WebhookSubscription>? matches)
+    {
         for (var i = 0; i < subscriptions.Count; i++)
         {
             var subscription = subscriptions[i];
@@ -35,19 +53,15 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
                 (matches ??= []).Add(subscription);
             }
         }
-
-        return (IReadOnlyList<WebhookSubscription>?)matches ?? [];
     }
 
-    public async ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken)
+    private static WebhookSubscription? Find(IReadOnlyList<WebhookSubscription> subscriptions, string subscriptionId)
     {
-        var subscriptions = await GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < subscriptions.Count; i++)
         {
-            var subscription = subscriptions[i];
-            if (subscription.Id == subscriptionId)
+            if (subscriptions[i].Id == subscriptionId)
             {
-                return subscription;
+                return subscriptions[i];
             }
         }
 
