@@ -45,7 +45,6 @@ if (arguments.Url is { } userUrl && userUrl.StartsWith("http:", StringComparison
 SampleStores.Use(webhooks, arguments);
 
 using var host = builder.Build();
-await host.StartAsync();
 var manager = host.Services.GetRequiredService<IWebhookSubscriptionManager>();
 var store = host.Services.GetRequiredService<IWebhookStore>();
 var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
@@ -68,7 +67,11 @@ var recovered = await SampleSubscriptions.PendingDeliveryIdsAsync(store, familie
 if (recovered.Count > 0)
 {
     Console.WriteLine($"Found {recovered.Count} deliveries still pending from an earlier run; delivering them too.");
+    Console.WriteLine("  (any that a killed run had in flight keep its lease and are retried when it lapses, within 2 minutes)");
 }
+
+// The worker starts only now, after the subscriptions point at this run's receiver.
+await host.StartAsync();
 
 var random = new Random(42);
 for (var i = 0; i < arguments.Count; i++)
@@ -87,7 +90,7 @@ for (var i = 0; i < arguments.Count; i++)
     }
 }
 
-var summary = await SampleProgress.WaitForSettleAsync(store, families, runStartedAt, recovered, TimeSpan.FromSeconds(120));
+var summary = await SampleProgress.WaitForSettleAsync(store, families, runStartedAt, recovered, TimeSpan.FromMinutes(3));
 using (var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
 {
     await host.StopAsync(stopping.Token);
