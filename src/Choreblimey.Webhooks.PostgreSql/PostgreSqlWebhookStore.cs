@@ -311,69 +311,95 @@ internal sealed class PostgreSqlWebhookStore : IWebhookStore, IWebhookStoreNotif
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                string? insertedId;
-                var insert = new NpgsqlCommand(
-                    $"""
-                    INSERT INTO {_schema.Messages} ({MessageColumns})
-                    VALUES (@id, @tenant, @event_type, @ts, @actor, @data, @idempotency_key)
-                    ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                    RETURNING id
-                    """,
-                    connection,
-                    transaction);
-                await using (insert.ConfigureAwait(false))
+                var result = await InsertMessageAsync(connection, transaction, message, deliveries, cancellationToken).ConfigureAwait(false);
+                if (!result.IsDuplicate)
                 {
-                    AddText(insert.Parameters, "id", message.Id);
-                    AddText(insert.Parameters, "tenant", message.TenantId);
-                    AddText(insert.Parameters, "event_type", message.EventType);
-                    AddTimestamp(insert.Parameters, "ts", message.Timestamp);
-                    AddText(insert.Parameters, "actor", message.Actor);
-                    insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea) { TypedValue = message.Data });
-                    AddText(insert.Parameters, "idempotency_key", message.IdempotencyKey);
-                    insertedId = (string?)await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                if (insertedId is null)
-                {
-                    // The key was used before (possibly by a transaction that committed while this one waited).
-                    var existing = new NpgsqlCommand(
-                        $"""
-                        SELECT m.id, (SELECT count(*) FROM {_schema.Deliveries} d WHERE d.message_id = m.id)
-                        FROM {_schema.Messages} m WHERE m.tenant_id = @tenant AND m.idempotency_key = @idempotency_key
-                        """,
-                        connection,
-                        transaction);
-                    await using var existingScope = existing.ConfigureAwait(false);
-                    AddText(existing.Parameters, "tenant", message.TenantId);
-                    AddText(existing.Parameters, "idempotency_key", message.IdempotencyKey);
-                    var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                        {
-                            throw new InvalidOperationException("A message with the same idempotency key conflicted but could not be read back.");
-                        }
-
-                        return new WebhookMessageInsertResult(reader.GetString(0), checked((int)reader.GetInt64(1)), IsDuplicate: true);
-                    }
-                }
-
-                if (deliveries.Count > 0)
-                {
-                    await InsertDeliveriesAsync(connection, transaction, deliveries, cancellationToken).ConfigureAwait(false);
-                    if (_useNotifications)
-                    {
-                        var notify = new NpgsqlCommand("SELECT pg_notify(@channel, '')", connection, transaction);
-                        await using var notifyScope = notify.ConfigureAwait(false);
-                        AddText(notify.Parameters, "channel", _schema.NotificationChannel);
-                        await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new WebhookMessageInsertResult(insertedId, deliveries.Count, IsDuplicate: false);
+                return result;
             }
         }
+    }
+
+    /// <summary>
+    /// Inserts a message and its deliveries (and queues the <c>NOTIFY</c>, which PostgreSQL delivers on commit) with the
+    /// caller's connection and transaction; the caller commits. Used by <see cref="InsertMessageAsync(WebhookMessage, IReadOnlyList{WebhookDelivery}, CancellationToken)"/>
+    /// and by publishing inside the host's transaction.
+    /// </summary>
+    /// <param name="connection">An open connection to the store's database.</param>
+    /// <param name="transaction">The transaction on <paramref name="connection"/>.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="deliveries">Its deliveries.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>What was written; nothing is when the idempotency key was seen before.</returns>
+    internal async Task<WebhookMessageInsertResult> InsertMessageAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        WebhookMessage message,
+        IReadOnlyList<WebhookDelivery> deliveries,
+        CancellationToken cancellationToken)
+    {
+        string? insertedId;
+        var insert = new NpgsqlCommand(
+            $"""
+            INSERT INTO {_schema.Messages} ({MessageColumns})
+            VALUES (@id, @tenant, @event_type, @ts, @actor, @data, @idempotency_key)
+            ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING id
+            """,
+            connection,
+            transaction);
+        await using (insert.ConfigureAwait(false))
+        {
+            AddText(insert.Parameters, "id", message.Id);
+            AddText(insert.Parameters, "tenant", message.TenantId);
+            AddText(insert.Parameters, "event_type", message.EventType);
+            AddTimestamp(insert.Parameters, "ts", message.Timestamp);
+            AddText(insert.Parameters, "actor", message.Actor);
+            insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea) { TypedValue = message.Data });
+            AddText(insert.Parameters, "idempotency_key", message.IdempotencyKey);
+            insertedId = (string?)await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (insertedId is null)
+        {
+            // The key was used before (possibly by a transaction that committed while this one waited).
+            var existing = new NpgsqlCommand(
+                $"""
+                SELECT m.id, (SELECT count(*) FROM {_schema.Deliveries} d WHERE d.message_id = m.id)
+                FROM {_schema.Messages} m WHERE m.tenant_id = @tenant AND m.idempotency_key = @idempotency_key
+                """,
+                connection,
+                transaction);
+            await using var existingScope = existing.ConfigureAwait(false);
+            AddText(existing.Parameters, "tenant", message.TenantId);
+            AddText(existing.Parameters, "idempotency_key", message.IdempotencyKey);
+            var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException("A message with the same idempotency key conflicted but could not be read back.");
+                }
+
+                return new WebhookMessageInsertResult(reader.GetString(0), checked((int)reader.GetInt64(1)), IsDuplicate: true);
+            }
+        }
+
+        if (deliveries.Count > 0)
+        {
+            await InsertDeliveriesAsync(connection, transaction, deliveries, cancellationToken).ConfigureAwait(false);
+            if (_useNotifications)
+            {
+                var notify = new NpgsqlCommand("SELECT pg_notify(@channel, '')", connection, transaction);
+                await using var notifyScope = notify.ConfigureAwait(false);
+                AddText(notify.Parameters, "channel", _schema.NotificationChannel);
+                await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new WebhookMessageInsertResult(insertedId, deliveries.Count, IsDuplicate: false);
     }
 
     /// <inheritdoc />

@@ -251,6 +251,46 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
         return await WriteAsync(connection => InsertMessage(connection, message, data, deliveries), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Gets the full path of the store's database file.</summary>
+    internal string DatabasePath => _connections.DatabasePath;
+
+    /// <summary>
+    /// Inserts a message and its deliveries with the host's connection, inside the host's transaction (under a savepoint,
+    /// so a failure leaves the host's transaction as it was). The host commits; see <see cref="SqliteWebhookOutboxExtensions"/>.
+    /// </summary>
+    /// <param name="transaction">The host's open transaction on the store's database file.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="deliveries">Its deliveries.</param>
+    /// <returns>What was written; nothing is when the idempotency key was seen before.</returns>
+    internal WebhookMessageInsertResult InsertMessage(SqliteTransaction transaction, WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        foreach (var delivery in deliveries)
+        {
+            if (delivery.MessageId != message.Id || delivery.TenantId != message.TenantId)
+            {
+                throw new ArgumentException($"Delivery '{delivery.Id}' does not belong to message '{message.Id}' of its tenant.", nameof(deliveries));
+            }
+        }
+
+        var connection = transaction.Connection
+            ?? throw new InvalidOperationException("The transaction has already been committed or rolled back; publish before committing.");
+        const string Savepoint = "choreblimey_webhook";
+        transaction.Save(Savepoint);
+        try
+        {
+            var result = InsertMessage(connection, message, message.Data.ToArray(), deliveries);
+            transaction.Release(Savepoint);
+            return result;
+        }
+        catch
+        {
+            transaction.Rollback(Savepoint);
+            transaction.Release(Savepoint);
+            throw;
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default)
     {

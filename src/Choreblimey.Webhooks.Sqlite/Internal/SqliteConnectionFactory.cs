@@ -20,7 +20,11 @@ internal sealed class SqliteConnectionFactory : IDisposable
         _connectionString = SqliteConnectionStrings.Build(options);
         _pragmas = SqliteConnectionStrings.PragmaSql(options);
         _maxIdleReaders = Math.Max(4, Environment.ProcessorCount);
+        DatabasePath = Path.GetFullPath(new SqliteConnectionStringBuilder(_connectionString).DataSource);
     }
+
+    /// <summary>Gets the full path of the database file.</summary>
+    public string DatabasePath { get; }
 
     /// <summary>Opens a connection for writing (the writer loop and schema migration).</summary>
     public SqliteConnection OpenWriter()

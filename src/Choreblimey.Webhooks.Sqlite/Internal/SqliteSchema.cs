@@ -81,6 +81,12 @@ internal static class SqliteSchema
     /// </summary>
     public static void Migrate(SqliteConnection connection)
     {
+        // Fast path, no write lock: another connection (a host publishing inside its own transaction) may hold it.
+        if (ReadVersion(connection) == CurrentVersion && IsWal(connection))
+        {
+            return;
+        }
+
         using (var command = SqliteSql.Command(connection, "PRAGMA journal_mode = WAL;"))
         {
             var mode = command.ExecuteScalar() as string;
@@ -117,6 +123,12 @@ internal static class SqliteSchema
             SqliteSql.Execute(connection, "ROLLBACK;");
             throw;
         }
+    }
+
+    private static bool IsWal(SqliteConnection connection)
+    {
+        using var command = SqliteSql.Command(connection, "PRAGMA journal_mode;");
+        return string.Equals(command.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase);
     }
 
     public static long ReadVersion(SqliteConnection connection)

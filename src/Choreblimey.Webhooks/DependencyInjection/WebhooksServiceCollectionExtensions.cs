@@ -64,7 +64,9 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<WebhookEndpointRegistry>();
         services.TryAddSingleton(_ => new WebhookRetryPolicy());
         services.TryAddSingleton<StandardWebhookSigner>();
+        services.TryAddSingleton<WebhookEventPreparer>();
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
+        services.TryAddSingleton<IWebhookOutbox, WebhookOutbox>();
         services.TryAddSingleton<IWebhookSubscriptionManager, WebhookSubscriptionManager>();
         services.AddHostedService<WebhookDeliveryWorker>();
         services.TryAddSingleton<Choreblimey.Webhooks.Signing.Internal.WebhookSignatureProfileRegistry>();

@@ -1,28 +1,21 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Choreblimey.Webhooks.Delivery.Internal;
-using Choreblimey.Webhooks.DependencyInjection.Internal;
 using Choreblimey.Webhooks.Diagnostics;
-using Choreblimey.Webhooks.Internal;
-using Choreblimey.Webhooks.Subscriptions.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Choreblimey.Webhooks.Publishing.Internal;
 
 /// <summary>
-/// Validates, serialises once, routes to the tenant's matching active subscriptions and stores the message with its
-/// deliveries in one step, then wakes the worker. Never performs HTTP.
+/// Validates, serialises once, routes to the tenant's matching active subscriptions (all three in
+/// <see cref="WebhookEventPreparer"/>, shared with <see cref="WebhookOutbox"/>) and stores the message with its deliveries
+/// in one step, then wakes the worker. Never performs HTTP.
 /// </summary>
 internal sealed class WebhookPublisher(
-    IWebhookEventRegistry registry,
+    WebhookEventPreparer preparer,
     IWebhookStore store,
-    WebhookSubscriptionRouter router,
-    WebhookConfiguredEndpoints destinationRoutes,
-    WebhookIdGenerator ids,
     WebhookWorkerSignal signal,
     WebhookMetrics metrics,
-    TimeProvider timeProvider,
     IOptionsMonitor<WebhookOptions> options,
     ILogger<WebhookPublisher> logger) : IWebhookPublisher
 {
@@ -53,53 +46,15 @@ internal sealed class WebhookPublisher(
         using var activity = WebhookActivitySource.Instance.StartActivity("webhooks publish", ActivityKind.Producer);
         activity?.SetTag("webhooks.event.type", eventType);
 
-        var tenantId = publishOptions.TenantId ?? string.Empty;
-        byte[] data;
-        try
+        var prepared = await preparer.PrepareAsync(eventType, payload, publishOptions, current, activity, cancellationToken).ConfigureAwait(false);
+        if (!prepared.HasMessage)
         {
-            data = Prepare(eventType, payload, tenantId, publishOptions, current);
-        }
-        catch (Exception exception) when (!current.ThrowOnInvalidPublish && exception is WebhookException or ArgumentException)
-        {
-            metrics.PublishRejected(eventType);
-            WebhookLog.PublishRejected(logger, eventType, exception.Message, exception);
-            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-            return new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Rejected, exception.Message);
+            return prepared.SkippedReceipt!;
         }
 
-        var subscriptions = await router.GetMatchingActiveAsync(tenantId, eventType, publishOptions.Attributes, cancellationToken).ConfigureAwait(false);
-        destinationRoutes.ReportSkipped(eventType, tenantId);
-        var now = timeProvider.GetUtcNow();
-        var message = new WebhookMessage
-        {
-            Id = ids.NewMessageId(),
-            TenantId = tenantId,
-            EventType = eventType,
-            Timestamp = now,
-            Actor = publishOptions.Actor,
-            Data = data,
-            IdempotencyKey = publishOptions.IdempotencyKey,
-        };
-
-        var deliveries = new WebhookDelivery[subscriptions.Count];
-        for (var i = 0; i < deliveries.Length; i++)
-        {
-            var subscription = subscriptions[i];
-            var schedule = subscription.RetrySchedule ?? (IReadOnlyList<TimeSpan>)current.Retry.Schedule;
-            deliveries[i] = new WebhookDelivery
-            {
-                Id = ids.NewDeliveryId(),
-                TenantId = tenantId,
-                MessageId = message.Id,
-                SubscriptionId = subscription.Id,
-                EventType = eventType,
-                Status = WebhookDeliveryStatus.Pending,
-                NextAttemptAt = now + (schedule.Count > 0 ? schedule[0] : TimeSpan.Zero),
-                CreatedAt = now,
-            };
-        }
-
-        var result = await store.InsertMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
+        var message = prepared.Message;
+        var tenantId = message.TenantId;
+        var result = await store.InsertMessageAsync(message, prepared.Deliveries, cancellationToken).ConfigureAwait(false);
         activity?.SetTag("webhooks.event.id", result.MessageId);
         if (result.IsDuplicate)
         {
@@ -115,46 +70,5 @@ internal sealed class WebhookPublisher(
         metrics.Published(eventType, result.DeliveryCount);
         WebhookLog.Published(logger, eventType, result.MessageId, tenantId, result.DeliveryCount);
         return new WebhookPublishReceipt(result.MessageId, result.DeliveryCount, WebhookPublishStatus.Published);
-    }
-
-    private byte[] Prepare<TPayload>(string eventType, TPayload payload, string tenantId, WebhookPublishOptions publishOptions, WebhookOptions current)
-    {
-        if (!registry.TryGetEvent(eventType, out _))
-        {
-            throw new UnknownWebhookEventException(eventType, registry.FindClosestNames(eventType));
-        }
-
-        WebhookInputRules.EnsureValidTenantId(tenantId, nameof(publishOptions.TenantId));
-        if (tenantId == WebhookTenants.All)
-        {
-            throw new ArgumentException($"'{WebhookTenants.All}' is the tenant of host-level subscriptions; events are published to a real tenant (or none).", nameof(publishOptions));
-        }
-
-        WebhookInputRules.EnsureValidActor(publishOptions.Actor, nameof(publishOptions.Actor));
-        WebhookInputRules.EnsureValidIdempotencyKey(publishOptions.IdempotencyKey, nameof(publishOptions.IdempotencyKey));
-        WebhookPublishAttributes.EnsureValid(publishOptions.Attributes, nameof(publishOptions.Attributes));
-
-        byte[] data;
-        try
-        {
-            data = JsonSerializer.SerializeToUtf8Bytes(payload, current.JsonSerializerOptions);
-        }
-        catch (Exception exception) when (exception is not (OutOfMemoryException or OperationCanceledException))
-        {
-            throw new WebhookPayloadException(
-                eventType,
-                $"The payload of webhook event '{eventType}' ({typeof(TPayload)}) cannot be serialised to JSON: {exception.Message}",
-                exception);
-        }
-
-        if (data.Length > current.MaxPayloadBytes)
-        {
-            throw new WebhookPayloadException(
-                eventType,
-                $"The payload of webhook event '{eventType}' is {data.Length} bytes, over the limit of {current.MaxPayloadBytes} bytes (WebhookOptions.MaxPayloadBytes).",
-                null);
-        }
-
-        return data;
     }
 }

@@ -1,0 +1,39 @@
+using Choreblimey.Webhooks;
+using Choreblimey.Webhooks.EntityFrameworkCore.Internal;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Microsoft.EntityFrameworkCore;
+
+/// <summary>Stages webhooks on a DbContext, to be written by its next <c>SaveChangesAsync</c>.</summary>
+public static class WebhookDbContextExtensions
+{
+    /// <summary>
+    /// Stages a webhook: the next <c>SaveChangesAsync</c> writes it in the same transaction as the context's changes (the
+    /// host's transaction when one is open, otherwise one the outbox begins and commits), so the event exists if and only
+    /// if the changes commit. The payload is serialised during that SaveChanges, after the rows are saved, so
+    /// database-generated keys are in it. Nothing is validated until then: an undeclared event type or a bad payload makes
+    /// SaveChanges throw and nothing commits.
+    /// </summary>
+    /// <typeparam name="TPayload">The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>.</typeparam>
+    /// <param name="context">A context configured with <c>UseWebhooksOutbox</c>.</param>
+    /// <param name="eventType">A declared event type.</param>
+    /// <param name="payload">The event's data.</param>
+    /// <param name="options">Tenant, actor and idempotency key; <see langword="null"/> for none.</param>
+    /// <exception cref="InvalidOperationException">The context was not configured with <c>UseWebhooksOutbox</c>.</exception>
+    public static void AddWebhook<TPayload>(this DbContext context, string eventType, TPayload payload, WebhookPublishOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(eventType);
+        var stage = WebhookOutboxStage.Find(context)
+            ?? throw new InvalidOperationException(
+                $"{context.GetType().Name} is not configured for webhooks: add UseWebhooksOutbox(serviceProvider) to its options.");
+        stage.Add((outbox, transaction, cancellationToken) => transaction switch
+        {
+            NpgsqlTransaction npgsql => outbox.PublishAsync(npgsql, eventType, payload, options, cancellationToken),
+            SqliteTransaction sqlite => outbox.PublishAsync(sqlite, eventType, payload, options, cancellationToken),
+            _ => throw new NotSupportedException(
+                $"The webhooks outbox supports PostgreSQL (Npgsql) and SQLite (Microsoft.Data.Sqlite) transactions, not {transaction.GetType().Name}."),
+        });
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Choreblimey.Webhooks.DependencyInjection.Internal;
+using Choreblimey.Webhooks.Diagnostics;
+using Choreblimey.Webhooks.Internal;
+using Choreblimey.Webhooks.Subscriptions.Internal;
+using Microsoft.Extensions.Logging;
+
+namespace Choreblimey.Webhooks.Publishing.Internal;
+
+/// <summary>
+/// The first half of a publish, shared by <see cref="WebhookPublisher"/> (which then writes through the store) and
+/// <see cref="WebhookOutbox"/> (whose callers write in their own transaction): validates, serialises once, routes to the
+/// tenant's matching active subscriptions and builds the message and its deliveries.
+/// </summary>
+internal sealed class WebhookEventPreparer(
+    IWebhookEventRegistry registry,
+    WebhookSubscriptionRouter router,
+    WebhookConfiguredEndpoints destinationRoutes,
+    WebhookIdGenerator ids,
+    WebhookMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<WebhookPublisher> logger)
+{
+    /// <summary>Prepares an event; the caller has checked that webhooks are enabled.</summary>
+    /// <returns>The event to write, or a <see cref="WebhookPublishStatus.Rejected"/> receipt when invalid input is not thrown.</returns>
+    public async ValueTask<WebhookPreparedEvent> PrepareAsync<TPayload>(
+        string eventType,
+        TPayload payload,
+        WebhookPublishOptions publishOptions,
+        WebhookOptions current,
+        Activity? activity,
+        CancellationToken cancellationToken)
+    {
+        var tenantId = publishOptions.TenantId ?? string.Empty;
+        byte[] data;
+        try
+        {
+            data = Serialize(eventType, payload, tenantId, publishOptions, current);
+        }
+        catch (Exception exception) when (!current.ThrowOnInvalidPublish && exception is WebhookException or ArgumentException)
+        {
+            metrics.PublishRejected(eventType);
+            WebhookLog.PublishRejected(logger, eventType, exception.Message, exception);
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            return new WebhookPreparedEvent(new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Rejected, exception.Message));
+        }
+
+        var subscriptions = await router.GetMatchingActiveAsync(tenantId, eventType, publishOptions.Attributes, cancellationToken).ConfigureAwait(false);
+        destinationRoutes.ReportSkipped(eventType, tenantId);
+        var now = timeProvider.GetUtcNow();
+        var message = new WebhookMessage
+        {
+            Id = ids.NewMessageId(),
+            TenantId = tenantId,
+            EventType = eventType,
+            Timestamp = now,
+            Actor = publishOptions.Actor,
+            Data = data,
+            IdempotencyKey = publishOptions.IdempotencyKey,
+        };
+
+        var deliveries = new WebhookDelivery[subscriptions.Count];
+        for (var i = 0; i < deliveries.Length; i++)
+        {
+            var subscription = subscriptions[i];
+            var schedule = subscription.RetrySchedule ?? (IReadOnlyList<TimeSpan>)current.Retry.Schedule;
+            deliveries[i] = new WebhookDelivery
+            {
+                Id = ids.NewDeliveryId(),
+                TenantId = tenantId,
+                MessageId = message.Id,
+                SubscriptionId = subscription.Id,
+                EventType = eventType,
+                Status = WebhookDeliveryStatus.Pending,
+                NextAttemptAt = now + (schedule.Count > 0 ? schedule[0] : TimeSpan.Zero),
+                CreatedAt = now,
+            };
+        }
+
+        return new WebhookPreparedEvent(message, deliveries);
+    }
+
+    private byte[] Serialize<TPayload>(string eventType, TPayload payload, string tenantId, WebhookPublishOptions publishOptions, WebhookOptions current)
+    {
+        if (!registry.TryGetEvent(eventType, out _))
+        {
+            throw new UnknownWebhookEventException(eventType, registry.FindClosestNames(eventType));
+        }
+
+        WebhookInputRules.EnsureValidTenantId(tenantId, nameof(publishOptions.TenantId));
+        if (tenantId == WebhookTenants.All)
+        {
+            throw new ArgumentException($"'{WebhookTenants.All}' is the tenant of host-level subscriptions; events are published to a real tenant (or none).", nameof(publishOptions));
+        }
+
+        WebhookInputRules.EnsureValidActor(publishOptions.Actor, nameof(publishOptions.Actor));
+        WebhookInputRules.EnsureValidIdempotencyKey(publishOptions.IdempotencyKey, nameof(publishOptions.IdempotencyKey));
+        WebhookPublishAttributes.EnsureValid(publishOptions.Attributes, nameof(publishOptions.Attributes));
+
+        byte[] data;
+        try
+        {
+            data = JsonSerializer.SerializeToUtf8Bytes(payload, current.JsonSerializerOptions);
+        }
+        catch (Exception exception) when (exception is not (OutOfMemoryException or OperationCanceledException))
+        {
+            throw new WebhookPayloadException(
+                eventType,
+                $"The payload of webhook event '{eventType}' ({typeof(TPayload)}) cannot be serialised to JSON: {exception.Message}",
+                exception);
+        }
+
+        if (data.Length > current.MaxPayloadBytes)
+        {
+            throw new WebhookPayloadException(
+                eventType,
+                $"The payload of webhook event '{eventType}' is {data.Length} bytes, over the limit of {current.MaxPayloadBytes} bytes (WebhookOptions.MaxPayloadBytes).",
+                null);
+        }
+
+        return data;
+    }
+}

@@ -1,0 +1,195 @@
+using Choreblimey.Webhooks.Testing.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Choreblimey.Webhooks.Outbox.Tests;
+
+/// <summary>
+/// The outbox guarantees, run against a real database for each way of publishing inside a transaction: the event exists
+/// (and is delivered) if and only if the business write commits.
+/// </summary>
+public abstract class OutboxScenarios : IAsyncLifetime
+{
+    protected const string Tenant = "t1";
+    protected const string EventType = "invoice.created";
+
+    /// <summary>Long enough that a delivery seen within <see cref="WakeBound"/> proves the commit woke the worker.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan WakeBound = TimeSpan.FromSeconds(8);
+
+    private readonly List<IHost> _hosts = [];
+
+    protected LoopbackReceiver Receiver { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Receiver = await LoopbackReceiver.StartAsync();
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var host in _hosts)
+        {
+            await StopAsync(host);
+        }
+
+        await Receiver.DisposeAsync();
+    }
+
+    /// <summary>Makes a fresh, empty database and returns how to reach it (a connection string or a file path).</summary>
+    protected abstract Task<string> NewDatabaseAsync();
+
+    /// <summary>Chooses the store (and registers the host's DbContext, for EF Core).</summary>
+    protected abstract void Configure(IWebhooksBuilder webhooks, IServiceCollection services, string database);
+
+    /// <summary>Creates the business table.</summary>
+    protected abstract Task CreateBusinessTableAsync(IServiceProvider services, string database);
+
+    /// <summary>Writes an invoice and publishes <c>invoice.created</c> in one transaction that ends as told.</summary>
+    /// <returns>How many connections the host opened for it.</returns>
+    protected abstract Task<int> WriteInvoiceAsync(IServiceProvider services, string database, string invoiceId, Ending ending);
+
+    /// <summary>Counts rows of a business table or of the store's messages table (<c>messages</c>) on a fresh connection.</summary>
+    protected abstract Task<long> CountAsync(string database, string table);
+
+    /// <summary>A counter that moves whenever the store opens a connection or writes on its own (not the host's) connection.</summary>
+    protected abstract long StoreActivity(IServiceProvider services);
+
+    /// <summary>Called once a host with a worker has started (PostgreSQL waits until LISTEN is in place).</summary>
+    protected virtual Task OnWorkerStartedAsync(IServiceProvider services) => Task.CompletedTask;
+
+    [Theory]
+    [InlineData(Ending.Commit)]
+    [InlineData(Ending.CommitExplicit)]
+    public async Task A_committed_event_is_delivered_and_the_commit_wakes_the_worker(Ending ending)
+    {
+        var database = await NewDatabaseAsync();
+        var host = await StartHostAsync(database, worker: true, subscribe: true);
+
+        await WriteInvoiceAsync(host.Services, database, "inv_commit", ending);
+
+        await Receiver.WaitForCountAsync(1, WakeBound);
+        Assert.Contains("inv_commit", Receiver.Received.Single().BodyText, StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(database, "invoices"));
+        Assert.Equal(1, await CountAsync(database, "messages"));
+    }
+
+    [Theory]
+    [InlineData(Ending.Rollback)]
+    [InlineData(Ending.Throw)]
+    public async Task A_rolled_back_or_abandoned_transaction_stores_and_sends_nothing(Ending ending)
+    {
+        var database = await NewDatabaseAsync();
+        var host = await StartHostAsync(database, worker: true, subscribe: true);
+
+        if (ending == Ending.Throw)
+        {
+            await Assert.ThrowsAsync<SimulatedFailureException>(() => WriteInvoiceAsync(host.Services, database, "inv_lost", ending));
+        }
+        else
+        {
+            await WriteInvoiceAsync(host.Services, database, "inv_lost", ending);
+        }
+
+        Assert.Equal(0, await CountAsync(database, "invoices"));
+        Assert.Equal(0, await CountAsync(database, "messages"));
+        var store = host.Services.GetRequiredService<IWebhookStore>();
+        Assert.Empty((await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant })).Items);
+
+        // The worker is alive: the next committed invoice is the only thing it ever sends.
+        await WriteInvoiceAsync(host.Services, database, "inv_kept", Ending.CommitExplicit);
+        await Receiver.WaitForCountAsync(1, WakeBound);
+        await Task.Delay(300);
+        var received = Assert.Single(Receiver.Received);
+        Assert.Contains("inv_kept", received.BodyText, StringComparison.Ordinal);
+        Assert.DoesNotContain("inv_lost", received.BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_event_committed_before_the_worker_ran_is_delivered_after_a_restart()
+    {
+        var database = await NewDatabaseAsync();
+        var first = await StartHostAsync(database, worker: false, subscribe: true);
+        await WriteInvoiceAsync(first.Services, database, "inv_crash", Ending.Commit);
+        await StopAsync(first);
+        _hosts.Remove(first);
+        Assert.Empty(Receiver.Received);
+
+        await StartHostAsync(database, worker: true, subscribe: false);
+
+        await Receiver.WaitForCountAsync(1, WakeBound);
+        Assert.Contains("inv_crash", Receiver.Received.Single().BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_webhook_is_written_with_the_hosts_connection_only()
+    {
+        var database = await NewDatabaseAsync();
+        var host = await StartHostAsync(database, worker: false, subscribe: true);
+
+        // Warm the routing cache, as any earlier publish would; routing may read subscriptions through the store.
+        await host.Services.GetRequiredService<IWebhookOutbox>().PrepareAsync(EventType, new { }, new WebhookPublishOptions { TenantId = Tenant });
+        var before = StoreActivity(host.Services);
+
+        var opens = await WriteInvoiceAsync(host.Services, database, "inv_one_connection", Ending.Commit);
+
+        Assert.Equal(1, opens);
+        Assert.Equal(before, StoreActivity(host.Services));
+        Assert.Equal(1, await CountAsync(database, "messages"));
+    }
+
+    protected static WebhookPublishOptions PublishOptions(string invoiceId) => new() { TenantId = Tenant, Actor = "user_1", IdempotencyKey = "invoice:" + invoiceId };
+
+    private async Task<IHost> StartHostAsync(string database, bool worker, bool subscribe)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var webhooks = builder.Services
+            .AddWebhooks(options =>
+            {
+                options.Retry.UseSchedule(TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
+                options.Retry.JitterFactor = 0;
+                options.AttemptTimeout = TimeSpan.FromSeconds(5);
+                options.PollInterval = PollInterval;
+                options.CircuitBreaker.Enabled = false;
+            })
+            .AddEvent(EventType, "Invoices", "An invoice was created.")
+            .AllowLoopback();
+        Configure(webhooks, builder.Services, database);
+        var host = builder.Build();
+        _hosts.Add(host);
+        if (subscribe)
+        {
+            // Creating the subscription also lets the store create its tables, outside any host transaction.
+            await host.Services.GetRequiredService<IWebhookSubscriptionManager>().CreateAsync(
+                Tenant,
+                new WebhookSubscriptionRequest { Url = Receiver.Url().ToString(), EventTypes = ["invoice.*"] });
+            await CreateBusinessTableAsync(host.Services, database);
+        }
+
+        if (worker)
+        {
+            await host.StartAsync();
+            await OnWorkerStartedAsync(host.Services);
+        }
+
+        return host;
+    }
+
+    private static async Task StopAsync(IHost host)
+    {
+        try
+        {
+            await host.StopAsync();
+        }
+        finally
+        {
+            if (host is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+            else
+            {
+                host.Dispose();
+            }
+        }
+    }
+}

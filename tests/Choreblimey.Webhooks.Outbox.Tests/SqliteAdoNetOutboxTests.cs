@@ -1,0 +1,90 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Choreblimey.Webhooks.Outbox.Tests;
+
+/// <summary>Publishing through the host's own SqliteConnection and SqliteTransaction on the store's file.</summary>
+public sealed class SqliteAdoNetOutboxTests : SqliteScenarios
+{
+    protected override async Task<int> WriteInvoiceAsync(IServiceProvider services, string database, string invoiceId, Ending ending)
+    {
+        var outbox = services.GetRequiredService<IWebhookOutbox>();
+        await using var connection = new SqliteConnection(ConnectionString(database));
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.CommandText = "INSERT INTO invoices (id, amount_cents) VALUES ($id, 1250)";
+            insert.Parameters.AddWithValue("$id", invoiceId);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var receipt = await outbox.PublishAsync(transaction, EventType, new { invoiceId, amountCents = 1250 }, PublishOptions(invoiceId));
+        Assert.Equal(WebhookPublishStatus.Published, receipt.Status);
+        Assert.Equal(1, receipt.DeliveryCount);
+        switch (ending)
+        {
+            case Ending.Rollback:
+                await transaction.RollbackAsync();
+                break;
+            case Ending.Throw:
+                throw new SimulatedFailureException();
+            default:
+                await transaction.CommitAsync();
+                outbox.NotifyCommitted();
+                break;
+        }
+
+        return 1;
+    }
+
+    [Fact]
+    public async Task Until_the_commit_only_the_hosts_connection_sees_the_webhook()
+    {
+        var database = await NewDatabaseAsync();
+        await using var provider = new ServiceCollection()
+            .AddLogging()
+            .AddWebhooks()
+            .AddEvent(EventType, "Invoices", "An invoice was created.")
+            .UseSqliteStore(database)
+            .Services.BuildServiceProvider();
+        var outbox = provider.GetRequiredService<IWebhookOutbox>();
+        await provider.GetRequiredService<IWebhookStore>().GetNextDueTimeAsync();
+
+        await using var connection = new SqliteConnection(ConnectionString(database));
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var receipt = await outbox.PublishAsync(transaction, EventType, new { n = 1 }, new WebhookPublishOptions { TenantId = Tenant });
+
+        await using (var inside = connection.CreateCommand())
+        {
+            inside.CommandText = "SELECT count(*) FROM messages";
+            Assert.Equal(1L, await inside.ExecuteScalarAsync());
+        }
+
+        Assert.Equal(0, await CountAsync(database, "messages"));
+        await transaction.CommitAsync();
+        Assert.Equal(1, await CountAsync(database, "messages"));
+        Assert.Equal(WebhookPublishStatus.Published, receipt.Status);
+    }
+
+    [Fact]
+    public async Task A_transaction_on_another_file_is_refused()
+    {
+        var database = await NewDatabaseAsync();
+        var other = await NewDatabaseAsync();
+        await using var provider = new ServiceCollection()
+            .AddLogging()
+            .AddWebhooks()
+            .AddEvent(EventType, "Invoices", "An invoice was created.")
+            .UseSqliteStore(database)
+            .Services.BuildServiceProvider();
+        var outbox = provider.GetRequiredService<IWebhookOutbox>();
+
+        await using var connection = new SqliteConnection(ConnectionString(other));
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await outbox.PublishAsync(transaction, EventType, new { n = 1 }));
+        Assert.Contains("same SQLite file", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Choreblimey.Webhooks.Outbox.Tests;
+
+/// <summary>Publishing through an EF Core DbContext on Microsoft.EntityFrameworkCore.Sqlite, on the store's file.</summary>
+public sealed class SqliteEntityFrameworkOutboxTests : SqliteScenarios
+{
+    protected override void Configure(IWebhooksBuilder webhooks, IServiceCollection services, string database)
+    {
+        base.Configure(webhooks, services, database);
+        services.AddSingleton<ConnectionOpenCounter>();
+        services.AddDbContext<InvoiceContext>((provider, options) => options
+            .UseSqlite(ConnectionString(database))
+            .UseWebhooksOutbox(provider)
+            .AddInterceptors(provider.GetRequiredService<ConnectionOpenCounter>()));
+    }
+
+    protected override Task<int> WriteInvoiceAsync(IServiceProvider services, string database, string invoiceId, Ending ending) =>
+        EntityFrameworkWriter.WriteInvoiceAsync(services, invoiceId, ending);
+}
