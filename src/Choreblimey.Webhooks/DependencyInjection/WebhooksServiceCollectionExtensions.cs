@@ -67,6 +67,7 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
         services.TryAddSingleton<IWebhookSubscriptionManager, WebhookSubscriptionManager>();
         services.AddHostedService<WebhookDeliveryWorker>();
+        Choreblimey.Webhooks.Operations.Internal.WebhookOperationsRegistration.Add(services);
 
         return new WebhooksBuilder(services, registration);
     }

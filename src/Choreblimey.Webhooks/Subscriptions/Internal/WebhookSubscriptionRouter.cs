@@ -18,7 +18,8 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
         List<WebhookSubscription>? matches = null;
         foreach (var subscription in subscriptions)
         {
-            if (subscription.State == WebhookSubscriptionState.Active && WebhookEventPatterns.MatchesAny(subscription.EventPatterns, eventType))
+            // Disabled subscriptions get their deliveries too; the worker holds them until the subscription is enabled (issue 4).
+            if (subscription.State is WebhookSubscriptionState.Active or WebhookSubscriptionState.Disabled && WebhookEventPatterns.MatchesAny(subscription.EventPatterns, eventType))
             {
                 (matches ??= []).Add(subscription);
             }
