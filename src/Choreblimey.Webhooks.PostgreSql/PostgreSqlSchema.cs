@@ -13,7 +13,7 @@ namespace Choreblimey.Webhooks.PostgreSql;
 internal sealed class PostgreSqlSchema
 {
     /// <summary>The schema version this build installs.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>Creates the names for a validated schema.</summary>
     /// <param name="schema">The schema name.</param>
@@ -191,6 +191,13 @@ internal sealed class PostgreSqlSchema
                 error text,
                 is_test boolean NOT NULL);
             CREATE INDEX attempts_delivery_idx ON {Attempts} (delivery_id, seq);
+            """,
+        // Version 2: the publishing span's traceparent on messages, and indexes for statistics, usage and retention.
+        2 => $"""
+            ALTER TABLE {Messages} ADD COLUMN trace_parent text;
+            CREATE INDEX messages_ts_idx ON {Messages} (ts);
+            CREATE INDEX deliveries_completed_idx ON {Deliveries} (completed_at) WHERE status <> 0;
+            CREATE INDEX attempts_tenant_started_idx ON {Attempts} (tenant_id, started_at);
             """,
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown schema version."),
     };

@@ -15,12 +15,12 @@ namespace Choreblimey.Webhooks.PostgreSql;
 /// PostgreSQL keeps <c>timestamptz</c> to the microsecond, so every time the store returns is its input truncated to whole
 /// microseconds (a <see cref="DateTimeOffset"/> has 100 ns ticks). Times come back in UTC (offset zero).
 /// </remarks>
-internal sealed class PostgreSqlWebhookStore : IWebhookStore, IWebhookStoreNotifications, IAsyncDisposable, IDisposable
+internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookStoreNotifications, IAsyncDisposable, IDisposable
 {
     private const string DeliveryColumns =
         "id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at, lease_owner, fencing_token, last_status_code, last_error";
 
-    private const string MessageColumns = "id, tenant_id, event_type, ts, actor, data, idempotency_key";
+    private const string MessageColumns = "id, tenant_id, event_type, ts, actor, data, idempotency_key, trace_parent";
     private const int DeliveryColumnCount = 14;
     private const string UniqueViolation = "23505";
 
@@ -344,7 +344,7 @@ internal sealed class PostgreSqlWebhookStore : IWebhookStore, IWebhookStoreNotif
         var insert = new NpgsqlCommand(
             $"""
             INSERT INTO {_schema.Messages} ({MessageColumns})
-            VALUES (@id, @tenant, @event_type, @ts, @actor, @data, @idempotency_key)
+            VALUES (@id, @tenant, @event_type, @ts, @actor, @data, @idempotency_key, @trace_parent)
             ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING id
             """,
@@ -359,6 +359,7 @@ internal sealed class PostgreSqlWebhookStore : IWebhookStore, IWebhookStoreNotif
             AddText(insert.Parameters, "actor", message.Actor);
             insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea) { TypedValue = message.Data });
             AddText(insert.Parameters, "idempotency_key", message.IdempotencyKey);
+            AddText(insert.Parameters, "trace_parent", message.TraceParent);
             insertedId = (string?)await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -892,5 +893,6 @@ internal sealed class PostgreSqlWebhookStore : IWebhookStore, IWebhookStoreNotif
         Actor = reader.IsDBNull(o + 4) ? null : reader.GetString(o + 4),
         Data = reader.GetFieldValue<byte[]>(o + 5),
         IdempotencyKey = reader.IsDBNull(o + 6) ? null : reader.GetString(o + 6),
+        TraceParent = reader.IsDBNull(o + 7) ? null : reader.GetString(o + 7),
     };
 }

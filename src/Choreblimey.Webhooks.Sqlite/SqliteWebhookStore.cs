@@ -8,12 +8,12 @@ namespace Choreblimey.Webhooks.Sqlite;
 /// A <see cref="IWebhookStore"/> on one SQLite file in WAL mode. Writes go through a single writer with group commit;
 /// reads use a small pool of read connections.
 /// </summary>
-internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDisposable
+internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDisposable
 {
     private const string DeliveryColumns =
         "id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at, lease_owner, fencing_token, last_status_code, last_error";
 
-    private const string MessageColumns = "id, tenant_id, event_type, timestamp, actor, data, idempotency_key";
+    private const string MessageColumns = "id, tenant_id, event_type, timestamp, actor, data, idempotency_key, trace_parent";
 
     private const string DueSelection =
         "SELECT id FROM deliveries WHERE status = 0 AND next_attempt_at <= $now ORDER BY next_attempt_at, id LIMIT $max";
@@ -581,14 +581,15 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
 
         using (var insert = SqliteSql.Command(
                    connection,
-                   $"INSERT INTO messages ({MessageColumns}) VALUES ($id, $tenant, $eventType, $timestamp, $actor, $data, $key)")
+                   $"INSERT INTO messages ({MessageColumns}) VALUES ($id, $tenant, $eventType, $timestamp, $actor, $data, $key, $traceParent)")
                .With("$id", message.Id)
                .With("$tenant", message.TenantId)
                .With("$eventType", message.EventType)
                .With("$timestamp", SqliteSql.ToTicks(message.Timestamp))
                .With("$actor", message.Actor)
                .With("$data", data)
-               .With("$key", message.IdempotencyKey))
+               .With("$key", message.IdempotencyKey)
+               .With("$traceParent", message.TraceParent))
         {
             insert.ExecuteNonQuery();
         }
@@ -774,6 +775,7 @@ internal sealed class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDis
             Actor = SqliteSql.GetStringOrNull(reader, 4),
             Data = SqliteSql.GetBytes(reader, 5),
             IdempotencyKey = SqliteSql.GetStringOrNull(reader, 6),
+            TraceParent = SqliteSql.GetStringOrNull(reader, 7),
         };
     }
 

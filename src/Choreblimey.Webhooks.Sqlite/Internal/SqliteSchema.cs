@@ -6,7 +6,7 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     private const string Version1 = """
         CREATE TABLE IF NOT EXISTS subscriptions (
@@ -75,6 +75,14 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_attempts_delivery ON attempts (delivery_id, attempt_number, seq);
         """;
 
+    // Version 2: the publishing span's traceparent on messages, and indexes for statistics, usage and retention.
+    private const string Version2 = """
+        ALTER TABLE messages ADD COLUMN trace_parent TEXT NULL;
+        CREATE INDEX IF NOT EXISTS ix_messages_timestamp ON messages (timestamp);
+        CREATE INDEX IF NOT EXISTS ix_deliveries_completed ON deliveries (completed_at) WHERE status <> 0;
+        CREATE INDEX IF NOT EXISTS ix_attempts_tenant_started ON attempts (tenant_id, started_at);
+        """;
+
     /// <summary>
     /// Brings the database to <see cref="CurrentVersion"/>. Safe to run from several connections or processes at once: the
     /// check and the changes happen under SQLite's write lock, and every statement is idempotent.
@@ -111,9 +119,14 @@ internal static class SqliteSchema
                 SqliteSql.Execute(connection, Version1);
             }
 
+            if (version < 2)
+            {
+                SqliteSql.Execute(connection, Version2);
+            }
+
             if (version < CurrentVersion)
             {
-                SqliteSql.Execute(connection, "PRAGMA user_version = 1;");
+                SqliteSql.Execute(connection, "PRAGMA user_version = 2;");
             }
 
             SqliteSql.Execute(connection, "COMMIT;");

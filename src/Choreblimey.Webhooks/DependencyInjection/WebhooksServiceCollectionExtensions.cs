@@ -74,6 +74,7 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<WebhookRoutingMetrics>();
         services.TryAddSingleton<WebhookConfiguredEndpoints>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookRoutingOptionsValidator>());
+        Choreblimey.Webhooks.Operations.Internal.WebhookOperationsRegistration.Add(services);
 
         return new WebhooksBuilder(services, registration);
     }

@@ -55,4 +55,34 @@ internal static partial class WebhookLog
 
     [LoggerMessage(202, LogLevel.Warning, "Refused to send to host {Host} before connecting: {Reason}")]
     public static partial void SendRefused(ILogger logger, string host, string reason);
+
+    [LoggerMessage(300, LogLevel.Warning, "Webhook notifier {Notifier} failed in {Operation}; the worker carries on")]
+    public static partial void NotifierFailed(ILogger logger, string notifier, string operation, Exception exception);
+
+    [LoggerMessage(301, LogLevel.Warning, "Publishing the operational event {EventType} for tenant '{TenantId}' failed")]
+    public static partial void OperationalEventFailed(ILogger logger, string eventType, string tenantId, Exception exception);
+
+    [LoggerMessage(302, LogLevel.Information, "Retention purge removed {Deliveries} deliveries, {Attempts} attempts and {Messages} messages")]
+    public static partial void Purged(ILogger logger, long deliveries, long attempts, long messages);
+
+    [LoggerMessage(303, LogLevel.Error, "Retention purge failed; retrying at the next interval")]
+    public static partial void PurgeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(304, LogLevel.Warning, "The webhook store does not support {Operation}; it is turned off")]
+    public static partial void StoreOperationUnsupported(ILogger logger, string operation);
+
+    [LoggerMessage(305, LogLevel.Warning, "Sampling the webhook backlog failed")]
+    public static partial void BacklogSampleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(306, LogLevel.Information, "Test event {EventId} to subscription {SubscriptionId}: {Outcome}, status {StatusCode}")]
+    public static partial void TestSent(ILogger logger, string eventId, string subscriptionId, WebhookAttemptOutcome outcome, int? statusCode);
+
+    [LoggerMessage(307, LogLevel.Information, "Delivery {DeliveryId} of tenant '{TenantId}' re-queued for retry")]
+    public static partial void DeliveryRetried(ILogger logger, string deliveryId, string tenantId);
+
+    [LoggerMessage(308, LogLevel.Information, "Re-queued {Count} failed deliveries of subscription {SubscriptionId} of tenant '{TenantId}'")]
+    public static partial void DeliveriesRecovered(ILogger logger, int count, string subscriptionId, string tenantId);
+
+    [LoggerMessage(309, LogLevel.Information, "Subscription {SubscriptionId} of tenant '{TenantId}' enabled; {Count} held deliveries re-queued")]
+    public static partial void SubscriptionEnabled(ILogger logger, string subscriptionId, string tenantId, int count);
 }

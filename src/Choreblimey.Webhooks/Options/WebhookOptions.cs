@@ -90,6 +90,15 @@ public sealed class WebhookOptions
     /// <summary>Gets the outbound safety settings: the address guard's allow-lists, plain http, the proxy and connection bounds.</summary>
     public WebhookSecurityOptions Security { get; } = new();
 
+    /// <summary>Gets when failing endpoints are disabled automatically.</summary>
+    public WebhookHealthOptions Health { get; } = new();
+
+    /// <summary>Gets how long the delivery log is kept.</summary>
+    public WebhookRetentionOptions Retention { get; } = new();
+
+    /// <summary>Gets the backlog gauge sampling and health check thresholds.</summary>
+    public WebhookMonitoringOptions Monitoring { get; } = new();
+
     /// <summary>
     /// Gets or sets the serialiser options for payloads. The default is the web defaults (camelCase).
     /// </summary>

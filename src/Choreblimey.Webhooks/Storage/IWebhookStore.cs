@@ -131,4 +131,52 @@ public interface IWebhookStore
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns><see langword="true"/> when the tenant has the delivery and it was re-queued.</returns>
     ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts a tenant's (or one subscription's) deliveries by state and computes attempt latency percentiles over a window, in the store. Test sends are excluded.</summary>
+    /// <param name="query">The tenant, subscription and window.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The statistics.</returns>
+    ValueTask<WebhookDeliveryStats> GetDeliveryStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not compute delivery statistics.");
+
+    /// <summary>Counts a tenant's published events, deliveries and attempts over a window. Test sends are excluded.</summary>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="from">The inclusive start of the window.</param>
+    /// <param name="before">The exclusive end of the window.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The usage.</returns>
+    ValueTask<WebhookUsage> GetUsageAsync(string tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not report usage.");
+
+    /// <summary>
+    /// Re-queues, in one step, a subscription's dead-lettered deliveries and pending ones that have failed (or, with
+    /// <see cref="WebhookRequeueRequest.IncludePending"/>, every pending one), skipping deliveries leased right now.
+    /// </summary>
+    /// <param name="request">The subscription, time bound and due time.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>How many deliveries were re-queued.</returns>
+    ValueTask<int> RequeueDeliveriesAsync(WebhookRequeueRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not re-queue in bulk.");
+
+    /// <summary>Removes one bounded batch of expired finished deliveries (with their attempts) and of messages left without deliveries.</summary>
+    /// <param name="request">The cutoffs and batch size.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>What was removed; call again while a count reaches the batch size.</returns>
+    ValueTask<WebhookPurgeResult> PurgeAsync(WebhookPurgeRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not purge.");
+
+    /// <summary>Gets the pending backlog over all tenants and how many deliveries were dead-lettered since a time.</summary>
+    /// <param name="deadLetteredSince">Counts dead-lettered deliveries completed at or after this time.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The backlog.</returns>
+    ValueTask<WebhookBacklog> GetBacklogAsync(DateTimeOffset deadLetteredSince, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not report its backlog.");
+
+    /// <summary>Summarises published events and their deliveries per event type, for one tenant or all. Test sends are excluded.</summary>
+    /// <param name="tenantId">The tenant, or <see langword="null"/> for every tenant.</param>
+    /// <param name="from">Counts only events published at or after this time; <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>One summary per event type that was published, in ordinal order of event type.</returns>
+    ValueTask<IReadOnlyList<WebhookEventTypeSummary>> GetEventTypeSummariesAsync(string? tenantId, DateTimeOffset? from, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not summarise event types.");
 }

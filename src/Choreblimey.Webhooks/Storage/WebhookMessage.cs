@@ -25,4 +25,7 @@ public sealed record WebhookMessage
 
     /// <summary>Gets the idempotency key the event was published with, if any.</summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>Gets the W3C <c>traceparent</c> of the publishing span, so delivery attempts join the publisher's trace.</summary>
+    public string? TraceParent { get; init; }
 }

@@ -39,5 +39,6 @@ public static class StoreAssert
         Assert.Equal(expected.Actor, actual.Actor);
         Assert.Equal(expected.Data.ToArray(), actual.Data.ToArray());
         Assert.Equal(expected.IdempotencyKey, actual.IdempotencyKey);
+        Assert.Equal(expected.TraceParent, actual.TraceParent);
     }
 }

@@ -7,7 +7,7 @@ namespace Choreblimey.Webhooks.Storage.Tests.Conformance;
 /// The behaviour every <see cref="IWebhookStore"/> must have. A store project derives from this class and returns a fresh,
 /// empty store from <see cref="CreateStoreAsync"/>. Stores never read a clock here: every time comes from the test.
 /// </summary>
-public abstract class WebhookStoreConformanceTests : IAsyncLifetime
+public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private readonly List<IWebhookStore> _stores = [];

@@ -119,8 +119,12 @@ public sealed class DeliveryIntegrationTests : IAsyncLifetime
         var disabled = await host.Subscriptions.GetAsync(Family, subscription.Id);
         Assert.Contains("410", disabled!.DisabledReason, StringComparison.Ordinal);
 
+        // Later events are kept for the disabled subscription (held pending, replayable once it is enabled), not sent.
         var next = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c5" }, tenantId: Family);
-        Assert.Equal(0, next.DeliveryCount);
+        Assert.Equal(1, next.DeliveryCount);
+        await Task.Delay(300);
+        Assert.Single(_receiver.Received);
+        Assert.Equal(WebhookDeliveryStatus.Pending, Assert.Single((await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = next.EventId })).Items).Status);
     }
 
     [Fact]

@@ -203,7 +203,7 @@ public sealed class WebhookPublisherTests
     }
 
     [Fact]
-    public async Task Creates_one_delivery_per_matching_active_subscription_of_the_tenant()
+    public async Task Creates_one_delivery_per_matching_active_or_disabled_subscription_of_the_tenant()
     {
         await using var services = Build();
         var publisher = services.GetRequiredService<IWebhookPublisher>();
@@ -228,10 +228,10 @@ public sealed class WebhookPublisherTests
         var receipt = await publisher.PublishAsync("booking.created", new { Id = 1 }, tenantId: Tenant);
 
         Assert.Equal(WebhookPublishStatus.Published, receipt.Status);
-        Assert.Equal(4, receipt.DeliveryCount);
+        Assert.Equal(5, receipt.DeliveryCount);
         var deliveries = await DeliveriesAsync(store);
         Assert.Equal(
-            ["sub_all", "sub_exact", "sub_prefix", "sub_two_patterns"],
+            ["sub_all", "sub_disabled", "sub_exact", "sub_prefix", "sub_two_patterns"],
             deliveries.Select(d => d.SubscriptionId).Order(StringComparer.Ordinal));
         Assert.All(deliveries, d =>
         {

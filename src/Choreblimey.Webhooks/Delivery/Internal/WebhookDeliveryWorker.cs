@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using Choreblimey.Webhooks.Diagnostics;
+using Choreblimey.Webhooks.Operations.Internal;
 using Choreblimey.Webhooks.Publishing.Internal;
 using Choreblimey.Webhooks.Signing.Internal;
 using Choreblimey.Webhooks.Subscriptions.Internal;
@@ -360,7 +361,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             return;
         }
 
-        using var activity = WebhookActivitySource.Instance.StartActivity("webhooks attempt", ActivityKind.Client);
+        // The attempt joins the publisher's trace (the publish span is its parent), and the receiver gets it as traceparent.
+        ActivityContext.TryParse(lease.Message.TraceParent, null, out var publishContext);
+        using var activity = WebhookActivitySource.Instance.StartActivity("webhooks attempt", ActivityKind.Client, publishContext);
         activity?.SetTag("webhooks.event.type", lease.Message.EventType);
         activity?.SetTag("webhooks.event.id", lease.Message.Id);
         activity?.SetTag("webhooks.delivery.id", lease.Delivery.Id);
@@ -371,7 +374,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         var request = new WebhookSendRequest(
             subscription.Url,
             body.WrittenMemory,
-            BuildHeaders(lease.Message, subscription, body.WrittenSpan, now),
+            WithTraceParent(BuildHeaders(lease.Message, subscription, body.WrittenSpan, now), activity?.Id ?? lease.Message.TraceParent),
             timeout,
             options.MaxResponseBodyBytes);
 
@@ -514,9 +517,12 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
                 break;
         }
 
-        if (gone && subscription is not null)
+        var streakReason = _services.GetService<WebhookDeliveryObserver>() is { } observer
+            ? await observer.OnAttemptRecordedAsync(delivery, subscription, attempt, newStatus, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (subscription is not null && (gone || streakReason is not null))
         {
-            await DisableSubscriptionAsync(subscription, "The receiver answered 410 Gone.", cancellationToken).ConfigureAwait(false);
+            await DisableSubscriptionAsync(subscription, gone ? "The receiver answered 410 Gone." : streakReason!, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -539,7 +545,21 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             _router.Invalidate(subscription.TenantId);
             _metrics.SubscriptionDisabled();
             WebhookLog.SubscriptionDisabled(_logger, subscription.Id, subscription.TenantId, reason);
+            if (_services.GetService<WebhookDeliveryObserver>() is { } observer)
+            {
+                await observer.OnSubscriptionDisabledAsync(disabled, reason, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
+
+    private static List<KeyValuePair<string, string>> WithTraceParent(List<KeyValuePair<string, string>> headers, string? traceParent)
+    {
+        if (traceParent is not null)
+        {
+            headers.Add(new("traceparent", traceParent));
+        }
+
+        return headers;
     }
 
     private async Task ReleaseAsync(WebhookDeliveryLease lease, DateTimeOffset dueAt, CancellationToken cancellationToken)

@@ -58,6 +58,7 @@ internal sealed class WebhookEventPreparer(
             Actor = publishOptions.Actor,
             Data = data,
             IdempotencyKey = publishOptions.IdempotencyKey,
+            TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } ambient ? ambient.Id : null,
         };
 
         var deliveries = new WebhookDelivery[subscriptions.Count];

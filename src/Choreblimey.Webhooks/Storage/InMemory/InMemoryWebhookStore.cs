@@ -8,7 +8,7 @@ namespace Choreblimey.Webhooks;
 /// tests and development; use the SQLite or PostgreSQL store in production.</para>
 /// <para>It is the store <c>AddWebhooks()</c> registers when no other is chosen.</para>
 /// </remarks>
-public sealed class InMemoryWebhookStore : IWebhookStore
+public sealed partial class InMemoryWebhookStore : IWebhookStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, WebhookSubscription> _subscriptions = new(StringComparer.Ordinal);

@@ -46,7 +46,8 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
         for (var i = 0; i < subscriptions.Count; i++)
         {
             var subscription = subscriptions[i];
-            if (subscription.State == WebhookSubscriptionState.Active
+            // Disabled subscriptions get their deliveries too: the worker holds them until the subscription is enabled again.
+            if (subscription.State is WebhookSubscriptionState.Active or WebhookSubscriptionState.Disabled
                 && WebhookEventPatterns.MatchesAny(subscription.EventPatterns, eventType)
                 && WebhookAttributeFilters.Matches(subscription.Filters, attributes))
             {

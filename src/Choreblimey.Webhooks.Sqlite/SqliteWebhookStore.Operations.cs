@@ -1,0 +1,243 @@
+using System.Globalization;
+using System.Text;
+using Choreblimey.Webhooks.Operations;
+using Choreblimey.Webhooks.Sqlite.Internal;
+using Microsoft.Data.Sqlite;
+
+namespace Choreblimey.Webhooks.Sqlite;
+
+/// <content>Statistics, usage, bulk re-queue, purge and backlog, computed in SQL.</content>
+internal sealed partial class SqliteWebhookStore
+{
+    private const string TestEvent = "'" + WebhookOperationalEvents.Test + "'";
+
+    // The attempts a stats query looks at: non-test attempts of the tenant (and subscription) started in the window.
+    private const string StatsAttempts =
+        $"""
+        FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+        WHERE a.tenant_id = $tenant AND a.is_test = 0 AND d.event_type <> {TestEvent}
+          AND ($subscription IS NULL OR d.subscription_id = $subscription)
+          AND ($from IS NULL OR a.started_at >= $from) AND ($before IS NULL OR a.started_at < $before)
+        """;
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookDeliveryStats> GetDeliveryStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return await ReadAsync(
+            static (connection, q) =>
+            {
+                SqliteCommand Bind(string sql) => SqliteSql.Command(connection, sql)
+                    .With("$tenant", q.TenantId)
+                    .With("$subscription", q.SubscriptionId)
+                    .With("$from", SqliteSql.ToTicksOrNull(q.From))
+                    .With("$before", SqliteSql.ToTicksOrNull(q.Before));
+
+                WebhookDeliveryStats stats;
+                using (var counts = Bind(
+                           $"""
+                           SELECT COUNT(*), COALESCE(SUM(status = 1), 0), COALESCE(SUM(status = 2), 0), COALESCE(SUM(status = 0 AND attempt_count > 0), 0)
+                           FROM deliveries
+                           WHERE tenant_id = $tenant AND event_type <> {TestEvent}
+                             AND ($subscription IS NULL OR subscription_id = $subscription)
+                             AND ($from IS NULL OR created_at >= $from) AND ($before IS NULL OR created_at < $before)
+                           """))
+                using (var reader = counts.ExecuteReader())
+                {
+                    reader.Read();
+                    stats = new WebhookDeliveryStats { Total = reader.GetInt64(0), Succeeded = reader.GetInt64(1), DeadLettered = reader.GetInt64(2), Failing = reader.GetInt64(3) };
+                }
+
+                long attempts;
+                using (var summary = Bind($"SELECT COUNT(*), MAX(CASE WHEN a.outcome = 0 THEN a.started_at END), MAX(CASE WHEN a.outcome <> 0 THEN a.started_at END) {StatsAttempts}"))
+                using (var reader = summary.ExecuteReader())
+                {
+                    reader.Read();
+                    attempts = reader.GetInt64(0);
+                    stats = stats with { LastSuccessAt = SqliteSql.GetTimeOrNull(reader, 1), LastFailureAt = SqliteSql.GetTimeOrNull(reader, 2) };
+                }
+
+                if (attempts == 0)
+                {
+                    return stats;
+                }
+
+                // Percentiles read at most two rows each at their rank (ORDER BY ... LIMIT 2 OFFSET rank), never the whole log.
+                TimeSpan Percentile(double p)
+                {
+                    var (lower, fraction) = WebhookPercentile.Rank(attempts, p);
+                    using var command = Bind($"SELECT a.duration_ticks {StatsAttempts} ORDER BY a.duration_ticks LIMIT 2 OFFSET $offset").With("$offset", lower);
+                    using var reader = command.ExecuteReader();
+                    reader.Read();
+                    var low = reader.GetInt64(0);
+                    var high = reader.Read() ? reader.GetInt64(0) : low;
+                    return WebhookPercentile.Interpolate(low, high, fraction);
+                }
+
+                return stats with { LatencyP50 = Percentile(0.5), LatencyP95 = Percentile(0.95) };
+            },
+            query,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookUsage> GetUsageAsync(string tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        return await ReadAsync(
+            static (connection, state) =>
+            {
+                using var command = SqliteSql.Command(
+                        connection,
+                        $"""
+                        SELECT
+                          (SELECT COUNT(*) FROM messages WHERE tenant_id = $tenant AND event_type <> {TestEvent} AND timestamp >= $from AND timestamp < $before),
+                          (SELECT COUNT(*) FROM deliveries WHERE tenant_id = $tenant AND event_type <> {TestEvent} AND created_at >= $from AND created_at < $before),
+                          (SELECT COUNT(*) FROM attempts WHERE tenant_id = $tenant AND is_test = 0 AND started_at >= $from AND started_at < $before)
+                        """)
+                    .With("$tenant", state.tenantId)
+                    .With("$from", SqliteSql.ToTicks(state.from))
+                    .With("$before", SqliteSql.ToTicks(state.before));
+                using var reader = command.ExecuteReader();
+                reader.Read();
+                return new WebhookUsage(state.tenantId, state.from, state.before, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+            },
+            (tenantId, from, before),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> RequeueDeliveriesAsync(WebhookRequeueRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await WriteAsync(
+            connection =>
+            {
+                using var update = SqliteSql.Command(
+                        connection,
+                        $"""
+                        UPDATE deliveries
+                        SET status = 0, next_attempt_at = $due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
+                        WHERE tenant_id = $tenant AND subscription_id = $subscription AND event_type <> {TestEvent}
+                          AND ($from IS NULL OR created_at >= $from)
+                          AND (status = 2 OR (status = 0 AND lease_owner IS NULL AND ($pending = 1 OR attempt_count > 0)))
+                        """)
+                    .With("$tenant", request.TenantId)
+                    .With("$subscription", request.SubscriptionId)
+                    .With("$from", SqliteSql.ToTicksOrNull(request.CreatedFrom))
+                    .With("$due", SqliteSql.ToTicks(request.DueAt))
+                    .With("$pending", request.IncludePending ? 1 : 0);
+                return update.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookPurgeResult> PurgeAsync(WebhookPurgeRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.BatchSize, 1, nameof(request));
+        return await WriteAsync(
+            connection =>
+            {
+                using var select = SqliteSql.Command(connection, string.Empty);
+                var sql = new StringBuilder("CREATE TEMP TABLE IF NOT EXISTS purge_ids (id TEXT PRIMARY KEY); DELETE FROM purge_ids; INSERT INTO purge_ids SELECT id FROM deliveries WHERE status <> 0 AND (");
+                var defaults = new StringBuilder("(status = 1 AND completed_at < $s) OR (status = 2 AND completed_at < $f)");
+                select.With("$s", SqliteSql.ToTicks(request.SucceededBefore)).With("$f", SqliteSql.ToTicks(request.FailedBefore));
+                if (request.Overrides.Count > 0)
+                {
+                    var names = new List<string>();
+                    for (var i = 0; i < request.Overrides.Count; i++)
+                    {
+                        var rule = request.Overrides[i];
+                        var n = i.ToString(CultureInfo.InvariantCulture);
+                        names.Add("$t" + n);
+                        select.With("$t" + n, rule.EventType).With("$s" + n, SqliteSql.ToTicks(rule.SucceededBefore)).With("$f" + n, SqliteSql.ToTicks(rule.FailedBefore));
+                        sql.Append(CultureInfo.InvariantCulture, $"(event_type = $t{n} AND ((status = 1 AND completed_at < $s{n}) OR (status = 2 AND completed_at < $f{n}))) OR ");
+                    }
+
+                    defaults.Insert(0, $"event_type NOT IN ({string.Join(", ", names)}) AND (").Append(')');
+                }
+
+                sql.Append('(').Append(defaults).Append(")) LIMIT $batch;");
+                select.CommandText = sql.ToString();
+                select.With("$batch", request.BatchSize);
+                select.ExecuteNonQuery();
+
+                var attempts = Execute(connection, "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM purge_ids)");
+                var deliveries = Execute(connection, "DELETE FROM deliveries WHERE id IN (SELECT id FROM purge_ids)");
+                using var messages = SqliteSql.Command(
+                        connection,
+                        """
+                        DELETE FROM messages WHERE id IN (
+                            SELECT m.id FROM messages m
+                            WHERE m.timestamp < $before AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id)
+                            LIMIT $batch)
+                        """)
+                    .With("$before", SqliteSql.ToTicks(request.MessagesBefore))
+                    .With("$batch", request.BatchSize);
+                var removed = messages.ExecuteNonQuery();
+                Execute(connection, "DELETE FROM purge_ids");
+                return new WebhookPurgeResult(deliveries, attempts, removed);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WebhookBacklog> GetBacklogAsync(DateTimeOffset deadLetteredSince, CancellationToken cancellationToken = default) =>
+        await ReadAsync(
+            static (connection, since) =>
+            {
+                using var command = SqliteSql.Command(
+                        connection,
+                        """
+                        SELECT COUNT(*), MIN(d.created_at),
+                          (SELECT COUNT(*) FROM deliveries WHERE status = 2 AND completed_at >= $since)
+                        FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id AND s.state = 0
+                        WHERE d.status = 0
+                        """)
+                    .With("$since", SqliteSql.ToTicks(since));
+                using var reader = command.ExecuteReader();
+                reader.Read();
+                return new WebhookBacklog(reader.GetInt64(0), SqliteSql.GetTimeOrNull(reader, 1), reader.GetInt64(2));
+            },
+            deadLetteredSince,
+            cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<WebhookEventTypeSummary>> GetEventTypeSummariesAsync(string? tenantId, DateTimeOffset? from, CancellationToken cancellationToken = default) =>
+        await ReadAsync(
+            static (connection, state) =>
+            {
+                using var command = SqliteSql.Command(
+                        connection,
+                        $"""
+                        SELECT event_type, SUM(published), MAX(last_published), SUM(deliveries), SUM(succeeded), SUM(dead) FROM (
+                            SELECT event_type, COUNT(*) AS published, MAX(timestamp) AS last_published, 0 AS deliveries, 0 AS succeeded, 0 AS dead
+                            FROM messages WHERE ($tenant IS NULL OR tenant_id = $tenant) AND ($from IS NULL OR timestamp >= $from) GROUP BY event_type
+                            UNION ALL
+                            SELECT event_type, 0, NULL, COUNT(*), SUM(status = 1), SUM(status = 2)
+                            FROM deliveries WHERE ($tenant IS NULL OR tenant_id = $tenant) AND ($from IS NULL OR created_at >= $from) GROUP BY event_type)
+                        WHERE event_type <> {TestEvent}
+                        GROUP BY event_type ORDER BY event_type COLLATE BINARY
+                        """)
+                    .With("$tenant", state.tenantId)
+                    .With("$from", SqliteSql.ToTicksOrNull(state.from));
+                using var reader = command.ExecuteReader();
+                var items = new List<WebhookEventTypeSummary>();
+                while (reader.Read())
+                {
+                    items.Add(new WebhookEventTypeSummary(reader.GetString(0), reader.GetInt64(1), SqliteSql.GetTimeOrNull(reader, 2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+                }
+
+                return (IReadOnlyList<WebhookEventTypeSummary>)items;
+            },
+            (tenantId, from),
+            cancellationToken).ConfigureAwait(false);
+
+    private static int Execute(SqliteConnection connection, string sql)
+    {
+        using var command = SqliteSql.Command(connection, sql);
+        return command.ExecuteNonQuery();
+    }
+}

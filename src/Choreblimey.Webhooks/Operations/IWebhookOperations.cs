@@ -1,0 +1,83 @@
+namespace Choreblimey.Webhooks;
+
+/// <summary>
+/// Delivery operations for dashboards and support tools: the delivery log, statistics, usage, replay, bulk recovery, test
+/// sends, re-enabling endpoints and the event coverage audit. Every call is scoped to one tenant unless it says otherwise.
+/// </summary>
+public interface IWebhookOperations
+{
+    /// <summary>Queries a tenant's delivery log, newest first (by subscription, event, status, time range).</summary>
+    /// <param name="query">Filters and paging.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>One page of deliveries.</returns>
+    ValueTask<WebhookPage<WebhookDelivery>> QueryAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one of a tenant's deliveries with its message and attempts.</summary>
+    /// <param name="tenantId">The tenant (<see langword="null"/> for the default tenant).</param>
+    /// <param name="deliveryId">The delivery id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The details, or <see langword="null"/> when the tenant has no such delivery.</returns>
+    ValueTask<WebhookDeliveryDetails?> GetAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets delivery statistics of a tenant or one of its subscriptions over a window.</summary>
+    /// <param name="query">The tenant, subscription and window.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The statistics.</returns>
+    ValueTask<WebhookDeliveryStats> GetStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets a tenant's usage (events published, deliveries, attempts) over a window.</summary>
+    /// <param name="tenantId">The tenant (<see langword="null"/> for the default tenant).</param>
+    /// <param name="from">The inclusive start.</param>
+    /// <param name="before">The exclusive end.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The usage.</returns>
+    ValueTask<WebhookUsage> GetUsageAsync(string? tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    /// <summary>Retries one delivery now, whatever its state (a dead-lettered one included), and wakes the worker.</summary>
+    /// <param name="tenantId">The tenant (<see langword="null"/> for the default tenant).</param>
+    /// <param name="deliveryId">The delivery id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="true"/> when the tenant has the delivery.</returns>
+    ValueTask<bool> RetryAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default);
+
+    /// <summary>Re-queues every failed or dead-lettered delivery of a subscription created since a time, and wakes the worker.</summary>
+    /// <param name="tenantId">The tenant (<see langword="null"/> for the default tenant).</param>
+    /// <param name="subscriptionId">The subscription.</param>
+    /// <param name="since">The inclusive lower bound on creation time; <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>How many deliveries were re-queued.</returns>
+    ValueTask<int> RecoverAsync(string? tenantId, string subscriptionId, DateTimeOffset? since, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a <see cref="WebhookOperationalEvents.Test"/> event to a subscription now (whatever its state) through the same
+    /// sender, signer and address guard as deliveries, and returns the outcome. It is recorded as a test attempt, never
+    /// retried, and left out of statistics, usage and coverage.
+    /// </summary>
+    /// <param name="tenantId">The tenant (<see langword="null"/> for the default tenant).</param>
+    /// <param name="subscriptionId">The subscription.</param>
+    /// <param name="payload">The <c>data</c> to send; <see langword="null"/> sends <c>{"test":true}</c>.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="InvalidOperationException">The tenant has no such subscription.</exception>
+    ValueTask<WebhookTestResult> SendTestAsync(string? tenantId, string subscriptionId, object? payload = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes a paused or disabled subscription active again and re-queues the deliveries held since it was disabled
+    /// (they are kept, never dropped, while it is inactive).
+    /// </summary>
+    /// <param name="tenantId">The tenant (<see langword="null"/> for the default tenant).</param>
+    /// <param name="subscriptionId">The subscription.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns><see langword="true"/> when the tenant has the subscription.</returns>
+    ValueTask<bool> EnableSubscriptionAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Audits event coverage: for each declared event, how often it was published, when last, how many active
+    /// subscriptions listen, and its delivery success rate; with totals per category and overall.
+    /// </summary>
+    /// <param name="tenantId">One tenant, or <see langword="null"/> for every tenant (active subscriptions are then not counted).</param>
+    /// <param name="since">Counts only events published since this time; <see langword="null"/> for all that are kept.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The report; render it with <see cref="WebhookCoverageReport.ToMarkdown"/> or <see cref="WebhookCoverageReport.ToJson"/>.</returns>
+    ValueTask<WebhookCoverageReport> GetCoverageAsync(string? tenantId = null, DateTimeOffset? since = null, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using Choreblimey.Webhooks.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Choreblimey.Webhooks.Operations.Internal;
+
+/// <summary>
+/// What the worker reports after each recorded attempt and each disabled subscription: it tracks failure streaks (and says
+/// when one should disable the subscription), calls the host's <see cref="IWebhookNotifier"/>s, and publishes the
+/// operational events when they are declared. Nothing here ever throws into the worker.
+/// </summary>
+internal sealed class WebhookDeliveryObserver(
+    IEnumerable<IWebhookNotifier> notifiers,
+    IServiceProvider services,
+    IWebhookEventRegistry registry,
+    TimeProvider timeProvider,
+    IOptionsMonitor<WebhookOptions> options,
+    ILogger<WebhookDeliveryObserver> logger)
+{
+    private readonly IWebhookNotifier[] _notifiers = [.. notifiers];
+    private readonly ConcurrentDictionary<string, Streak> _streaks = new(StringComparer.Ordinal);
+
+    /// <summary>Tracks the attempt and reports a dead letter. Returns why the subscription should be disabled, if it should.</summary>
+    public async ValueTask<string?> OnAttemptRecordedAsync(WebhookDelivery delivery, WebhookSubscription? subscription, WebhookAttempt attempt, WebhookDeliveryStatus newStatus, CancellationToken cancellationToken)
+    {
+        var disableReason = subscription is null ? null : Track(subscription.Id, attempt.Outcome == WebhookAttemptOutcome.Succeeded);
+        if (newStatus == WebhookDeliveryStatus.DeadLettered)
+        {
+            var notification = new WebhookDeadLetterNotification(
+                delivery.TenantId, delivery.Id, delivery.MessageId, delivery.EventType, delivery.SubscriptionId, attempt.AttemptNumber, attempt.StatusCode, attempt.Error);
+            foreach (var notifier in _notifiers)
+            {
+                await CallAsync(notifier, static (n, value, token) => n.OnDeliveryDeadLetteredAsync(value, token), notification, nameof(IWebhookNotifier.OnDeliveryDeadLetteredAsync), cancellationToken).ConfigureAwait(false);
+            }
+
+            // An operational event's own dead letter never publishes another one: no feedback loop.
+            if (!WebhookOperationalEvents.IsOperational(delivery.EventType))
+            {
+                await PublishAsync(WebhookOperationalEvents.DeliveryDeadLettered, notification, delivery.TenantId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return disableReason;
+    }
+
+    /// <summary>Reports a disabled subscription to the notifiers and as an operational event.</summary>
+    public async ValueTask OnSubscriptionDisabledAsync(WebhookSubscription subscription, string reason, CancellationToken cancellationToken)
+    {
+        _streaks.TryRemove(subscription.Id, out _);
+        var notification = new WebhookSubscriptionDisabledNotification(subscription.TenantId, subscription.Id, reason, timeProvider.GetUtcNow());
+        foreach (var notifier in _notifiers)
+        {
+            await CallAsync(notifier, static (n, value, token) => n.OnSubscriptionDisabledAsync(value, token), notification, nameof(IWebhookNotifier.OnSubscriptionDisabledAsync), cancellationToken).ConfigureAwait(false);
+        }
+
+        await PublishAsync(WebhookOperationalEvents.EndpointDisabled, notification, subscription.TenantId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private string? Track(string subscriptionId, bool succeeded)
+    {
+        if (succeeded)
+        {
+            _streaks.TryRemove(subscriptionId, out _);
+            return null;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var streak = _streaks.AddOrUpdate(subscriptionId, static (_, at) => new Streak(1, at), static (_, s, _) => s with { Count = s.Count + 1 }, now);
+        var health = options.CurrentValue.Health;
+        if (health.DisableAfterConsecutiveFailures <= 0 || streak.Count < health.DisableAfterConsecutiveFailures || now - streak.Since < health.DisableAfterFailingFor)
+        {
+            return null;
+        }
+
+        _streaks.TryRemove(subscriptionId, out _);
+        return $"{streak.Count} consecutive failed attempts over {(now - streak.Since).TotalHours:0.#} hours.";
+    }
+
+    private async ValueTask CallAsync<T>(IWebhookNotifier notifier, Func<IWebhookNotifier, T, CancellationToken, ValueTask> call, T notification, string operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call(notifier, notification, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A host's notifier must never break delivery.
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            WebhookLog.NotifierFailed(logger, notifier.GetType().Name, operation, exception);
+        }
+    }
+
+    private async ValueTask PublishAsync<T>(string eventType, T payload, string tenantId, CancellationToken cancellationToken)
+    {
+        if (!registry.TryGetEvent(eventType, out _))
+        {
+            return;
+        }
+
+        try
+        {
+            var publisher = services.GetRequiredService<IWebhookPublisher>();
+            await publisher.PublishAsync(eventType, payload, tenantId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // An operational event that cannot be published must not break delivery.
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            WebhookLog.OperationalEventFailed(logger, eventType, tenantId, exception);
+        }
+    }
+
+    private sealed record Streak(int Count, DateTimeOffset Since);
+}

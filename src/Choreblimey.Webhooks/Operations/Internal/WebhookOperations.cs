@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Choreblimey.Webhooks.Delivery.Internal;
+using Choreblimey.Webhooks.Diagnostics;
+using Choreblimey.Webhooks.Internal;
+using Choreblimey.Webhooks.Publishing.Internal;
+using Choreblimey.Webhooks.Subscriptions.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Choreblimey.Webhooks.Operations.Internal;
+
+/// <summary>The delivery operations API over the store, the worker's wake-up signal and the HTTP sender.</summary>
+internal sealed class WebhookOperations(
+    IWebhookStore store,
+    IWebhookEventRegistry registry,
+    WebhookSubscriptionRouter router,
+    WebhookEndpointRegistry endpoints,
+    WebhookWorkerSignal signal,
+    WebhookIdGenerator ids,
+    StandardWebhookSigner signer,
+    IServiceProvider services,
+    TimeProvider timeProvider,
+    IOptionsMonitor<WebhookOptions> options,
+    ILogger<WebhookOperations> logger) : IWebhookOperations
+{
+    private static readonly TimeSpan TestDeliveryParking = TimeSpan.FromDays(3650);
+
+    public ValueTask<WebhookPage<WebhookDelivery>> QueryAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return store.QueryDeliveriesAsync(query, cancellationToken);
+    }
+
+    public async ValueTask<WebhookDeliveryDetails?> GetAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        var tenant = tenantId ?? string.Empty;
+        if (await store.GetDeliveryAsync(tenant, deliveryId, cancellationToken).ConfigureAwait(false) is not { } delivery)
+        {
+            return null;
+        }
+
+        var message = await store.GetMessageAsync(tenant, delivery.MessageId, cancellationToken).ConfigureAwait(false);
+        var attempts = await store.GetAttemptsAsync(tenant, deliveryId, cancellationToken).ConfigureAwait(false);
+        return new WebhookDeliveryDetails(delivery, message, attempts);
+    }
+
+    public ValueTask<WebhookDeliveryStats> GetStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return store.GetDeliveryStatsAsync(query, cancellationToken);
+    }
+
+    public ValueTask<WebhookUsage> GetUsageAsync(string? tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        store.GetUsageAsync(tenantId ?? string.Empty, from, before, cancellationToken);
+
+    public async ValueTask<bool> RetryAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deliveryId);
+        var tenant = tenantId ?? string.Empty;
+        if (!await store.RequeueDeliveryAsync(tenant, deliveryId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        signal.Notify();
+        WebhookLog.DeliveryRetried(logger, deliveryId, tenant);
+        return true;
+    }
+
+    public async ValueTask<int> RecoverAsync(string? tenantId, string subscriptionId, DateTimeOffset? since, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        var tenant = tenantId ?? string.Empty;
+        var count = await store.RequeueDeliveriesAsync(
+            new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, CreatedFrom = since, DueAt = timeProvider.GetUtcNow() },
+            cancellationToken).ConfigureAwait(false);
+        if (count > 0)
+        {
+            signal.Notify();
+        }
+
+        WebhookLog.DeliveriesRecovered(logger, count, subscriptionId, tenant);
+        return count;
+    }
+
+    public async ValueTask<bool> EnableSubscriptionAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        var tenant = tenantId ?? string.Empty;
+        var current = await store.GetSubscriptionAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false);
+        if (current is null)
+        {
+            return false;
+        }
+
+        var count = 0;
+        if (current.State != WebhookSubscriptionState.Active)
+        {
+            var now = timeProvider.GetUtcNow();
+            if (!await store.UpdateSubscriptionAsync(current with { State = WebhookSubscriptionState.Active, DisabledReason = null, UpdatedAt = now }, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            router.Invalidate(tenant);
+            endpoints.Remove(subscriptionId);
+
+            // Deliveries routed while it was inactive were held, not dropped: make them due now.
+            count = await store.RequeueDeliveriesAsync(
+                new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, CreatedFrom = current.UpdatedAt, DueAt = now, IncludePending = true },
+                cancellationToken).ConfigureAwait(false);
+            signal.Notify();
+        }
+
+        WebhookLog.SubscriptionEnabled(logger, subscriptionId, tenant, count);
+        return true;
+    }
+
+    public async ValueTask<WebhookTestResult> SendTestAsync(string? tenantId, string subscriptionId, object? payload = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        var tenant = tenantId ?? string.Empty;
+        var subscription = await store.GetSubscriptionAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Tenant '{tenant}' has no webhook subscription '{subscriptionId}'.");
+        var current = options.CurrentValue;
+        var now = timeProvider.GetUtcNow();
+        var message = new WebhookMessage
+        {
+            Id = ids.NewMessageId(),
+            TenantId = tenant,
+            EventType = WebhookOperationalEvents.Test,
+            Timestamp = now,
+            Data = payload is null ? """{"test":true}"""u8.ToArray() : JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), current.JsonSerializerOptions),
+            TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } ambient ? ambient.Id : null,
+        };
+
+        var body = WebhookEnvelopeWriter.ToArray(message);
+        var sender = services.GetRequiredService<WebhookHttpSender>();
+        var result = await sender.SendAsync(
+            new WebhookSendRequest(subscription.Url, body, BuildHeaders(message, subscription, body, now), subscription.Timeout ?? current.AttemptTimeout, current.MaxResponseBodyBytes),
+            cancellationToken).ConfigureAwait(false);
+
+        // Recorded apart from real traffic: its own message and delivery of the test event type, with a test attempt.
+        var delivery = new WebhookDelivery
+        {
+            Id = ids.NewDeliveryId(),
+            TenantId = tenant,
+            MessageId = message.Id,
+            SubscriptionId = subscription.Id,
+            EventType = message.EventType,
+            Status = WebhookDeliveryStatus.Pending,
+            NextAttemptAt = now + TestDeliveryParking,
+            CreatedAt = now,
+        };
+        await store.InsertMessageAsync(message, [delivery], cancellationToken).ConfigureAwait(false);
+        await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = delivery.Id,
+            FencingToken = delivery.FencingToken,
+            NewStatus = result.Outcome == WebhookAttemptOutcome.Succeeded ? WebhookDeliveryStatus.Succeeded : WebhookDeliveryStatus.DeadLettered,
+            Attempt = new WebhookAttempt
+            {
+                DeliveryId = delivery.Id,
+                TenantId = tenant,
+                AttemptNumber = 1,
+                StartedAt = now,
+                Duration = result.Duration,
+                Outcome = result.Outcome,
+                StatusCode = result.StatusCode,
+                ResponseBody = result.ResponseBody,
+                Error = result.Error,
+                IsTest = true,
+            },
+        }, cancellationToken).ConfigureAwait(false);
+
+        WebhookLog.TestSent(logger, message.Id, subscription.Id, result.Outcome, result.StatusCode);
+        return new WebhookTestResult(delivery.Id, message.Id, result.Outcome, result.StatusCode, result.Duration, result.Error, result.ResponseBody);
+    }
+
+    public async ValueTask<WebhookCoverageReport> GetCoverageAsync(string? tenantId = null, DateTimeOffset? since = null, CancellationToken cancellationToken = default)
+    {
+        var summaries = (await store.GetEventTypeSummariesAsync(tenantId, since, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(s => s.EventType, StringComparer.Ordinal);
+        var subscriptions = tenantId is null ? null : await store.GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var categories = registry.Categories.ToList();
+        var events = registry
+            .Where(d => !WebhookOperationalEvents.IsOperational(d.Name))
+            .OrderBy(d => categories.IndexOf(d.Category))
+            .ThenBy(d => d.Name, StringComparer.Ordinal)
+            .Select(d =>
+            {
+                var s = summaries.GetValueOrDefault(d.Name);
+                var finished = (s?.Succeeded ?? 0) + (s?.DeadLettered ?? 0);
+                return new WebhookCoverageEntry(
+                    d.Name,
+                    d.Category,
+                    s?.Published ?? 0,
+                    s?.LastPublishedAt,
+                    subscriptions?.Count(x => x.State == WebhookSubscriptionState.Active && WebhookEventPatterns.MatchesAny(x.EventPatterns, d.Name)),
+                    s?.Deliveries ?? 0,
+                    finished == 0 ? null : (double)s!.Succeeded / finished);
+            })
+            .ToList();
+        var totals = events
+            .GroupBy(e => e.Category, StringComparer.Ordinal)
+            .Select(g => new WebhookCoverageCategory(g.Key, g.Count(), g.Count(e => e.Published > 0)))
+            .ToList();
+        return new WebhookCoverageReport(tenantId, timeProvider.GetUtcNow(), events, totals);
+    }
+
+    private List<KeyValuePair<string, string>> BuildHeaders(WebhookMessage message, WebhookSubscription subscription, ReadOnlySpan<byte> body, DateTimeOffset now)
+    {
+        // The same headers the worker sends (see WebhookDeliveryWorker.BuildHeaders): id, timestamp, signature, custom headers.
+        var secrets = subscription.Secrets.Where(s => s.IsValidAt(now)).Select(s => s.Secret).ToList();
+        var headers = new List<KeyValuePair<string, string>>
+        {
+            new(WebhookHeaders.Id, message.Id),
+            new(WebhookHeaders.Timestamp, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        };
+        if (secrets.Count > 0)
+        {
+            headers.Add(new(WebhookHeaders.Signature, signer.Sign(secrets, message.Id, now, body)));
+        }
+
+        if (subscription.Headers is { } custom)
+        {
+            headers.AddRange(custom);
+        }
+
+        return headers;
+    }
+}

@@ -1,0 +1,24 @@
+namespace Choreblimey.Webhooks;
+
+/// <summary>Asks a store to re-queue, in one step, the failed deliveries of one subscription (bulk recovery).</summary>
+public sealed record WebhookRequeueRequest
+{
+    /// <summary>Gets the tenant.</summary>
+    public required string TenantId { get; init; }
+
+    /// <summary>Gets the subscription.</summary>
+    public required string SubscriptionId { get; init; }
+
+    /// <summary>Gets the inclusive lower bound on <see cref="WebhookDelivery.CreatedAt"/>; <see langword="null"/> for all.</summary>
+    public DateTimeOffset? CreatedFrom { get; init; }
+
+    /// <summary>Gets when the re-queued deliveries become due.</summary>
+    public required DateTimeOffset DueAt { get; init; }
+
+    /// <summary>
+    /// Gets whether every pending delivery that is not leased is made due too (for example the ones held while the
+    /// subscription was disabled). When <see langword="false"/>, only dead-lettered deliveries and pending ones that have
+    /// failed at least once are re-queued.
+    /// </summary>
+    public bool IncludePending { get; init; }
+}
