@@ -64,6 +64,7 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<WebhookEndpointRegistry>();
         services.TryAddSingleton(_ => new WebhookRetryPolicy());
         services.TryAddSingleton<StandardWebhookSigner>();
+        services.TryAddSingleton<WebhookRequestFactory>();
         services.TryAddSingleton<WebhookEventPreparer>();
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
         services.TryAddSingleton<IWebhookOutbox, WebhookOutbox>();

@@ -110,6 +110,30 @@ public sealed class OperationsIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendTest_uses_the_subscriptions_signature_profile_envelope_and_headers()
+    {
+        await using var host = await StartHostAsync();
+        var subscription = await host.Subscriptions.CreateAsync(Family, new WebhookSubscriptionRequest
+        {
+            Url = _receiver.Url("/github").ToString(),
+            EventTypes = ["chore:*"],
+            SignatureProfile = "github",
+            Envelope = "make",
+            Headers = new Dictionary<string, string> { ["X-Partner"] = "acme" },
+        });
+
+        var result = await Operations(host).SendTestAsync(Family, subscription.Id);
+
+        Assert.True(result.Succeeded);
+        var request = Assert.Single(_receiver.Received);
+        Assert.Equal("acme", request.Header("X-Partner"));
+        var verified = new WebhookVerifier().Verify(WebhookSignatureProfile.GitHub, request.Body, request.Header, [subscription.Secrets[0].Secret]);
+        Assert.True(verified.IsValid, verified.Message);
+        using var body = JsonDocument.Parse(request.Body);
+        Assert.Equal(result.EventId, body.RootElement.GetProperty("event_id").GetString());
+    }
+
+    [Fact]
     public async Task Deliveries_for_a_disabled_subscription_are_held_and_sent_once_it_is_enabled_again()
     {
         var gone = true;

@@ -28,9 +28,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     private readonly WebhookWorkerSignal _signal;
     private readonly WebhookEndpointRegistry _endpoints;
     private readonly WebhookRetryPolicy _retryPolicy;
-    private readonly StandardWebhookSigner _signer;
-    private readonly WebhookSignatureProfileRegistry _profiles;
-    private readonly WebhookEnvelopeFormatterRegistry _envelopes;
+    private readonly WebhookRequestFactory _requests;
     private readonly WebhookRoutingMetrics _routingMetrics;
     private readonly IServiceProvider _services;
     private readonly WebhookMetrics _metrics;
@@ -41,7 +39,6 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     private readonly Lock _inFlightGate = new();
     private readonly HashSet<Task> _inFlight = [];
     private readonly string _workerId;
-    private readonly string _userAgent;
 
     public WebhookDeliveryWorker(
         IWebhookStore store,
@@ -49,9 +46,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         WebhookWorkerSignal signal,
         WebhookEndpointRegistry endpoints,
         WebhookRetryPolicy retryPolicy,
-        StandardWebhookSigner signer,
-        WebhookSignatureProfileRegistry profiles,
-        WebhookEnvelopeFormatterRegistry envelopes,
+        WebhookRequestFactory requests,
         WebhookRoutingMetrics routingMetrics,
         IServiceProvider services,
         WebhookMetrics metrics,
@@ -64,9 +59,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         _signal = signal;
         _endpoints = endpoints;
         _retryPolicy = retryPolicy;
-        _signer = signer;
-        _profiles = profiles;
-        _envelopes = envelopes;
+        _requests = requests;
         _routingMetrics = routingMetrics;
         _services = services;
         _metrics = metrics;
@@ -75,7 +68,6 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         _logger = logger;
         _workerId = options.CurrentValue.WorkerId
             ?? string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}");
-        _userAgent = "Choreblimey.Webhooks/" + (typeof(WebhookDeliveryWorker).Assembly.GetName().Version?.ToString(3) ?? "0");
     }
 
     /// <summary>Gets the lease owner id of this worker.</summary>
@@ -369,14 +361,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         activity?.SetTag("webhooks.delivery.id", lease.Delivery.Id);
         activity?.SetTag("webhooks.subscription.id", subscription.Id);
 
-        var body = new ArrayBufferWriter<byte>(lease.Message.Data.Length + 256);
-        _envelopes.Get(subscription.Envelope).Write(body, lease.Message);
-        var request = new WebhookSendRequest(
-            subscription.Url,
-            body.WrittenMemory,
-            WithTraceParent(BuildHeaders(lease.Message, subscription, body.WrittenSpan, now), activity?.Id ?? lease.Message.TraceParent),
-            timeout,
-            options.MaxResponseBodyBytes);
+        var request = _requests.Create(lease.Message, subscription, now, activity?.Id ?? lease.Message.TraceParent, timeout, options.MaxResponseBodyBytes);
 
         WebhookSendResult result;
         try
@@ -402,50 +387,6 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         }
 
         await RecordAsync(lease, subscription, result, now, options, cancellationToken).ConfigureAwait(false);
-    }
-
-    private List<KeyValuePair<string, string>> BuildHeaders(WebhookMessage message, WebhookSubscription subscription, ReadOnlySpan<byte> body, DateTimeOffset now)
-    {
-        var secrets = new List<WebhookSecret>(subscription.Secrets.Count);
-        foreach (var secret in subscription.Secrets)
-        {
-            if (secret.IsValidAt(now))
-            {
-                secrets.Add(secret.Secret);
-            }
-        }
-
-        var profile = _profiles.Get(subscription.SignatureProfile);
-        var headers = new List<KeyValuePair<string, string>>(6 + (subscription.Headers?.Count ?? 0))
-        {
-            new(WebhookHeaders.Id, message.Id),
-            new(WebhookHeaders.Timestamp, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-            new("User-Agent", _userAgent),
-        };
-        if (profile.IdHeader is { } idHeader)
-        {
-            headers.Add(new(idHeader, message.Id));
-        }
-
-        if (profile.EventTypeHeader is { } eventTypeHeader)
-        {
-            headers.Add(new(eventTypeHeader, message.EventType));
-        }
-
-        if (secrets.Count > 0)
-        {
-            var signature = profile.Scheme == WebhookSignatureScheme.HmacSha256Hex
-                ? WebhookHexSignature.Sign(secrets, profile.SignaturePrefix, body)
-                : _signer.Sign(secrets, message.Id, now, body);
-            headers.Add(new(profile.SignatureHeader, signature));
-        }
-
-        if (subscription.Headers is { } custom)
-        {
-            headers.AddRange(custom);
-        }
-
-        return headers;
     }
 
     private async Task RecordAsync(WebhookDeliveryLease lease, WebhookSubscription? subscription, WebhookSendResult result, DateTimeOffset startedAt, WebhookOptions options, CancellationToken cancellationToken)
@@ -550,16 +491,6 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
                 await observer.OnSubscriptionDisabledAsync(disabled, reason, cancellationToken).ConfigureAwait(false);
             }
         }
-    }
-
-    private static List<KeyValuePair<string, string>> WithTraceParent(List<KeyValuePair<string, string>> headers, string? traceParent)
-    {
-        if (traceParent is not null)
-        {
-            headers.Add(new("traceparent", traceParent));
-        }
-
-        return headers;
     }
 
     private async Task ReleaseAsync(WebhookDeliveryLease lease, DateTimeOffset dueAt, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ internal sealed class WebhookOperations(
     WebhookEndpointRegistry endpoints,
     WebhookWorkerSignal signal,
     WebhookIdGenerator ids,
-    StandardWebhookSigner signer,
+    WebhookRequestFactory requests,
     IServiceProvider services,
     TimeProvider timeProvider,
     IOptionsMonitor<WebhookOptions> options,
@@ -138,10 +138,9 @@ internal sealed class WebhookOperations(
             TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } ambient ? ambient.Id : null,
         };
 
-        var body = WebhookEnvelopeWriter.ToArray(message);
         var sender = services.GetRequiredService<WebhookHttpSender>();
         var result = await sender.SendAsync(
-            new WebhookSendRequest(subscription.Url, body, BuildHeaders(message, subscription, body, now), subscription.Timeout ?? current.AttemptTimeout, current.MaxResponseBodyBytes),
+            requests.Create(message, subscription, now, message.TraceParent, subscription.Timeout ?? current.AttemptTimeout, current.MaxResponseBodyBytes),
             cancellationToken).ConfigureAwait(false);
 
         // Recorded apart from real traffic: its own message and delivery of the test event type, with a test attempt.
@@ -210,27 +209,5 @@ internal sealed class WebhookOperations(
             .Select(g => new WebhookCoverageCategory(g.Key, g.Count(), g.Count(e => e.Published > 0)))
             .ToList();
         return new WebhookCoverageReport(tenantId, timeProvider.GetUtcNow(), events, totals);
-    }
-
-    private List<KeyValuePair<string, string>> BuildHeaders(WebhookMessage message, WebhookSubscription subscription, ReadOnlySpan<byte> body, DateTimeOffset now)
-    {
-        // The same headers the worker sends (see WebhookDeliveryWorker.BuildHeaders): id, timestamp, signature, custom headers.
-        var secrets = subscription.Secrets.Where(s => s.IsValidAt(now)).Select(s => s.Secret).ToList();
-        var headers = new List<KeyValuePair<string, string>>
-        {
-            new(WebhookHeaders.Id, message.Id),
-            new(WebhookHeaders.Timestamp, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-        };
-        if (secrets.Count > 0)
-        {
-            headers.Add(new(WebhookHeaders.Signature, signer.Sign(secrets, message.Id, now, body)));
-        }
-
-        if (subscription.Headers is { } custom)
-        {
-            headers.AddRange(custom);
-        }
-
-        return headers;
     }
 }
