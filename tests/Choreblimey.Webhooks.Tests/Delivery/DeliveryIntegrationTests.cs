@@ -122,9 +122,16 @@ public sealed class DeliveryIntegrationTests : IAsyncLifetime
         // Later events are kept for the disabled subscription (held pending, replayable once it is enabled), not sent.
         var next = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c5" }, tenantId: Family);
         Assert.Equal(1, next.DeliveryCount);
-        await Task.Delay(300);
+        // The worker picks it up, sees the subscription disabled and parks it until the recheck interval, without sending.
+        WebhookDelivery? held = null;
+        await WebhookTestHost.EventuallyAsync(async () =>
+        {
+            held = Assert.Single((await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = next.EventId })).Items);
+            return held.NextAttemptAt > DateTimeOffset.UtcNow.AddMinutes(1);
+        }, "the worker to hold the delivery of the disabled subscription");
+        Assert.Equal(WebhookDeliveryStatus.Pending, held!.Status);
+        Assert.Equal(0, held.AttemptCount);
         Assert.Single(_receiver.Received);
-        Assert.Equal(WebhookDeliveryStatus.Pending, Assert.Single((await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = next.EventId })).Items).Status);
     }
 
     [Fact]

@@ -187,7 +187,12 @@ public sealed class OperationsIntegrationTests : IAsyncLifetime
         Assert.Contains(notifier.Disabled, n => n.SubscriptionId == bad.Id);
 
         // The failing endpoint also listens to webhook.*: its own operational deliveries dead-letter without publishing more.
-        await Task.Delay(500);
+        // Wait until nothing is due any more (the disabled endpoint's deliveries are parked), then count.
+        await WebhookTestHost.EventuallyAsync(async () =>
+        {
+            var pending = await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, Status = WebhookDeliveryStatus.Pending, Limit = WebhookDeliveryQuery.MaxLimit });
+            return pending.Items.All(d => d.NextAttemptAt > DateTimeOffset.UtcNow.AddMinutes(1));
+        }, "every delivery to settle or be parked");
         Assert.Single(_receiver.Received, r => r.Path == "/ops" && r.BodyText.Contains(WebhookOperationalEvents.EndpointDisabled, StringComparison.Ordinal));
         Assert.True(_receiver.Received.Count(r => r.Path == "/ops" && r.BodyText.Contains(WebhookOperationalEvents.DeliveryDeadLettered, StringComparison.Ordinal)) <= 2);
     }
