@@ -64,7 +64,10 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<WebhookEndpointRegistry>();
         services.TryAddSingleton(_ => new WebhookRetryPolicy());
         services.TryAddSingleton<StandardWebhookSigner>();
-        services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
+        services.TryAddSingleton<WebhookPublisher>();
+        // Typed publishing (PublishAsync(payload)) needs the registry; the wrapper hands it over.
+        services.TryAddSingleton<IWebhookPublisher>(static sp =>
+            new WebhookRegistryAwarePublisher(sp.GetRequiredService<WebhookPublisher>(), sp.GetRequiredService<IWebhookEventRegistry>()));
         services.TryAddSingleton<IWebhookSubscriptionManager, WebhookSubscriptionManager>();
         services.AddHostedService<WebhookDeliveryWorker>();
 
