@@ -69,6 +69,8 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<IWebhookPublisher>(static sp =>
             new WebhookRegistryAwarePublisher(sp.GetRequiredService<WebhookPublisher>(), sp.GetRequiredService<IWebhookEventRegistry>()));
         services.TryAddSingleton<IWebhookSubscriptionManager, WebhookSubscriptionManager>();
+        services.TryAddSingleton(static sp => new WebhookContractExporter(
+            sp.GetRequiredService<IWebhookEventRegistry>(), sp.GetRequiredService<IOptions<WebhookOptions>>().Value.JsonSerializerOptions));
         services.AddHostedService<WebhookDeliveryWorker>();
 
         return new WebhooksBuilder(services, registration);
