@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Choreblimey.Webhooks;
@@ -27,6 +28,8 @@ public sealed class WebhookContractExporter
         // A copy, so schema generation never freezes (or is affected by later changes to) the publisher's options.
         _serializerOptions = new JsonSerializerOptions(serializerOptions ?? new JsonSerializerOptions(JsonSerializerDefaults.Web));
         _serializerOptions.TypeInfoResolver ??= new DefaultJsonTypeInfoResolver();
+        // The contract describes what is sent: numbers are written as numbers even when the options also read them from strings.
+        _serializerOptions.NumberHandling &= ~JsonNumberHandling.AllowReadingFromString;
         _serializerOptions.MakeReadOnly();
     }
 
