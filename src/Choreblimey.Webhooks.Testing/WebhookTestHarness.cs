@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Choreblimey.Webhooks.Delivery.Internal;
 
 namespace Choreblimey.Webhooks.Testing;
 
@@ -9,6 +10,7 @@ internal sealed class WebhookTestHarness(
     WebhookTestReceiver receiver,
     IWebhookSubscriptionManager subscriptions,
     TimeProvider timeProvider,
+    WebhookWorkerSignal workerSignal,
     WebhookTestHarnessOptions options) : IWebhookTestHarness
 {
     private static readonly TimeSpan PollDelay = TimeSpan.FromMilliseconds(5);
@@ -95,6 +97,12 @@ internal sealed class WebhookTestHarness(
                         return;
                     }
                 }
+                else
+                {
+                    // Work is due but nothing is leased: it was made due without waking the worker (a store-level
+                    // requeue), and the worker sleeps on the test clock. Wake it.
+                    workerSignal.Notify();
+                }
             }
 
             if (TimeProvider.System.GetElapsedTime(started) > limit)
@@ -135,6 +143,8 @@ internal sealed class WebhookTestHarness(
                 return found;
             }
 
+            await NudgeIfStalledAsync(cancellationToken).ConfigureAwait(false);
+
             if (TimeProvider.System.GetElapsedTime(started) > limit)
             {
                 throw new WebhookAssertionException(
@@ -145,7 +155,21 @@ internal sealed class WebhookTestHarness(
         }
     }
 
-    private string DescribeDeliveries() => Describe("deliveries", store.Deliveries) + " " + Describe("published events", store.Published);
+    private async Task NudgeIfStalledAsync(CancellationToken cancellationToken)
+    {
+        // Work due now with nothing leased means the worker was not woken for it; on a test clock it would sleep forever.
+        if (store.OutstandingLeases == 0 && await store.GetNextDueTimeAsync(cancellationToken).ConfigureAwait(false) is { } due && due <= timeProvider.GetUtcNow())
+        {
+            workerSignal.Notify();
+        }
+    }
+
+    private string DescribeDeliveries()
+    {
+        var next = store.Inner.GetNextDueTimeAsync().AsTask().GetAwaiter().GetResult();
+        return Describe("deliveries", store.Deliveries) + " " + Describe("published events", store.Published)
+            + string.Create(CultureInfo.InvariantCulture, $"\nClock: {timeProvider.GetUtcNow():O}; next due: {next?.ToString("O", CultureInfo.InvariantCulture) ?? "nothing pending"}; leases held: {store.OutstandingLeases}.");
+    }
 
     private static string Describe<T>(string name, IReadOnlyList<T> items)
     {

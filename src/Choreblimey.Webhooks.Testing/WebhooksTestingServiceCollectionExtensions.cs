@@ -1,4 +1,5 @@
 using Choreblimey.Webhooks;
+using Choreblimey.Webhooks.Delivery.Internal;
 using Choreblimey.Webhooks.Testing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -37,6 +38,7 @@ public static class WebhooksTestingServiceCollectionExtensions
             sp.GetRequiredService<WebhookTestReceiver>(),
             sp.GetRequiredService<IWebhookSubscriptionManager>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<WebhookWorkerSignal>(),
             sp.GetRequiredService<WebhookTestHarnessOptions>())));
 
         if (options.InterceptHttp)
