@@ -74,12 +74,8 @@ internal sealed class WebhookHarnessStore(IWebhookStore inner) : IWebhookStore
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(deliveries);
-        var result = await inner.InsertMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
-        if (result.IsDuplicate)
-        {
-            return result;
-        }
 
+        // Recorded before the write: an awake worker may claim and attempt a delivery before the insert call returns.
         using var document = JsonDocument.Parse(message.Data);
         var published = new WebhookPublishedEvent
         {
@@ -94,7 +90,6 @@ internal sealed class WebhookHarnessStore(IWebhookStore inner) : IWebhookStore
         };
         lock (_gate)
         {
-            _published.Add(published);
             foreach (var delivery in deliveries)
             {
                 _deliveryOrder.Add(delivery.Id);
@@ -102,7 +97,31 @@ internal sealed class WebhookHarnessStore(IWebhookStore inner) : IWebhookStore
             }
         }
 
-        return result;
+        var stored = false;
+        try
+        {
+            var result = await inner.InsertMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
+            stored = !result.IsDuplicate;
+            return result;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (stored)
+                {
+                    _published.Add(published);
+                }
+                else
+                {
+                    foreach (var delivery in deliveries)
+                    {
+                        _deliveryOrder.Remove(delivery.Id);
+                        _deliveries.Remove(delivery.Id);
+                    }
+                }
+            }
+        }
     }
 
     public async ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default)
