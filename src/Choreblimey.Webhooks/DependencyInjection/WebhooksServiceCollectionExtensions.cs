@@ -69,6 +69,8 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
         services.TryAddSingleton<IWebhookOutbox, WebhookOutbox>();
         services.TryAddSingleton<IWebhookSubscriptionManager, WebhookSubscriptionManager>();
+        services.TryAddSingleton(static sp => new WebhookContractExporter(
+            sp.GetRequiredService<IWebhookEventRegistry>(), sp.GetRequiredService<IOptions<WebhookOptions>>().Value.JsonSerializerOptions));
         services.AddHostedService<WebhookDeliveryWorker>();
         services.TryAddSingleton<Choreblimey.Webhooks.Signing.Internal.WebhookSignatureProfileRegistry>();
         services.TryAddSingleton<WebhookEnvelopeFormatterRegistry>();

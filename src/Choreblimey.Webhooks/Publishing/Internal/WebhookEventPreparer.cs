@@ -22,6 +22,9 @@ internal sealed class WebhookEventPreparer(
     TimeProvider timeProvider,
     ILogger<WebhookPublisher> logger)
 {
+    /// <summary>Gets the registry events are validated against.</summary>
+    public IWebhookEventRegistry Registry => registry;
+
     /// <summary>Prepares an event; the caller has checked that webhooks are enabled.</summary>
     /// <returns>The event to write, or a <see cref="WebhookPublishStatus.Rejected"/> receipt when invalid input is not thrown.</returns>
     public async ValueTask<WebhookPreparedEvent> PrepareAsync<TPayload>(

@@ -17,8 +17,10 @@ internal sealed class WebhookPublisher(
     WebhookWorkerSignal signal,
     WebhookMetrics metrics,
     IOptionsMonitor<WebhookOptions> options,
-    ILogger<WebhookPublisher> logger) : IWebhookPublisher
+    ILogger<WebhookPublisher> logger) : IWebhookPublisher, IWebhookEventRegistryProvider
 {
+    public IWebhookEventRegistry EventRegistry => preparer.Registry;
+
     public ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
         string eventType,
         TPayload payload,

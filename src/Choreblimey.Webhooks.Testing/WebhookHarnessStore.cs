@@ -1,0 +1,228 @@
+using System.Text.Json;
+
+namespace Choreblimey.Webhooks.Testing;
+
+/// <summary>
+/// Wraps the in-memory store and keeps the harness's record: every stored event, every delivery's attempts and state, and
+/// which leases the worker holds (so the harness knows when the worker is idle).
+/// </summary>
+internal sealed class WebhookHarnessStore(IWebhookStore inner) : IWebhookStore
+{
+    private readonly Lock _gate = new();
+    private readonly List<WebhookPublishedEvent> _published = [];
+    private readonly List<string> _deliveryOrder = [];
+    private readonly Dictionary<string, DeliveryRecord> _deliveries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _leases = new(StringComparer.Ordinal);
+
+    public IWebhookStore Inner => inner;
+
+    public int OutstandingLeases
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _leases.Count;
+            }
+        }
+    }
+
+    public IReadOnlyList<WebhookPublishedEvent> Published
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _published];
+            }
+        }
+    }
+
+    public IReadOnlyList<WebhookTestDelivery> Deliveries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _deliveryOrder.Select(id => _deliveries[id].Snapshot())];
+            }
+        }
+    }
+
+    public ValueTask CreateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default) =>
+        inner.CreateSubscriptionAsync(subscription, cancellationToken);
+
+    public ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken = default) =>
+        inner.GetSubscriptionAsync(tenantId, subscriptionId, cancellationToken);
+
+    public ValueTask<WebhookPage<WebhookSubscription>> ListSubscriptionsAsync(string tenantId, WebhookSubscriptionQuery query, CancellationToken cancellationToken = default) =>
+        inner.ListSubscriptionsAsync(tenantId, query, cancellationToken);
+
+    public ValueTask<IReadOnlyList<WebhookSubscription>> GetTenantSubscriptionsAsync(string tenantId, CancellationToken cancellationToken = default) =>
+        inner.GetTenantSubscriptionsAsync(tenantId, cancellationToken);
+
+    public ValueTask<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default) =>
+        inner.UpdateSubscriptionAsync(subscription, cancellationToken);
+
+    public ValueTask<bool> DeleteSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken = default) =>
+        inner.DeleteSubscriptionAsync(tenantId, subscriptionId, cancellationToken);
+
+    public ValueTask<long> GetSubscriptionVersionAsync(CancellationToken cancellationToken = default) =>
+        inner.GetSubscriptionVersionAsync(cancellationToken);
+
+    public async ValueTask<WebhookMessageInsertResult> InsertMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(deliveries);
+
+        // Recorded before the write: an awake worker may claim and attempt a delivery before the insert call returns.
+        using var document = JsonDocument.Parse(message.Data);
+        var published = new WebhookPublishedEvent
+        {
+            EventId = message.Id,
+            EventType = message.EventType,
+            TenantId = message.TenantId.Length == 0 ? null : message.TenantId,
+            Actor = message.Actor,
+            IdempotencyKey = message.IdempotencyKey,
+            Timestamp = message.Timestamp,
+            Data = document.RootElement.Clone(),
+            SubscriptionIds = [.. deliveries.Select(d => d.SubscriptionId)],
+        };
+        lock (_gate)
+        {
+            foreach (var delivery in deliveries)
+            {
+                _deliveryOrder.Add(delivery.Id);
+                _deliveries[delivery.Id] = new DeliveryRecord(delivery);
+            }
+        }
+
+        var stored = false;
+        try
+        {
+            var result = await inner.InsertMessageAsync(message, deliveries, cancellationToken).ConfigureAwait(false);
+            stored = !result.IsDuplicate;
+            return result;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (stored)
+                {
+                    _published.Add(published);
+                }
+                else
+                {
+                    foreach (var delivery in deliveries)
+                    {
+                        _deliveryOrder.Remove(delivery.Id);
+                        _deliveries.Remove(delivery.Id);
+                    }
+                }
+            }
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default)
+    {
+        var leases = await inner.ClaimDueDeliveriesAsync(request, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            foreach (var lease in leases)
+            {
+                _leases[lease.Delivery.Id] = lease.FencingToken;
+            }
+        }
+
+        return leases;
+    }
+
+    public async ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var applied = await inner.RecordAttemptAsync(record, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (applied && _deliveries.TryGetValue(record.DeliveryId, out var delivery))
+            {
+                delivery.Attempts.Add(record.Attempt);
+                delivery.Status = record.NewStatus;
+            }
+
+            EndLease(record.DeliveryId, record.FencingToken);
+        }
+
+        return applied;
+    }
+
+    public async ValueTask<bool> ReleaseLeaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken = default)
+    {
+        var applied = await inner.ReleaseLeaseAsync(release, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            EndLease(release.DeliveryId, release.FencingToken);
+        }
+
+        return applied;
+    }
+
+    public ValueTask<DateTimeOffset?> GetNextDueTimeAsync(CancellationToken cancellationToken = default) =>
+        inner.GetNextDueTimeAsync(cancellationToken);
+
+    public ValueTask<WebhookMessage?> GetMessageAsync(string tenantId, string messageId, CancellationToken cancellationToken = default) =>
+        inner.GetMessageAsync(tenantId, messageId, cancellationToken);
+
+    public ValueTask<WebhookDelivery?> GetDeliveryAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default) =>
+        inner.GetDeliveryAsync(tenantId, deliveryId, cancellationToken);
+
+    public ValueTask<IReadOnlyList<WebhookAttempt>> GetAttemptsAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default) =>
+        inner.GetAttemptsAsync(tenantId, deliveryId, cancellationToken);
+
+    public ValueTask<WebhookPage<WebhookDelivery>> QueryDeliveriesAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default) =>
+        inner.QueryDeliveriesAsync(query, cancellationToken);
+
+    public async ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default)
+    {
+        var requeued = await inner.RequeueDeliveryAsync(tenantId, deliveryId, dueAt, cancellationToken).ConfigureAwait(false);
+        if (requeued)
+        {
+            lock (_gate)
+            {
+                _leases.Remove(deliveryId);
+                if (_deliveries.TryGetValue(deliveryId, out var delivery))
+                {
+                    delivery.Status = WebhookDeliveryStatus.Pending;
+                }
+            }
+        }
+
+        return requeued;
+    }
+
+    private void EndLease(string deliveryId, long fencingToken)
+    {
+        if (_leases.TryGetValue(deliveryId, out var token) && token == fencingToken)
+        {
+            _leases.Remove(deliveryId);
+        }
+    }
+
+    private sealed class DeliveryRecord(WebhookDelivery delivery)
+    {
+        public List<WebhookAttempt> Attempts { get; } = [];
+
+        public WebhookDeliveryStatus Status { get; set; } = delivery.Status;
+
+        public WebhookTestDelivery Snapshot() => new()
+        {
+            DeliveryId = delivery.Id,
+            SubscriptionId = delivery.SubscriptionId,
+            TenantId = delivery.TenantId.Length == 0 ? null : delivery.TenantId,
+            EventId = delivery.MessageId,
+            EventType = delivery.EventType,
+            Status = Status,
+            Attempts = [.. Attempts],
+        };
+    }
+}

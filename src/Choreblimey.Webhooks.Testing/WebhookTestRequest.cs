@@ -1,0 +1,63 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Choreblimey.Webhooks.Testing;
+
+/// <summary>One HTTP request the <see cref="WebhookTestReceiver"/> received.</summary>
+public sealed record WebhookTestRequest
+{
+    /// <summary>Gets the request URL (the subscription's URL).</summary>
+    public required Uri Url { get; init; }
+
+    /// <summary>Gets the request headers (content headers included), by case-insensitive name.</summary>
+    public required IReadOnlyDictionary<string, string> Headers { get; init; }
+
+    /// <summary>Gets the raw body.</summary>
+    public required ReadOnlyMemory<byte> Body { get; init; }
+
+    /// <summary>Gets when it arrived, on the host's clock.</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>Gets the 1-based number of requests received so far with this <see cref="WebhookId"/> (1 for the first attempt).</summary>
+    public required int AttemptNumber { get; init; }
+
+    /// <summary>Gets the <c>webhook-id</c> header (the event id).</summary>
+    public string? WebhookId => Header(WebhookHeaders.Id);
+
+    /// <summary>Gets the body as text.</summary>
+    public string BodyText => Encoding.UTF8.GetString(Body.Span);
+
+    /// <summary>Gets the envelope's <c>type</c>, when the body is a JSON object that has one.</summary>
+    public string? EventType
+    {
+        get
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(Body);
+                return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("type", out var type)
+                    ? type.GetString()
+                    : null;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>Gets a header value.</summary>
+    /// <param name="name">The header name (case-insensitive).</param>
+    /// <returns>The value, or <see langword="null"/> when absent.</returns>
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>Verifies the Standard Webhooks signature as a receiver would.</summary>
+    /// <param name="secret">The subscription's secret (<c>whsec_…</c>).</param>
+    /// <param name="timeProvider">The clock the timestamp is checked against; use the harness's clock when it is faked.</param>
+    /// <returns>The verification result.</returns>
+    public WebhookVerificationResult Verify(WebhookSecret secret, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return new WebhookVerifier(timeProvider: timeProvider).Verify(Body.Span, Header, [secret]);
+    }
+}

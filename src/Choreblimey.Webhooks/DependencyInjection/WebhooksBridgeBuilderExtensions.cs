@@ -1,0 +1,25 @@
+using Choreblimey.Webhooks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Bridges another in-process event system onto declared webhook events.</summary>
+public static class WebhooksBridgeBuilderExtensions
+{
+    /// <summary>
+    /// Registers an <see cref="IWebhookEventBridge{TSource}"/> that forwards <typeparamref name="TSource"/> events onto
+    /// declared webhook events. Calling it again for the same source type adds mappings to the same bridge.
+    /// </summary>
+    /// <typeparam name="TSource">The other system's event type (a base class or interface of its events).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Declares the mappings.</param>
+    /// <returns>The builder.</returns>
+    public static IWebhooksBuilder AddEventBridge<TSource>(this IWebhooksBuilder builder, Action<WebhookEventBridgeBuilder<TSource>> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure<WebhookEventBridgeOptions<TSource>>(options => configure(new WebhookEventBridgeBuilder<TSource>(options.Routes)));
+        builder.Services.TryAddSingleton<IWebhookEventBridge<TSource>, WebhookEventBridge<TSource>>();
+        return builder;
+    }
+}

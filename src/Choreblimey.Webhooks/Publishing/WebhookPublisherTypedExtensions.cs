@@ -1,0 +1,71 @@
+namespace Choreblimey.Webhooks;
+
+/// <summary>
+/// Publishes by payload type: the event type is the one declared with <c>AddEvent&lt;TPayload&gt;(name, ...)</c>, so a
+/// wrong event name cannot be written at the call site.
+/// </summary>
+public static class WebhookPublisherTypedExtensions
+{
+    /// <summary>Publishes the event declared with the payload's type.</summary>
+    /// <typeparam name="TPayload">The payload type; exactly one declared event must use it (<c>AddEvent&lt;TPayload&gt;</c>).</typeparam>
+    /// <param name="publisher">The publisher.</param>
+    /// <param name="payload">The event's data.</param>
+    /// <param name="tenantId">The tenant the event belongs to; <see langword="null"/> for single-tenant hosts.</param>
+    /// <param name="actor">The id of whoever caused the event, if known.</param>
+    /// <param name="idempotencyKey">A key that makes re-publishing harmless (per tenant).</param>
+    /// <param name="cancellationToken">A token to cancel the store write.</param>
+    /// <returns>The receipt.</returns>
+    /// <exception cref="UnknownWebhookEventException">No event is declared with <typeparamref name="TPayload"/>.</exception>
+    /// <exception cref="InvalidOperationException">Several events declare <typeparamref name="TPayload"/>, or the publisher cannot resolve events by payload type.</exception>
+    public static ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
+        this IWebhookPublisher publisher,
+        TPayload payload,
+        string? tenantId = null,
+        string? actor = null,
+        string? idempotencyKey = null,
+        CancellationToken cancellationToken = default) =>
+        publisher.PublishAsync(payload, new WebhookPublishOptions { TenantId = tenantId, Actor = actor, IdempotencyKey = idempotencyKey }, cancellationToken);
+
+    /// <summary>Publishes the event declared with the payload's type, with every publish option.</summary>
+    /// <typeparam name="TPayload">The payload type; exactly one declared event must use it.</typeparam>
+    /// <param name="publisher">The publisher.</param>
+    /// <param name="payload">The event's data.</param>
+    /// <param name="options">Tenant, actor, idempotency key and the rest.</param>
+    /// <param name="cancellationToken">A token to cancel the store write.</param>
+    /// <returns>The receipt.</returns>
+    /// <exception cref="UnknownWebhookEventException">No event is declared with <typeparamref name="TPayload"/>.</exception>
+    /// <exception cref="InvalidOperationException">Several events declare <typeparamref name="TPayload"/>, or the publisher cannot resolve events by payload type.</exception>
+    public static ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
+        this IWebhookPublisher publisher,
+        TPayload payload,
+        WebhookPublishOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(publisher);
+        ArgumentNullException.ThrowIfNull(options);
+        var definition = GetEventForPayload(publisher, typeof(TPayload));
+        return publisher.PublishAsync(definition.Name, payload, options, cancellationToken);
+    }
+
+    /// <summary>Finds the event declared with a payload type, through the publisher's registry.</summary>
+    /// <param name="publisher">The publisher.</param>
+    /// <param name="payloadType">The payload type.</param>
+    /// <returns>The definition.</returns>
+    internal static WebhookEventDefinition GetEventForPayload(IWebhookPublisher publisher, Type payloadType)
+    {
+        if (publisher is not IWebhookEventRegistryProvider provider)
+        {
+            throw new InvalidOperationException(
+                $"The publisher {publisher.GetType()} cannot resolve events by payload type; publish with an explicit event type instead.");
+        }
+
+        var registry = provider.EventRegistry;
+        if (registry.TryGetEventForPayload(payloadType, out var definition))
+        {
+            return definition;
+        }
+
+        throw new UnknownWebhookEventException(
+            $"No webhook event is declared with the payload type {payloadType}. Declare it with AddEvent<{payloadType.Name}>(name, category) before publishing it by type.");
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+
+namespace Choreblimey.Webhooks.Acceptance.Tests;
+
+public sealed class CatalogAndContractTests
+{
+    [Theory]
+    [MemberData(nameof(Catalogs.Hosts), MemberType = typeof(Catalogs))]
+    public void Each_catalog_declares_the_hosts_events_with_their_categories_and_a_distinct_payload_type(string host)
+    {
+        var registry = Catalogs.Registry(host, out _);
+
+        Assert.Equal(Catalogs.All[host].Events, registry.Select(e => (e.Name, e.Category)));
+        Assert.All(registry, e => Assert.NotNull(e.PayloadType));
+        Assert.All(registry, e => Assert.False(string.IsNullOrWhiteSpace(e.Description)));
+        Assert.Equal(registry.Count, registry.Select(e => e.PayloadType).Distinct().Count());
+    }
+
+    [Fact]
+    public void The_catalogs_have_24_11_20_47_and_22_events()
+    {
+        Assert.Equal([24, 11, 20, 47, 22], Catalogs.All.Keys.Select(h => Catalogs.Registry(h, out _).Count));
+    }
+
+    [Theory]
+    [MemberData(nameof(Catalogs.Hosts), MemberType = typeof(Catalogs))]
+    public void Every_example_validates_against_its_schema(string host)
+    {
+        Catalogs.Registry(host, out var exporter);
+        var contract = exporter.Export(Catalogs.All[host].Title);
+
+        Assert.All(contract.Events, e =>
+        {
+            Assert.Empty(SchemaValidator.Validate(e.EnvelopeSchema, e.ExampleEnvelope));
+            Assert.Empty(SchemaValidator.Validate(e.PayloadSchema, e.ExampleEnvelope.GetProperty("data")));
+            Assert.Equal(e.Name, e.ExampleEnvelope.GetProperty("type").GetString());
+        });
+    }
+
+    [Fact]
+    public void The_validator_rejects_an_example_that_breaks_the_schema()
+    {
+        Catalogs.Registry("fouras", out var exporter);
+        var booking = exporter.Export("4AS").Events.Single(e => e.Name == "booking.created");
+        var broken = JsonDocument.Parse(booking.ExampleEnvelope.GetRawText().Replace("\"orderId\"", "\"order\"", StringComparison.Ordinal)).RootElement;
+
+        Assert.Contains(SchemaValidator.Validate(booking.EnvelopeSchema, broken), e => e.Contains("'orderId' is missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Schemas_use_the_publishers_serializer_options()
+    {
+        Catalogs.Registry("fouras", out var camel);
+        var snake = new WebhookContractExporter(
+            Catalogs.Registry("fouras", out _),
+            new JsonSerializerOptions(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+
+        Assert.True(camel.Export("4AS").Events[1].PayloadSchema.GetProperty("properties").TryGetProperty("orderId", out _));
+        var properties = snake.Export("4AS").Events[1].PayloadSchema.GetProperty("properties");
+        Assert.True(properties.TryGetProperty("order_id", out _));
+        Assert.True(properties.GetProperty("items").GetProperty("items").GetProperty("properties").TryGetProperty("duration_minutes", out _));
+    }
+
+    [Fact]
+    public void The_Choreblimey_Markdown_lists_all_24_events_and_the_headers_to_verify()
+    {
+        Catalogs.Registry("choreblimey", out var exporter);
+        var markdown = exporter.Export("Choreblimey").ToMarkdown();
+
+        Assert.All(HostData.ChoreblimeyEvents, e => Assert.Contains($"### `{e.Name}`", markdown, StringComparison.Ordinal));
+        Assert.All(HostData.ChoreblimeyEvents, e => Assert.Contains($"| `{e.Name}` | {e.Category} |", markdown, StringComparison.Ordinal));
+        Assert.Contains("## Events (24)", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `webhook-id` |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `webhook-timestamp` |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `webhook-signature` |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_JSON_contract_round_trips_with_every_event_schema_and_example()
+    {
+        Catalogs.Registry("dotmac", out var exporter);
+        using var json = JsonDocument.Parse(exporter.Export("DotMac platform").ToJson());
+
+        var events = json.RootElement.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(47, events.Count);
+        Assert.All(events, e =>
+        {
+            Assert.Equal(JsonValueKind.Object, e.GetProperty("payloadSchema").ValueKind);
+            Assert.Empty(SchemaValidator.Validate(e.GetProperty("envelopeSchema"), e.GetProperty("example")));
+        });
+        Assert.Equal(["webhook-id", "webhook-timestamp", "webhook-signature"], json.RootElement.GetProperty("headers").EnumerateArray().Select(h => h.GetProperty("name").GetString()));
+    }
+}

@@ -1,0 +1,199 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Choreblimey.Webhooks.Catalogs.WhatsCrm;
+using Microsoft.Extensions.DependencyInjection;
+using static Choreblimey.Webhooks.Acceptance.Tests.HostData;
+
+namespace Choreblimey.Webhooks.Acceptance.Tests;
+
+/// <summary>WhatsCRM (multi-tenant CRM): each requirement of its host description, met through the public API.</summary>
+public sealed class WhatsCrmAcceptanceTests
+{
+    private static Task<AcceptanceHost> StartAsync(Action<WebhookOptions>? options = null) =>
+        AcceptanceHost.StartAsync(b => b.AddWhatsCrmCatalog(), options);
+
+    private static MessageReceived Incoming(string id = "wamid-1") =>
+        new(id, "conv-1", "contact-1", "whatsapp", "text", DateTimeOffset.UnixEpoch);
+
+    [Fact(DisplayName = WhatsCrmR1)]
+    public async Task A_star_subscription_receives_every_event()
+    {
+        await using var host = await StartAsync();
+        var all = await host.Harness.SubscribeAsync("tenant-a", "*");
+
+        foreach (var (name, _) in WhatsCrmEvents)
+        {
+            await host.Publisher.PublishAsync(name, host.ExamplePayload(name), tenantId: "tenant-a");
+        }
+
+        foreach (var (name, _) in WhatsCrmEvents)
+        {
+            await host.Harness.DeliveredToAsync(all.Id, name);
+        }
+
+        Assert.Equal(22, host.Harness.Deliveries.Count(d => d.SubscriptionId == all.Id));
+    }
+
+    [Fact(DisplayName = WhatsCrmR2)]
+    public async Task A_tenants_subscriptions_receive_only_its_events()
+    {
+        await using var host = await StartAsync();
+        var a = await host.Harness.SubscribeAsync("tenant-a", "*");
+        var b = await host.Harness.SubscribeAsync("tenant-b", "*");
+
+        await host.Publisher.PublishAsync(Incoming("wamid-a"), tenantId: "tenant-a");
+        await host.Publisher.PublishAsync(Incoming("wamid-b"), tenantId: "tenant-b");
+
+        Assert.Equal("tenant-a", (await host.Harness.DeliveredToAsync(a.Id)).TenantId);
+        await host.Harness.DeliveredToAsync(b.Id);
+        await host.Harness.WaitForIdleAsync();
+        var bodies = host.Harness.Receiver.Requests.ToDictionary(r => r.Url, r => JsonDocument.Parse(r.Body).RootElement);
+        Assert.Equal("wamid-a", bodies[a.Url].GetProperty("data").GetProperty("messageId").GetString());
+        Assert.Equal("wamid-b", bodies[b.Url].GetProperty("data").GetProperty("messageId").GetString());
+        Assert.Null(await host.Subscriptions.GetAsync("tenant-b", a.Id));
+        Assert.Empty((await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = "tenant-b", SubscriptionId = a.Id })).Items);
+    }
+
+    [Fact(DisplayName = WhatsCrmR3)]
+    public async Task Publishing_never_breaks_the_callers_flow()
+    {
+        await using var host = await StartAsync(o => o.ThrowOnInvalidPublish = false);
+        await host.Harness.SubscribeAsync("tenant-a", "*");
+        host.Harness.Receiver.RespondWith(async (_, token) =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return new HttpResponseMessage();
+        });
+
+        var undeclared = await host.Publisher.PublishAsync("message.exploded", new { }, tenantId: "tenant-a");
+        var unserialisable = await host.Publisher.PublishAsync(Incoming(), tenantId: new string('x', 500));
+        var hanging = await host.Publisher.PublishAsync(Incoming(), tenantId: "tenant-a").AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(WebhookPublishStatus.Rejected, undeclared.Status);
+        Assert.Contains("message.exploded", undeclared.Error, StringComparison.Ordinal);
+        Assert.Equal(WebhookPublishStatus.Rejected, unserialisable.Status);
+        Assert.Equal(WebhookPublishStatus.Published, hanging.Status);
+    }
+
+    [Fact(DisplayName = WhatsCrmR4 + " (async delivery, latency metrics)")]
+    public async Task Delivery_is_asynchronous_and_its_latency_is_measured()
+    {
+        await using var host = await StartAsync();
+        var meters = host.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener();
+        var latencies = new List<double>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == "webhooks.delivery.latency")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => { lock (latencies) { latencies.Add(value); } });
+        listener.Start();
+
+        var subscription = await host.Harness.SubscribeAsync("tenant-a", "message.*");
+        host.Harness.Receiver.RespondWith(500);
+
+        var receipt = await host.Publisher.PublishAsync(Incoming(), tenantId: "tenant-a");
+        Assert.Equal(WebhookPublishStatus.Published, receipt.Status);
+        await host.Harness.AdvanceToNextDueAsync();
+        await host.Harness.DeliveredToAsync(subscription.Id);
+
+        await JossiedbAcceptanceTests.Eventually(() => { lock (latencies) { return latencies.Count == 1; } });
+        Assert.Equal(5.0, latencies[0], precision: 3);
+    }
+
+    [Fact(DisplayName = WhatsCrmR4 + " (usage per tenant)", Skip = "Needs delivery statistics per tenant (issue 4)")]
+    public void Usage_is_tracked_per_tenant()
+    {
+    }
+
+    [Fact(DisplayName = WhatsCrmR5)]
+    public async Task Signatures_verify_at_the_receiver_and_plain_http_is_refused()
+    {
+        await using var host = await StartAsync();
+        var secure = await host.Harness.SubscribeAsync("tenant-a", "*");
+        // HTTPS in production: a plain-http URL is refused when it is registered, naming the rule.
+        var refused = await Assert.ThrowsAsync<WebhookValidationException>(() =>
+            host.Subscriptions.CreateAsync("tenant-a", new WebhookSubscriptionRequest { Url = "http://crm-partner.example/hook", EventTypes = ["*"] }).AsTask());
+        Assert.Contains("'http'", refused.Message, StringComparison.Ordinal);
+
+        await host.Publisher.PublishAsync(Incoming(), tenantId: "tenant-a");
+
+        await host.Harness.DeliveredToAsync(secure.Id);
+        var request = Assert.Single(host.Harness.Receiver.Requests);
+        Assert.True(request.Verify(secure.Secrets[0].Secret, host.Harness.Clock).IsValid);
+        Assert.False(request.Verify(WebhookSecret.Generate(), host.Harness.Clock).IsValid);
+    }
+
+    [Fact(DisplayName = WhatsCrmR6)]
+    public async Task Rate_limited_hostile_payloads_arrive_intact_and_inputs_are_validated()
+    {
+        await using var host = await StartAsync(o => o.MaxConcurrentDeliveriesPerEndpoint = 2);
+        var subscription = await host.Harness.SubscribeAsync("tenant-a", "*");
+        var probe = new ConcurrencyProbe();
+        probe.Install(host.Harness.Receiver);
+        const string Hostile = "</script><script>alert(1)</script>\"},{\"injected\":true}\u2028\u0000'; DROP TABLE webhooks;--";
+
+        for (var i = 0; i < 6; i++)
+        {
+            await host.Publisher.PublishAsync(new MessageFailed($"wamid-{i}", "conv-1", "131026", Hostile), tenantId: "tenant-a");
+        }
+
+        while (await host.Harness.AdvanceToNextDueAsync() is not null)
+        {
+        }
+
+        Assert.True(probe.MaxPerUrl <= 2);
+        Assert.Equal(6, host.Harness.Deliveries.Count(d => d.SubscriptionId == subscription.Id && d.Status == WebhookDeliveryStatus.Succeeded));
+        Assert.All(host.Harness.Receiver.Requests, r => Assert.Equal(Hostile, JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("error").GetString()));
+        await Assert.ThrowsAsync<ArgumentException>(() => host.Publisher.PublishAsync(Incoming(), tenantId: "tenant\n-a").AsTask());
+        await Assert.ThrowsAsync<WebhookValidationException>(() => host.Subscriptions.CreateAsync("tenant-a", new WebhookSubscriptionRequest { Url = "javascript:alert(1)", EventTypes = ["*"] }).AsTask());
+        await Assert.ThrowsAsync<WebhookValidationException>(() => host.Subscriptions.CreateAsync("tenant-a", new WebhookSubscriptionRequest { Url = "https://ok.example/", EventTypes = ["message.*.*"] }).AsTask());
+    }
+
+    [Fact(DisplayName = WhatsCrmR7 + " (metrics for dashboards)")]
+    public async Task Attempts_are_counted_by_outcome_for_dashboards()
+    {
+        await using var host = await StartAsync();
+        var meters = host.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener();
+        var outcomes = new List<string>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == "webhooks.attempts")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Value is string value && tag.Key.Contains("outcome", StringComparison.Ordinal))
+                {
+                    lock (outcomes)
+                    {
+                        outcomes.Add(value);
+                    }
+                }
+            }
+        });
+        listener.Start();
+
+        var subscription = await host.Harness.SubscribeAsync("tenant-a", "*");
+        host.Harness.Receiver.RespondWith(500);
+        await host.Publisher.PublishAsync(Incoming(), tenantId: "tenant-a");
+        await host.Harness.AdvanceToNextDueAsync();
+        await host.Harness.DeliveredToAsync(subscription.Id);
+
+        await JossiedbAcceptanceTests.Eventually(() => { lock (outcomes) { return outcomes.Count == 2; } });
+        Assert.Equal(2, outcomes.Distinct().Count());
+    }
+
+    [Fact(DisplayName = WhatsCrmR7 + " (alerts for high failure rates, regular log cleanup)", Skip = "Needs failure-rate health checks and delivery log retention (issue 4)")]
+    public void High_failure_rates_alert_and_logs_are_cleaned_up()
+    {
+    }
+}

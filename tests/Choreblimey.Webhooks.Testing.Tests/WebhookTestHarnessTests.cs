@@ -1,0 +1,150 @@
+using Choreblimey.Webhooks.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Choreblimey.Webhooks.Testing.Tests;
+
+public sealed class WebhookTestHarnessTests
+{
+    [Fact]
+    public async Task Published_returns_the_captured_event_with_its_payload()
+    {
+        await using var host = await HarnessHost.StartAsync();
+
+        await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1", actor: "parent-1");
+
+        var published = await host.Harness.PublishedAsync("chore:created", tenantId: "family-1");
+        Assert.Equal("parent-1", published.Actor);
+        Assert.Equal("c1", published.GetData<ChoreCreated>()!.ChoreId);
+        Assert.Equal("Feed the cat", published.Data.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Published_times_out_listing_what_was_seen()
+    {
+        await using var host = await HarnessHost.StartAsync(harness: o => o.Timeout = TimeSpan.FromMilliseconds(100));
+        await host.Publisher.PublishAsync("chore:updated", new { ChoreId = "c1" }, tenantId: "family-2");
+
+        var error = await Assert.ThrowsAsync<WebhookAssertionException>(() => host.Harness.PublishedAsync("chore:created", tenantId: "family-1"));
+
+        Assert.Contains("chore:created", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Seen 1 published events", error.Message, StringComparison.Ordinal);
+        Assert.Contains("chore:updated (tenant family-2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeliveredTo_waits_for_the_recording_receiver_to_answer_2xx_and_the_request_is_signed()
+    {
+        await using var host = await HarnessHost.StartAsync();
+        var subscription = await host.Harness.SubscribeAsync("family-1", "chore:*");
+
+        var receipt = await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1");
+
+        var delivery = await host.Harness.DeliveredToAsync(subscription.Id, "chore:created");
+        Assert.Equal(receipt.EventId, delivery.EventId);
+        Assert.Single(delivery.Attempts);
+        var request = Assert.Single(host.Harness.Receiver.Requests);
+        Assert.Equal(receipt.EventId, request.WebhookId);
+        Assert.Equal("chore:created", request.EventType);
+        Assert.Equal(subscription.Url, request.Url);
+        Assert.True(request.Verify(subscription.Secrets[0].Secret, host.Harness.Clock).IsValid);
+    }
+
+    [Fact]
+    public async Task A_failed_attempt_is_retried_when_the_clock_is_advanced_to_the_next_due_time()
+    {
+        await using var host = await HarnessHost.StartAsync(c => c.Configure(o => o.Retry.JitterFactor = 0));
+        var start = host.Harness.Clock!.GetUtcNow();
+        var subscription = await host.Harness.SubscribeAsync("family-1", "*");
+        host.Harness.Receiver.RespondWith(500, 200);
+
+        await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1");
+
+        var movedTo = await host.Harness.AdvanceToNextDueAsync();
+        Assert.Equal(start + TimeSpan.FromMinutes(5), movedTo);
+        var delivery = await host.Harness.DeliveredToAsync(subscription.Id);
+        Assert.Equal([500, 200], delivery.Attempts.Select(a => a.StatusCode ?? 0));
+        Assert.Equal([1, 2], host.Harness.Receiver.Requests.Select(r => r.AttemptNumber));
+        Assert.Null(await host.Harness.AdvanceToNextDueAsync());
+    }
+
+    [Fact]
+    public async Task DeadLettered_after_every_attempt_of_the_schedule_failed()
+    {
+        await using var host = await HarnessHost.StartAsync();
+        var subscription = await host.Harness.SubscribeAsync(null, "chore:created");
+        host.Harness.Receiver.DefaultStatusCode = 503;
+
+        await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"));
+        await host.Harness.AdvanceToNextDueAsync();
+        await host.Harness.AdvanceToNextDueAsync();
+
+        var dead = await host.Harness.DeadLetteredAsync(subscription.Id, attempts: 3);
+        Assert.All(dead.Attempts, a => Assert.Equal(503, a.StatusCode));
+        Assert.Equal(3, host.Harness.Receiver.Requests.Count);
+    }
+
+    [Fact]
+    public async Task DeliveredTo_times_out_listing_the_deliveries_seen()
+    {
+        await using var host = await HarnessHost.StartAsync(harness: o => o.Timeout = TimeSpan.FromMilliseconds(200));
+        var subscription = await host.Harness.SubscribeAsync("family-1", "*");
+        host.Harness.Receiver.DefaultStatusCode = 500;
+
+        await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1");
+        await host.Harness.WaitForIdleAsync();
+
+        var error = await Assert.ThrowsAsync<WebhookAssertionException>(() => host.Harness.DeliveredToAsync(subscription.Id));
+        Assert.Contains($"chore:created -> {subscription.Id}: Pending after 1 attempt(s) [500]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_slow_receiver_times_out_on_the_test_clock()
+    {
+        await using var host = await HarnessHost.StartAsync(c => c.Configure(o => o.AttemptTimeout = TimeSpan.FromSeconds(10)));
+        var subscription = await host.Harness.SubscribeAsync("family-1", "*");
+        host.Harness.Receiver.RespondWith(async (_, token) =>
+        {
+            await Task.Delay(Timeout.Infinite, token);
+            return new HttpResponseMessage();
+        });
+
+        await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1");
+        await WaitUntilAsync(() => host.Harness.Receiver.InFlightCount == 1);
+        host.Harness.Clock!.Advance(TimeSpan.FromSeconds(10));
+
+        await WaitUntilAsync(() => host.Harness.Deliveries.Single().Attempts.Count == 1);
+        Assert.Equal(WebhookAttemptOutcome.TimedOut, host.Harness.Deliveries.Single().Attempts[0].Outcome);
+        Assert.Equal(subscription.Id, host.Harness.Deliveries.Single().SubscriptionId);
+    }
+
+    [Fact]
+    public async Task Typed_publishing_finds_the_event_from_the_payload_type()
+    {
+        await using var host = await HarnessHost.StartAsync();
+
+        var receipt = await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1");
+
+        Assert.Equal(WebhookPublishStatus.Published, receipt.Status);
+        Assert.Equal("chore:created", Assert.Single(host.Harness.Published).EventType);
+        await Assert.ThrowsAsync<UnknownWebhookEventException>(() => host.Publisher.PublishAsync(new { Undeclared = true }).AsTask());
+    }
+
+    [Fact]
+    public async Task The_harness_store_replaces_the_hosts_store_and_is_the_one_the_publisher_uses()
+    {
+        await using var host = await HarnessHost.StartAsync(c => c.UseStore(_ => throw new InvalidOperationException("not this store")));
+
+        var receipt = await host.Publisher.PublishAsync(new ChoreCreated("c1", "t", "daily"));
+
+        Assert.NotNull(await host.Services.GetRequiredService<IWebhookStore>().GetMessageAsync(string.Empty, receipt.EventId!));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(5, cts.Token);
+        }
+    }
+}

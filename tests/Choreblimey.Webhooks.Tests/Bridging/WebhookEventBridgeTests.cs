@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Choreblimey.Webhooks.Tests.Bridging;
+
+public sealed class WebhookEventBridgeTests
+{
+    public abstract record SourceEvent(string Tenant);
+
+    public sealed record Opened(string Tenant, string Id) : SourceEvent(Tenant);
+
+    public sealed record Ignored(string Tenant) : SourceEvent(Tenant);
+
+    private static ServiceProvider Build(Action<IWebhooksBuilder> configure)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        configure(services.AddWebhooks());
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public async Task A_mapped_event_is_published_in_its_tenant_and_an_unmapped_one_is_ignored()
+    {
+        var provider = Build(b => b
+            .AddEvent("ticket.created", "Tickets")
+            .AddEventBridge<SourceEvent>(map => map.Map<Opened, object>("ticket.created", e => new { e.Id }, e => new WebhookPublishOptions { TenantId = e.Tenant })));
+        var bridge = provider.GetRequiredService<IWebhookEventBridge<SourceEvent>>();
+
+        var receipt = await bridge.ForwardAsync(new Opened("t1", "ticket-1"));
+        var ignored = await bridge.ForwardAsync(new Ignored("t1"));
+
+        Assert.NotNull(receipt);
+        var message = await provider.GetRequiredService<IWebhookStore>().GetMessageAsync("t1", receipt.EventId!);
+        Assert.Equal("ticket.created", message!.EventType);
+        Assert.Equal("{\"id\":\"ticket-1\"}", System.Text.Encoding.UTF8.GetString(message.Data.Span));
+        Assert.Null(ignored);
+    }
+
+    [Fact]
+    public void A_mapping_onto_an_undeclared_event_fails_when_the_bridge_is_resolved()
+    {
+        var provider = Build(b => b
+            .AddEvent("ticket.created", "Tickets")
+            .AddEventBridge<SourceEvent>(map => map.Map<Opened, object>("ticket.opened", e => e)));
+
+        var error = Assert.Throws<UnknownWebhookEventException>(() => provider.GetRequiredService<IWebhookEventBridge<SourceEvent>>());
+        Assert.Equal("ticket.opened", error.EventType);
+    }
+
+    [Fact]
+    public void An_invalid_event_name_is_rejected_when_mapped()
+    {
+        Assert.Throws<ArgumentException>(() => Build(b => b.AddEventBridge<SourceEvent>(map => map.Map<Opened, object>("Ticket Created", e => e)))
+            .GetRequiredService<IWebhookEventBridge<SourceEvent>>());
+    }
+}
