@@ -40,7 +40,14 @@ internal sealed class WebhookEndpointState(int maxConcurrency, ResiliencePipelin
 
         var created = new WebhookRateLimiter(permitsPerSecond, timeProvider);
         var seen = Interlocked.CompareExchange(ref _rateLimiter, created, current);
-        return ReferenceEquals(seen, current) ? created : seen!;
+        if (ReferenceEquals(seen, current))
+        {
+            current?.Dispose();
+            return created;
+        }
+
+        created.Dispose();
+        return seen!;
     }
 
     /// <summary>Gives back a place taken by <see cref="TryHold"/>.</summary>

@@ -1,51 +1,134 @@
+using System.Threading.RateLimiting;
+
 namespace Choreblimey.Webhooks.Delivery.Internal;
 
 /// <summary>
-/// A token bucket for one subscription's <see cref="WebhookSubscription.RateLimitPerSecond"/>: it holds up to one second's
-/// worth of tokens (at least one) and refills continuously, measured on the worker's <see cref="TimeProvider"/>.
+/// One subscription's <see cref="WebhookSubscription.RateLimitPerSecond"/> as a System.Threading.RateLimiting
+/// <see cref="RateLimiter"/>: a token bucket holding one second's worth of tokens (at least one), refilled continuously.
+/// A refused lease carries <see cref="MetadataName.RetryAfter"/>.
 /// </summary>
 /// <remarks>
-/// System.Threading.RateLimiting's <c>TokenBucketRateLimiter</c> is not used: the core library does not reference that
-/// package (it ships only with ASP.NET Core's shared framework), and it measures time with its own clock and timer rather
-/// than a <see cref="TimeProvider"/>, which would make the limit untestable with a fake clock.
+/// The framework's <see cref="TokenBucketRateLimiter"/> measures elapsed time with its own clock, even when replenished by
+/// hand; this limiter measures it on the worker's <see cref="TimeProvider"/>, so the limit follows the same clock as the
+/// retry schedule (and a test's fake clock). Waiting acquisitions are not needed: the worker hands the delivery back
+/// until the retry-after time instead of waiting.
 /// </remarks>
-internal sealed class WebhookRateLimiter
+internal sealed class WebhookRateLimiter : RateLimiter
 {
+    private static readonly RateLimitLease Granted = new Lease(null);
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
     private readonly double _capacity;
     private double _tokens;
     private long _last;
+    private long _successful;
+    private long _failed;
+    private long? _idleSince;
 
     public WebhookRateLimiter(double permitsPerSecond, TimeProvider timeProvider)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(permitsPerSecond, 0);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         PermitsPerSecond = permitsPerSecond;
         _timeProvider = timeProvider;
         _capacity = Math.Max(1, permitsPerSecond);
         _tokens = _capacity;
         _last = timeProvider.GetTimestamp();
+        _idleSince = _last;
     }
 
     public double PermitsPerSecond { get; }
 
+    public override TimeSpan? IdleDuration
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _idleSince is { } since ? _timeProvider.GetElapsedTime(since) : null;
+            }
+        }
+    }
+
     /// <summary>Takes a token when one is available; otherwise says how long until one will be.</summary>
     public bool TryAcquire(out TimeSpan retryAfter)
     {
+        using var lease = AttemptAcquire(1);
+        if (lease.IsAcquired)
+        {
+            retryAfter = TimeSpan.Zero;
+            return true;
+        }
+
+        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1 / PermitsPerSecond);
+        return false;
+    }
+
+    public override RateLimiterStatistics GetStatistics()
+    {
         lock (_gate)
         {
-            var now = _timeProvider.GetTimestamp();
-            var elapsed = _timeProvider.GetElapsedTime(_last, now);
-            _last = now;
-            _tokens = Math.Min(_capacity, _tokens + (elapsed.TotalSeconds * PermitsPerSecond));
-            if (_tokens >= 1)
+            Refill();
+            return new RateLimiterStatistics
             {
-                _tokens -= 1;
-                retryAfter = TimeSpan.Zero;
+                CurrentAvailablePermits = (long)_tokens,
+                CurrentQueuedCount = 0,
+                TotalSuccessfulLeases = _successful,
+                TotalFailedLeases = _failed,
+            };
+        }
+    }
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(permitCount);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, (int)Math.Ceiling(_capacity));
+        lock (_gate)
+        {
+            Refill();
+            if (_tokens >= permitCount)
+            {
+                _tokens -= permitCount;
+                _successful++;
+                _idleSince = null;
+                return Granted;
+            }
+
+            _failed++;
+            return new Lease(TimeSpan.FromSeconds((permitCount - _tokens) / PermitsPerSecond));
+        }
+    }
+
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(AttemptAcquireCore(permitCount));
+
+    private void Refill()
+    {
+        var now = _timeProvider.GetTimestamp();
+        var elapsed = _timeProvider.GetElapsedTime(_last, now);
+        _last = now;
+        _tokens = Math.Min(_capacity, _tokens + (elapsed.TotalSeconds * PermitsPerSecond));
+        if (_tokens >= _capacity && _idleSince is null)
+        {
+            _idleSince = now;
+        }
+    }
+
+    private sealed class Lease(TimeSpan? retryAfter) : RateLimitLease
+    {
+        public override bool IsAcquired => retryAfter is null;
+
+        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            if (retryAfter is { } wait && metadataName == MetadataName.RetryAfter.Name)
+            {
+                metadata = wait;
                 return true;
             }
 
-            retryAfter = TimeSpan.FromSeconds((1 - _tokens) / PermitsPerSecond);
+            metadata = null;
             return false;
         }
     }

@@ -1,0 +1,57 @@
+using Choreblimey.Webhooks.Delivery.Internal;
+using Choreblimey.Webhooks.Testing.Support;
+
+namespace Choreblimey.Webhooks.Tests.Delivery;
+
+public sealed class WebhookRateLimiterTests
+{
+    [Fact]
+    public void Allows_a_burst_of_one_seconds_worth_then_one_token_per_period_on_the_given_clock()
+    {
+        var clock = new FakeTimeProvider();
+        using var limiter = new WebhookRateLimiter(2, clock);
+
+        Assert.True(limiter.TryAcquire(out _));
+        Assert.True(limiter.TryAcquire(out _));
+        Assert.False(limiter.TryAcquire(out var retryAfter));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), retryAfter);
+
+        clock.Advance(TimeSpan.FromMilliseconds(499));
+        Assert.False(limiter.TryAcquire(out retryAfter));
+        Assert.Equal(TimeSpan.FromMilliseconds(1), retryAfter);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(limiter.TryAcquire(out _));
+        Assert.False(limiter.TryAcquire(out _));
+    }
+
+    [Fact]
+    public void A_fractional_rate_spaces_tokens_over_several_seconds_and_never_stores_more_than_one()
+    {
+        var clock = new FakeTimeProvider();
+        using var limiter = new WebhookRateLimiter(0.5, clock);
+
+        Assert.True(limiter.TryAcquire(out _));
+        Assert.False(limiter.TryAcquire(out var retryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(2), retryAfter);
+
+        clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.True(limiter.TryAcquire(out _));
+        Assert.False(limiter.TryAcquire(out _));
+    }
+
+    [Fact]
+    public void Idle_time_refills_at_most_to_capacity()
+    {
+        var clock = new FakeTimeProvider();
+        using var limiter = new WebhookRateLimiter(3, clock);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(limiter.TryAcquire(out _));
+        }
+
+        clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(3, Enumerable.Range(0, 10).Count(_ => limiter.TryAcquire(out TimeSpan _)));
+    }
+}
