@@ -18,10 +18,10 @@ namespace Choreblimey.Webhooks.PostgreSql;
 internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookStoreNotifications, IAsyncDisposable, IDisposable
 {
     private const string DeliveryColumns =
-        "id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at, lease_owner, fencing_token, last_status_code, last_error";
+        "id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at, lease_owner, fencing_token, last_status_code, last_error, priority";
 
     private const string MessageColumns = "id, tenant_id, event_type, ts, actor, data, idempotency_key, trace_parent";
-    private const int DeliveryColumnCount = 14;
+    private const int DeliveryColumnCount = 15;
     private const string UniqueViolation = "23505";
 
     private readonly NpgsqlDataSource _dataSource;
@@ -67,9 +67,9 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         _claimSql =
             $"""
             WITH due AS (
-                SELECT id, next_attempt_at FROM {_schema.Deliveries}
+                SELECT id, priority, next_attempt_at FROM {_schema.Deliveries}
                 WHERE status = 0 AND next_attempt_at <= @now
-                ORDER BY next_attempt_at, id
+                ORDER BY priority DESC, next_attempt_at, id
                 LIMIT @limit
                 FOR UPDATE SKIP LOCKED),
             claimed AS (
@@ -80,7 +80,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
                 RETURNING {Prefix("d", DeliveryColumns)}, due.next_attempt_at AS due_at)
             SELECT {Prefix("c", DeliveryColumns)}, {Prefix("m", MessageColumns)}
             FROM claimed c JOIN {_schema.Messages} m ON m.id = c.message_id
-            ORDER BY c.due_at, c.id
+            ORDER BY c.priority DESC, c.due_at, c.id
             """;
     }
 
@@ -780,6 +780,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         var fencingTokens = new long[count];
         var lastStatusCodes = new int?[count];
         var lastErrors = new string?[count];
+        var priorities = new short[count];
         for (var i = 0; i < count; i++)
         {
             var d = deliveries[i] ?? throw new ArgumentException("A delivery is null.", nameof(deliveries));
@@ -797,13 +798,14 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
             fencingTokens[i] = d.FencingToken;
             lastStatusCodes[i] = d.LastStatusCode;
             lastErrors[i] = d.LastError;
+            priorities[i] = (short)d.Priority;
         }
 
         var insert = new NpgsqlCommand(
             $"""
             INSERT INTO {_schema.Deliveries} ({DeliveryColumns})
             SELECT * FROM unnest(@ids, @tenants, @message_ids, @subscription_ids, @event_types, @statuses, @attempt_counts,
-                                 @next_attempts, @created_ats, @completed_ats, @lease_owners, @fencing_tokens, @last_status_codes, @last_errors)
+                                 @next_attempts, @created_ats, @completed_ats, @lease_owners, @fencing_tokens, @last_status_codes, @last_errors, @priorities)
             """,
             connection,
             transaction);
@@ -823,6 +825,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         p.Add(new NpgsqlParameter<long[]>("fencing_tokens", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { TypedValue = fencingTokens });
         p.Add(new NpgsqlParameter<int?[]>("last_status_codes", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = lastStatusCodes });
         p.Add(new NpgsqlParameter<string?[]>("last_errors", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = lastErrors });
+        p.Add(new NpgsqlParameter<short[]>("priorities", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = priorities });
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -882,6 +885,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         FencingToken = reader.GetInt64(o + 11),
         LastStatusCode = reader.IsDBNull(o + 12) ? null : reader.GetInt32(o + 12),
         LastError = reader.IsDBNull(o + 13) ? null : reader.GetString(o + 13),
+        Priority = (WebhookPriority)reader.GetInt16(o + 14),
     };
 
     private static WebhookMessage ReadMessage(DbDataReader reader, int o) => new()

@@ -11,12 +11,12 @@ namespace Choreblimey.Webhooks.Sqlite;
 internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposable, IDisposable
 {
     private const string DeliveryColumns =
-        "id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at, lease_owner, fencing_token, last_status_code, last_error";
+        "id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at, lease_owner, fencing_token, last_status_code, last_error, priority";
 
     private const string MessageColumns = "id, tenant_id, event_type, timestamp, actor, data, idempotency_key, trace_parent";
 
     private const string DueSelection =
-        "SELECT id FROM deliveries WHERE status = 0 AND next_attempt_at <= $now ORDER BY next_attempt_at, id LIMIT $max";
+        "SELECT id FROM deliveries WHERE status = 0 AND next_attempt_at <= $now ORDER BY priority DESC, next_attempt_at, id LIMIT $max";
 
     private readonly SqliteConnectionFactory _connections;
     private readonly SqliteWriter _writer;
@@ -600,7 +600,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
                 connection,
                 $"""
                 INSERT INTO deliveries ({DeliveryColumns})
-                VALUES ($id, $tenant, $message, $subscription, $eventType, $status, $attempts, $next, $created, $completed, $owner, $token, $code, $error)
+                VALUES ($id, $tenant, $message, $subscription, $eventType, $status, $attempts, $next, $created, $completed, $owner, $token, $code, $error, $priority)
                 """);
             var id = insert.Parameters.Add("$id", SqliteType.Text);
             var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
@@ -616,6 +616,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             var token = insert.Parameters.Add("$token", SqliteType.Integer);
             var code = insert.Parameters.Add("$code", SqliteType.Integer);
             var error = insert.Parameters.Add("$error", SqliteType.Text);
+            var priority = insert.Parameters.Add("$priority", SqliteType.Integer);
             foreach (var delivery in deliveries)
             {
                 id.Value = delivery.Id;
@@ -632,6 +633,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
                 token.Value = delivery.FencingToken;
                 code.Value = (object?)delivery.LastStatusCode ?? DBNull.Value;
                 error.Value = (object?)delivery.LastError ?? DBNull.Value;
+                priority.Value = (int)delivery.Priority;
                 insert.ExecuteNonQuery();
             }
         }
@@ -644,7 +646,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         var now = SqliteSql.ToTicks(request.Now);
         var leaseExpiresAt = request.Now + request.LeaseDuration;
 
-        // Pick the due rows oldest first, then lease exactly those: the writer is the only writer, so both statements see the same rows.
+        // Pick the due rows by priority, then oldest first, then lease exactly those: the writer is the only writer, so both statements see the same rows.
         var order = new List<string>(Math.Min(request.MaxCount, 256));
         using (var select = SqliteSql.Command(connection, DueSelection).With("$now", now).With("$max", request.MaxCount))
         using (var reader = select.ExecuteReader())
@@ -795,5 +797,6 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         FencingToken = reader.GetInt64(11),
         LastStatusCode = SqliteSql.GetInt32OrNull(reader, 12),
         LastError = SqliteSql.GetStringOrNull(reader, 13),
+        Priority = (WebhookPriority)reader.GetInt32(14),
     };
 }

@@ -179,6 +179,27 @@ internal sealed class WebhookHarnessStore(IWebhookStore inner) : IWebhookStore
     public ValueTask<IReadOnlyList<WebhookAttempt>> GetAttemptsAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default) =>
         inner.GetAttemptsAsync(tenantId, deliveryId, cancellationToken);
 
+    // The delivery operations (statistics, usage, bulk re-queue, retention purge, backlog, coverage) are answered by the inner
+    // store, so IWebhookOperations, the health check and the retention service work under the harness. A purge leaves the
+    // harness's own record of deliveries alone: it is the test's history, not the delivery log.
+    public ValueTask<WebhookDeliveryStats> GetDeliveryStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default) =>
+        inner.GetDeliveryStatsAsync(query, cancellationToken);
+
+    public ValueTask<WebhookUsage> GetUsageAsync(string tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        inner.GetUsageAsync(tenantId, from, before, cancellationToken);
+
+    public ValueTask<int> RequeueDeliveriesAsync(WebhookRequeueRequest request, CancellationToken cancellationToken = default) =>
+        inner.RequeueDeliveriesAsync(request, cancellationToken);
+
+    public ValueTask<WebhookPurgeResult> PurgeAsync(WebhookPurgeRequest request, CancellationToken cancellationToken = default) =>
+        inner.PurgeAsync(request, cancellationToken);
+
+    public ValueTask<WebhookBacklog> GetBacklogAsync(DateTimeOffset deadLetteredSince, CancellationToken cancellationToken = default) =>
+        inner.GetBacklogAsync(deadLetteredSince, cancellationToken);
+
+    public ValueTask<IReadOnlyList<WebhookEventTypeSummary>> GetEventTypeSummariesAsync(string? tenantId, DateTimeOffset? from, CancellationToken cancellationToken = default) =>
+        inner.GetEventTypeSummariesAsync(tenantId, from, cancellationToken);
+
     public ValueTask<WebhookPage<WebhookDelivery>> QueryDeliveriesAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default) =>
         inner.QueryDeliveriesAsync(query, cancellationToken);
 

@@ -26,15 +26,21 @@ internal sealed class AcceptanceHost : IAsyncDisposable
 
     public IWebhookEventRegistry Registry => Services.GetRequiredService<IWebhookEventRegistry>();
 
+    public IWebhookOperations Operations => Services.GetRequiredService<IWebhookOperations>();
+
     public static async Task<AcceptanceHost> StartAsync(
         Action<IWebhooksBuilder> catalog,
         Action<WebhookOptions>? options = null,
         Action<WebhookTestHarnessOptions>? harness = null,
-        IDictionary<string, string?>? configuration = null)
+        IDictionary<string, string?>? configuration = null,
+        Action<IWebhooksBuilder, IConfiguration>? routing = null,
+        Action<IServiceCollection, IWebhooksBuilder>? afterHarness = null,
+        Action<IConfigurationBuilder>? configurationSources = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.SetMinimumLevel(LogLevel.Critical);
         builder.Configuration.AddInMemoryCollection(configuration ?? new Dictionary<string, string?>());
+        configurationSources?.Invoke(builder.Configuration);
         var webhooks = builder.Services.AddWebhooks(builder.Configuration.GetSection("Webhooks"));
         builder.Services.Configure<WebhookOptions>(o =>
         {
@@ -43,7 +49,9 @@ internal sealed class AcceptanceHost : IAsyncDisposable
             options?.Invoke(o);
         });
         catalog(webhooks);
+        routing?.Invoke(webhooks, builder.Configuration);
         builder.Services.AddWebhooksTestHarness(harness);
+        afterHarness?.Invoke(builder.Services, webhooks);
         var host = builder.Build();
         await host.StartAsync();
         return new AcceptanceHost(host);

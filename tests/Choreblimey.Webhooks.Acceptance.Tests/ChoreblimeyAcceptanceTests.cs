@@ -1,5 +1,6 @@
 using System.Net;
 using Choreblimey.Webhooks.Catalogs.ChoreblimeyApp;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using static Choreblimey.Webhooks.Acceptance.Tests.HostData;
 
@@ -88,11 +89,65 @@ public sealed class ChoreblimeyAcceptanceTests
         Assert.Empty(host.Harness.Receiver.Requests);
     }
 
-    [Fact(DisplayName = ChoreblimeyR4 + " (the WEBHOOK_ENABLED variable itself)", Skip = "Needs the WEBHOOK_ENABLED/WEBHOOK_URL/WEBHOOK_SECRET environment conventions (issue 3)")]
-    public void The_WEBHOOK_ENABLED_variable_turns_webhooks_off()
+    [Fact(DisplayName = ChoreblimeyR4 + " (the WEBHOOK_ENABLED variable itself)")]
+    public async Task The_WEBHOOK_ENABLED_variable_turns_webhooks_off()
     {
-        // With issue 3: Environment WEBHOOK_ENABLED=false bound by the env conventions => PublishAsync returns Disabled.
+        // Real process environment variables, under a prefix unique to this test so parallel tests do not see them.
+        var prefix = $"CHOREBLIMEY_ACCEPTANCE_{Guid.NewGuid():N}_";
+        Environment.SetEnvironmentVariable(prefix + WebhookEnvironmentVariables.Enabled, "false");
+        Environment.SetEnvironmentVariable(prefix + WebhookEnvironmentVariables.Url, "https://hooks.choreblimey.example/all");
+        Environment.SetEnvironmentVariable(prefix + WebhookEnvironmentVariables.Secret, "choreblimey-shared-secret-0123456789");
+        try
+        {
+            await using var host = await AcceptanceHost.StartAsync(
+                b => b.AddChoreblimeyCatalog(),
+                routing: (b, configuration) => b.AddEnvironmentConventions(configuration),
+                configurationSources: c => c.AddEnvironmentVariables(prefix));
+
+            var receipt = await host.Publisher.PublishAsync(Chore(), tenantId: Family);
+            var undeclared = await host.Publisher.PublishAsync("chore:exploded", new { }, tenantId: Family);
+
+            Assert.Equal(WebhookPublishStatus.Disabled, receipt.Status);
+            Assert.Equal(WebhookPublishStatus.Disabled, undeclared.Status);
+            Assert.Empty(host.Harness.Published);
+            Assert.Empty(host.Harness.Receiver.Requests);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(prefix + WebhookEnvironmentVariables.Enabled, null);
+            Environment.SetEnvironmentVariable(prefix + WebhookEnvironmentVariables.Url, null);
+            Environment.SetEnvironmentVariable(prefix + WebhookEnvironmentVariables.Secret, null);
+        }
     }
+
+    [Fact(DisplayName = ChoreblimeyR4 + " (WEBHOOK_ENABLED=true with WEBHOOK_URL: one endpoint receives every family's events)")]
+    public async Task One_WEBHOOK_URL_receives_every_familys_events()
+    {
+        await using var host = await AcceptanceHost.StartAsync(
+            b => b.AddChoreblimeyCatalog(),
+            configuration: EnvironmentFor(enabled: "true"),
+            routing: (b, configuration) => b.AddEnvironmentConventions(configuration));
+
+        await host.Publisher.PublishAsync(Chore("chore-1"), tenantId: "family-1");
+        await host.Publisher.PublishAsync(Chore("chore-2"), tenantId: "family-2");
+        await host.Publisher.PublishAsync(Chore("chore-3"), tenantId: "family-3");
+
+        await JossiedbAcceptanceTests.Eventually(() => host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.Succeeded) == 3);
+        Assert.All(host.Harness.Deliveries, d => Assert.Equal("sub_cfg_env", d.SubscriptionId));
+        Assert.Equal(["family-1", "family-2", "family-3"], host.Harness.Deliveries.Select(d => d.TenantId).Order());
+        Assert.All(host.Harness.Receiver.Requests, r => Assert.Equal(new Uri("https://hooks.choreblimey.example/all"), r.Url));
+        Assert.Equal(["family-1", "family-2", "family-3"], host.Harness.Receiver.Requests.Select(r => System.Text.Json.JsonDocument.Parse(r.Body).RootElement.GetProperty("tenant").GetString()).Order());
+    }
+
+    private static Dictionary<string, string?> EnvironmentFor(string enabled) => new()
+    {
+        [WebhookEnvironmentVariables.Enabled] = enabled,
+        [WebhookEnvironmentVariables.Url] = "https://hooks.choreblimey.example/all",
+        [WebhookEnvironmentVariables.Secret] = ChoreblimeySecret,
+        [WebhookEnvironmentVariables.SignatureProfile] = WebhookSignatureProfile.ChoreblimeyName,
+    };
+
+    private const string ChoreblimeySecret = "choreblimey-shared-secret-0123456789";
 
     [Fact(DisplayName = ChoreblimeyR5)]
     public void Payloads_carry_identifiers_not_PII()
@@ -133,8 +188,23 @@ public sealed class ChoreblimeyAcceptanceTests
         Assert.True(approved.GetProperty("wallet").GetProperty("properties").TryGetProperty("moneyDelta", out _));
     }
 
-    [Fact(DisplayName = "signature header X-Choreblimey-Signature", Skip = "Needs signature profiles (X-Choreblimey-Signature) (issue 3)")]
-    public void Deliveries_carry_the_X_Choreblimey_Signature_header()
+    [Fact(DisplayName = "signature header X-Choreblimey-Signature")]
+    public async Task Deliveries_carry_the_X_Choreblimey_Signature_header()
     {
+        await using var host = await AcceptanceHost.StartAsync(
+            b => b.AddChoreblimeyCatalog(),
+            configuration: EnvironmentFor(enabled: "true"),
+            routing: (b, configuration) => b.AddEnvironmentConventions(configuration));
+
+        await host.Publisher.PublishAsync(Chore(), tenantId: Family);
+        await host.Harness.DeliveredToAsync("sub_cfg_env");
+
+        var request = Assert.Single(host.Harness.Receiver.Requests);
+        var signature = request.Header("X-Choreblimey-Signature");
+        var expected = "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ChoreblimeySecret), request.Body.Span));
+        Assert.Equal(expected, signature!.ToLowerInvariant());
+        Assert.True(new WebhookVerifier().VerifyHex(request.Body.Span, signature, [WebhookSecret.Parse(ChoreblimeySecret)], "sha256=").IsValid);
+        Assert.False(new WebhookVerifier().VerifyHex(request.Body.Span, signature, [WebhookSecret.Generate()], "sha256=").IsValid);
+        Assert.Null(request.Header(WebhookHeaders.Signature));
     }
 }

@@ -28,9 +28,36 @@ public sealed class JossiedbAcceptanceTests
         Assert.Empty((await host.Subscriptions.ListAsync(Owner)).Items);
     }
 
-    [Fact(DisplayName = JossiedbR1 + " (update)", Skip = "Needs subscription update in the subscription manager (issue 3)")]
-    public void Subscriptions_can_be_updated()
+    [Fact(DisplayName = JossiedbR1 + " (update)")]
+    public async Task Subscriptions_can_be_updated()
     {
+        await using var host = await StartAsync();
+        var created = await host.Subscriptions.CreateAsync(Owner, new WebhookSubscriptionRequest { Url = "https://old.example/hook", EventTypes = ["item-created"] });
+
+        var updated = await host.Subscriptions.UpdateAsync(Owner, created.Id, new WebhookSubscriptionUpdate
+        {
+            Url = "https://your-app.example/webhooks/inventory",
+            EventTypes = ["low-stock-alert"],
+            Timeout = TimeSpan.FromSeconds(10),
+            Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer new" },
+        });
+
+        Assert.Null(await host.Subscriptions.UpdateAsync("user-8", created.Id, new WebhookSubscriptionUpdate { Url = "https://evil.example/" }));
+        var stored = await host.Subscriptions.GetAsync(Owner, created.Id);
+        Assert.Equal(updated!.Url, stored!.Url);
+        Assert.Equal(new Uri("https://your-app.example/webhooks/inventory"), stored.Url);
+        Assert.Equal(["low-stock-alert"], stored.EventPatterns);
+        Assert.Equal(TimeSpan.FromSeconds(10), stored.Timeout);
+
+        // Routing follows the update: the old event type no longer goes out, the new one goes to the new URL with the new header.
+        await host.Publisher.PublishAsync(new ItemCreated("item-1", "SKU-1", "loc-123", "cat-456", 10, 5), tenantId: Owner);
+        await host.Publisher.PublishAsync(LowStock(), tenantId: Owner);
+        var delivered = await host.Harness.DeliveredToAsync(created.Id);
+        Assert.Equal("low-stock-alert", delivered.EventType);
+        await host.Harness.WaitForIdleAsync();
+        var request = Assert.Single(host.Harness.Receiver.Requests);
+        Assert.Equal("your-app.example", request.Url.Host);
+        Assert.Equal("Bearer new", request.Header("Authorization"));
     }
 
     [Fact(DisplayName = JossiedbR2 + " (event list)")]
@@ -48,9 +75,43 @@ public sealed class JossiedbAcceptanceTests
         Assert.Single(host.Harness.Deliveries);
     }
 
-    [Fact(DisplayName = JossiedbR2 + " (attribute filters)", Skip = "Needs attribute filters via WebhookPublishOptions.Attributes (issue 3)")]
-    public void Attribute_filters_select_locations_categories_and_stock_threshold()
+    [Fact(DisplayName = JossiedbR2 + " (attribute filters)")]
+    public async Task Attribute_filters_select_locations_categories_and_stock_threshold()
     {
+        await using var host = await StartAsync();
+        var subscription = await host.Subscriptions.CreateAsync(Owner, new WebhookSubscriptionRequest
+        {
+            Url = "https://your-app.example/webhooks/inventory",
+            EventTypes = ["low-stock-alert"],
+            Filters =
+            [
+                new WebhookAttributeFilter("locationId", WebhookFilterOperator.In, ["loc-123", "loc-456"]),
+                new WebhookAttributeFilter("categoryId", WebhookFilterOperator.Equals, ["cat-456"]),
+                new WebhookAttributeFilter("quantity", WebhookFilterOperator.LessThanOrEqual, ["3"]),
+            ],
+        });
+
+        async Task<WebhookPublishReceipt> Publish(string item, string location, string category, int quantity) =>
+            await host.Publisher.PublishAsync(new LowStockAlert(item, location, category, quantity, 5), new WebhookPublishOptions
+            {
+                TenantId = Owner,
+                Attributes = new Dictionary<string, string>
+                {
+                    ["locationId"] = location,
+                    ["categoryId"] = category,
+                    ["quantity"] = quantity.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                },
+            });
+
+        Assert.Equal(1, (await Publish("item-match", "loc-456", "cat-456", 2)).DeliveryCount);
+        Assert.Equal(0, (await Publish("item-elsewhere", "loc-999", "cat-456", 2)).DeliveryCount);
+        Assert.Equal(0, (await Publish("item-other-category", "loc-123", "cat-000", 2)).DeliveryCount);
+        Assert.Equal(0, (await Publish("item-above-threshold", "loc-123", "cat-456", 4)).DeliveryCount);
+        Assert.Equal(0, (await host.Publisher.PublishAsync(LowStock("item-no-attributes"), tenantId: Owner)).DeliveryCount);
+
+        await host.Harness.DeliveredToAsync(subscription.Id);
+        await host.Harness.WaitForIdleAsync();
+        Assert.Contains("\"itemId\":\"item-match\"", Assert.Single(host.Harness.Receiver.Requests).BodyText, StringComparison.Ordinal);
     }
 
     [Fact(DisplayName = JossiedbR3)]
@@ -100,14 +161,60 @@ public sealed class JossiedbAcceptanceTests
         Assert.Contains("\"minQuantity\":5", System.Text.Encoding.UTF8.GetString(message!.Data.Span), StringComparison.Ordinal);
     }
 
-    [Fact(DisplayName = JossiedbR4 + " (kept 30 days)", Skip = "Needs delivery log retention (issue 4)")]
-    public void The_delivery_log_is_kept_30_days()
+    [Fact(DisplayName = JossiedbR4 + " (kept 30 days)")]
+    public async Task The_delivery_log_is_kept_30_days()
     {
+        await using var host = await StartAsync(o => o.Retention.Interval = TimeSpan.FromHours(1));
+        Assert.Equal(TimeSpan.FromDays(30), new WebhookOptions().Retention.SucceededTtl);
+        var subscription = await host.Harness.SubscribeAsync(Owner, "*");
+        var clock = host.Harness.Clock!;
+
+        await host.Publisher.PublishAsync(LowStock("item-old"), tenantId: Owner);
+        var old = await host.Harness.DeliveredToAsync(subscription.Id);
+        clock.Advance(TimeSpan.FromDays(2));
+        await host.Publisher.PublishAsync(LowStock("item-recent"), tenantId: Owner);
+        await JossiedbAcceptanceTests.Eventually(() => host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.Succeeded) == 2);
+        var recent = host.Harness.Deliveries.Single(d => d.DeliveryId != old.DeliveryId);
+
+        // 31 days after the first delivery (29 after the second), the hourly purge has run: only the older entry is gone.
+        clock.Advance(TimeSpan.FromDays(29));
+        await Retention.PurgedAsync(clock, async () => await host.Operations.GetAsync(Owner, old.DeliveryId) is null);
+        var kept = await host.Operations.GetAsync(Owner, recent.DeliveryId);
+        Assert.NotNull(kept);
+        Assert.Single(kept.Attempts);
     }
 
-    [Fact(DisplayName = JossiedbR5, Skip = "Needs per-subscription statistics (issue 4)")]
-    public void Statistics_per_subscription()
+    [Fact(DisplayName = JossiedbR5)]
+    public async Task Statistics_per_subscription()
     {
+        await using var host = await StartAsync(o => o.Retry.UseSchedule(TimeSpan.Zero));
+        var subscription = await host.Harness.SubscribeAsync(Owner, "*");
+        var other = await host.Harness.SubscribeAsync(Owner, "item-created");
+        var clock = host.Harness.Clock!;
+        var start = clock.GetUtcNow();
+        host.Harness.Receiver.RespondWith((request, _) => Task.FromResult(new HttpResponseMessage(
+            request.BodyText.Contains("item-broken", StringComparison.Ordinal) ? HttpStatusCode.InternalServerError : HttpStatusCode.OK)));
+
+        await host.Publisher.PublishAsync(LowStock("item-1"), tenantId: Owner);
+        await Eventually(() => host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.Succeeded) == 1);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Publisher.PublishAsync(LowStock("item-broken"), tenantId: Owner);
+        await host.Harness.DeadLetteredAsync(subscription.Id);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await host.Publisher.PublishAsync(LowStock("item-3"), tenantId: Owner);
+        await Eventually(() => host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.Succeeded) == 2);
+
+        var stats = await host.Operations.GetStatsAsync(new WebhookStatsQuery { TenantId = Owner, SubscriptionId = subscription.Id });
+        Assert.Equal(3, stats.Total);
+        Assert.Equal(2, stats.Succeeded);
+        Assert.Equal(1, stats.Failed);
+        Assert.Equal(2.0 / 3, stats.SuccessRate!.Value, precision: 6);
+        Assert.Equal(start.AddMinutes(2), stats.LastSuccessAt);
+        Assert.Equal(start.AddMinutes(1), stats.LastFailureAt);
+        var none = await host.Operations.GetStatsAsync(new WebhookStatsQuery { TenantId = Owner, SubscriptionId = other.Id });
+        Assert.Equal(0, none.Total);
+        Assert.Null(none.SuccessRate);
+        Assert.Equal(0, (await host.Operations.GetStatsAsync(new WebhookStatsQuery { TenantId = "user-8", SubscriptionId = subscription.Id })).Total);
     }
 
     [Fact(DisplayName = JossiedbR6 + " (list failed, retry one)")]
@@ -120,17 +227,35 @@ public sealed class JossiedbAcceptanceTests
         await host.Publisher.PublishAsync(LowStock(), tenantId: Owner);
         var dead = await host.Harness.DeadLetteredAsync(subscription.Id, attempts: 1);
 
-        var failed = await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Owner, SubscriptionId = subscription.Id, Status = WebhookDeliveryStatus.DeadLettered });
+        var failed = await host.Operations.QueryAsync(new WebhookDeliveryQuery { TenantId = Owner, SubscriptionId = subscription.Id, Status = WebhookDeliveryStatus.DeadLettered });
         Assert.Equal(dead.DeliveryId, Assert.Single(failed.Items).Id);
-        Assert.True(await host.Store.RequeueDeliveryAsync(Owner, dead.DeliveryId, host.Harness.Clock!.GetUtcNow()));
-        await host.Harness.AdvanceToNextDueAsync();
+        Assert.False(await host.Operations.RetryAsync("user-8", dead.DeliveryId));
+        host.Harness.Receiver.RespondWith(200);
+        Assert.True(await host.Operations.RetryAsync(Owner, dead.DeliveryId));
         var delivered = await host.Harness.DeliveredToAsync(subscription.Id);
         Assert.Equal([500, 200], delivered.Attempts.Select(a => a.StatusCode ?? 0));
     }
 
-    [Fact(DisplayName = JossiedbR6 + " (send a test event)", Skip = "Needs a send-test-event API on the delivery log (issue 4)")]
-    public void A_test_event_can_be_sent_to_a_subscription()
+    [Fact(DisplayName = JossiedbR6 + " (send a test event)")]
+    public async Task A_test_event_can_be_sent_to_a_subscription()
     {
+        await using var host = await StartAsync();
+        var subscription = await host.Harness.SubscribeAsync(Owner, "low-stock-alert");
+
+        var ok = await host.Operations.SendTestAsync(Owner, subscription.Id);
+        host.Harness.Receiver.RespondWith(503);
+        var failing = await host.Operations.SendTestAsync(Owner, subscription.Id);
+
+        Assert.True(ok.Succeeded);
+        Assert.Equal(200, ok.StatusCode);
+        Assert.False(failing.Succeeded);
+        Assert.Equal(503, failing.StatusCode);
+        Assert.Equal(2, host.Harness.Receiver.Requests.Count);
+        Assert.All(host.Harness.Receiver.Requests, r => Assert.Equal(subscription.Url, r.Url));
+        Assert.All(host.Harness.Receiver.Requests, r => Assert.True(r.Verify(subscription.Secrets[0].Secret, host.Harness.Clock).IsValid));
+        Assert.Equal(WebhookOperationalEvents.Test, host.Harness.Receiver.Requests[0].EventType);
+        // A test send is not an event of the host: statistics leave it out.
+        Assert.Equal(0, (await host.Operations.GetStatsAsync(new WebhookStatsQuery { TenantId = Owner, SubscriptionId = subscription.Id })).Total);
     }
 
     [Fact(DisplayName = JossiedbR7)]
@@ -158,9 +283,65 @@ public sealed class JossiedbAcceptanceTests
         Assert.True(new WebhookOptions().CircuitBreaker.Enabled);
     }
 
-    [Fact(DisplayName = "signature X-Webhook-Signature (hex HMAC of the body) with X-Webhook-ID and X-Event-Type", Skip = "Needs signature profiles (issue 3)")]
-    public void Deliveries_carry_the_Jossiedb_signature_headers()
+    [Fact(DisplayName = "signature X-Webhook-Signature (hex HMAC of the body) with X-Webhook-ID and X-Event-Type")]
+    public async Task Deliveries_carry_the_Jossiedb_signature_headers()
     {
+        const string Secret = "jossiedb-shared-secret-0123456789";
+        await using var host = await StartAsync();
+        var subscription = await host.Subscriptions.CreateAsync(Owner, new WebhookSubscriptionRequest
+        {
+            Url = "https://your-app.example/webhooks/inventory",
+            EventTypes = ["*"],
+            Secret = Secret,
+            SignatureProfile = WebhookSignatureProfile.JossiedbName,
+        });
+
+        var receipt = await host.Publisher.PublishAsync(LowStock(), tenantId: Owner);
+        await host.Harness.DeliveredToAsync(subscription.Id);
+
+        var request = Assert.Single(host.Harness.Receiver.Requests);
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Secret), request.Body.Span));
+        Assert.Equal(expected, request.Header("X-Webhook-Signature")!.ToLowerInvariant());
+        Assert.Equal(receipt.EventId, request.Header("X-Webhook-ID"));
+        Assert.Equal("low-stock-alert", request.Header("X-Event-Type"));
+        Assert.True(new WebhookVerifier().Verify(WebhookSignatureProfile.Jossiedb, request.Body.Span, request.Header, [WebhookSecret.Parse(Secret)]).IsValid);
+        Assert.False(new WebhookVerifier().Verify(WebhookSignatureProfile.Jossiedb, request.Body.Span, request.Header, [WebhookSecret.Generate()]).IsValid);
+    }
+
+    [Fact(DisplayName = JossiedbR3 + " (WEBHOOK_MAX_RETRIES, WEBHOOK_RETRY_DELAY, WEBHOOK_TIMEOUT)")]
+    public async Task The_Jossiedb_environment_variables_set_retries_backoff_and_timeout()
+    {
+        await using var host = await AcceptanceHost.StartAsync(
+            b => b.AddJossiedbCatalog(),
+            configuration: new Dictionary<string, string?>
+            {
+                [WebhookEnvironmentVariables.MaxRetries] = "3",
+                [WebhookEnvironmentVariables.RetryDelay] = "5000",
+                [WebhookEnvironmentVariables.Timeout] = "5000",
+            },
+            routing: (b, configuration) => b.AddEnvironmentConventions(configuration));
+        var subscription = await host.Harness.SubscribeAsync(Owner, "*");
+        host.Harness.Receiver.DefaultStatusCode = 500;
+
+        await host.Publisher.PublishAsync(LowStock(), tenantId: Owner);
+        for (var i = 0; i < 3; i++)
+        {
+            await host.Harness.AdvanceToNextDueAsync();
+        }
+
+        var dead = await host.Harness.DeadLetteredAsync(subscription.Id, attempts: 4);
+        var starts = dead.Attempts.Select(a => a.StartedAt).ToArray();
+        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20)], [starts[1] - starts[0], starts[2] - starts[1], starts[3] - starts[2]]);
+        Assert.Equal(TimeSpan.FromSeconds(5), host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.AttemptTimeout);
+    }
+
+    internal static async Task Eventually(Func<Task<bool>> condition)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!await condition())
+        {
+            await Task.Delay(5, cts.Token);
+        }
     }
 
     internal static async Task Eventually(Func<bool> condition)

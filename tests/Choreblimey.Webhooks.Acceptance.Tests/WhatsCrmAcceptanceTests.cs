@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Choreblimey.Webhooks.Catalogs.WhatsCrm;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using static Choreblimey.Webhooks.Acceptance.Tests.HostData;
 
 namespace Choreblimey.Webhooks.Acceptance.Tests;
@@ -104,9 +105,39 @@ public sealed class WhatsCrmAcceptanceTests
         Assert.Equal(5.0, latencies[0], precision: 3);
     }
 
-    [Fact(DisplayName = WhatsCrmR4 + " (usage per tenant)", Skip = "Needs delivery statistics per tenant (issue 4)")]
-    public void Usage_is_tracked_per_tenant()
+    [Fact(DisplayName = WhatsCrmR4 + " (usage per tenant)")]
+    public async Task Usage_is_tracked_per_tenant()
     {
+        await using var host = await StartAsync();
+        var from = host.Harness.Clock!.GetUtcNow();
+        var crm = await host.Harness.SubscribeAsync("tenant-a", "*");
+        var analytics = await host.Harness.SubscribeAsync("tenant-a", "message.*");
+        var other = await host.Harness.SubscribeAsync("tenant-b", "*");
+        // The CRM endpoint fails its first attempt once, so tenant-a has one retry.
+        host.Harness.Receiver.RespondWith((request, _) => Task.FromResult(new HttpResponseMessage(
+            request.Url == crm.Url && request.AttemptNumber == 1 && request.BodyText.Contains("wamid-1", StringComparison.Ordinal)
+                ? System.Net.HttpStatusCode.InternalServerError
+                : System.Net.HttpStatusCode.OK)));
+
+        await host.Publisher.PublishAsync(Incoming("wamid-1"), tenantId: "tenant-a");
+        await host.Publisher.PublishAsync(Incoming("wamid-2"), tenantId: "tenant-a");
+        await host.Publisher.PublishAsync("contact.created", host.ExamplePayload("contact.created"), tenantId: "tenant-a");
+        await host.Publisher.PublishAsync(Incoming("wamid-3"), tenantId: "tenant-b");
+        // The retry, and deliveries over the per-endpoint cap that were handed back for later, go out as the clock steps.
+        while (await host.Harness.AdvanceToNextDueAsync() is not null)
+        {
+        }
+
+        await Eventually(() => host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.Succeeded) == 6);
+
+        var before = host.Harness.Clock.GetUtcNow().AddSeconds(1);
+        var a = await host.Operations.GetUsageAsync("tenant-a", from, before);
+        var b = await host.Operations.GetUsageAsync("tenant-b", from, before);
+        Assert.Equal((3, 5, 6), (a.EventsPublished, a.Deliveries, a.Attempts));
+        Assert.Equal((1, 1, 1), (b.EventsPublished, b.Deliveries, b.Attempts));
+        Assert.Equal(0, (await host.Operations.GetUsageAsync("tenant-c", from, before)).EventsPublished);
+        Assert.Contains(host.Harness.Deliveries, d => d.SubscriptionId == analytics.Id);
+        Assert.Contains(host.Harness.Deliveries, d => d.SubscriptionId == other.Id);
     }
 
     [Fact(DisplayName = WhatsCrmR5)]
@@ -192,8 +223,74 @@ public sealed class WhatsCrmAcceptanceTests
         Assert.Equal(2, outcomes.Distinct().Count());
     }
 
-    [Fact(DisplayName = WhatsCrmR7 + " (alerts for high failure rates, regular log cleanup)", Skip = "Needs failure-rate health checks and delivery log retention (issue 4)")]
-    public void High_failure_rates_alert_and_logs_are_cleaned_up()
+    [Fact(DisplayName = WhatsCrmR7 + " (alerts for high failure rates)")]
+    public async Task High_failure_rates_alert()
     {
+        await using var host = await AcceptanceHost.StartAsync(
+            b => b.AddWhatsCrmCatalog(),
+            o =>
+            {
+                o.Retry.UseSchedule(TimeSpan.Zero);
+                o.Monitoring.DegradedDeadLetters = 1;
+                o.Monitoring.UnhealthyDeadLetters = 3;
+                // Alerts, not the breaker, are under test: with it on, the failing endpoint's later deliveries are held back.
+                o.CircuitBreaker.Enabled = false;
+            },
+            afterHarness: (services, _) => services.AddHealthChecks().AddWebhooksHealthCheck());
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        var subscription = await host.Harness.SubscribeAsync("tenant-a", "*");
+        var stats = new WebhookStatsQuery { TenantId = "tenant-a", SubscriptionId = subscription.Id };
+
+        await host.Publisher.PublishAsync(Incoming("wamid-ok"), tenantId: "tenant-a");
+        await host.Harness.DeliveredToAsync(subscription.Id);
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status);
+
+        host.Harness.Receiver.DefaultStatusCode = 500;
+        await host.Publisher.PublishAsync(Incoming("wamid-1"), tenantId: "tenant-a");
+        await Eventually(() => host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.DeadLettered) == 1);
+        Assert.Equal(HealthStatus.Degraded, (await health.CheckHealthAsync()).Status);
+
+        await host.Publisher.PublishAsync(Incoming("wamid-2"), tenantId: "tenant-a");
+        await Eventually(() => host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.DeadLettered) == 2);
+        await host.Publisher.PublishAsync(Incoming("wamid-3"), tenantId: "tenant-a");
+        await Eventually(() => host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.DeadLettered) == 3);
+        var report = await health.CheckHealthAsync();
+        Assert.Equal(HealthStatus.Unhealthy, report.Status);
+        Assert.Equal(3L, report.Entries["webhooks"].Data["deadLettered"]);
+        Assert.Equal(0.25, (await host.Operations.GetStatsAsync(stats)).SuccessRate);
+
+        // The window passes: the alert clears.
+        host.Harness.Clock!.Advance(new WebhookOptions().Monitoring.DeadLetterWindow + TimeSpan.FromSeconds(1));
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status);
     }
+
+    [Fact(DisplayName = WhatsCrmR7 + " (regular log cleanup)")]
+    public async Task The_delivery_log_is_cleaned_up_regularly()
+    {
+        await using var host = await StartAsync(o =>
+        {
+            o.Retry.UseSchedule(TimeSpan.Zero);
+            o.Retention.Interval = TimeSpan.FromHours(6);
+            o.Retention.SucceededTtl = TimeSpan.FromDays(7);
+            o.Retention.FailedTtl = TimeSpan.FromDays(30);
+        });
+        var subscription = await host.Harness.SubscribeAsync("tenant-a", "*");
+        var clock = host.Harness.Clock!;
+        host.Harness.Receiver.RespondWith((request, _) => Task.FromResult(new HttpResponseMessage(
+            request.BodyText.Contains("wamid-bad", StringComparison.Ordinal) ? System.Net.HttpStatusCode.InternalServerError : System.Net.HttpStatusCode.OK)));
+
+        await host.Publisher.PublishAsync(Incoming("wamid-ok"), tenantId: "tenant-a");
+        await host.Publisher.PublishAsync(Incoming("wamid-bad"), tenantId: "tenant-a");
+        var ok = await host.Harness.DeliveredToAsync(subscription.Id);
+        var bad = await host.Harness.DeadLetteredAsync(subscription.Id);
+
+        // Succeeded entries go after 7 days, failed ones are kept for 30 days for investigation.
+        clock.Advance(TimeSpan.FromDays(8));
+        await Retention.PurgedAsync(clock, async () => await host.Operations.GetAsync("tenant-a", ok.DeliveryId) is null, TimeSpan.FromHours(6));
+        Assert.NotNull(await host.Operations.GetAsync("tenant-a", bad.DeliveryId));
+        clock.Advance(TimeSpan.FromDays(23));
+        await Retention.PurgedAsync(clock, async () => await host.Operations.GetAsync("tenant-a", bad.DeliveryId) is null, TimeSpan.FromHours(6));
+    }
+
+    private static Task Eventually(Func<bool> condition) => JossiedbAcceptanceTests.Eventually(condition);
 }

@@ -6,7 +6,7 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     private const string Version1 = """
         CREATE TABLE IF NOT EXISTS subscriptions (
@@ -83,6 +83,13 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_attempts_tenant_started ON attempts (tenant_id, started_at);
         """;
 
+    // Version 3: publish priority. Claims take due deliveries by priority first, then due time, so the due index leads with it.
+    private const string Version3 = """
+        ALTER TABLE deliveries ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX IF EXISTS ix_deliveries_due;
+        CREATE INDEX IF NOT EXISTS ix_deliveries_due_priority ON deliveries (priority DESC, next_attempt_at, id) WHERE status = 0;
+        """;
+
     /// <summary>
     /// Brings the database to <see cref="CurrentVersion"/>. Safe to run from several connections or processes at once: the
     /// check and the changes happen under SQLite's write lock, and every statement is idempotent.
@@ -124,9 +131,14 @@ internal static class SqliteSchema
                 SqliteSql.Execute(connection, Version2);
             }
 
+            if (version < 3)
+            {
+                SqliteSql.Execute(connection, Version3);
+            }
+
             if (version < CurrentVersion)
             {
-                SqliteSql.Execute(connection, "PRAGMA user_version = 2;");
+                SqliteSql.Execute(connection, $"PRAGMA user_version = {CurrentVersion};");
             }
 
             SqliteSql.Execute(connection, "COMMIT;");

@@ -18,4 +18,10 @@ public sealed record WebhookPublishOptions
     /// only and are not part of the delivered body. At most 64, with names of 1 to 128 characters and values of at most 1,024.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Attributes { get; init; }
+
+    /// <summary>
+    /// Gets the priority of the event's deliveries: due deliveries are claimed by priority first, then by due time. The default
+    /// value is <see cref="WebhookPriority.Normal"/>.
+    /// </summary>
+    public WebhookPriority Priority { get; init; } = WebhookPriority.Normal;
 }

@@ -44,4 +44,10 @@ public sealed record WebhookDelivery
 
     /// <summary>Gets the error of the last failed attempt.</summary>
     public string? LastError { get; init; }
+
+    /// <summary>
+    /// Gets the priority it was published with (<see cref="WebhookPublishOptions.Priority"/>): due deliveries are claimed by
+    /// priority first, then by due time.
+    /// </summary>
+    public WebhookPriority Priority { get; init; }
 }

@@ -81,10 +81,12 @@ public static class StoreTestData
         DateTimeOffset? createdAt = null,
         DateTimeOffset? nextAttemptAt = null,
         WebhookDeliveryStatus status = WebhookDeliveryStatus.Pending,
-        int attemptCount = 0) => new()
+        int attemptCount = 0,
+        WebhookPriority priority = WebhookPriority.Normal) => new()
         {
             Id = id,
             TenantId = message.TenantId,
+            Priority = priority,
             MessageId = message.Id,
             SubscriptionId = subscriptionId,
             EventType = message.EventType,

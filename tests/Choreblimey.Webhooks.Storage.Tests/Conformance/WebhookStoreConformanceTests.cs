@@ -395,6 +395,77 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Claim_takes_due_deliveries_by_priority_first_then_due_time()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message,
+        [
+            StoreTestData.Delivery(DlvId(1), message, nextAttemptAt: T0.AddMinutes(-10)),
+            StoreTestData.Delivery(DlvId(2), message, nextAttemptAt: T0.AddMinutes(-5)),
+            StoreTestData.Delivery(DlvId(3), message, nextAttemptAt: T0.AddMinutes(-1), priority: WebhookPriority.High),
+            StoreTestData.Delivery(DlvId(4), message, nextAttemptAt: T0.AddMinutes(-30), priority: WebhookPriority.Low),
+            StoreTestData.Delivery(DlvId(5), message, nextAttemptAt: T0.AddMinutes(1), priority: WebhookPriority.High),
+            StoreTestData.Delivery(DlvId(6), message, nextAttemptAt: T0.AddMinutes(-2), priority: WebhookPriority.High),
+        ]);
+
+        // The newest high-priority due deliveries go before older normal ones; a low one, oldest of all, goes last.
+        var first = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker-1", 3, T0, Lease));
+        Assert.Equal([DlvId(6), DlvId(3), DlvId(1)], first.Select(l => l.Delivery.Id));
+        Assert.Equal([WebhookPriority.High, WebhookPriority.High, WebhookPriority.Normal], first.Select(l => l.Delivery.Priority));
+        var second = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker-2", 10, T0, Lease));
+        Assert.Equal([DlvId(2), DlvId(4)], second.Select(l => l.Delivery.Id));
+        Assert.Equal(WebhookPriority.Low, second[1].Delivery.Priority);
+
+        // Priority orders due deliveries; it never makes one due early.
+        Assert.Equal(T0.AddMinutes(1), await store.GetNextDueTimeAsync());
+        Assert.Equal([DlvId(5)], (await Claim(store, T0.AddMinutes(1))).Select(l => l.Delivery.Id));
+        Assert.Equal(WebhookPriority.High, (await store.GetDeliveryAsync(TenantA, DlvId(5)))!.Priority);
+        Assert.Equal(WebhookPriority.Low, (await store.GetDeliveryAsync(TenantA, DlvId(4)))!.Priority);
+    }
+
+    [Fact]
+    public async Task Priority_is_kept_through_retries_releases_and_requeues()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        var high = StoreTestData.Delivery(DlvId(1), message, nextAttemptAt: T0, priority: WebhookPriority.High);
+        var low = StoreTestData.Delivery(DlvId(2), message, nextAttemptAt: T0, priority: WebhookPriority.Low);
+        await store.InsertMessageAsync(message, [high, low]);
+
+        // Both fail; the high one's retry is due later than the low one's, and still goes first.
+        var leases = await Claim(store, T0);
+        Assert.Equal([DlvId(1), DlvId(2)], leases.Select(l => l.Delivery.Id));
+        foreach (var (lease, retryAt) in leases.Zip([T0.AddMinutes(5), T0.AddMinutes(1)]))
+        {
+            Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+            {
+                DeliveryId = lease.Delivery.Id,
+                FencingToken = lease.FencingToken,
+                Attempt = Attempt(lease.Delivery, 1, T0.AddSeconds(1), WebhookAttemptOutcome.HttpError, 503),
+                NewStatus = WebhookDeliveryStatus.Pending,
+                NextAttemptAt = retryAt,
+            }));
+        }
+
+        var retries = await Claim(store, T0.AddMinutes(5));
+        Assert.Equal([DlvId(1), DlvId(2)], retries.Select(l => l.Delivery.Id));
+
+        // Handed back unattempted (as over an endpoint's cap), then re-queued from the log: the priority stays.
+        foreach (var lease in retries)
+        {
+            Assert.True(await store.ReleaseLeaseAsync(new WebhookLeaseRelease(lease.Delivery.Id, lease.FencingToken, lease.Delivery.Id == DlvId(1) ? T0.AddMinutes(7) : T0.AddMinutes(6))));
+        }
+
+        Assert.Equal([DlvId(1), DlvId(2)], (await Claim(store, T0.AddMinutes(7))).Select(l => l.Delivery.Id));
+        Assert.True(await store.RequeueDeliveryAsync(TenantA, DlvId(2), T0.AddMinutes(20)));
+        Assert.True(await store.RequeueDeliveryAsync(TenantA, DlvId(1), T0.AddMinutes(30)));
+        Assert.Equal([DlvId(1), DlvId(2)], (await Claim(store, T0.AddMinutes(30))).Select(l => l.Delivery.Id));
+        Assert.Equal(WebhookPriority.High, (await store.GetDeliveryAsync(TenantA, DlvId(1)))!.Priority);
+        Assert.Equal(WebhookPriority.Low, (await store.GetDeliveryAsync(TenantA, DlvId(2)))!.Priority);
+    }
+
+    [Fact]
     public async Task Parallel_claimers_never_receive_the_same_delivery_while_leases_are_valid()
     {
         var store = await NewStoreAsync();

@@ -79,6 +79,7 @@ internal sealed class WebhookEventPreparer(
                 Status = WebhookDeliveryStatus.Pending,
                 NextAttemptAt = now + (schedule.Count > 0 ? schedule[0] : TimeSpan.Zero),
                 CreatedAt = now,
+                Priority = publishOptions.Priority,
             };
         }
 
@@ -101,6 +102,10 @@ internal sealed class WebhookEventPreparer(
         WebhookInputRules.EnsureValidActor(publishOptions.Actor, nameof(publishOptions.Actor));
         WebhookInputRules.EnsureValidIdempotencyKey(publishOptions.IdempotencyKey, nameof(publishOptions.IdempotencyKey));
         WebhookPublishAttributes.EnsureValid(publishOptions.Attributes, nameof(publishOptions.Attributes));
+        if (!Enum.IsDefined(publishOptions.Priority))
+        {
+            throw new ArgumentOutOfRangeException(nameof(publishOptions), publishOptions.Priority, "The priority must be Low, Normal or High.");
+        }
 
         byte[] data;
         try

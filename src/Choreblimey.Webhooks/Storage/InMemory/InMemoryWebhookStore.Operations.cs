@@ -108,7 +108,7 @@ public sealed partial class InMemoryWebhookStore
 
                 if (d.Status == WebhookDeliveryStatus.Pending)
                 {
-                    _due.Remove((d.NextAttemptAt, d.Id));
+                    _due.Remove(d.Priority, d.NextAttemptAt, d.Id);
                 }
 
                 entry.Delivery = d with
@@ -119,7 +119,7 @@ public sealed partial class InMemoryWebhookStore
                     LeaseOwner = null,
                     FencingToken = d.FencingToken + 1,
                 };
-                _due.Add((request.DueAt, d.Id));
+                _due.Add(d.Priority, request.DueAt, d.Id);
                 count++;
             }
 

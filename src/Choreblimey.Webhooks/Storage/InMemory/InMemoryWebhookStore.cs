@@ -17,8 +17,8 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
     private readonly Dictionary<string, DeliveryEntry> _deliveries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _deliveryCountByMessage = new(StringComparer.Ordinal);
 
-    // Due pending deliveries ordered by (due time, id); an entry's key is updated whenever its due time changes.
-    private readonly SortedSet<(DateTimeOffset DueAt, string Id)> _due = [];
+    // Pending deliveries by priority, then (due time, id); an entry's key is updated whenever its due time changes.
+    private readonly InMemoryDueQueue _due = new();
     private long _subscriptionVersion;
 
     /// <inheritdoc />
@@ -170,7 +170,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
                 _deliveries.Add(delivery.Id, entry);
                 if (delivery.Status == WebhookDeliveryStatus.Pending)
                 {
-                    _due.Add((delivery.NextAttemptAt, delivery.Id));
+                    _due.Add(delivery.Priority, delivery.NextAttemptAt, delivery.Id);
                 }
             }
 
@@ -186,17 +186,15 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (_due.Count == 0 || _due.Min.DueAt > request.Now)
+            if (_due.NextDueAt is not { } next || next > request.Now)
             {
                 return ValueTask.FromResult<IReadOnlyList<WebhookDeliveryLease>>([]);
             }
 
             var leaseExpiresAt = request.Now + request.LeaseDuration;
             var claimed = new List<WebhookDeliveryLease>(Math.Min(request.MaxCount, _due.Count));
-            while (claimed.Count < request.MaxCount && _due.Count > 0 && _due.Min.DueAt <= request.Now)
+            while (claimed.Count < request.MaxCount && _due.TryTakeDue(request.Now, out var id))
             {
-                var (_, id) = _due.Min;
-                _due.Remove(_due.Min);
                 var entry = _deliveries[id];
                 entry.Delivery = entry.Delivery with
                 {
@@ -204,7 +202,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
                     LeaseOwner = request.Owner,
                     NextAttemptAt = leaseExpiresAt,
                 };
-                _due.Add((leaseExpiresAt, id));
+                _due.Add(entry.Delivery.Priority, leaseExpiresAt, id);
                 claimed.Add(new WebhookDeliveryLease(entry.Delivery, _messages[entry.Delivery.MessageId], entry.Delivery.FencingToken, leaseExpiresAt));
             }
 
@@ -225,7 +223,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
             }
 
             var current = entry.Delivery;
-            _due.Remove((current.NextAttemptAt, current.Id));
+            _due.Remove(current.Priority, current.NextAttemptAt, current.Id);
             var isFinal = record.NewStatus != WebhookDeliveryStatus.Pending;
             entry.Delivery = current with
             {
@@ -240,7 +238,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
             entry.Attempts.Add(record.Attempt);
             if (!isFinal)
             {
-                _due.Add((record.NextAttemptAt, current.Id));
+                _due.Add(current.Priority, record.NextAttemptAt, current.Id);
             }
 
             return ValueTask.FromResult(true);
@@ -258,9 +256,9 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
                 return ValueTask.FromResult(false);
             }
 
-            _due.Remove((entry.Delivery.NextAttemptAt, entry.Delivery.Id));
+            _due.Remove(entry.Delivery.Priority, entry.Delivery.NextAttemptAt, entry.Delivery.Id);
             entry.Delivery = entry.Delivery with { NextAttemptAt = release.DueAt, LeaseOwner = null };
-            _due.Add((release.DueAt, entry.Delivery.Id));
+            _due.Add(entry.Delivery.Priority, release.DueAt, entry.Delivery.Id);
             return ValueTask.FromResult(true);
         }
     }
@@ -271,7 +269,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            return ValueTask.FromResult<DateTimeOffset?>(_due.Count == 0 ? null : _due.Min.DueAt);
+            return ValueTask.FromResult<DateTimeOffset?>(_due.NextDueAt);
         }
     }
 
@@ -354,7 +352,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
             var current = entry.Delivery;
             if (current.Status == WebhookDeliveryStatus.Pending)
             {
-                _due.Remove((current.NextAttemptAt, current.Id));
+                _due.Remove(current.Priority, current.NextAttemptAt, current.Id);
             }
 
             entry.Delivery = current with
@@ -365,7 +363,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
                 LeaseOwner = null,
                 FencingToken = current.FencingToken + 1,
             };
-            _due.Add((dueAt, current.Id));
+            _due.Add(current.Priority, dueAt, current.Id);
             return ValueTask.FromResult(true);
         }
     }
