@@ -199,10 +199,10 @@ internal sealed class PostgreSqlSchema
             CREATE INDEX deliveries_completed_idx ON {Deliveries} (completed_at) WHERE status <> 0;
             CREATE INDEX attempts_tenant_started_idx ON {Attempts} (tenant_id, started_at);
             """,
-        // Version 3: publish priority. Claims take due deliveries by priority first, then due time, so the due index leads with it.
+        // Version 3: publish priority. Claims take due deliveries by priority first, then due time, so the claim index leads
+        // with it; the plain due index stays for the earliest-due lookup an idle worker makes.
         3 => $"""
             ALTER TABLE {Deliveries} ADD COLUMN IF NOT EXISTS priority smallint NOT NULL DEFAULT 0;
-            DROP INDEX IF EXISTS "{Name}".deliveries_due_idx;
             CREATE INDEX IF NOT EXISTS deliveries_due_priority_idx ON {Deliveries} (priority DESC, next_attempt_at, id) WHERE status = 0;
             """,
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown schema version."),

@@ -83,10 +83,10 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_attempts_tenant_started ON attempts (tenant_id, started_at);
         """;
 
-    // Version 3: publish priority. Claims take due deliveries by priority first, then due time, so the due index leads with it.
+    // Version 3: publish priority. Claims take due deliveries by priority first, then due time, so the claim index leads
+    // with it; the plain due index stays for the earliest-due lookup an idle worker makes.
     private const string Version3 = """
         ALTER TABLE deliveries ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
-        DROP INDEX IF EXISTS ix_deliveries_due;
         CREATE INDEX IF NOT EXISTS ix_deliveries_due_priority ON deliveries (priority DESC, next_attempt_at, id) WHERE status = 0;
         """;
 

@@ -155,6 +155,22 @@ public sealed class OperationsIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_disabled_host_level_endpoint_is_announced_to_host_level_listeners()
+    {
+        _receiver.Respond = (context, _) => Task.FromResult(context.Request.Path == "/gone" ? 410 : 200);
+        await using var host = await StartHostAsync(webhooks: webhooks => webhooks.AddOperationalEvents());
+        var gone = await host.Subscriptions.CreateAsync(WebhookTenants.All, new WebhookSubscriptionRequest { Url = _receiver.Url("/gone").ToString(), EventTypes = ["chore:*"] });
+        await host.Subscriptions.CreateAsync(WebhookTenants.All, new WebhookSubscriptionRequest { Url = _receiver.Url("/ops").ToString(), EventTypes = ["webhook.*"] });
+
+        await host.Publisher.PublishAsync("chore:created", new { Id = 1 }, tenantId: Family);
+
+        await _receiver.WaitUntilAsync(
+            r => r.Any(x => x.Path == "/ops" && x.BodyText.Contains(WebhookOperationalEvents.EndpointDisabled, StringComparison.Ordinal) && x.BodyText.Contains(gone.Id, StringComparison.Ordinal)),
+            because: "the endpoint-disabled event for the host-level subscription");
+        Assert.Equal(WebhookSubscriptionState.Disabled, (await host.Subscriptions.GetAsync(WebhookTenants.All, gone.Id))!.State);
+    }
+
+    [Fact]
     public async Task A_failure_streak_disables_the_endpoint_notifies_the_host_and_publishes_operational_events()
     {
         _receiver.Respond = (context, _) => Task.FromResult(context.Request.Path == "/bad" ? 500 : 200);

@@ -102,7 +102,10 @@ internal sealed class WebhookDeliveryObserver(
         try
         {
             var publisher = services.GetRequiredService<IWebhookPublisher>();
-            await publisher.PublishAsync(eventType, payload, tenantId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // A host-level subscription's events go out under the default tenant: host-level subscriptions listening to
+            // webhook.* receive every tenant's events, and nothing can be published to the host-level tenant itself.
+            var publishTenant = tenantId == WebhookTenants.All ? WebhookTenants.Default : tenantId;
+            await publisher.PublishAsync(eventType, payload, publishTenant, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // An operational event that cannot be published must not break delivery.
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
