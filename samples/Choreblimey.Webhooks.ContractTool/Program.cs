@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 string? host = null;
 var output = "contract";
+var profileName = WebhookSignatureProfile.StandardName;
+var envelope = WebhookEnvelopeFormats.Default;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -13,6 +15,12 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--out" when i + 1 < args.Length:
             output = args[++i];
+            break;
+        case "--profile" when i + 1 < args.Length:
+            profileName = args[++i];
+            break;
+        case "--envelope" when i + 1 < args.Length:
+            envelope = args[++i];
             break;
         default:
             return Usage($"Unknown argument '{args[i]}'.");
@@ -27,7 +35,18 @@ if (host is null || !HostCatalogs.All.TryGetValue(host, out var catalog))
 var services = new ServiceCollection();
 catalog.Add(services.AddWebhooks());
 await using var provider = services.BuildServiceProvider();
-var contract = provider.GetRequiredService<WebhookContractExporter>().Export(catalog.Title);
+var profile = WebhookSignatureProfile.BuiltIn.FirstOrDefault(p => p.Name == profileName);
+if (profile is null)
+{
+    return Usage($"Unknown signature profile '{profileName}'.");
+}
+
+if (envelope is not (WebhookEnvelopeFormats.Default or WebhookEnvelopeFormats.Make))
+{
+    return Usage($"Unknown envelope '{envelope}'.");
+}
+
+var contract = provider.GetRequiredService<WebhookContractExporter>().Export(catalog.Title, profile, envelope);
 
 Directory.CreateDirectory(output);
 var name = host.ToLowerInvariant();
@@ -41,6 +60,6 @@ return 0;
 static int Usage(string error)
 {
     Console.Error.WriteLine(error);
-    Console.Error.WriteLine($"Usage: --host <{string.Join('|', HostCatalogs.All.Keys)}> [--out <directory>]");
+    Console.Error.WriteLine($"Usage: --host <{string.Join('|', HostCatalogs.All.Keys)}> [--out <directory>] [--profile <{string.Join('|', WebhookSignatureProfile.BuiltIn.Select(p => p.Name))}>] [--envelope <default|make>]");
     return 2;
 }

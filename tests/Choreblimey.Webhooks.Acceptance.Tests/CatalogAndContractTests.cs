@@ -38,6 +38,39 @@ public sealed class CatalogAndContractTests
     }
 
     [Fact]
+    public void The_4AS_contract_describes_the_Make_envelope_and_its_examples_validate()
+    {
+        Catalogs.Registry("fouras", out var exporter);
+        var contract = exporter.Export("4AS", WebhookSignatureProfile.Standard, WebhookEnvelopeFormats.Make);
+
+        Assert.Equal(WebhookEnvelopeFormats.Make, contract.Envelope);
+        Assert.All(contract.Events, e =>
+        {
+            Assert.Equal(["type", "payload", "event_id", "sent_at"], e.ExampleEnvelope.EnumerateObject().Select(p => p.Name));
+            Assert.Empty(SchemaValidator.Validate(e.EnvelopeSchema, e.ExampleEnvelope));
+            Assert.Empty(SchemaValidator.Validate(e.PayloadSchema, e.ExampleEnvelope.GetProperty("payload")));
+        });
+        var markdown = contract.ToMarkdown();
+        Assert.Contains("`{ type, payload, event_id, sent_at }`", markdown, StringComparison.Ordinal);
+        Assert.Contains("Payload schema (`payload`)", markdown, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => exporter.Export("4AS", WebhookSignatureProfile.Standard, "my-custom-envelope"));
+    }
+
+    [Fact]
+    public void The_Choreblimey_contract_names_the_X_Choreblimey_Signature_header_when_that_profile_is_used()
+    {
+        Catalogs.Registry("choreblimey", out var exporter);
+        var contract = exporter.Export("Choreblimey", WebhookSignatureProfile.Choreblimey);
+
+        var signature = Assert.Single(contract.Headers, h => h.Name == "X-Choreblimey-Signature");
+        Assert.Contains("'sha256=<hex>'", signature.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain(contract.Headers, h => h.Name == WebhookHeaders.Signature);
+        Assert.Contains(contract.Headers, h => h.Name == WebhookHeaders.Id);
+        Assert.Contains("X-Choreblimey-Signature", contract.ToMarkdown(), StringComparison.Ordinal);
+        Assert.Contains(WebhookContractExporter.HeadersFor(WebhookSignatureProfile.Jossiedb), h => h.Name == "X-Event-Type");
+    }
+
+    [Fact]
     public void The_validator_rejects_an_example_that_breaks_the_schema()
     {
         Catalogs.Registry("fouras", out var exporter);

@@ -15,6 +15,9 @@ public sealed record WebhookContract
     /// <summary>Gets the headers every delivery carries and a receiver must verify.</summary>
     public required IReadOnlyList<WebhookContractHeader> Headers { get; init; }
 
+    /// <summary>Gets the envelope the bodies use: <see cref="WebhookEnvelopeFormats.Default"/> or <see cref="WebhookEnvelopeFormats.Make"/>.</summary>
+    public string Envelope { get; init; } = WebhookEnvelopeFormats.Default;
+
     /// <summary>Writes the contract as indented JSON.</summary>
     /// <returns>The JSON document.</returns>
     public string ToJson() => WebhookContractJsonWriter.Write(this);

@@ -14,6 +14,7 @@ internal static class WebhookContractJsonWriter
         {
             writer.WriteStartObject();
             writer.WriteString("title", contract.Title);
+            writer.WriteString("envelope", contract.Envelope);
             writer.WriteStartArray("headers");
             foreach (var header in contract.Headers)
             {

@@ -8,10 +8,13 @@ internal static class WebhookContractMarkdownWriter
 {
     public static string Write(WebhookContract contract)
     {
+        var make = contract.Envelope == WebhookEnvelopeFormats.Make;
+        var payloadField = make ? "payload" : "data";
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# {contract.Title} webhooks").Append('\n').Append('\n');
         md.Append("Every event is delivered as an HTTP `POST` with a JSON body (`Content-Type: application/json`): ")
-            .Append("`{ id, type, timestamp, tenant, actor, data }`, where `data` is the event's payload. ")
+            .Append(make ? "`{ type, payload, event_id, sent_at }`" : "`{ id, type, timestamp, tenant, actor, data }`")
+            .Append(CultureInfo.InvariantCulture, $", where `{payloadField}` is the event's payload. ")
             .Append("Answer `2xx` quickly; anything else (or no answer) is retried with backoff, so delivery is at least once.\n\n");
         md.Append("## Headers to verify\n\n| header | meaning |\n|---|---|\n");
         foreach (var header in contract.Headers)
@@ -41,7 +44,7 @@ internal static class WebhookContractMarkdownWriter
                     md.Append("**Deprecated.** ").Append(item.DeprecationMessage).Append("\n\n");
                 }
 
-                md.Append("Payload schema (`data`):\n\n```json\n").Append(WebhookContractJsonWriter.Indented(item.PayloadSchema)).Append("\n```\n\n");
+                md.Append(CultureInfo.InvariantCulture, $"Payload schema (`{payloadField}`):\n\n```json\n").Append(WebhookContractJsonWriter.Indented(item.PayloadSchema)).Append("\n```\n\n");
                 md.Append("Example body:\n\n```json\n").Append(WebhookContractJsonWriter.Indented(item.ExampleEnvelope)).Append("\n```\n");
             }
         }
