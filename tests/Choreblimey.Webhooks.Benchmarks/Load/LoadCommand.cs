@@ -57,13 +57,13 @@ internal sealed class LoadCommand(LoadOptions options)
 
             Line("## End to end (one subscription, no-op receiver answering 204)");
             Line();
-            Line($"Baseline (raw HttpClient, same signed bodies, {options.Concurrency} connections): {baselineBefore.PerSecond:N0}/s before the stores, {baselineAfter.PerSecond:N0}/s after; ratios use the higher, {baseline:N0}/s. Peak working set {Mb(Math.Max(baselineBefore.PeakWorkingSet, baselineAfter.PeakWorkingSet))}.");
+            Line($"Baseline (raw HttpClient, same signed bodies, {options.Concurrency} connections): {baselineBefore.PerSecond:N0}/s before the stores, {baselineAfter.PerSecond:N0}/s after; ratios use the higher, {baseline:N0}/s. Peak working set {Mb(Math.Max(baselineBefore.PeakWorkingSet, baselineAfter.PeakWorkingSet))}. Process CPU per request (sender and receiver together): {baselineBefore.CpuPerMessage:0} / {baselineAfter.CpuPerMessage:0} µs.");
             Line();
-            Line("| Store | Deliveries/s | Ratio to baseline | Publishes/s (saturating) | Publish p50 / p99 (saturating) | Publish p50 / p99 (paced) | Publish-to-receipt p50 / p99 (paced) | Peak working set |");
-            Line("|---|---:|---:|---:|---:|---:|---:|---:|");
+            Line("| Store | Deliveries/s | Ratio to baseline | Publishes/s (saturating) | Publish p50 / p99 (saturating) | Publish p50 / p99 (paced) | Publish-to-receipt p50 / p99 (paced) | Peak working set | Process CPU per delivery |");
+            Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in results)
             {
-                Line($"| {r.Store} | {r.DeliveriesPerSecond:N0} | {r.DeliveriesPerSecond / baseline:0.00}x | {r.PublishesPerSecond:N0} | {Us(r.PublishP50)} / {Us(r.PublishP99)} | {Us(r.PacedPublishP50)} / {Us(r.PacedPublishP99)} | {Us(r.ReceiptP50)} / {Us(r.ReceiptP99)} | {Mb(r.PeakWorkingSet)} |");
+                Line($"| {r.Store} | {r.DeliveriesPerSecond:N0} | {r.DeliveriesPerSecond / baseline:0.00}x | {r.PublishesPerSecond:N0} | {Us(r.PublishP50)} / {Us(r.PublishP99)} | {Us(r.PacedPublishP50)} / {Us(r.PacedPublishP99)} | {Us(r.ReceiptP50)} / {Us(r.ReceiptP99)} | {Mb(r.PeakWorkingSet)} | {r.CpuPerDelivery:0} µs |");
             }
 
             Line();
@@ -93,7 +93,7 @@ internal sealed class LoadCommand(LoadOptions options)
         return 0;
     }
 
-    private async Task<(double PerSecond, long PeakWorkingSet)> RunBaselineAsync()
+    private async Task<(double PerSecond, long PeakWorkingSet, double CpuPerMessage)> RunBaselineAsync()
     {
         Progress("baseline: raw HttpClient");
         var signer = new StandardWebhookSigner();
@@ -159,11 +159,12 @@ internal sealed class LoadCommand(LoadOptions options)
         Settle();
         var done = _receiver.ExpectAsync(total);
         var next = new int[1];
+        var cpuBefore = CpuTime();
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(() => SendRange(next, total))));
         await done;
         var elapsed = Stopwatch.GetElapsedTime(started);
-        return (total / elapsed.TotalSeconds, _sampler.PeakBytes);
+        return (total / elapsed.TotalSeconds, _sampler.PeakBytes, (CpuTime() - cpuBefore).TotalMicroseconds / total);
     }
 
     private async Task<StoreResult> RunStoreAsync(StoreKind kind)
@@ -188,11 +189,13 @@ internal sealed class LoadCommand(LoadOptions options)
             Settle();
             Progress($"{kind}: {options.Events:N0} events");
             var done = _receiver.ExpectAsync(options.Events);
+            var cpuBefore = CpuTime();
             var started = Stopwatch.GetTimestamp();
             var latencies = await PublishManyAsync(publisher, options.Events, options.Publishers);
             var publishElapsed = Stopwatch.GetElapsedTime(started);
             await WaitAsync(done, $"{kind} throughput");
             var elapsed = Stopwatch.GetElapsedTime(started);
+            var cpu = (CpuTime() - cpuBefore).TotalMicroseconds / options.Events;
             var peak = _sampler.PeakBytes;
 
             // Paced: a fixed offered load with the worker delivering alongside; publish and publish-to-receipt latency.
@@ -208,7 +211,8 @@ internal sealed class LoadCommand(LoadOptions options)
                 paced.PublishP99,
                 paced.ReceiptP50,
                 paced.ReceiptP99,
-                peak);
+                peak,
+                cpu);
         }
         finally
         {
@@ -462,6 +466,12 @@ internal sealed class LoadCommand(LoadOptions options)
         _sampler.Reset();
     }
 
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
     private static string LoadAverage()
     {
         try
@@ -500,5 +510,6 @@ internal sealed class LoadCommand(LoadOptions options)
         double PacedPublishP99,
         double ReceiptP50,
         double ReceiptP99,
-        long PeakWorkingSet);
+        long PeakWorkingSet,
+        double CpuPerDelivery);
 }
