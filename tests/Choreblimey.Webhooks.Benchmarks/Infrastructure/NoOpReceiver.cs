@@ -19,7 +19,9 @@ internal sealed class NoOpReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private long _count;
     private long _target = long.MaxValue;
+    private long _milestone = long.MaxValue;
     private TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<long> _milestoneReached = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private NoOpReceiver(WebApplication app) => _app = app;
 
@@ -49,8 +51,23 @@ internal sealed class NoOpReceiver : IAsyncDisposable
     {
         _reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Interlocked.Exchange(ref _count, 0);
+        if (Volatile.Read(ref _milestone) != long.MaxValue && _milestoneReached.Task.IsCompleted)
+        {
+            Volatile.Write(ref _milestone, long.MaxValue);
+        }
         Volatile.Write(ref _target, target);
         return _reached.Task;
+    }
+
+    /// <summary>
+    /// Resets the count; the first task completes with the Stopwatch timestamp of request number <paramref name="milestone"/>,
+    /// the second when <paramref name="target"/> requests have arrived.
+    /// </summary>
+    public (Task<long> Milestone, Task Done) ExpectAsync(long milestone, long target)
+    {
+        _milestoneReached = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _milestone, milestone);
+        return (_milestoneReached.Task, ExpectAsync(target));
     }
 
     private Task Handle(HttpContext context)
@@ -62,7 +79,13 @@ internal sealed class NoOpReceiver : IAsyncDisposable
         }
 
         context.Response.StatusCode = StatusCodes.Status204NoContent;
-        if (Interlocked.Increment(ref _count) == Volatile.Read(ref _target))
+        var count = Interlocked.Increment(ref _count);
+        if (count == Volatile.Read(ref _milestone))
+        {
+            _milestoneReached.TrySetResult(Stopwatch.GetTimestamp());
+        }
+
+        if (count == Volatile.Read(ref _target))
         {
             _reached.TrySetResult();
         }

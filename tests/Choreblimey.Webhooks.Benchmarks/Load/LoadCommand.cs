@@ -21,6 +21,7 @@ namespace Choreblimey.Webhooks.Benchmarks.Load;
 /// </summary>
 internal sealed class LoadCommand(LoadOptions options)
 {
+    private const int Warmup = 5_000;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(10);
     private readonly StringBuilder _report = new();
     private NoOpReceiver _receiver = null!;
@@ -59,11 +60,22 @@ internal sealed class LoadCommand(LoadOptions options)
             Line();
             Line($"Baseline (raw HttpClient, same signed bodies, {options.Concurrency} connections): {baselineBefore.PerSecond:N0}/s before the stores, {baselineAfter.PerSecond:N0}/s after; ratios use the higher, {baseline:N0}/s. Peak working set {Mb(Math.Max(baselineBefore.PeakWorkingSet, baselineAfter.PeakWorkingSet))}. Process CPU per request (sender and receiver together): {baselineBefore.CpuPerMessage:0} / {baselineAfter.CpuPerMessage:0} µs.");
             Line();
-            Line("| Store | Deliveries/s | Ratio to baseline | Publishes/s (saturating) | Publish p50 / p99 (saturating) | Publish p50 / p99 (paced) | Publish-to-receipt p50 / p99 (paced) | Peak working set | Process CPU per delivery |");
-            Line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            Line("Drain: N events published first (worker not running), then the worker started; deliveries/s over those N after a 5,000-event warm-up.");
+            Line("End to end: N events published by the concurrent publishers while the worker delivers; deliveries/s from the first publish to the last receipt.");
+            Line();
+            Line("| Store | Drain deliveries/s | Drain ratio | End-to-end deliveries/s | End-to-end ratio | Process CPU per delivery (drain / end to end) | Peak working set |");
+            Line("|---|---:|---:|---:|---:|---:|---:|");
             foreach (var r in results)
             {
-                Line($"| {r.Store} | {r.DeliveriesPerSecond:N0} | {r.DeliveriesPerSecond / baseline:0.00}x | {r.PublishesPerSecond:N0} | {Us(r.PublishP50)} / {Us(r.PublishP99)} | {Us(r.PacedPublishP50)} / {Us(r.PacedPublishP99)} | {Us(r.ReceiptP50)} / {Us(r.ReceiptP99)} | {Mb(r.PeakWorkingSet)} | {r.CpuPerDelivery:0} µs |");
+                Line($"| {r.Store} | {r.DrainPerSecond:N0} | {r.DrainPerSecond / baseline:0.00}x | {r.DeliveriesPerSecond:N0} | {r.DeliveriesPerSecond / baseline:0.00}x | {r.DrainCpuPerDelivery:0} / {r.CpuPerDelivery:0} µs | {Mb(r.PeakWorkingSet)} |");
+            }
+
+            Line();
+            Line($"| Store | Publishes/s, no worker ({options.Publishers} publishers) | p50 / p99 | Publishes/s, worker running | p50 / p99 | Paced {options.PacedRate}/s: publish p50 / p99 | Paced: publish-to-receipt p50 / p99 |");
+            Line("|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var r in results)
+            {
+                Line($"| {r.Store} | {r.IdlePublishesPerSecond:N0} | {Us(r.IdlePublishP50)} / {Us(r.IdlePublishP99)} | {r.PublishesPerSecond:N0} | {Us(r.PublishP50)} / {Us(r.PublishP99)} | {Us(r.PacedPublishP50)} / {Us(r.PacedPublishP99)} | {Us(r.ReceiptP50)} / {Us(r.ReceiptP99)} |");
             }
 
             Line();
@@ -150,7 +162,7 @@ internal sealed class LoadCommand(LoadOptions options)
         }
 
         // Warm-up: connections and JIT.
-        var warm = Math.Min(1_000, total);
+        var warm = Math.Min(Warmup, total);
         var warmDone = _receiver.ExpectAsync(warm);
         var warmNext = new int[1];
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(() => SendRange(warmNext, warm))));
@@ -172,29 +184,40 @@ internal sealed class LoadCommand(LoadOptions options)
         Progress($"{kind}: start");
         var (connection, cleanup) = await NewDatabaseAsync(kind);
         using var host = BenchHost.Build(kind, connection, Configure);
-        await host.StartAsync();
+        var started = false;
         try
         {
             var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
             await host.Services.GetRequiredService<IWebhookSubscriptionManager>()
                 .CreateAsync(BenchData.Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url.ToString(), EventTypes = ["bench:*"] });
 
-            // Warm-up: JIT, pools, connections.
-            var warm = Math.Min(1_000, options.Events);
-            var warmDone = _receiver.ExpectAsync(warm);
-            await PublishManyAsync(publisher, warm, Math.Min(options.Publishers, warm));
-            await WaitAsync(warmDone, $"{kind} warm-up");
-
-            // Throughput: N events from concurrent publishers as fast as they go, until the receiver has them all.
+            // Drain: with the worker not yet running, publish a warm-up batch and then N events; start the worker and time
+            // the N deliveries that follow the warm-up ones (JIT, pools and connections are warm by then).
+            Progress($"{kind}: drain of {options.Events:N0}");
+            await PublishManyAsync(publisher, Warmup, options.Publishers);
             Settle();
-            Progress($"{kind}: {options.Events:N0} events");
-            var done = _receiver.ExpectAsync(options.Events);
+            var drainPublishStarted = Stopwatch.GetTimestamp();
+            var drainLatencies = await PublishManyAsync(publisher, options.Events, options.Publishers);
+            var drainPublishElapsed = Stopwatch.GetElapsedTime(drainPublishStarted);
+            var (warmDelivered, drained) = _receiver.ExpectAsync(Warmup, Warmup + options.Events);
             var cpuBefore = CpuTime();
-            var started = Stopwatch.GetTimestamp();
+            await host.StartAsync();
+            started = true;
+            var drainStart = await warmDelivered;
+            await WaitAsync(drained, $"{kind} drain");
+            var drainElapsed = Stopwatch.GetElapsedTime(drainStart);
+            var drainCpu = (CpuTime() - cpuBefore).TotalMicroseconds / (Warmup + options.Events);
+
+            // End to end: N events from concurrent publishers while the worker delivers, until the receiver has them all.
+            Settle();
+            Progress($"{kind}: end to end, {options.Events:N0} events");
+            var done = _receiver.ExpectAsync(options.Events);
+            cpuBefore = CpuTime();
+            var startedAt = Stopwatch.GetTimestamp();
             var latencies = await PublishManyAsync(publisher, options.Events, options.Publishers);
-            var publishElapsed = Stopwatch.GetElapsedTime(started);
-            await WaitAsync(done, $"{kind} throughput");
-            var elapsed = Stopwatch.GetElapsedTime(started);
+            var publishElapsed = Stopwatch.GetElapsedTime(startedAt);
+            await WaitAsync(done, $"{kind} end to end");
+            var elapsed = Stopwatch.GetElapsedTime(startedAt);
             var cpu = (CpuTime() - cpuBefore).TotalMicroseconds / options.Events;
             var peak = _sampler.PeakBytes;
 
@@ -204,6 +227,10 @@ internal sealed class LoadCommand(LoadOptions options)
             return new StoreResult(
                 kind,
                 options.Events / elapsed.TotalSeconds,
+                options.Events / drainElapsed.TotalSeconds,
+                options.Events / drainPublishElapsed.TotalSeconds,
+                Stats.Percentile(drainLatencies, 50),
+                Stats.Percentile(drainLatencies, 99),
                 options.Events / publishElapsed.TotalSeconds,
                 Stats.Percentile(latencies, 50),
                 Stats.Percentile(latencies, 99),
@@ -212,12 +239,14 @@ internal sealed class LoadCommand(LoadOptions options)
                 paced.ReceiptP50,
                 paced.ReceiptP99,
                 peak,
-                cpu);
+                cpu,
+                drainCpu);
         }
         finally
         {
-            using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            if (started)
             {
+                using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 await host.StopAsync(stop.Token);
             }
 
@@ -503,6 +532,10 @@ internal sealed class LoadCommand(LoadOptions options)
     private sealed record StoreResult(
         StoreKind Store,
         double DeliveriesPerSecond,
+        double DrainPerSecond,
+        double IdlePublishesPerSecond,
+        double IdlePublishP50,
+        double IdlePublishP99,
         double PublishesPerSecond,
         double PublishP50,
         double PublishP99,
@@ -511,5 +544,6 @@ internal sealed class LoadCommand(LoadOptions options)
         double ReceiptP50,
         double ReceiptP99,
         long PeakWorkingSet,
-        double CpuPerDelivery);
+        double CpuPerDelivery,
+        double DrainCpuPerDelivery);
 }

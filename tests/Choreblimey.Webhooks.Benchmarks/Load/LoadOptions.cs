@@ -16,7 +16,7 @@ internal sealed class LoadOptions
     public int ClaimBatchSize { get; private set; } = 64;
 
     /// <summary>Concurrent publishers in the throughput phase.</summary>
-    public int Publishers { get; private set; } = 8;
+    public int Publishers { get; private set; } = 64;
 
     public int PacedRate { get; private set; } = 1_000;
 

@@ -34,17 +34,28 @@ public class WebhookRoutingIndexTests
             ["chore:*"], ["chore:created"], ["*"], ["booking.*", "chore:created"], ["chore:*", "chore:created"],
             ["item-*"], ["completion:approved", "*"], ["x"], ["other:*"], ["chore:deleted", "completion:*"],
         ];
-        var attributes = new Dictionary<string, string> { ["region"] = "eu" };
+        Dictionary<string, string>[] attributeSets =
+        [
+            new() { ["region"] = "eu" },
+            new() { ["region"] = "us", ["plan"] = "pro", ["amount"] = "12" },
+            new(StringComparer.OrdinalIgnoreCase) { ["REGION"] = "eu", ["Plan"] = "family" },
+        ];
         var subscriptions = Enumerable.Range(0, count).Select(i => Subscription(
             i,
             shapes[i % shapes.Length],
             (i % 7) switch { 3 => WebhookSubscriptionState.Paused, 5 => WebhookSubscriptionState.Disabled, _ => WebhookSubscriptionState.Active },
-            i % 4 == 1 ? [new WebhookAttributeFilter("region", WebhookFilterOperator.Equals, [i % 8 == 1 ? "eu" : "us"])] : null)).ToList();
+            (i % 6) switch
+            {
+                1 => [new WebhookAttributeFilter("region", WebhookFilterOperator.Equals, [i % 4 == 1 ? "eu" : "us"])],
+                2 => [new WebhookAttributeFilter("amount", WebhookFilterOperator.GreaterThanOrEqual, ["10"]), new WebhookAttributeFilter("plan", WebhookFilterOperator.In, ["family", "pro"])],
+                4 => [new WebhookAttributeFilter("amount", WebhookFilterOperator.LessThanOrEqual, ["20"])],
+                _ => null,
+            })).ToList();
         var index = new WebhookRoutingIndex(subscriptions);
 
         foreach (var eventType in EventTypes)
         {
-            foreach (var attrs in new[] { attributes, null })
+            foreach (var attrs in attributeSets.Append(null))
             {
                 List<WebhookSubscription>? matches = null;
                 index.AddMatches(eventType, attrs, ref matches);

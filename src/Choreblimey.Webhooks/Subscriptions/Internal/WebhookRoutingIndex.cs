@@ -2,8 +2,9 @@ namespace Choreblimey.Webhooks.Subscriptions.Internal;
 
 /// <summary>
 /// One tenant's subscriptions indexed for routing, built once each time the router loads the tenant: by id, by exact event
-/// type, by wildcard prefix (<c>chore:*</c> under <c>chore:</c>) and the match-all <c>*</c>. Finding the candidates for an
-/// event costs one lookup per distinct prefix length, whatever the number of subscriptions; matches keep the store's order.
+/// type, by wildcard prefix (<c>chore:*</c> under <c>chore:</c>) and the match-all <c>*</c>, and within each of those by
+/// the value of an equality attribute filter. Finding the candidates for an event costs a few lookups, whatever the number
+/// of subscriptions; matches keep the store's order.
 /// </summary>
 internal sealed class WebhookRoutingIndex
 {
@@ -15,11 +16,11 @@ internal sealed class WebhookRoutingIndex
 
     private readonly IReadOnlyList<WebhookSubscription> _subscriptions;
     private readonly Dictionary<string, WebhookSubscription>? _byId;
-    private readonly Dictionary<string, int[]>? _exact;
-    private readonly Dictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _prefixes;
+    private readonly Dictionary<string, Bucket>? _exact;
+    private readonly Dictionary<string, Bucket>.AlternateLookup<ReadOnlySpan<char>> _prefixes;
     private readonly bool _hasPrefixes;
     private readonly int[] _prefixLengths = [];
-    private readonly int[] _all = [];
+    private readonly Bucket? _all;
 
     public WebhookRoutingIndex(IReadOnlyList<WebhookSubscription> subscriptions)
     {
@@ -30,9 +31,9 @@ internal sealed class WebhookRoutingIndex
         }
 
         _byId = new Dictionary<string, WebhookSubscription>(subscriptions.Count, StringComparer.Ordinal);
-        var exact = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var prefixes = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var all = new List<int>();
+        var exact = new Dictionary<string, BucketBuilder>(StringComparer.Ordinal);
+        var prefixes = new Dictionary<string, BucketBuilder>(StringComparer.Ordinal);
+        var all = new BucketBuilder();
         for (var i = 0; i < subscriptions.Count; i++)
         {
             var subscription = subscriptions[i];
@@ -41,43 +42,34 @@ internal sealed class WebhookRoutingIndex
             {
                 if (pattern == WebhookEventPatterns.All)
                 {
-                    Add(all, i);
+                    all.Add(i, subscription);
                 }
                 else if (pattern.Length > 0 && pattern[^1] == '*')
                 {
-                    Add(GetList(prefixes, pattern[..^1]), i);
+                    GetBuilder(prefixes, pattern[..^1]).Add(i, subscription);
                 }
                 else
                 {
-                    Add(GetList(exact, pattern), i);
+                    GetBuilder(exact, pattern).Add(i, subscription);
                 }
             }
         }
 
-        _exact = exact.ToDictionary(static p => p.Key, static p => p.Value.ToArray(), StringComparer.Ordinal);
-        var prefixArrays = prefixes.ToDictionary(static p => p.Key, static p => p.Value.ToArray(), StringComparer.Ordinal);
-        _prefixes = prefixArrays.GetAlternateLookup<ReadOnlySpan<char>>();
-        _hasPrefixes = prefixArrays.Count > 0;
-        _prefixLengths = [.. prefixArrays.Keys.Select(static k => k.Length).Distinct().Order()];
-        _all = [.. all];
+        _exact = exact.ToDictionary(static p => p.Key, static p => p.Value.Build(), StringComparer.Ordinal);
+        var prefixBuckets = prefixes.ToDictionary(static p => p.Key, static p => p.Value.Build(), StringComparer.Ordinal);
+        _prefixes = prefixBuckets.GetAlternateLookup<ReadOnlySpan<char>>();
+        _hasPrefixes = prefixBuckets.Count > 0;
+        _prefixLengths = [.. prefixBuckets.Keys.Select(static k => k.Length).Distinct().Order()];
+        _all = all.IsEmpty ? null : all.Build();
 
-        static List<int> GetList(Dictionary<string, List<int>> map, string key)
+        static BucketBuilder GetBuilder(Dictionary<string, BucketBuilder> map, string key)
         {
-            if (!map.TryGetValue(key, out var list))
+            if (!map.TryGetValue(key, out var builder))
             {
-                map[key] = list = [];
+                map[key] = builder = new BucketBuilder();
             }
 
-            return list;
-        }
-
-        // A subscription listing two patterns of the same kind (chore:* and chore:created are different kinds) is added once.
-        static void Add(List<int> list, int index)
-        {
-            if (list.Count == 0 || list[^1] != index)
-            {
-                list.Add(index);
-            }
+            return builder;
         }
     }
 
@@ -101,14 +93,12 @@ internal sealed class WebhookRoutingIndex
         var sources = 0;
         if (_exact.TryGetValue(eventType, out var exact))
         {
-            candidates.AddRange(exact);
-            sources++;
+            sources += exact.AddCandidates(attributes, candidates);
         }
 
-        if (_all.Length > 0)
+        if (_all is not null)
         {
-            candidates.AddRange(_all);
-            sources++;
+            sources += _all.AddCandidates(attributes, candidates);
         }
 
         if (_hasPrefixes)
@@ -122,8 +112,7 @@ internal sealed class WebhookRoutingIndex
 
                 if (_prefixes.TryGetValue(eventType.AsSpan(0, length), out var prefixed))
                 {
-                    candidates.AddRange(prefixed);
-                    sources++;
+                    sources += prefixed.AddCandidates(attributes, candidates);
                 }
             }
         }
@@ -173,5 +162,86 @@ internal sealed class WebhookRoutingIndex
         {
             (matches ??= []).Add(subscription);
         }
+    }
+
+    /// <summary>
+    /// The subscriptions under one pattern key. Those with an equality filter (<see cref="WebhookFilterOperator.Equals"/> or
+    /// <see cref="WebhookFilterOperator.In"/>) are filed under its attribute and values, since an event can only match them
+    /// when it carries one of those values; the rest are always candidates. Every candidate is still checked in full.
+    /// </summary>
+    private sealed class Bucket(int[] unfiltered, KeyValuePair<string, Dictionary<string, int[]>>[] byFilter)
+    {
+        public int AddCandidates(IReadOnlyDictionary<string, string>? attributes, List<int> candidates)
+        {
+            var sources = 0;
+            if (unfiltered.Length > 0)
+            {
+                candidates.AddRange(unfiltered);
+                sources++;
+            }
+
+            if (attributes is null)
+            {
+                return sources;
+            }
+
+            foreach (var (attribute, byValue) in byFilter)
+            {
+                // The caller's dictionary decides how attribute names compare, as it does for the filters themselves.
+                if (attributes.TryGetValue(attribute, out var value) && value is not null && byValue.TryGetValue(value, out var filed))
+                {
+                    candidates.AddRange(filed);
+                    sources++;
+                }
+            }
+
+            return sources;
+        }
+    }
+
+    private sealed class BucketBuilder
+    {
+        private readonly List<int> _unfiltered = [];
+        private readonly Dictionary<string, Dictionary<string, List<int>>> _byFilter = new(StringComparer.Ordinal);
+        private int _last = -1;
+
+        public bool IsEmpty => _last < 0;
+
+        public void Add(int index, WebhookSubscription subscription)
+        {
+            // A subscription listing two patterns under the same key is filed once.
+            if (index == _last)
+            {
+                return;
+            }
+
+            _last = index;
+            var filter = subscription.Filters?.FirstOrDefault(static f => f.Operator is WebhookFilterOperator.Equals or WebhookFilterOperator.In);
+            if (filter is null)
+            {
+                _unfiltered.Add(index);
+                return;
+            }
+
+            if (!_byFilter.TryGetValue(filter.Attribute, out var byValue))
+            {
+                _byFilter[filter.Attribute] = byValue = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+            }
+
+            foreach (var value in filter.Values.Distinct(StringComparer.Ordinal))
+            {
+                if (!byValue.TryGetValue(value, out var list))
+                {
+                    byValue[value] = list = [];
+                }
+
+                list.Add(index);
+            }
+        }
+
+        public Bucket Build() => new(
+            [.. _unfiltered],
+            [.. _byFilter.Select(static p => new KeyValuePair<string, Dictionary<string, int[]>>(
+                p.Key, p.Value.ToDictionary(static v => v.Key, static v => v.Value.ToArray(), StringComparer.Ordinal)))]);
     }
 }
