@@ -34,7 +34,7 @@ internal sealed class LoadCommand(LoadOptions options)
         Line();
         Line($"Machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average at start: {LoadAverage()}");
         Line($"Settings: events={options.Events:N0}, concurrency={options.Concurrency} (MaxConcurrentDeliveries = MaxConcurrentDeliveriesPerEndpoint = baseline connections), " +
-             $"ClaimBatchSize={options.ClaimBatchSize}, publishers={options.Publishers}, paced={options.PacedRate}/s for {options.PacedSeconds} s, circuit breaker on (default)");
+             $"ClaimBatchSize={options.ClaimBatchSize}, publishers={options.Publishers}, paced={options.PacedRate}/s for {options.PacedSeconds} s, circuit breaker {(options.NoCircuitBreaker ? "OFF (to measure its cost)" : "on (default)")}");
         Line();
 
         await using var receiver = _receiver = await NoOpReceiver.StartAsync();
@@ -259,6 +259,7 @@ internal sealed class LoadCommand(LoadOptions options)
         o.MaxConcurrentDeliveries = options.Concurrency;
         o.MaxConcurrentDeliveriesPerEndpoint = options.Concurrency;
         o.ClaimBatchSize = options.ClaimBatchSize;
+        o.CircuitBreaker.Enabled = !options.NoCircuitBreaker;
     }
 
     private async Task<(string? Connection, Action Cleanup)> NewDatabaseAsync(StoreKind kind)

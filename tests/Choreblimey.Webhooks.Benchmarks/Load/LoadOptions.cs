@@ -28,6 +28,9 @@ internal sealed class LoadOptions
 
     public bool Issue5 { get; private set; } = true;
 
+    /// <summary>Turns the per-endpoint circuit breaker off, only to measure what it costs (it is on by default).</summary>
+    public bool NoCircuitBreaker { get; private set; }
+
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
         var options = new LoadOptions();
@@ -47,6 +50,7 @@ internal sealed class LoadOptions
                 case "--backlog": options.Backlog = NextInt(); break;
                 case "--backlog-seconds": options.BacklogSeconds = NextInt(); break;
                 case "--no-issue5": options.Issue5 = false; break;
+                case "--no-circuit-breaker": options.NoCircuitBreaker = true; break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
