@@ -98,6 +98,12 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         using var slots = new SemaphoreSlim(options.MaxConcurrentDeliveries, options.MaxConcurrentDeliveries);
         var listening = _store is IWebhookStoreNotifications notifications ? ListenAsync(notifications, stoppingToken) : Task.CompletedTask;
         var errorBackoff = TimeSpan.Zero;
+
+        // Claim-ahead: while the last claim came back full (a backlog), each claim also takes up to one batch more than the
+        // free slots, kept here in order and started as slots free up. Under load this turns one store round trip per
+        // delivery into one per batch; when the queue is short, claims ask for the free slots only, as before.
+        var ahead = new Queue<WebhookDeliveryLease>();
+        var lastClaimFull = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var taken = 0;
@@ -105,20 +111,43 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             {
                 await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
                 taken = 1;
-                while (taken < options.ClaimBatchSize && slots.Wait(0, CancellationToken.None))
+                while (taken < options.MaxConcurrentDeliveries && slots.Wait(0, CancellationToken.None))
                 {
                     taken++;
                 }
 
-                var now = _timeProvider.GetUtcNow();
-                var leases = await _store.ClaimDueDeliveriesAsync(new WebhookClaimRequest(_workerId, taken, now, options.LeaseDuration), stoppingToken).ConfigureAwait(false);
-                errorBackoff = TimeSpan.Zero;
-                foreach (var lease in leases)
+                while (taken > 0 && ahead.TryDequeue(out var claimedAhead))
                 {
-                    Track(ProcessAndReleaseSlotAsync(lease, slots));
+                    taken--;
+                    Track(ProcessAndReleaseSlotAsync(claimedAhead, slots));
                 }
 
-                var unused = taken - leases.Count;
+                if (taken == 0)
+                {
+                    continue;
+                }
+
+                var want = Math.Min(taken, options.ClaimBatchSize);
+                var request = lastClaimFull ? want + options.ClaimBatchSize : want;
+                var now = _timeProvider.GetUtcNow();
+                var leases = await _store.ClaimDueDeliveriesAsync(new WebhookClaimRequest(_workerId, request, now, options.LeaseDuration), stoppingToken).ConfigureAwait(false);
+                errorBackoff = TimeSpan.Zero;
+                lastClaimFull = leases.Count == request;
+                var started = 0;
+                foreach (var lease in leases)
+                {
+                    if (started < taken)
+                    {
+                        started++;
+                        Track(ProcessAndReleaseSlotAsync(lease, slots));
+                    }
+                    else
+                    {
+                        ahead.Enqueue(lease);
+                    }
+                }
+
+                var unused = taken - started;
                 taken = 0;
                 if (unused > 0)
                 {
@@ -156,6 +185,21 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             }
 
             options = _options.CurrentValue;
+        }
+
+        // Leases claimed ahead and never started go back at once, so another worker (or this one, restarted) need not wait for them to lapse.
+        while (ahead.TryDequeue(out var unstarted))
+        {
+            try
+            {
+                await ReleaseAsync(unstarted, _timeProvider.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Best effort: a lease that cannot be handed back lapses and the delivery is claimed again.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                WebhookLog.ProcessingFailed(_logger, unstarted.Delivery.Id, exception);
+            }
         }
 
         Task[] remaining;

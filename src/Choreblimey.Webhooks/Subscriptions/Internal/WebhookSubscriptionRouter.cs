@@ -24,11 +24,11 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
         string tenantId, string eventType, IReadOnlyDictionary<string, string>? attributes, CancellationToken cancellationToken)
     {
         List<WebhookSubscription>? matches = null;
-        AddMatches(await GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false), eventType, attributes, ref matches);
+        (await GetTenantIndexAsync(tenantId, cancellationToken).ConfigureAwait(false)).AddMatches(eventType, attributes, ref matches);
         if (tenantId != WebhookTenants.All)
         {
             // Host-level endpoints (configuration, WEBHOOK_URL) receive every tenant's events.
-            AddMatches(await GetTenantSubscriptionsAsync(WebhookTenants.All, cancellationToken).ConfigureAwait(false), eventType, attributes, ref matches);
+            (await GetTenantIndexAsync(WebhookTenants.All, cancellationToken).ConfigureAwait(false)).AddMatches(eventType, attributes, ref matches);
         }
 
         return (IReadOnlyList<WebhookSubscription>?)matches ?? [];
@@ -36,49 +36,21 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
 
     /// <summary>Gets a subscription a delivery of <paramref name="tenantId"/> may go to: the tenant's own, or a host-level one.</summary>
     public async ValueTask<WebhookSubscription?> GetSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken) =>
-        Find(await GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false), subscriptionId)
+        (await GetTenantIndexAsync(tenantId, cancellationToken).ConfigureAwait(false)).Find(subscriptionId)
         ?? (tenantId == WebhookTenants.All
             ? null
-            : Find(await GetTenantSubscriptionsAsync(WebhookTenants.All, cancellationToken).ConfigureAwait(false), subscriptionId));
-
-    private static void AddMatches(IReadOnlyList<WebhookSubscription> subscriptions, string eventType, IReadOnlyDictionary<string, string>? attributes, ref List<WebhookSubscription>? matches)
-    {
-        for (var i = 0; i < subscriptions.Count; i++)
-        {
-            var subscription = subscriptions[i];
-            // Disabled subscriptions get their deliveries too: the worker holds them until the subscription is enabled again.
-            if (subscription.State is WebhookSubscriptionState.Active or WebhookSubscriptionState.Disabled
-                && WebhookEventPatterns.MatchesAny(subscription.EventPatterns, eventType)
-                && WebhookAttributeFilters.Matches(subscription.Filters, attributes))
-            {
-                (matches ??= []).Add(subscription);
-            }
-        }
-    }
-
-    private static WebhookSubscription? Find(IReadOnlyList<WebhookSubscription> subscriptions, string subscriptionId)
-    {
-        for (var i = 0; i < subscriptions.Count; i++)
-        {
-            if (subscriptions[i].Id == subscriptionId)
-            {
-                return subscriptions[i];
-            }
-        }
-
-        return null;
-    }
+            : (await GetTenantIndexAsync(WebhookTenants.All, cancellationToken).ConfigureAwait(false)).Find(subscriptionId));
 
     public void Invalidate(string tenantId) => _tenants.TryRemove(tenantId, out _);
 
-    private async ValueTask<IReadOnlyList<WebhookSubscription>> GetTenantSubscriptionsAsync(string tenantId, CancellationToken cancellationToken)
+    private async ValueTask<WebhookRoutingIndex> GetTenantIndexAsync(string tenantId, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
         if (_tenants.TryGetValue(tenantId, out var entry))
         {
             if (now - entry.CheckedAt < options.CurrentValue.SubscriptionCacheDuration)
             {
-                return entry.Subscriptions;
+                return entry.Index;
             }
 
             // Stale: a cheap version read tells whether anything changed anywhere since the entry was loaded.
@@ -86,15 +58,16 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
             if (version == entry.Version)
             {
                 _tenants.TryUpdate(tenantId, entry with { CheckedAt = now }, entry);
-                return entry.Subscriptions;
+                return entry.Index;
             }
         }
 
         var loadedVersion = await store.GetSubscriptionVersionAsync(cancellationToken).ConfigureAwait(false);
         var loaded = await store.GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        _tenants[tenantId] = new TenantEntry(loaded, loadedVersion, now);
-        return loaded;
+        var index = new WebhookRoutingIndex(loaded);
+        _tenants[tenantId] = new TenantEntry(index, loadedVersion, now);
+        return index;
     }
 
-    private sealed record TenantEntry(IReadOnlyList<WebhookSubscription> Subscriptions, long Version, DateTimeOffset CheckedAt);
+    private sealed record TenantEntry(WebhookRoutingIndex Index, long Version, DateTimeOffset CheckedAt);
 }

@@ -1,0 +1,9 @@
+namespace Choreblimey.Webhooks.Benchmarks.Infrastructure;
+
+/// <summary>The stores the benchmarks compare.</summary>
+public enum StoreKind
+{
+    Memory,
+    Sqlite,
+    PostgreSql,
+}

@@ -1,0 +1,83 @@
+using BenchmarkDotNet.Attributes;
+using Choreblimey.Webhooks.Benchmarks.Infrastructure;
+using Choreblimey.Webhooks.Testing.Support;
+
+namespace Choreblimey.Webhooks.Benchmarks.Micro;
+
+/// <summary>
+/// One claim of 64 due deliveries with 1,000 or 1,000,000 pending (seeded in bulk). The clock is virtual: every claim
+/// happens 1 ms after the previous one with a 1 ms lease, so claimed deliveries fall due again behind the rest and the
+/// backlog stays the same size however many claims run. The issue-8 target: claim cost grows at most 2x from 1,000 to 1,000,000.
+/// </summary>
+[MemoryDiagnoser]
+public class ClaimBenchmarks
+{
+    private const int BatchSize = 64;
+    private static readonly TimeSpan Lease = TimeSpan.FromMilliseconds(1);
+
+    private IWebhookStore _store = null!;
+    private PostgreSqlTestServer? _postgres;
+    private string? _sqlitePath;
+    private DateTimeOffset _now;
+
+    [Params(StoreKind.Sqlite, StoreKind.PostgreSql)]
+    public StoreKind Store { get; set; }
+
+    [Params(1_000, 1_000_000)]
+    public int Pending { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
+    {
+        var firstDue = DateTimeOffset.UtcNow.AddDays(-1);
+        TimeSpan seeding;
+        if (Store == StoreKind.Sqlite)
+        {
+            _sqlitePath = BenchHost.NewSqlitePath();
+            var store = await DirectStores.OpenSqliteAsync(_sqlitePath);
+            seeding = await BacklogSeeder.SeedSqliteAsync(_sqlitePath, Pending, "sub_1", firstDue);
+            _store = store;
+        }
+        else
+        {
+            _postgres = await PostgreSqlTestServer.StartAsync();
+            var connection = await _postgres.CreateDatabaseAsync();
+            var store = await DirectStores.OpenPostgreSqlAsync(connection);
+            seeding = await BacklogSeeder.SeedPostgreSqlAsync(connection, store.Schema, Pending, "sub_1", firstDue);
+            _store = store;
+        }
+
+        Console.WriteLine($"// Seeded {Pending:N0} pending deliveries in {Store} in {seeding.TotalSeconds:0.0} s");
+        _now = firstDue.AddHours(1);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        (_store as IAsyncDisposable)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        if (_postgres is not null)
+        {
+            _postgres.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        if (_sqlitePath is not null)
+        {
+            BenchHost.DeleteSqlite(_sqlitePath);
+        }
+    }
+
+    [Benchmark]
+    public async Task<int> Claim64()
+    {
+        _now += Lease;
+        var leases = await _store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("bench-worker", BatchSize, _now, Lease));
+        if (leases.Count != BatchSize)
+        {
+            throw new InvalidOperationException($"Claimed {leases.Count}, expected {BatchSize}.");
+        }
+
+        return leases.Count;
+    }
+}

@@ -1,0 +1,46 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Choreblimey.Webhooks.Benchmarks.Load;
+
+namespace Choreblimey.Webhooks.Benchmarks;
+
+internal static class Program
+{
+    private const string Usage = """
+        Usage:
+          dotnet run -c Release --project tests/Choreblimey.Webhooks.Benchmarks -- micro [BenchmarkDotNet arguments, e.g. --filter *Signing*]
+          dotnet run -c Release --project tests/Choreblimey.Webhooks.Benchmarks -- load [--events 50000] [--store all|memory,sqlite,postgres]
+              [--concurrency 32] [--claim-batch 64] [--publishers 8] [--paced-rate 1000] [--paced-seconds 5]
+              [--backlog 1000000] [--backlog-seconds 20] [--no-issue5] [--no-circuit-breaker]
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 1 : 0;
+        }
+
+        switch (args[0])
+        {
+            case "micro":
+                var rest = args[1..];
+                // In process: the generated benchmark project would otherwise inherit this repository's strict build settings.
+                var config = DefaultConfig.Instance
+                    .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1))
+                    .AddDiagnoser(MemoryDiagnoser.Default)
+                    .WithOptions(ConfigOptions.JoinSummary);
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest.Length == 0 ? ["--filter", "*"] : rest, config);
+                return 0;
+            case "load":
+                return await new LoadCommand(LoadOptions.Parse(args[1..])).RunAsync();
+            default:
+                Console.Error.WriteLine(Usage);
+                return 1;
+        }
+    }
+}
