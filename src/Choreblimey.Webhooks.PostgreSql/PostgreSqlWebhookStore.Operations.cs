@@ -93,13 +93,14 @@ internal sealed partial class PostgreSqlWebhookStore
                 SET status = 0, next_attempt_at = @due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
                 WHERE tenant_id = @tenant AND subscription_id = @subscription AND event_type <> {TestEvent}
                   AND (@from::timestamptz IS NULL OR created_at >= @from)
-                  AND (status = 2 OR (status = 0 AND lease_owner IS NULL AND (@pending OR attempt_count > 0)))
+                  AND (status = 2 OR (status = 0 AND (@leased OR lease_owner IS NULL) AND (@pending OR attempt_count > 0)))
                 """);
             AddText(update.Parameters, "tenant", request.TenantId);
             AddText(update.Parameters, "subscription", request.SubscriptionId);
             AddNullableTimestamp(update.Parameters, "from", request.CreatedFrom);
             AddTimestamp(update.Parameters, "due", request.DueAt);
             update.Parameters.Add(new NpgsqlParameter<bool>("pending", NpgsqlDbType.Boolean) { TypedValue = request.IncludePending });
+            update.Parameters.Add(new NpgsqlParameter<bool>("leased", NpgsqlDbType.Boolean) { TypedValue = request.IncludePending && request.IncludeLeased });
             batch.BatchCommands.Add(update);
             AddNotify(batch);
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

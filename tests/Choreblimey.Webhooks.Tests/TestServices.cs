@@ -1,3 +1,4 @@
+using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,11 +12,11 @@ internal static class TestServices
     public static ServiceProvider Build(
         Action<IWebhooksBuilder> configure,
         Action<WebhookOptions>? options = null,
-        FakeTimeProvider? clock = null)
+        WebhookTestClock? clock = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<TimeProvider>(clock ?? new FakeTimeProvider(Start));
+        services.AddSingleton<TimeProvider>(clock ?? new WebhookTestClock(Start));
         var webhooks = services.AddWebhooks(o =>
         {
             o.Retry.JitterFactor = 0;

@@ -21,4 +21,11 @@ public sealed record WebhookRequeueRequest
     /// failed at least once are re-queued.
     /// </summary>
     public bool IncludePending { get; init; }
+
+    /// <summary>
+    /// Gets whether pending deliveries leased by a worker right now are taken too (with <see cref="IncludePending"/>). Their
+    /// fencing token moves on, so the worker holding the lease can no longer record or release them. Used when a disabled
+    /// subscription is enabled, so a delivery a worker is just setting aside is not held for another recheck interval.
+    /// </summary>
+    public bool IncludeLeased { get; init; }
 }

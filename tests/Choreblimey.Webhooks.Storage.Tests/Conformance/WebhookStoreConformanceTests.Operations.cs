@@ -136,6 +136,28 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task RequeueDeliveries_with_IncludeLeased_takes_a_leased_delivery_and_fences_off_its_worker()
+    {
+        var store = await StatsStoreAsync();
+        var due = T0.AddDays(2);
+        var leased = Assert.Single(await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("w", 1, T0.AddHours(1), TimeSpan.FromMinutes(1))));
+        var id = leased.Delivery.Id;
+
+        // Without IncludePending the flag changes nothing for the leased delivery; with it, the delivery is taken too.
+        await store.RequeueDeliveriesAsync(new WebhookRequeueRequest { TenantId = TenantA, SubscriptionId = SubId(1), DueAt = due, IncludeLeased = true });
+        Assert.Equal(T0.AddHours(1).AddMinutes(1), (await store.GetDeliveryAsync(TenantA, id))!.NextAttemptAt);
+        await store.RequeueDeliveriesAsync(new WebhookRequeueRequest { TenantId = TenantA, SubscriptionId = SubId(1), DueAt = due, IncludePending = true, IncludeLeased = true });
+
+        var requeued = await store.GetDeliveryAsync(TenantA, id);
+        Assert.Equal(due, requeued!.NextAttemptAt);
+        Assert.Null(requeued.LeaseOwner);
+        Assert.False(await store.ReleaseLeaseAsync(new WebhookLeaseRelease(id, leased.FencingToken, T0.AddDays(30))));
+        Assert.Equal(due, (await store.GetDeliveryAsync(TenantA, id))!.NextAttemptAt);
+        var claimed = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("w2", 10, due, TimeSpan.FromMinutes(1)));
+        Assert.Contains(claimed, l => l.Delivery.Id == id);
+    }
+
+    [Fact]
     public async Task Purge_removes_expired_finished_deliveries_their_attempts_and_orphan_messages_in_bounded_batches()
     {
         var store = await NewStoreAsync();

@@ -1,3 +1,4 @@
+using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,7 +14,7 @@ public sealed class WebhookDeliveryWorkerFakeClockTests : IAsyncLifetime
 {
     private const string Tenant = "family-1";
     private static readonly DateTimeOffset T0 = new(2026, 6, 1, 9, 0, 0, TimeSpan.Zero);
-    private readonly FakeTimeProvider _clock = new(T0);
+    private readonly WebhookTestClock _clock = new(T0);
     private LoopbackReceiver _receiver = null!;
     private IHost _host = null!;
 

@@ -1,3 +1,4 @@
+using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Delivery.Internal;
 using Choreblimey.Webhooks.Testing.Support;
 
@@ -8,7 +9,7 @@ public sealed class WebhookRateLimiterTests
     [Fact]
     public void Allows_a_burst_of_one_seconds_worth_then_one_token_per_period_on_the_given_clock()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new WebhookTestClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new WebhookRateLimiter(2, clock);
 
         Assert.True(limiter.TryAcquire(out _));
@@ -28,7 +29,7 @@ public sealed class WebhookRateLimiterTests
     [Fact]
     public void A_fractional_rate_spaces_tokens_over_several_seconds_and_never_stores_more_than_one()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new WebhookTestClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new WebhookRateLimiter(0.5, clock);
 
         Assert.True(limiter.TryAcquire(out _));
@@ -43,7 +44,7 @@ public sealed class WebhookRateLimiterTests
     [Fact]
     public void Idle_time_refills_at_most_to_capacity()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new WebhookTestClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         using var limiter = new WebhookRateLimiter(3, clock);
         for (var i = 0; i < 3; i++)
         {

@@ -1,3 +1,4 @@
+using Choreblimey.Webhooks.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -209,7 +210,7 @@ public sealed class WebhooksServiceCollectionExtensionsTests
     public async Task A_time_provider_registered_before_add_webhooks_is_kept()
     {
         var services = new ServiceCollection();
-        var clock = new Testing.Support.FakeTimeProvider();
+        var clock = new Choreblimey.Webhooks.Testing.WebhookTestClock();
         services.AddSingleton<TimeProvider>(clock);
 
         services.AddWebhooks();

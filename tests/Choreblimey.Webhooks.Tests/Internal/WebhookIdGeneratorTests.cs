@@ -1,3 +1,4 @@
+using Choreblimey.Webhooks.Testing;
 using System.Text.RegularExpressions;
 using Choreblimey.Webhooks.Internal;
 using Choreblimey.Webhooks.Testing.Support;
@@ -14,7 +15,7 @@ public sealed partial class WebhookIdGeneratorTests
     [Fact]
     public void Ids_are_the_prefix_and_26_crockford_characters()
     {
-        var ids = new WebhookIdGenerator(new FakeTimeProvider(Start));
+        var ids = new WebhookIdGenerator(new WebhookTestClock(Start));
 
         foreach (var (id, prefix) in new[] { (ids.NewMessageId(), "msg_"), (ids.NewDeliveryId(), "dlv_"), (ids.NewSubscriptionId(), "sub_"), (ids.Create("x_"), "x_") })
         {
@@ -26,7 +27,7 @@ public sealed partial class WebhookIdGeneratorTests
     [Fact]
     public void The_first_ten_characters_encode_the_unix_milliseconds()
     {
-        var id = new WebhookIdGenerator(new FakeTimeProvider(Start)).Create("");
+        var id = new WebhookIdGenerator(new WebhookTestClock(Start)).Create("");
         const string alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
         var milliseconds = id[..10].Aggregate(0L, (value, c) => (value * 32) + alphabet.IndexOf(c, StringComparison.Ordinal));
@@ -37,7 +38,7 @@ public sealed partial class WebhookIdGeneratorTests
     [Fact]
     public void Ten_thousand_ids_in_one_millisecond_are_unique_and_strictly_increasing()
     {
-        var ids = new WebhookIdGenerator(new FakeTimeProvider(Start));
+        var ids = new WebhookIdGenerator(new WebhookTestClock(Start));
 
         AssertStrictlyIncreasing(Enumerable.Range(0, 10_000).Select(_ => ids.NewMessageId()).ToList());
     }
@@ -66,7 +67,7 @@ public sealed partial class WebhookIdGeneratorTests
     [Fact]
     public void An_id_one_millisecond_later_sorts_after_every_earlier_one()
     {
-        var clock = new FakeTimeProvider(Start);
+        var clock = new WebhookTestClock(Start);
         var ids = new WebhookIdGenerator(clock);
         var earlier = Enumerable.Range(0, 1_000).Select(_ => ids.NewMessageId()).ToList();
 
@@ -81,8 +82,8 @@ public sealed partial class WebhookIdGeneratorTests
     {
         for (var round = 0; round < 200; round++)
         {
-            var earlier = new WebhookIdGenerator(new FakeTimeProvider(Start));
-            var later = new WebhookIdGenerator(new FakeTimeProvider(Start.AddMilliseconds(1)));
+            var earlier = new WebhookIdGenerator(new WebhookTestClock(Start));
+            var later = new WebhookIdGenerator(new WebhookTestClock(Start.AddMilliseconds(1)));
 
             // Many ids from the earlier generator push its random part up; it must still stay below the next millisecond.
             var last = Enumerable.Range(0, 50).Select(_ => earlier.NewMessageId()).Last();

@@ -1,3 +1,4 @@
+using Choreblimey.Webhooks.Testing;
 using System.Text.Json;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ public sealed class WebhookPublisherTests
     private const string Tenant = "family-1";
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
-    private static ServiceProvider Build(Action<WebhookOptions>? options = null, Action<IWebhooksBuilder>? configure = null, FakeTimeProvider? clock = null) =>
+    private static ServiceProvider Build(Action<WebhookOptions>? options = null, Action<IWebhooksBuilder>? configure = null, WebhookTestClock? clock = null) =>
         TestServices.Build(
             webhooks =>
             {
@@ -259,7 +260,7 @@ public sealed class WebhookPublisherTests
     [Fact]
     public async Task Deliveries_are_due_after_the_first_schedule_entry()
     {
-        var clock = new FakeTimeProvider(TestServices.Start);
+        var clock = new WebhookTestClock(TestServices.Start);
         await using var services = Build(o => o.Retry.UseSchedule(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(1)), clock: clock);
         var publisher = services.GetRequiredService<IWebhookPublisher>();
         var store = services.GetRequiredService<IWebhookStore>();

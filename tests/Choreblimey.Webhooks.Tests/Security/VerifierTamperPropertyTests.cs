@@ -1,3 +1,4 @@
+using Choreblimey.Webhooks.Testing;
 using System.Globalization;
 using FsCheck;
 using FsCheck.Fluent;
@@ -10,7 +11,7 @@ public sealed class VerifierTamperPropertyTests
 {
     private const long Now = 1_800_000_000;
     private static readonly StandardWebhookSigner Signer = new();
-    private static readonly WebhookVerifier Verifier = new(timeProvider: new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now)));
+    private static readonly WebhookVerifier Verifier = new(timeProvider: new WebhookTestClock(DateTimeOffset.FromUnixTimeSeconds(Now)));
 
     private enum Change
     {

@@ -1,3 +1,4 @@
+using Choreblimey.Webhooks.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 
@@ -7,7 +8,7 @@ public sealed class WebhookVerifierPropertyTests
 {
     private const long Now = 1_800_000_000;
     private static readonly StandardWebhookSigner Signer = new();
-    private static readonly WebhookVerifier Verifier = new(timeProvider: new Testing.Support.FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(Now)));
+    private static readonly WebhookVerifier Verifier = new(timeProvider: new Choreblimey.Webhooks.Testing.WebhookTestClock(DateTimeOffset.FromUnixTimeSeconds(Now)));
     private static readonly WebhookSecret Secret = WebhookSecret.Generate();
 
     private static Gen<byte[]> Bodies(int minLength) =>

@@ -1,3 +1,4 @@
+using Choreblimey.Webhooks.Testing;
 using System.Text;
 using Choreblimey.Webhooks.Testing.Support;
 
@@ -10,7 +11,7 @@ public sealed class WebhookVerifierTests
     private static WebhookVerifier VerifierAt(long unixSeconds, TimeSpan? tolerance = null) =>
         new(
             tolerance is { } t ? new WebhookVerifierOptions { Tolerance = t } : null,
-            new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(unixSeconds)));
+            new WebhookTestClock(DateTimeOffset.FromUnixTimeSeconds(unixSeconds)));
 
     private static WebhookVerificationResult VerifyVector(
         WebhookVerifier verifier,
@@ -139,7 +140,7 @@ public sealed class WebhookVerifierTests
     [Fact]
     public void Measures_skew_against_the_sub_second_clock()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(SpecVector.UnixSeconds + 300).AddMilliseconds(500));
+        var clock = new WebhookTestClock(DateTimeOffset.FromUnixTimeSeconds(SpecVector.UnixSeconds + 300).AddMilliseconds(500));
 
         var result = VerifyVector(new WebhookVerifier(timeProvider: clock));
 
@@ -163,7 +164,7 @@ public sealed class WebhookVerifierTests
     public void Uses_the_tolerance_as_it_was_when_constructed()
     {
         var options = new WebhookVerifierOptions();
-        var verifier = new WebhookVerifier(options, new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(SpecVector.UnixSeconds + 600)));
+        var verifier = new WebhookVerifier(options, new WebhookTestClock(DateTimeOffset.FromUnixTimeSeconds(SpecVector.UnixSeconds + 600)));
         options.Tolerance = TimeSpan.FromHours(1);
 
         AssertFailure(VerifyVector(verifier), WebhookVerificationFailure.TimestampOutsideTolerance);

@@ -1,3 +1,4 @@
+using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,7 +8,7 @@ namespace Choreblimey.Webhooks.Tests.Subscriptions;
 public sealed class SecretRotationDeliveryTests : IAsyncLifetime
 {
     private const string Tenant = "family-1";
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly WebhookTestClock _clock = new(DateTimeOffset.UtcNow);
     private LoopbackReceiver _receiver = null!;
 
     public async Task InitializeAsync() => _receiver = await LoopbackReceiver.StartAsync();

@@ -1,3 +1,4 @@
+using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -6,7 +7,7 @@ namespace Choreblimey.Webhooks.Tests.Subscriptions;
 public sealed class SubscriptionManagerTests : IAsyncLifetime
 {
     private const string Tenant = "t1";
-    private readonly FakeTimeProvider _clock = new();
+    private readonly WebhookTestClock _clock = new();
     private ServiceProvider _services = null!;
     private IWebhookSubscriptionManager _manager = null!;
 

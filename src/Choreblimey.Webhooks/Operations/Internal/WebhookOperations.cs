@@ -111,7 +111,7 @@ internal sealed class WebhookOperations(
 
             // Deliveries routed while it was inactive were held, not dropped: make them due now.
             count = await store.RequeueDeliveriesAsync(
-                new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, CreatedFrom = current.UpdatedAt, DueAt = now, IncludePending = true },
+                new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, CreatedFrom = current.UpdatedAt, DueAt = now, IncludePending = true, IncludeLeased = true },
                 cancellationToken).ConfigureAwait(false);
             signal.Notify();
         }

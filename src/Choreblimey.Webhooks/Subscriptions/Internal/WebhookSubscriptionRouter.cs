@@ -11,6 +11,8 @@ namespace Choreblimey.Webhooks.Subscriptions.Internal;
 internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvider timeProvider, IOptionsMonitor<WebhookOptions> options)
 {
     private readonly ConcurrentDictionary<string, TenantEntry> _tenants = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _generations = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     public ValueTask<IReadOnlyList<WebhookSubscription>> GetMatchingActiveAsync(string tenantId, string eventType, CancellationToken cancellationToken) =>
         GetMatchingActiveAsync(tenantId, eventType, null, cancellationToken);
@@ -41,7 +43,15 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
             ? null
             : (await GetTenantIndexAsync(WebhookTenants.All, cancellationToken).ConfigureAwait(false)).Find(subscriptionId));
 
-    public void Invalidate(string tenantId) => _tenants.TryRemove(tenantId, out _);
+    public void Invalidate(string tenantId)
+    {
+        lock (_gate)
+        {
+            // A load that began before this change must not put what it read back into the cache afterwards.
+            _generations[tenantId] = _generations.GetValueOrDefault(tenantId) + 1;
+            _tenants.TryRemove(tenantId, out _);
+        }
+    }
 
     private async ValueTask<WebhookRoutingIndex> GetTenantIndexAsync(string tenantId, CancellationToken cancellationToken)
     {
@@ -62,10 +72,23 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
             }
         }
 
+        long generation;
+        lock (_gate)
+        {
+            generation = _generations.GetValueOrDefault(tenantId);
+        }
+
         var loadedVersion = await store.GetSubscriptionVersionAsync(cancellationToken).ConfigureAwait(false);
         var loaded = await store.GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var index = new WebhookRoutingIndex(loaded);
-        _tenants[tenantId] = new TenantEntry(index, loadedVersion, now);
+        lock (_gate)
+        {
+            if (_generations.GetValueOrDefault(tenantId) == generation)
+            {
+                _tenants[tenantId] = new TenantEntry(index, loadedVersion, now);
+            }
+        }
+
         return index;
     }
 
