@@ -155,16 +155,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(subscriptionId);
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var command = _dataSource.CreateCommand($"SELECT document::text FROM {_schema.Subscriptions} WHERE tenant_id = @tenant AND id = @id");
-        await using var commandScope = command.ConfigureAwait(false);
-        AddText(command.Parameters, "tenant", tenantId);
-        AddText(command.Parameters, "id", subscriptionId);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSubscription(reader, 0) : null;
-        }
+        return await ReadOneAsync($"SELECT document::text FROM {_schema.Subscriptions} WHERE tenant_id = @tenant AND id = @id", tenantId, subscriptionId, ReadSubscription, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -542,16 +533,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(messageId);
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var command = _dataSource.CreateCommand($"SELECT {MessageColumns} FROM {_schema.Messages} WHERE tenant_id = @tenant AND id = @id");
-        await using var commandScope = command.ConfigureAwait(false);
-        AddText(command.Parameters, "tenant", tenantId);
-        AddText(command.Parameters, "id", messageId);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadMessage(reader, 0) : null;
-        }
+        return await ReadOneAsync($"SELECT {MessageColumns} FROM {_schema.Messages} WHERE tenant_id = @tenant AND id = @id", tenantId, messageId, ReadMessage, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -559,16 +541,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(deliveryId);
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var command = _dataSource.CreateCommand($"SELECT {DeliveryColumns} FROM {_schema.Deliveries} WHERE tenant_id = @tenant AND id = @id");
-        await using var commandScope = command.ConfigureAwait(false);
-        AddText(command.Parameters, "tenant", tenantId);
-        AddText(command.Parameters, "id", deliveryId);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
-        {
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadDelivery(reader, 0) : null;
-        }
+        return await ReadOneAsync($"SELECT {DeliveryColumns} FROM {_schema.Deliveries} WHERE tenant_id = @tenant AND id = @id", tenantId, deliveryId, ReadDelivery, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -855,6 +828,22 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         {
             TypedValue = Encoding.UTF8.GetString(WebhookSubscriptionJson.Serialize(subscription, _protector)),
         });
+    }
+
+    /// <summary>Reads one row of a tenant by id (the query's parameters are <c>@tenant</c> and <c>@id</c>), or <see langword="null"/>.</summary>
+    private async Task<T?> ReadOneAsync<T>(string sql, string tenantId, string id, Func<DbDataReader, int, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var command = _dataSource.CreateCommand(sql);
+        await using var commandScope = command.ConfigureAwait(false);
+        AddText(command.Parameters, "tenant", tenantId);
+        AddText(command.Parameters, "id", id);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? read(reader, 0) : null;
+        }
     }
 
     private static void AddText(NpgsqlParameterCollection parameters, string name, string? value) =>

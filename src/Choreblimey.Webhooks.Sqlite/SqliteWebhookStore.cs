@@ -59,15 +59,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         await WriteAsync(
             connection =>
             {
-                using var insert = SqliteSql.Command(
-                        connection,
-                        "INSERT INTO subscriptions (id, tenant_id, state, created_at, updated_at, document) VALUES ($id, $tenant, $state, $created, $updated, $document)")
-                    .With("$id", subscription.Id)
-                    .With("$tenant", subscription.TenantId)
-                    .With("$state", (int)subscription.State)
-                    .With("$created", SqliteSql.ToTicks(subscription.CreatedAt))
-                    .With("$updated", SqliteSql.ToTicks(subscription.UpdatedAt))
-                    .With("$document", document);
+                using var insert = SubscriptionCommand(
+                    connection,
+                    "INSERT INTO subscriptions (id, tenant_id, state, created_at, updated_at, document) VALUES ($id, $tenant, $state, $created, $updated, $document)",
+                    subscription,
+                    document);
                 try
                 {
                     insert.ExecuteNonQuery();
@@ -181,15 +177,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         return await WriteAsync(
             connection =>
             {
-                using var update = SqliteSql.Command(
-                        connection,
-                        "UPDATE subscriptions SET state = $state, created_at = $created, updated_at = $updated, document = $document WHERE id = $id AND tenant_id = $tenant")
-                    .With("$id", subscription.Id)
-                    .With("$tenant", subscription.TenantId)
-                    .With("$state", (int)subscription.State)
-                    .With("$created", SqliteSql.ToTicks(subscription.CreatedAt))
-                    .With("$updated", SqliteSql.ToTicks(subscription.UpdatedAt))
-                    .With("$document", document);
+                using var update = SubscriptionCommand(
+                    connection,
+                    "UPDATE subscriptions SET state = $state, created_at = $created, updated_at = $updated, document = $document WHERE id = $id AND tenant_id = $tenant",
+                    subscription,
+                    document);
                 if (update.ExecuteNonQuery() == 0)
                 {
                     return false;
@@ -556,6 +548,16 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             _connections.ReturnReader(connection, healthy);
         }
     }
+
+    /// <summary>A command with a subscription's columns bound as <c>$id</c>, <c>$tenant</c>, <c>$state</c>, <c>$created</c>, <c>$updated</c>, <c>$document</c>.</summary>
+    private static SqliteCommand SubscriptionCommand(SqliteConnection connection, string sql, WebhookSubscription subscription, byte[] document) =>
+        SqliteSql.Command(connection, sql)
+            .With("$id", subscription.Id)
+            .With("$tenant", subscription.TenantId)
+            .With("$state", (int)subscription.State)
+            .With("$created", SqliteSql.ToTicks(subscription.CreatedAt))
+            .With("$updated", SqliteSql.ToTicks(subscription.UpdatedAt))
+            .With("$document", document);
 
     private static void BumpSubscriptionVersion(SqliteConnection connection) =>
         SqliteSql.Execute(connection, "UPDATE subscription_version SET version = version + 1 WHERE id = 1");
