@@ -13,7 +13,9 @@ public sealed class WebhookTestReceiver
     private readonly Lock _gate = new();
     private readonly List<WebhookTestRequest> _requests = [];
     private readonly Queue<int> _scripted = new();
-    private readonly ConcurrentDictionary<string, int> _attemptsById = new(StringComparer.Ordinal);
+    // Keyed by URL and webhook-id: one event fanned out to several subscriptions shares its webhook-id, and each
+    // subscription's first attempt must count as its own first.
+    private readonly ConcurrentDictionary<(string Url, string Id), int> _attemptsByDelivery = new();
     private readonly TimeProvider _timeProvider;
     private Func<WebhookTestRequest, CancellationToken, Task<HttpResponseMessage>>? _responder;
     private int _inFlight;
@@ -85,7 +87,7 @@ public sealed class WebhookTestReceiver
             _scripted.Clear();
         }
 
-        _attemptsById.Clear();
+        _attemptsByDelivery.Clear();
         _responder = null;
     }
 
@@ -120,7 +122,7 @@ public sealed class WebhookTestReceiver
                 Headers = headers,
                 Body = body,
                 ReceivedAt = _timeProvider.GetUtcNow(),
-                AttemptNumber = _attemptsById.AddOrUpdate(id, 1, static (_, n) => n + 1),
+                AttemptNumber = _attemptsByDelivery.AddOrUpdate((message.RequestUri!.AbsoluteUri, id), 1, static (_, n) => n + 1),
             };
 
             int? scripted = null;

@@ -18,7 +18,7 @@ public sealed record WebhookTestRequest
     /// <summary>Gets when it arrived, on the host's clock.</summary>
     public required DateTimeOffset ReceivedAt { get; init; }
 
-    /// <summary>Gets the 1-based number of requests received so far with this <see cref="WebhookId"/> (1 for the first attempt).</summary>
+    /// <summary>Gets the 1-based number of requests received so far with this <see cref="WebhookId"/> at this <see cref="Url"/> (1 for a delivery's first attempt, counted per subscription URL).</summary>
     public required int AttemptNumber { get; init; }
 
     /// <summary>Gets the <c>webhook-id</c> header (the event id).</summary>

@@ -68,6 +68,24 @@ public sealed class WebhookTestHarnessTests
     }
 
     [Fact]
+    public async Task Attempt_numbers_count_per_subscription_url_when_one_event_fans_out()
+    {
+        await using var host = await HarnessHost.StartAsync(c => c.Configure(o => o.Retry.JitterFactor = 0));
+        var first = await host.Harness.SubscribeAsync("family-1", "*");
+        var second = await host.Harness.SubscribeAsync("family-1", "*");
+        // Both subscriptions receive the same webhook-id; each one's first request must be its attempt 1.
+        host.Harness.Receiver.RespondWith(request => request.AttemptNumber == 1 ? 500 : 200);
+
+        await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1");
+        await host.Harness.AdvanceToNextDueAsync();
+        await host.Harness.AdvanceToNextDueAsync();
+
+        Assert.Equal([500, 200], (await host.Harness.DeliveredToAsync(first.Id)).Attempts.Select(a => a.StatusCode ?? 0));
+        Assert.Equal([500, 200], (await host.Harness.DeliveredToAsync(second.Id)).Attempts.Select(a => a.StatusCode ?? 0));
+        Assert.All(host.Harness.Receiver.Requests.GroupBy(r => r.Url), g => Assert.Equal([1, 2], g.Select(r => r.AttemptNumber)));
+    }
+
+    [Fact]
     public async Task DeadLettered_after_every_attempt_of_the_schedule_failed()
     {
         await using var host = await HarnessHost.StartAsync();
