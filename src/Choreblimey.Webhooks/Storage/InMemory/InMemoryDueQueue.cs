@@ -7,12 +7,17 @@ namespace Choreblimey.Webhooks;
 /// </summary>
 internal sealed class InMemoryDueQueue
 {
+    // Ids compare ordinally, as the SQL stores' binary collation does: the tuple's default comparer would compare them with
+    // the current culture's collation, which is slower and orders differently.
+    private static readonly Comparer<(DateTimeOffset DueAt, string Id)> DueOrder = Comparer<(DateTimeOffset DueAt, string Id)>.Create(
+        static (x, y) => x.DueAt != y.DueAt ? x.DueAt.CompareTo(y.DueAt) : string.CompareOrdinal(x.Id, y.Id));
+
     // Highest priority first.
     private readonly (WebhookPriority Priority, SortedSet<(DateTimeOffset DueAt, string Id)> Set)[] _sets =
     [
-        (WebhookPriority.High, []),
-        (WebhookPriority.Normal, []),
-        (WebhookPriority.Low, []),
+        (WebhookPriority.High, new(DueOrder)),
+        (WebhookPriority.Normal, new(DueOrder)),
+        (WebhookPriority.Low, new(DueOrder)),
     ];
 
     /// <summary>Gets the number of pending deliveries.</summary>
