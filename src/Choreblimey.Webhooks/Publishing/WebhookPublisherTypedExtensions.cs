@@ -33,6 +33,11 @@ public static class WebhookPublisherTypedExtensions
     /// <param name="options">Tenant, actor, idempotency key and the rest.</param>
     /// <param name="cancellationToken">A token to cancel the store write.</param>
     /// <returns>The receipt.</returns>
+    /// <remarks>
+    /// When webhooks are disabled the receipt says <see cref="WebhookPublishStatus.Disabled"/> and the payload type is not
+    /// even looked up; with <see cref="WebhookOptions.ThrowOnInvalidPublish"/> off, an undeclared payload type gives a
+    /// <see cref="WebhookPublishStatus.Rejected"/> receipt instead of an exception.
+    /// </remarks>
     /// <exception cref="UnknownWebhookEventException">No event is declared with <typeparamref name="TPayload"/>.</exception>
     /// <exception cref="InvalidOperationException">Several events declare <typeparamref name="TPayload"/>, or the publisher cannot resolve events by payload type.</exception>
     public static ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
@@ -43,6 +48,11 @@ public static class WebhookPublisherTypedExtensions
     {
         ArgumentNullException.ThrowIfNull(publisher);
         ArgumentNullException.ThrowIfNull(options);
+        if (publisher is IWebhookEventRegistryProvider provider)
+        {
+            return provider.PublishByPayloadTypeAsync(payload, options, cancellationToken);
+        }
+
         var definition = GetEventForPayload(publisher, typeof(TPayload));
         return publisher.PublishAsync(definition.Name, payload, options, cancellationToken);
     }

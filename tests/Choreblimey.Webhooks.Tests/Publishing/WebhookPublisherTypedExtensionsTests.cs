@@ -9,12 +9,34 @@ public sealed class WebhookPublisherTypedExtensionsTests
 
     public sealed record SharedPayload(string Id);
 
-    private static IWebhookPublisher Publisher(Action<IWebhooksBuilder> configure)
+    private static IWebhookPublisher Publisher(Action<IWebhooksBuilder> configure, Action<WebhookOptions>? options = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        configure(services.AddWebhooks());
+        configure(services.AddWebhooks(o => options?.Invoke(o)));
         return services.BuildServiceProvider().GetRequiredService<IWebhookPublisher>();
+    }
+
+    [Fact]
+    public async Task When_webhooks_are_disabled_a_typed_publish_is_a_no_op_even_for_an_undeclared_payload_type()
+    {
+        var publisher = Publisher(b => b.AddEvent("chore:created", "Chores"), o => o.Enabled = false);
+
+        var receipt = await publisher.PublishAsync(new ChoreCreated("c1"), tenantId: "family-1");
+
+        Assert.Equal(WebhookPublishStatus.Disabled, receipt.Status);
+        Assert.Null(receipt.EventId);
+    }
+
+    [Fact]
+    public async Task With_ThrowOnInvalidPublish_off_an_undeclared_payload_type_is_rejected_with_the_reason()
+    {
+        var publisher = Publisher(b => b.AddEvent("chore:created", "Chores"), o => o.ThrowOnInvalidPublish = false);
+
+        var receipt = await publisher.PublishAsync(new ChoreCreated("c1"), tenantId: "family-1");
+
+        Assert.Equal(WebhookPublishStatus.Rejected, receipt.Status);
+        Assert.Contains("AddEvent<ChoreCreated>", receipt.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,6 +21,32 @@ internal sealed class WebhookPublisher(
 {
     public IWebhookEventRegistry EventRegistry => preparer.Registry;
 
+    public ValueTask<WebhookPublishReceipt> PublishByPayloadTypeAsync<TPayload>(TPayload payload, WebhookPublishOptions publishOptions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(publishOptions);
+        var current = options.CurrentValue;
+        var payloadType = typeof(TPayload);
+        if (!current.Enabled)
+        {
+            WebhookLog.PublishDisabled(logger, payloadType.Name);
+            return ValueTask.FromResult(new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Disabled));
+        }
+
+        WebhookEventDefinition definition;
+        try
+        {
+            definition = WebhookPublisherTypedExtensions.GetEventForPayload(this, payloadType);
+        }
+        catch (Exception exception) when (!current.ThrowOnInvalidPublish && exception is WebhookException or InvalidOperationException)
+        {
+            metrics.PublishRejected(payloadType.Name);
+            WebhookLog.PublishRejected(logger, payloadType.Name, exception.Message, exception);
+            return ValueTask.FromResult(new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Rejected, exception.Message));
+        }
+
+        return PublishAsync(definition.Name, payload, publishOptions, cancellationToken);
+    }
+
     public ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
         string eventType,
         TPayload payload,
