@@ -187,9 +187,9 @@ internal sealed partial class PostgreSqlWebhookStore
         var command = _dataSource.CreateCommand(
             $"""
             SELECT count(*), min(d.created_at),
-              (SELECT count(*) FROM {_schema.Deliveries} WHERE status = 2 AND completed_at >= @since)
+              (SELECT count(*) FROM {_schema.Deliveries} WHERE status = 2 AND completed_at >= @since AND event_type <> {TestEvent})
             FROM {_schema.Deliveries} d JOIN {_schema.Subscriptions} s ON s.id = d.subscription_id AND s.state = 0
-            WHERE d.status = 0
+            WHERE d.status = 0 AND d.event_type <> {TestEvent}
             """);
         await using var commandScope = command.ConfigureAwait(false);
         AddTimestamp(command.Parameters, "since", deadLetteredSince);

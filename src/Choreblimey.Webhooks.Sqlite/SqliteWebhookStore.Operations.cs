@@ -191,11 +191,11 @@ internal sealed partial class SqliteWebhookStore
             {
                 using var command = SqliteSql.Command(
                         connection,
-                        """
+                        $"""
                         SELECT COUNT(*), MIN(d.created_at),
-                          (SELECT COUNT(*) FROM deliveries WHERE status = 2 AND completed_at >= $since)
+                          (SELECT COUNT(*) FROM deliveries WHERE status = 2 AND completed_at >= $since AND event_type <> {TestEvent})
                         FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id AND s.state = 0
-                        WHERE d.status = 0
+                        WHERE d.status = 0 AND d.event_type <> {TestEvent}
                         """)
                     .With("$since", SqliteSql.ToTicks(since));
                 using var reader = command.ExecuteReader();

@@ -244,6 +244,34 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task Backlog_leaves_out_test_sends_pending_or_dead_lettered()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        var real = Message(MsgId(1));
+        var test = Message(MsgId(2), eventType: WebhookOperationalEvents.Test);
+        await store.InsertMessageAsync(real, [StoreTestData.Delivery(DlvId(1), real, SubId(1), createdAt: T0.AddSeconds(3))]);
+        await store.InsertMessageAsync(test,
+        [
+            StoreTestData.Delivery(DlvId(2), test, SubId(1), createdAt: T0, nextAttemptAt: T0.AddDays(3650)),
+            StoreTestData.Delivery(DlvId(3), test, SubId(1), createdAt: T0.AddSeconds(1)),
+        ]);
+
+        // A failed test send is recorded dead-lettered the way SendTestAsync records it: through a leased attempt.
+        var lease = Assert.Single(await Claim(store, T0.AddMinutes(1)), l => l.Delivery.Id == DlvId(3));
+        Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = lease.Delivery.Id,
+            FencingToken = lease.FencingToken,
+            Attempt = Attempt(lease.Delivery, 1, T0.AddSeconds(2), isTest: true),
+            NewStatus = WebhookDeliveryStatus.DeadLettered,
+        }));
+
+        Assert.Equal(WebhookDeliveryStatus.DeadLettered, (await store.GetDeliveryAsync(TenantA, DlvId(3)))!.Status);
+        Assert.Equal(new WebhookBacklog(1, T0.AddSeconds(3), 0), await store.GetBacklogAsync(T0));
+    }
+
+    [Fact]
     public async Task EventTypeSummaries_count_publishes_and_delivery_outcomes_per_event_type()
     {
         var store = await StatsStoreAsync();

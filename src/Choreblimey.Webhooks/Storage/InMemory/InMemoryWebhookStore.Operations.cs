@@ -177,6 +177,13 @@ public sealed partial class InMemoryWebhookStore
             foreach (var entry in _deliveries.Values)
             {
                 var d = entry.Delivery;
+
+                // A test send is recorded apart from real traffic: it is neither backlog nor a dead letter.
+                if (d.EventType == WebhookOperationalEvents.Test)
+                {
+                    continue;
+                }
+
                 if (d.Status == WebhookDeliveryStatus.Pending
                     && _subscriptions.TryGetValue(d.SubscriptionId, out var subscription) && subscription.State == WebhookSubscriptionState.Active)
                 {
