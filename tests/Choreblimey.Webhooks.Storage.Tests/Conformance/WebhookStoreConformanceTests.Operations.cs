@@ -136,6 +136,23 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task RequeueDeliveries_without_IncludeDeadLettered_makes_only_pending_ones_due_however_old()
+    {
+        var store = await StatsStoreAsync();
+        var due = T0.AddDays(2);
+
+        Assert.Equal(2, await store.RequeueDeliveriesAsync(new WebhookRequeueRequest { TenantId = TenantA, SubscriptionId = SubId(1), DueAt = due, IncludePending = true, IncludeDeadLettered = false }));
+
+        Assert.Equal(due, (await store.GetDeliveryAsync(TenantA, DlvId(3)))!.NextAttemptAt);
+        Assert.Equal(due, (await store.GetDeliveryAsync(TenantA, DlvId(4)))!.NextAttemptAt);
+        var dead = await store.GetDeliveryAsync(TenantA, DlvId(2));
+        Assert.Equal(WebhookDeliveryStatus.DeadLettered, dead!.Status);
+        Assert.NotNull(dead.CompletedAt);
+        var claimed = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("w", 10, due, TimeSpan.FromMinutes(1)));
+        Assert.Equal([DlvId(3), DlvId(4)], claimed.Select(l => l.Delivery.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task RequeueDeliveries_with_IncludeLeased_takes_a_leased_delivery_and_fences_off_its_worker()
     {
         var store = await StatsStoreAsync();

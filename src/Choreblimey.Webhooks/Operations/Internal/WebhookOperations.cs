@@ -109,9 +109,11 @@ internal sealed class WebhookOperations(
             router.Invalidate(tenant);
             endpoints.Remove(subscriptionId);
 
-            // Deliveries routed while it was inactive were held, not dropped: make them due now.
+            // Deliveries were held, not dropped, while it was inactive: make every pending one due now. Not only those created
+            // since UpdatedAt: editing a disabled subscription (fixing its URL) moves UpdatedAt past deliveries it held.
+            // Dead letters stay dead (RecoverAsync re-queues them), among them the ones that got it disabled.
             count = await store.RequeueDeliveriesAsync(
-                new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, CreatedFrom = current.UpdatedAt, DueAt = now, IncludePending = true, IncludeLeased = true },
+                new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, DueAt = now, IncludePending = true, IncludeLeased = true, IncludeDeadLettered = false },
                 cancellationToken).ConfigureAwait(false);
             signal.Notify();
         }
