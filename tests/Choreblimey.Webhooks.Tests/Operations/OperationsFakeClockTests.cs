@@ -1,7 +1,9 @@
+using Choreblimey.Webhooks.Operations.Internal;
 using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 
 namespace Choreblimey.Webhooks.Tests.Operations;
 
@@ -80,5 +82,58 @@ public sealed class OperationsFakeClockTests : IAsyncLifetime
         // The dead letter that got it disabled stays dead: enabling is not RecoverAsync.
         Assert.Single(_receiver.Received, r => r.Path == "/gone");
         Assert.Equal(WebhookDeliveryStatus.DeadLettered, (await WaitForAsync(host, first.EventId!, _ => true, "the first delivery")).Status);
+    }
+
+    [Fact]
+    public async Task A_failed_test_send_leaves_the_health_check_healthy_and_the_backlog_empty()
+    {
+        _receiver.Respond = (_, _) => Task.FromResult(500);
+        await using var host = await StartHostAsync();
+        var subscription = await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url("/hooks").ToString(), EventTypes = ["chore:*"] });
+
+        var result = await host.Services.GetRequiredService<IWebhookOperations>().SendTestAsync(Tenant, subscription.Id);
+
+        Assert.Equal((WebhookAttemptOutcome.HttpError, 500), (result.Outcome, result.StatusCode));
+        Assert.Equal(WebhookDeliveryStatus.DeadLettered, (await host.Store.GetDeliveryAsync(Tenant, result.DeliveryId))!.Status);
+        var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+        Assert.Equal(0L, report.Entries["webhooks"].Data["deadLettered"]);
+        Assert.Equal(0L, report.Entries["webhooks"].Data["pending"]);
+        var monitor = host.Services.GetServices<IHostedService>().OfType<WebhookBacklogMonitor>().Single();
+        Assert.Equal(new WebhookBacklog(0, null, 0), await monitor.SampleAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_health_check_is_degraded_then_unhealthy_as_the_oldest_pending_delivery_ages()
+    {
+        _receiver.Respond = (_, _) => Task.FromResult(503);
+        await using var host = await StartHostAsync(options =>
+        {
+            options.Retry.UseSchedule(TimeSpan.Zero, TimeSpan.FromHours(3));
+            options.Monitoring.DegradedBacklogAge = TimeSpan.FromMinutes(10);
+            options.Monitoring.UnhealthyBacklogAge = TimeSpan.FromHours(1);
+        });
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url("/hooks").ToString(), EventTypes = ["chore:*"] });
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { Id = 1 }, tenantId: Tenant);
+        await WaitForAsync(host, receipt.EventId!, d => d.AttemptCount == 1 && d.Status == WebhookDeliveryStatus.Pending, "the first attempt to fail and be rescheduled");
+
+        async Task<(HealthStatus Status, double AgeSeconds)> CheckAsync()
+        {
+            var report = await health.CheckHealthAsync();
+            var entry = report.Entries["webhooks"];
+            Assert.Equal(1L, entry.Data["pending"]);
+            return (report.Status, (double)entry.Data["oldestPendingAgeSeconds"]);
+        }
+
+        Assert.Equal((HealthStatus.Healthy, 0), await CheckAsync());
+        _clock.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
+        Assert.Equal((HealthStatus.Healthy, 599), await CheckAsync());
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((HealthStatus.Degraded, 600), await CheckAsync());
+        _clock.Advance(TimeSpan.FromMinutes(50) - TimeSpan.FromSeconds(1));
+        Assert.Equal((HealthStatus.Degraded, 3599), await CheckAsync());
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((HealthStatus.Unhealthy, 3600), await CheckAsync());
     }
 }
