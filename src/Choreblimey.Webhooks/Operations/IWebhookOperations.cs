@@ -58,7 +58,10 @@ public interface IWebhookOperations
     /// <param name="payload">The <c>data</c> to send; <see langword="null"/> sends <c>{"test":true}</c>.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The outcome.</returns>
-    /// <exception cref="InvalidOperationException">The tenant has no such subscription.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The tenant has no such subscription, or the store did not record the attempt of a test that was sent (the message
+    /// gives its outcome).
+    /// </exception>
     ValueTask<WebhookTestResult> SendTestAsync(string? tenantId, string subscriptionId, object? payload = null, CancellationToken cancellationToken = default);
 
     /// <summary>
