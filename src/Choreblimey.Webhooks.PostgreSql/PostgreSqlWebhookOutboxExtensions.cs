@@ -39,7 +39,7 @@ public static class PostgreSqlWebhookOutboxExtensions
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(eventType);
-        if (outbox is not WebhookOutbox { Store: PostgreSqlWebhookStore store })
+        if (outbox is not WebhookOutbox { Store: PostgreSqlWebhookStore store } writer)
         {
             throw new InvalidOperationException(
                 "Publishing inside an NpgsqlTransaction needs the PostgreSQL webhook store: call UsePostgreSqlStore(...) on AddWebhooks().");
@@ -55,6 +55,6 @@ public static class PostgreSqlWebhookOutboxExtensions
 
         await store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         var result = await store.InsertMessageAsync(connection, transaction, prepared.Message, prepared.Deliveries, cancellationToken).ConfigureAwait(false);
-        return prepared.CreateReceipt(result);
+        return writer.Written(prepared, result);
     }
 }

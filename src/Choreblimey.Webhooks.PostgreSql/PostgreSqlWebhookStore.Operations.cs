@@ -93,7 +93,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 SET status = 0, next_attempt_at = @due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
                 WHERE tenant_id = @tenant AND subscription_id = @subscription AND event_type <> {TestEvent}
                   AND (@from::timestamptz IS NULL OR created_at >= @from)
-                  AND (status = 2 OR (status = 0 AND (@leased OR lease_owner IS NULL) AND (@pending OR attempt_count > 0)))
+                  AND ((status = 2 AND @dead) OR (status = 0 AND (@leased OR lease_owner IS NULL) AND (@pending OR attempt_count > 0)))
                 """);
             AddText(update.Parameters, "tenant", request.TenantId);
             AddText(update.Parameters, "subscription", request.SubscriptionId);
@@ -101,6 +101,7 @@ internal sealed partial class PostgreSqlWebhookStore
             AddTimestamp(update.Parameters, "due", request.DueAt);
             update.Parameters.Add(new NpgsqlParameter<bool>("pending", NpgsqlDbType.Boolean) { TypedValue = request.IncludePending });
             update.Parameters.Add(new NpgsqlParameter<bool>("leased", NpgsqlDbType.Boolean) { TypedValue = request.IncludePending && request.IncludeLeased });
+            update.Parameters.Add(new NpgsqlParameter<bool>("dead", NpgsqlDbType.Boolean) { TypedValue = request.IncludeDeadLettered });
             batch.BatchCommands.Add(update);
             AddNotify(batch);
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -187,9 +188,9 @@ internal sealed partial class PostgreSqlWebhookStore
         var command = _dataSource.CreateCommand(
             $"""
             SELECT count(*), min(d.created_at),
-              (SELECT count(*) FROM {_schema.Deliveries} WHERE status = 2 AND completed_at >= @since)
+              (SELECT count(*) FROM {_schema.Deliveries} WHERE status = 2 AND completed_at >= @since AND event_type <> {TestEvent})
             FROM {_schema.Deliveries} d JOIN {_schema.Subscriptions} s ON s.id = d.subscription_id AND s.state = 0
-            WHERE d.status = 0
+            WHERE d.status = 0 AND d.event_type <> {TestEvent}
             """);
         await using var commandScope = command.ConfigureAwait(false);
         AddTimestamp(command.Parameters, "since", deadLetteredSince);

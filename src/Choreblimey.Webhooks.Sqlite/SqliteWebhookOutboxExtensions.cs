@@ -44,7 +44,7 @@ public static class SqliteWebhookOutboxExtensions
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(eventType);
-        if (outbox is not WebhookOutbox { Store: SqliteWebhookStore store })
+        if (outbox is not WebhookOutbox { Store: SqliteWebhookStore store } writer)
         {
             throw new InvalidOperationException(
                 "Publishing inside a SqliteTransaction needs the SQLite webhook store: call UseSqliteStore(...) on AddWebhooks().");
@@ -61,7 +61,7 @@ public static class SqliteWebhookOutboxExtensions
 
         cancellationToken.ThrowIfCancellationRequested();
         var result = store.InsertMessage(transaction, prepared.Message, prepared.Deliveries);
-        return prepared.CreateReceipt(result);
+        return writer.Written(prepared, result);
     }
 
     private static void EnsureSameDatabase(SqliteConnection connection, SqliteWebhookStore store)

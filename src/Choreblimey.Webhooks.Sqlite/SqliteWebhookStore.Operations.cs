@@ -120,14 +120,15 @@ internal sealed partial class SqliteWebhookStore
                         SET status = 0, next_attempt_at = $due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
                         WHERE tenant_id = $tenant AND subscription_id = $subscription AND event_type <> {TestEvent}
                           AND ($from IS NULL OR created_at >= $from)
-                          AND (status = 2 OR (status = 0 AND ($leased = 1 OR lease_owner IS NULL) AND ($pending = 1 OR attempt_count > 0)))
+                          AND ((status = 2 AND $dead = 1) OR (status = 0 AND ($leased = 1 OR lease_owner IS NULL) AND ($pending = 1 OR attempt_count > 0)))
                         """)
                     .With("$tenant", request.TenantId)
                     .With("$subscription", request.SubscriptionId)
                     .With("$from", SqliteSql.ToTicksOrNull(request.CreatedFrom))
                     .With("$due", SqliteSql.ToTicks(request.DueAt))
                     .With("$pending", request.IncludePending ? 1 : 0)
-                    .With("$leased", request.IncludePending && request.IncludeLeased ? 1 : 0);
+                    .With("$leased", request.IncludePending && request.IncludeLeased ? 1 : 0)
+                    .With("$dead", request.IncludeDeadLettered ? 1 : 0);
                 return update.ExecuteNonQuery();
             },
             cancellationToken).ConfigureAwait(false);
@@ -191,11 +192,11 @@ internal sealed partial class SqliteWebhookStore
             {
                 using var command = SqliteSql.Command(
                         connection,
-                        """
+                        $"""
                         SELECT COUNT(*), MIN(d.created_at),
-                          (SELECT COUNT(*) FROM deliveries WHERE status = 2 AND completed_at >= $since)
+                          (SELECT COUNT(*) FROM deliveries WHERE status = 2 AND completed_at >= $since AND event_type <> {TestEvent})
                         FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id AND s.state = 0
-                        WHERE d.status = 0
+                        WHERE d.status = 0 AND d.event_type <> {TestEvent}
                         """)
                     .With("$since", SqliteSql.ToTicks(since));
                 using var reader = command.ExecuteReader();

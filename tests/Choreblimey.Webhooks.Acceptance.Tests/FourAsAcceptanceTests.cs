@@ -168,9 +168,8 @@ public sealed class FourAsAcceptanceTests
             host.Harness.Clock!.Advance(TimeSpan.FromMinutes(1));
         }
 
-        // Each dead letter is notified (to the host's notifier and as an operational webhook); the streak disables the endpoint
-        // and the notifier hears of it. (The webhook.endpoint.disabled operational event is not asserted: for a host-level
-        // route subscription it would be published to tenant '*', which the publisher refuses; see the report.)
+        // Each dead letter is notified (to the host's notifier and as an operational webhook); the streak disables the endpoint,
+        // and both the notifier and the ops subscription (as webhook.endpoint.disabled) hear of it.
         Assert.All(notifier.DeadLetters, n => Assert.Equal(("booking.created", 502), (n.EventType, n.LastStatusCode)));
         await JossiedbAcceptanceTests.Eventually(() => notifier.Disabled.Count == 1);
         var disabled = Assert.Single(notifier.Disabled);
@@ -179,6 +178,13 @@ public sealed class FourAsAcceptanceTests
         await JossiedbAcceptanceTests.Eventually(() => host.Harness.Deliveries.Count(d => d.SubscriptionId == ops.Id && d.EventType == WebhookOperationalEvents.DeliveryDeadLettered && d.Status == WebhookDeliveryStatus.Succeeded) == 3);
         var deadLetters = await host.Operations.QueryAsync(new WebhookDeliveryQuery { TenantId = string.Empty, Status = WebhookDeliveryStatus.DeadLettered });
         Assert.Equal(3, deadLetters.Items.Count);
+
+        // The route subscription is host-level (tenant '*'): its endpoint-disabled event goes out under the default tenant.
+        await JossiedbAcceptanceTests.Eventually(() => host.Harness.Deliveries.Any(d => d.SubscriptionId == ops.Id && d.EventType == WebhookOperationalEvents.EndpointDisabled && d.Status == WebhookDeliveryStatus.Succeeded));
+        var announced = Assert.Single(host.Harness.Published, e => e.EventType == WebhookOperationalEvents.EndpointDisabled);
+        Assert.Equal([ops.Id], announced.SubscriptionIds);
+        var payload = announced.GetData<WebhookSubscriptionDisabledNotification>();
+        Assert.Equal((disabled.TenantId, disabled.SubscriptionId, disabled.Reason), (payload!.TenantId, payload.SubscriptionId, payload.Reason));
     }
 
     [Fact(DisplayName = FourAsR6)]

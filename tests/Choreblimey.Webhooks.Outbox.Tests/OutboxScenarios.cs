@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -135,6 +136,44 @@ public abstract class OutboxScenarios : IAsyncLifetime
         Assert.Equal(1, opens);
         Assert.Equal(before, StoreActivity(host.Services));
         Assert.Equal(1, await CountAsync(database, "messages"));
+    }
+
+    [Fact]
+    public async Task A_written_event_is_counted_once_as_published()
+    {
+        var database = await NewDatabaseAsync();
+        var host = await StartHostAsync(database, worker: false, subscribe: true);
+        var published = new List<(long Value, string? EventType, object? HasDeliveries)>();
+        using var listener = new MeterListener();
+        var factory = host.Services.GetRequiredService<IMeterFactory>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == "webhooks.events.published")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string? eventType = null;
+            object? hasDeliveries = null;
+            foreach (var tag in tags)
+            {
+                eventType = tag.Key == "event.type" ? tag.Value as string : eventType;
+                hasDeliveries = tag.Key == "has_deliveries" ? tag.Value : hasDeliveries;
+            }
+
+            lock (published)
+            {
+                published.Add((value, eventType, hasDeliveries));
+            }
+        });
+        listener.Start();
+
+        await WriteInvoiceAsync(host.Services, database, "inv_counted", Ending.Commit);
+
+        Assert.Equal(1, await CountAsync(database, "messages"));
+        Assert.Equal((1L, EventType, (object?)true), Assert.Single(published));
     }
 
     protected static WebhookPublishOptions PublishOptions(string invoiceId) => new() { TenantId = Tenant, Actor = "user_1", IdempotencyKey = "invoice:" + invoiceId };

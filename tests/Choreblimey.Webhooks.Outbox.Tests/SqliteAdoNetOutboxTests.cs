@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -66,6 +67,44 @@ public sealed class SqliteAdoNetOutboxTests : SqliteScenarios
         await transaction.CommitAsync();
         Assert.Equal(1, await CountAsync(database, "messages"));
         Assert.Equal(WebhookPublishStatus.Published, receipt.Status);
+    }
+
+    [Fact]
+    public async Task A_duplicate_written_in_a_transaction_is_not_counted_as_published_again()
+    {
+        var database = await NewDatabaseAsync();
+        await using var provider = new ServiceCollection()
+            .AddLogging()
+            .AddWebhooks()
+            .AddEvent(EventType, "Invoices", "An invoice was created.")
+            .UseSqliteStore(database)
+            .Services.BuildServiceProvider();
+        var outbox = provider.GetRequiredService<IWebhookOutbox>();
+        await provider.GetRequiredService<IWebhookStore>().GetNextDueTimeAsync();
+        var factory = provider.GetRequiredService<IMeterFactory>();
+        long published = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == "webhooks.events.published")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref published, value));
+        listener.Start();
+
+        await using var connection = new SqliteConnection(ConnectionString(database));
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+        var first = await outbox.PublishAsync(transaction, EventType, new { n = 1 }, PublishOptions("inv_twice"));
+        var second = await outbox.PublishAsync(transaction, EventType, new { n = 1 }, PublishOptions("inv_twice"));
+        await transaction.CommitAsync();
+
+        Assert.Equal(WebhookPublishStatus.Published, first.Status);
+        Assert.Equal(WebhookPublishStatus.Duplicate, second.Status);
+        Assert.Equal(first.EventId, second.EventId);
+        Assert.Equal(1, Interlocked.Read(ref published));
     }
 
     [Fact]

@@ -58,12 +58,16 @@ public interface IWebhookOperations
     /// <param name="payload">The <c>data</c> to send; <see langword="null"/> sends <c>{"test":true}</c>.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The outcome.</returns>
-    /// <exception cref="InvalidOperationException">The tenant has no such subscription.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The tenant has no such subscription, or the store did not record the attempt of a test that was sent (the message
+    /// gives its outcome).
+    /// </exception>
     ValueTask<WebhookTestResult> SendTestAsync(string? tenantId, string subscriptionId, object? payload = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Makes a paused or disabled subscription active again and re-queues the deliveries held since it was disabled
-    /// (they are kept, never dropped, while it is inactive).
+    /// Makes a paused or disabled subscription active again and makes every pending delivery it held due at once (they are
+    /// kept, never dropped, while it is inactive), however long ago they were created. Dead-lettered deliveries stay as they
+    /// are; <see cref="RecoverAsync"/> re-queues them.
     /// </summary>
     /// <param name="tenantId">The tenant (<see langword="null"/> for the default tenant).</param>
     /// <param name="subscriptionId">The subscription.</param>

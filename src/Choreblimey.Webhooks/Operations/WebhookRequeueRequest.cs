@@ -28,4 +28,10 @@ public sealed record WebhookRequeueRequest
     /// subscription is enabled, so a delivery a worker is just setting aside is not held for another recheck interval.
     /// </summary>
     public bool IncludeLeased { get; init; }
+
+    /// <summary>
+    /// Gets whether dead-lettered deliveries are re-queued. The default value is <see langword="true"/>; <see langword="false"/>
+    /// re-queues pending deliveries only, as enabling a subscription does (its dead letters are for <c>RecoverAsync</c>).
+    /// </summary>
+    public bool IncludeDeadLettered { get; init; } = true;
 }

@@ -165,7 +165,10 @@ public interface IWebhookStore
     ValueTask<WebhookPurgeResult> PurgeAsync(WebhookPurgeRequest request, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"{GetType().Name} does not purge.");
 
-    /// <summary>Gets the pending backlog over all tenants and how many deliveries were dead-lettered since a time.</summary>
+    /// <summary>
+    /// Gets the pending backlog over all tenants and how many deliveries were dead-lettered since a time. Test sends
+    /// (<see cref="WebhookOperationalEvents.Test"/> deliveries) are counted in neither.
+    /// </summary>
     /// <param name="deadLetteredSince">Counts dead-lettered deliveries completed at or after this time.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The backlog.</returns>

@@ -136,6 +136,23 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task RequeueDeliveries_without_IncludeDeadLettered_makes_only_pending_ones_due_however_old()
+    {
+        var store = await StatsStoreAsync();
+        var due = T0.AddDays(2);
+
+        Assert.Equal(2, await store.RequeueDeliveriesAsync(new WebhookRequeueRequest { TenantId = TenantA, SubscriptionId = SubId(1), DueAt = due, IncludePending = true, IncludeDeadLettered = false }));
+
+        Assert.Equal(due, (await store.GetDeliveryAsync(TenantA, DlvId(3)))!.NextAttemptAt);
+        Assert.Equal(due, (await store.GetDeliveryAsync(TenantA, DlvId(4)))!.NextAttemptAt);
+        var dead = await store.GetDeliveryAsync(TenantA, DlvId(2));
+        Assert.Equal(WebhookDeliveryStatus.DeadLettered, dead!.Status);
+        Assert.NotNull(dead.CompletedAt);
+        var claimed = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("w", 10, due, TimeSpan.FromMinutes(1)));
+        Assert.Equal([DlvId(3), DlvId(4)], claimed.Select(l => l.Delivery.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task RequeueDeliveries_with_IncludeLeased_takes_a_leased_delivery_and_fences_off_its_worker()
     {
         var store = await StatsStoreAsync();
@@ -241,6 +258,34 @@ public abstract partial class WebhookStoreConformanceTests
 
         Assert.Equal(new WebhookBacklog(2, T0.AddSeconds(1), 1), await store.GetBacklogAsync(T0.AddSeconds(5)));
         Assert.Equal(new WebhookBacklog(2, T0.AddSeconds(1), 0), await store.GetBacklogAsync(T0.AddSeconds(6)));
+    }
+
+    [Fact]
+    public async Task Backlog_leaves_out_test_sends_pending_or_dead_lettered()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        var real = Message(MsgId(1));
+        var test = Message(MsgId(2), eventType: WebhookOperationalEvents.Test);
+        await store.InsertMessageAsync(real, [StoreTestData.Delivery(DlvId(1), real, SubId(1), createdAt: T0.AddSeconds(3))]);
+        await store.InsertMessageAsync(test,
+        [
+            StoreTestData.Delivery(DlvId(2), test, SubId(1), createdAt: T0, nextAttemptAt: T0.AddDays(3650)),
+            StoreTestData.Delivery(DlvId(3), test, SubId(1), createdAt: T0.AddSeconds(1)),
+        ]);
+
+        // A failed test send is recorded dead-lettered the way SendTestAsync records it: through a leased attempt.
+        var lease = Assert.Single(await Claim(store, T0.AddMinutes(1)), l => l.Delivery.Id == DlvId(3));
+        Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = lease.Delivery.Id,
+            FencingToken = lease.FencingToken,
+            Attempt = Attempt(lease.Delivery, 1, T0.AddSeconds(2), isTest: true),
+            NewStatus = WebhookDeliveryStatus.DeadLettered,
+        }));
+
+        Assert.Equal(WebhookDeliveryStatus.DeadLettered, (await store.GetDeliveryAsync(TenantA, DlvId(3)))!.Status);
+        Assert.Equal(new WebhookBacklog(1, T0.AddSeconds(3), 0), await store.GetBacklogAsync(T0));
     }
 
     [Fact]

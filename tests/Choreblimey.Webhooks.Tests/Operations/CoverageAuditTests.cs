@@ -52,8 +52,19 @@ public sealed class CoverageAuditTests
         }
 
         await publisher.PublishAsync("invoice.paid", new { Id = 2 }, tenantId: "isp-2");
+        await publisher.PublishAsync("invoice.created", new { Id = 2 }, tenantId: "isp-1");
         var operations = services.GetRequiredService<IWebhookOperations>();
         Assert.Equal(WebhookAttemptOutcome.Blocked, (await operations.SendTestAsync("isp-1", "sub_billing")).Outcome); // the address guard applies to tests too
+
+        // Settle deliveries as the worker would: invoice.created once delivered and once dead-lettered, payment.succeeded
+        // delivered; the rest (invoice.paid among them) stay pending, so have no success rate yet.
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var leases = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("audit", 100, now, TimeSpan.FromMinutes(1)));
+        var created = leases.Where(l => l.Delivery.EventType == "invoice.created").ToList();
+        Assert.Equal(2, created.Count);
+        await SettleAsync(store, created[0], succeeded: true, now);
+        await SettleAsync(store, created[1], succeeded: false, now);
+        await SettleAsync(store, Assert.Single(leases, l => l.Delivery.EventType == "payment.succeeded"), succeeded: true, now);
 
         var report = await operations.GetCoverageAsync("isp-1");
 
@@ -69,6 +80,11 @@ public sealed class CoverageAuditTests
         Assert.Equal(1, paid.ActiveSubscriptions);
         Assert.Equal(1, paid.Deliveries);
         Assert.Null(paid.SuccessRate);
+        var createdEntry = report.Events.Single(e => e.EventType == "invoice.created");
+        Assert.Equal((2, 2), (createdEntry.Published, createdEntry.Deliveries));
+        Assert.Equal(0.5, createdEntry.SuccessRate);
+        Assert.Equal(1.0, report.Events.Single(e => e.EventType == "payment.succeeded").SuccessRate);
+        Assert.Null(report.Events.Single(e => e.EventType == "payment.failed").SuccessRate);
         Assert.Equal(0, report.Events.Single(e => e.EventType == "ticket.closed").Published);
         Assert.Equal(0, report.Events.Single(e => e.EventType == "ticket.created").ActiveSubscriptions);
 
@@ -80,11 +96,33 @@ public sealed class CoverageAuditTests
         Assert.Contains("**16 of 47 events published, 34%**", markdown, StringComparison.Ordinal);
         Assert.Contains("| Billing | 6 | 13 | 46% |", markdown, StringComparison.Ordinal);
         Assert.Contains("| `ticket.closed` | Ticketing | 0 | never | 0 | 0 | — |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `payment.succeeded` | Billing | 1 | 2026-03-04 05:06:07Z | 1 | 1 | 100 % |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| `invoice.created` | Billing | 2 | 2026-03-04 05:06:07Z | 1 | 2 | 50 % |", markdown, StringComparison.Ordinal);
 
         using var json = JsonDocument.Parse(report.ToJson());
         Assert.Equal(16, json.RootElement.GetProperty("published").GetInt32());
         Assert.Equal(34, json.RootElement.GetProperty("percent").GetInt32());
         Assert.Equal(47, json.RootElement.GetProperty("events").GetArrayLength());
         Assert.Equal(10, json.RootElement.GetProperty("categories").GetArrayLength());
+        var createdJson = json.RootElement.GetProperty("events").EnumerateArray().Single(e => e.GetProperty("eventType").GetString() == "invoice.created");
+        Assert.Equal(0.5, createdJson.GetProperty("successRate").GetDouble());
     }
+
+    private static async Task SettleAsync(IWebhookStore store, WebhookDeliveryLease lease, bool succeeded, DateTimeOffset now) =>
+        Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = lease.Delivery.Id,
+            FencingToken = lease.FencingToken,
+            NewStatus = succeeded ? WebhookDeliveryStatus.Succeeded : WebhookDeliveryStatus.DeadLettered,
+            Attempt = new WebhookAttempt
+            {
+                DeliveryId = lease.Delivery.Id,
+                TenantId = lease.Delivery.TenantId,
+                AttemptNumber = 1,
+                StartedAt = now,
+                Duration = TimeSpan.FromMilliseconds(20),
+                Outcome = succeeded ? WebhookAttemptOutcome.Succeeded : WebhookAttemptOutcome.HttpError,
+                StatusCode = succeeded ? 200 : 500,
+            },
+        }));
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Choreblimey.Webhooks.Operations.Internal;
+using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -297,15 +298,21 @@ public sealed class OperationsIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Retention_purges_succeeded_deliveries_after_their_ttl()
     {
-        await using var host = await StartHostAsync(options =>
-        {
-            options.Retention.SucceededTtl = TimeSpan.Zero;
-            options.Retention.Interval = TimeSpan.FromHours(1);
-        });
+        var clock = new WebhookTestClock();
+        await using var host = await StartHostAsync(
+            options =>
+            {
+                options.Retention.SucceededTtl = TimeSpan.Zero;
+                options.Retention.Interval = TimeSpan.FromHours(1);
+            },
+            services: s => s.AddSingleton<TimeProvider>(clock));
         await SubscribeAsync(host, "/hooks");
         var receipt = await host.Publisher.PublishAsync("chore:created", new { Id = 1 }, tenantId: Family);
         var delivery = await host.WaitForDeliveryStatusAsync(Family, receipt.EventId!, WebhookDeliveryStatus.Succeeded);
-        await Task.Delay(10);
+
+        // Not yet expired at the instant it completed (the cutoff is exclusive); one second later it is.
+        Assert.Equal((0L, 0L, 0L), await host.Services.GetRequiredService<WebhookRetentionService>().PurgeAsync(CancellationToken.None));
+        clock.Advance(TimeSpan.FromSeconds(1));
 
         var removed = await host.Services.GetRequiredService<WebhookRetentionService>().PurgeAsync(CancellationToken.None);
 

@@ -109,9 +109,11 @@ internal sealed class WebhookOperations(
             router.Invalidate(tenant);
             endpoints.Remove(subscriptionId);
 
-            // Deliveries routed while it was inactive were held, not dropped: make them due now.
+            // Deliveries were held, not dropped, while it was inactive: make every pending one due now. Not only those created
+            // since UpdatedAt: editing a disabled subscription (fixing its URL) moves UpdatedAt past deliveries it held.
+            // Dead letters stay dead (RecoverAsync re-queues them), among them the ones that got it disabled.
             count = await store.RequeueDeliveriesAsync(
-                new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, CreatedFrom = current.UpdatedAt, DueAt = now, IncludePending = true, IncludeLeased = true },
+                new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, DueAt = now, IncludePending = true, IncludeLeased = true, IncludeDeadLettered = false },
                 cancellationToken).ConfigureAwait(false);
             signal.Notify();
         }
@@ -156,7 +158,7 @@ internal sealed class WebhookOperations(
             CreatedAt = now,
         };
         await store.InsertMessageAsync(message, [delivery], cancellationToken).ConfigureAwait(false);
-        await store.RecordAttemptAsync(new WebhookAttemptRecord
+        var record = new WebhookAttemptRecord
         {
             DeliveryId = delivery.Id,
             FencingToken = delivery.FencingToken,
@@ -174,7 +176,11 @@ internal sealed class WebhookOperations(
                 Error = result.Error,
                 IsTest = true,
             },
-        }, cancellationToken).ConfigureAwait(false);
+        };
+        if (!await store.RecordAttemptAsync(record, cancellationToken).ConfigureAwait(false))
+        {
+            await SettleRefusedTestAsync(tenant, record, message.Id, subscription.Id, result, cancellationToken).ConfigureAwait(false);
+        }
 
         WebhookLog.TestSent(logger, message.Id, subscription.Id, result.Outcome, result.StatusCode);
         return new WebhookTestResult(delivery.Id, message.Id, result.Outcome, result.StatusCode, result.Duration, result.Error, result.ResponseBody);
@@ -209,5 +215,33 @@ internal sealed class WebhookOperations(
             .Select(g => new WebhookCoverageCategory(g.Key, g.Count(), g.Count(e => e.Published > 0)))
             .ToList();
         return new WebhookCoverageReport(tenantId, timeProvider.GetUtcNow(), events, totals);
+    }
+
+    /// <summary>
+    /// After the store refused a test attempt: settles the test delivery under its current fencing token if something moved
+    /// it on, and otherwise reports the send as an error rather than leave the delivery pending without its attempt.
+    /// </summary>
+    private async ValueTask SettleRefusedTestAsync(string tenant, WebhookAttemptRecord record, string messageId, string subscriptionId, WebhookSendResult result, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetDeliveryAsync(tenant, record.DeliveryId, cancellationToken).ConfigureAwait(false);
+        if (stored is { Status: not WebhookDeliveryStatus.Pending })
+        {
+            return;
+        }
+
+        // Parked out of the worker's reach, only a retry by id moves a test delivery on. The attempt still belongs on it: left
+        // alone it would stay pending (due now, to go out as a real attempt, or parked for good).
+        if (stored is not null && stored.FencingToken != record.FencingToken
+            && await store.RecordAttemptAsync(record with { FencingToken = stored.FencingToken }, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var sent = string.Create(
+            CultureInfo.InvariantCulture,
+            $"The test event '{messageId}' was sent to subscription '{subscriptionId}' of tenant '{tenant}' ({result.Outcome}, status {result.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}), but ");
+        throw new InvalidOperationException(stored is null
+            ? sent + $"the store lost its test delivery '{record.DeliveryId}' before the attempt was recorded."
+            : sent + string.Create(CultureInfo.InvariantCulture, $"the store ({store.GetType().Name}) refused to record the attempt on test delivery '{record.DeliveryId}', which is still pending under fencing token {stored.FencingToken}."));
     }
 }

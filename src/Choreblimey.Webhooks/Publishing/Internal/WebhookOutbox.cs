@@ -14,6 +14,7 @@ internal sealed class WebhookOutbox(
     WebhookEventPreparer preparer,
     IWebhookStore store,
     WebhookWorkerSignal signal,
+    WebhookMetrics metrics,
     IOptionsMonitor<WebhookOptions> optionsMonitor,
     ILogger<WebhookPublisher> logger) : IWebhookOutbox
 {
@@ -42,4 +43,30 @@ internal sealed class WebhookOutbox(
     }
 
     public void NotifyCommitted() => signal.Notify();
+
+    /// <summary>
+    /// Completes an event a store package has written in the host's transaction: counts it in <c>webhooks.events.published</c>
+    /// and logs it as <see cref="WebhookPublisher"/> does, and returns its receipt. It is counted when written, because the
+    /// library cannot see the host's commit: an event whose transaction then rolls back has been counted too.
+    /// </summary>
+    public WebhookPublishReceipt Written(WebhookPreparedEvent prepared, WebhookMessageInsertResult result)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        if (prepared.Message is not { } message)
+        {
+            return prepared.CreateReceipt(result);
+        }
+
+        if (result.IsDuplicate)
+        {
+            WebhookLog.DuplicatePublish(logger, message.EventType, message.TenantId, result.MessageId);
+        }
+        else
+        {
+            metrics.Published(message.EventType, result.DeliveryCount);
+            WebhookLog.Published(logger, message.EventType, result.MessageId, message.TenantId, result.DeliveryCount);
+        }
+
+        return prepared.CreateReceipt(result);
+    }
 }

@@ -101,7 +101,7 @@ public sealed partial class InMemoryWebhookStore
             {
                 var d = entry.Delivery;
                 if (d.TenantId != request.TenantId || d.SubscriptionId != request.SubscriptionId || d.EventType == WebhookOperationalEvents.Test
-                    || (request.CreatedFrom is { } from && d.CreatedAt < from) || !IsRecoverable(d, request.IncludePending, request.IncludeLeased))
+                    || (request.CreatedFrom is { } from && d.CreatedAt < from) || !IsRecoverable(d, request))
                 {
                     continue;
                 }
@@ -177,6 +177,13 @@ public sealed partial class InMemoryWebhookStore
             foreach (var entry in _deliveries.Values)
             {
                 var d = entry.Delivery;
+
+                // A test send is recorded apart from real traffic: it is neither backlog nor a dead letter.
+                if (d.EventType == WebhookOperationalEvents.Test)
+                {
+                    continue;
+                }
+
                 if (d.Status == WebhookDeliveryStatus.Pending
                     && _subscriptions.TryGetValue(d.SubscriptionId, out var subscription) && subscription.State == WebhookSubscriptionState.Active)
                 {
@@ -237,10 +244,10 @@ public sealed partial class InMemoryWebhookStore
     private static DateTimeOffset Max(DateTimeOffset? current, DateTimeOffset candidate) =>
         current is { } c && c >= candidate ? c : candidate;
 
-    private static bool IsRecoverable(WebhookDelivery d, bool includePending, bool includeLeased) => d.Status switch
+    private static bool IsRecoverable(WebhookDelivery d, WebhookRequeueRequest request) => d.Status switch
     {
-        WebhookDeliveryStatus.DeadLettered => true,
-        WebhookDeliveryStatus.Pending => (d.LeaseOwner is null || (includePending && includeLeased)) && (includePending || d.AttemptCount > 0),
+        WebhookDeliveryStatus.DeadLettered => request.IncludeDeadLettered,
+        WebhookDeliveryStatus.Pending => (d.LeaseOwner is null || (request.IncludePending && request.IncludeLeased)) && (request.IncludePending || d.AttemptCount > 0),
         _ => false,
     };
 
