@@ -38,6 +38,7 @@ public interface IWebhookOperations
     /// <param name="deliveryId">The delivery id.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns><see langword="true"/> when the tenant has the delivery.</returns>
+    /// <exception cref="InvalidOperationException">The delivery is a test send (<see cref="SendTestAsync"/>), which is never retried.</exception>
     ValueTask<bool> RetryAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default);
 
     /// <summary>Re-queues every failed or dead-lettered delivery of a subscription created since a time, and wakes the worker.</summary>

@@ -108,6 +108,10 @@ public sealed class OperationsIntegrationTests : IAsyncLifetime
         var usage = await Operations(host).GetUsageAsync(Family, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1));
         Assert.Equal((0, 0, 0), (usage.EventsPublished, usage.Deliveries, usage.Attempts));
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await Operations(host).SendTestAsync("other-tenant", subscription.Id));
+
+        var retry = await Assert.ThrowsAsync<InvalidOperationException>(async () => await Operations(host).RetryAsync(Family, result.DeliveryId));
+        Assert.Contains("test send", retry.Message, StringComparison.Ordinal);
+        Assert.Single(_receiver.Received);
     }
 
     [Fact]

@@ -61,6 +61,13 @@ internal sealed class WebhookOperations(
     {
         ArgumentNullException.ThrowIfNull(deliveryId);
         var tenant = tenantId ?? string.Empty;
+        if (await store.GetDeliveryAsync(tenant, deliveryId, cancellationToken).ConfigureAwait(false) is { EventType: WebhookOperationalEvents.Test })
+        {
+            // A test send is answered once, to its caller; re-queued it would go out as a real, counted attempt.
+            throw new InvalidOperationException(
+                $"The delivery '{deliveryId}' is a test send ({WebhookOperationalEvents.Test}); test sends are never retried. Call SendTestAsync again to send a new one.");
+        }
+
         if (!await store.RequeueDeliveryAsync(tenant, deliveryId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
             return false;
