@@ -38,14 +38,18 @@ builder.Services.AddDbContext<InvoiceDbContext>((services, options) =>
 builder.Services.AddScoped<InvoiceService>();
 
 using var host = builder.Build();
-await host.StartAsync();
 var tenant = "acme";
 var runId = Guid.NewGuid().ToString("N")[..6];
 
-// The partner subscribes (this also lets the store create its tables, before any business transaction).
-var subscription = await host.Services.GetRequiredService<IWebhookSubscriptionManager>().CreateAsync(
-    tenant, new WebhookSubscriptionRequest { Url = receiver.Url.ToString(), EventTypes = ["invoice.*"] });
+// The partner's subscription: created on the first run, pointed at this run's receiver on later ones (this also lets the
+// store create its tables, before any business transaction).
+var subscription = await PartnerSubscription.EnsureAsync(
+    host.Services.GetRequiredService<IWebhookSubscriptionManager>(), tenant, receiver.Url, CancellationToken.None);
 receiver.Trust([.. subscription.Secrets.Select(s => s.Secret)]);
+Console.WriteLine($"partner subscription {subscription.Id} → {receiver.Url}");
+
+// The worker starts once the subscription points at this run's receiver.
+await host.StartAsync();
 
 await using (var scope = host.Services.CreateAsyncScope())
 {

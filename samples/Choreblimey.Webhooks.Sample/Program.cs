@@ -18,6 +18,12 @@ catch (ArgumentException exception)
     return 2;
 }
 
+if (arguments.Help)
+{
+    Console.WriteLine(SampleArguments.Usage);
+    return 0;
+}
+
 string[] families = ["family-ava", "family-ben"];
 await using var receiver = arguments.Url is null ? await SampleReceiver.StartAsync() : null;
 
@@ -54,7 +60,19 @@ var runStartedAt = TimeProvider.System.GetUtcNow();
 foreach (var family in families)
 {
     var url = arguments.Url ?? receiver!.UrlFor(family).ToString();
-    var subscription = await SampleSubscriptions.EnsureAsync(manager, store, family, url, arguments.Secret);
+    WebhookSubscription subscription;
+    try
+    {
+        subscription = await SampleSubscriptions.EnsureAsync(manager, family, url, arguments.Secret);
+    }
+    catch (WebhookValidationException exception)
+    {
+        // A --url the library refuses (not absolute, not https, a blocked address): a usage error, named precisely.
+        Console.Error.WriteLine(exception.Message);
+        Console.Error.WriteLine(SampleArguments.Usage);
+        return 2;
+    }
+
     receiver?.TrustSecrets(family, [.. subscription.Secrets.Select(s => s.Secret)]);
     Console.WriteLine($"Subscribed {family} → {url} ({subscription.Id})");
     if (arguments.Url is not null && arguments.Secret is null)

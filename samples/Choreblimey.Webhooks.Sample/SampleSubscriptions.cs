@@ -5,7 +5,7 @@ internal static class SampleSubscriptions
 {
     private const string MarkerKey = "sample";
 
-    public static async Task<WebhookSubscription> EnsureAsync(IWebhookSubscriptionManager manager, IWebhookStore store, string family, string url, string? secret)
+    public static async Task<WebhookSubscription> EnsureAsync(IWebhookSubscriptionManager manager, string family, string url, string? secret)
     {
         var page = await manager.ListAsync(family);
         var existing = page.Items.FirstOrDefault(s => s.Metadata?.GetValueOrDefault(MarkerKey) == "choreblimey");
@@ -21,15 +21,21 @@ internal static class SampleSubscriptions
             });
         }
 
-        // The built-in receiver listens on a new free port each run; keep the subscription (and its pending deliveries) and move it there.
-        var updated = existing with
+        // The built-in receiver listens on a new free port each run; keep the subscription (and its pending deliveries) and
+        // move it there. Everything goes through the manager, so the new URL is validated as any host's would be.
+        var id = existing.Id;
+        var updated = await manager.UpdateAsync(family, id, new WebhookSubscriptionUpdate { Url = url }) ?? throw Vanished(family, id);
+        if (secret is not null && !updated.Secrets.Any(s => s.Secret.Equals(WebhookSecret.Parse(secret))))
         {
-            Url = new Uri(url),
-            Secrets = secret is null ? existing.Secrets : [new WebhookSigningSecret(WebhookSecret.Parse(secret))],
-            State = WebhookSubscriptionState.Active,
-            UpdatedAt = TimeProvider.System.GetUtcNow(),
-        };
-        await store.UpdateSubscriptionAsync(updated);
+            // A zero window retires the old secrets at once: this run's receiver trusts only the one given.
+            updated = await manager.RotateSecretAsync(family, id, secret, TimeSpan.Zero) ?? throw Vanished(family, id);
+        }
+
+        if (updated.State != WebhookSubscriptionState.Active)
+        {
+            updated = await manager.ResumeAsync(family, id) ?? throw Vanished(family, id);
+        }
+
         return updated;
     }
 
@@ -56,4 +62,7 @@ internal static class SampleSubscriptions
 
         return pending;
     }
+
+    private static InvalidOperationException Vanished(string family, string id) =>
+        new($"The sample's subscription {id} of {family} was deleted while the sample was updating it.");
 }

@@ -26,8 +26,9 @@ public static class SqliteWebhookOutboxExtensions
     /// store has not created its tables in the file yet.
     /// </exception>
     /// <remarks>
-    /// <para>SQLite has no commit notification, so call <see cref="IWebhookOutbox.NotifyCommitted"/> after committing to
-    /// wake the worker at once; otherwise it finds the deliveries at its next poll (<see cref="WebhookOptions.PollInterval"/>).</para>
+    /// <para>Call <see cref="IWebhookOutbox.NotifyCommitted"/> after committing to wake the worker at once; otherwise it finds
+    /// the deliveries at its next poll (<see cref="WebhookOptions.PollInterval"/>). SQLite's commit hook runs before the commit
+    /// is durable and visible to other connections, so the library cannot wake the worker from it.</para>
     /// <para>The store creates its tables at first use on its own connection, which needs the write lock: let that happen
     /// before the first transactional publish (start the host, or make any store call, such as creating a subscription).
     /// While the host's transaction holds the write lock, the store's writer and worker wait for it

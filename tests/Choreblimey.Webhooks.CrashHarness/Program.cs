@@ -1,6 +1,7 @@
 using System.Text;
 using Choreblimey.Webhooks;
 using Choreblimey.Webhooks.CrashHarness;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,6 +9,8 @@ using Microsoft.Extensions.Logging;
 // A host that publishes to a durable store and delivers, for the crash tests: they SIGKILL it mid-run and start it again.
 // Each event id is appended to the ack file (one line, handed to the OS at once) only after PublishAsync returned, so the
 // ack file lists exactly the events the library promised to deliver.
+// In outbox-commit mode it instead commits one business row and its webhook through the outbox, acknowledges the commit and
+// idles without ever starting its worker, so the test can kill it between the commit and any delivery.
 HarnessArguments arguments;
 try
 {
@@ -40,6 +43,7 @@ var webhooks = builder.Services
         options.CircuitBreaker.Enabled = false;
     })
     .AddEvent(EventName, "Crash", "An event published by the crash harness.")
+    .AddEvent(OutboxCommitter.EventType, "Invoices", "An invoice was created (outbox-commit mode).")
     .AllowLoopback()
     .ConfigureHttpClient(client => client.AddHttpMessageHandler(() => new WorkerTagHandler(arguments.WorkerId)));
 if (arguments.Store == "sqlite")
@@ -51,7 +55,31 @@ else
     webhooks.UsePostgreSqlStore(arguments.Connection);
 }
 
+if (arguments.Outbox == "efcore")
+{
+    builder.Services.AddDbContext<HarnessInvoiceContext>((services, options) =>
+        (arguments.Store == "sqlite"
+            ? options.UseSqlite(OutboxCommitter.SqliteConnectionString(arguments.Connection))
+            : options.UseNpgsql(arguments.Connection))
+        .UseWebhooksOutbox(services));
+}
+
 using var host = builder.Build();
+if (arguments.Mode == HarnessMode.OutboxCommit)
+{
+    // The host is never started: no worker runs in this process, so the committed event can only be delivered by another.
+    var eventId = await OutboxCommitter.CommitAsync(host.Services, arguments, CancellationToken.None);
+    await using (var ack = new FileStream(arguments.AckFile!, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0))
+    {
+        ack.Write(Encoding.UTF8.GetBytes($"{arguments.Invoice} {eventId ?? "-"}\n"));
+    }
+
+    Console.WriteLine($"committed {arguments.Invoice}");
+    await Task.Delay(arguments.RunFor);
+    Console.WriteLine($"not killed within {arguments.RunFor.TotalSeconds} s");
+    return 5;
+}
+
 await host.StartAsync();
 var store = host.Services.GetRequiredService<IWebhookStore>();
 var publisher = host.Services.GetRequiredService<IWebhookPublisher>();

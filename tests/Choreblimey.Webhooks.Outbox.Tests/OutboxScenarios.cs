@@ -57,6 +57,12 @@ public abstract class OutboxScenarios : IAsyncLifetime
     /// <summary>Called once a host with a worker has started (PostgreSQL waits until LISTEN is in place).</summary>
     protected virtual Task OnWorkerStartedAsync(IServiceProvider services) => Task.CompletedTask;
 
+    /// <summary>Gets the crash harness's <c>--store</c> for this database: <c>sqlite</c> or <c>postgres</c>.</summary>
+    protected abstract string HarnessStore { get; }
+
+    /// <summary>Gets the crash harness's <c>--outbox</c> for this way of publishing: <c>ado</c> or <c>efcore</c>.</summary>
+    protected abstract string HarnessOutbox { get; }
+
     [Theory]
     [InlineData(Ending.Commit)]
     [InlineData(Ending.CommitExplicit)]
@@ -119,6 +125,52 @@ public abstract class OutboxScenarios : IAsyncLifetime
 
         await Receiver.WaitForCountAsync(1, WakeBound);
         Assert.Contains("inv_crash", Receiver.Received.Single().BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_event_committed_by_a_process_killed_before_its_worker_ran_is_delivered_by_the_next_host()
+    {
+        var database = await NewDatabaseAsync();
+        // The subscription, the store's tables and the business table exist before the committing process starts.
+        var setup = await StartHostAsync(database, worker: false, subscribe: true);
+        await StopAsync(setup);
+        _hosts.Remove(setup);
+        var ackFile = Path.Combine(Path.GetTempPath(), "choreblimey-outbox-ack-" + Guid.NewGuid().ToString("N")[..12] + ".txt");
+        try
+        {
+            // A separate process commits the invoice and its webhook in one transaction, never starts its worker, writes
+            // the ack only after the commit returned, and is killed with SIGKILL: no shutdown code of the library runs.
+            await using (var committer = CrashHarnessProcess.Start(
+                "outbox-commit", "--store", HarnessStore, "--outbox", HarnessOutbox, "--connection", database,
+                "--tenant", Tenant, "--invoice", "inv_killed", "--ack-file", ackFile))
+            {
+                await committer.WaitForLineAsync("committed", TimeSpan.FromSeconds(90));
+                await committer.KillAsync();
+            }
+
+            var ack = File.ReadAllText(ackFile).Split(' ', '\n');
+            Assert.Equal("inv_killed", ack[0]);
+            Assert.Equal(1, await CountAsync(database, "invoices"));
+            Assert.Equal(1, await CountAsync(database, "messages"));
+            Assert.Empty(Receiver.Received);
+
+            // A new host on the same database: its worker finds the committed delivery and sends it.
+            var host = await StartHostAsync(database, worker: true, subscribe: false);
+            await Receiver.WaitForCountAsync(1, WakeBound);
+            var received = Assert.Single(Receiver.Received);
+            Assert.Contains("inv_killed", received.BodyText, StringComparison.Ordinal);
+            var delivery = Assert.Single((await host.Services.GetRequiredService<IWebhookStore>().QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant })).Items);
+            Assert.Equal(delivery.MessageId, received.WebhookId);
+            if (ack[1] != "-")
+            {
+                // ADO.NET publishing returned the event id before the commit; it is the id the receiver got.
+                Assert.Equal(ack[1], received.WebhookId);
+            }
+        }
+        finally
+        {
+            File.Delete(ackFile);
+        }
     }
 
     [Fact]

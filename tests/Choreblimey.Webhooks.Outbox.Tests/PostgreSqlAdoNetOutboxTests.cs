@@ -7,6 +7,8 @@ namespace Choreblimey.Webhooks.Outbox.Tests;
 [Collection(PostgreSqlOutboxCollectionDefinition.Name)]
 public sealed class PostgreSqlAdoNetOutboxTests(PostgreSqlOutboxFixture fixture) : PostgreSqlScenarios(fixture)
 {
+    protected override string HarnessOutbox => "ado";
+
     protected override async Task<int> WriteInvoiceAsync(IServiceProvider services, string database, string invoiceId, Ending ending)
     {
         var outbox = services.GetRequiredService<IWebhookOutbox>();

@@ -7,6 +7,8 @@ namespace Choreblimey.Webhooks.Outbox.Tests;
 [Collection(PostgreSqlOutboxCollectionDefinition.Name)]
 public sealed class PostgreSqlEntityFrameworkOutboxTests(PostgreSqlOutboxFixture fixture) : PostgreSqlScenarios(fixture)
 {
+    protected override string HarnessOutbox => "efcore";
+
     protected override void Configure(IWebhooksBuilder webhooks, IServiceCollection services, string database)
     {
         base.Configure(webhooks, services, database);

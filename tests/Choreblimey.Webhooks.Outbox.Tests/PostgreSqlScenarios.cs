@@ -13,6 +13,8 @@ public abstract class PostgreSqlScenarios(PostgreSqlOutboxFixture fixture) : Out
 {
     private readonly List<NpgsqlDataSource> _dataSources = [];
 
+    protected override string HarnessStore => "postgres";
+
     protected override Task<string> NewDatabaseAsync() => fixture.Server.CreateDatabaseAsync();
 
     protected override void Configure(IWebhooksBuilder webhooks, IServiceCollection services, string database)

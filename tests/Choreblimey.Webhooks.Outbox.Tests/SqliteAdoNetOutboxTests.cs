@@ -7,6 +7,8 @@ namespace Choreblimey.Webhooks.Outbox.Tests;
 /// <summary>Publishing through the host's own SqliteConnection and SqliteTransaction on the store's file.</summary>
 public sealed class SqliteAdoNetOutboxTests : SqliteScenarios
 {
+    protected override string HarnessOutbox => "ado";
+
     protected override async Task<int> WriteInvoiceAsync(IServiceProvider services, string database, string invoiceId, Ending ending)
     {
         var outbox = services.GetRequiredService<IWebhookOutbox>();

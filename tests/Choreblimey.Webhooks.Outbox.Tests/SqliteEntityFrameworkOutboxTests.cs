@@ -6,6 +6,8 @@ namespace Choreblimey.Webhooks.Outbox.Tests;
 /// <summary>Publishing through an EF Core DbContext on Microsoft.EntityFrameworkCore.Sqlite, on the store's file.</summary>
 public sealed class SqliteEntityFrameworkOutboxTests : SqliteScenarios
 {
+    protected override string HarnessOutbox => "efcore";
+
     protected override void Configure(IWebhooksBuilder webhooks, IServiceCollection services, string database)
     {
         base.Configure(webhooks, services, database);

@@ -10,6 +10,8 @@ public abstract class SqliteScenarios : OutboxScenarios
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "choreblimey-outbox-" + Guid.NewGuid().ToString("N")[..12]);
 
+    protected override string HarnessStore => "sqlite";
+
     protected override Task<string> NewDatabaseAsync()
     {
         Directory.CreateDirectory(_directory);

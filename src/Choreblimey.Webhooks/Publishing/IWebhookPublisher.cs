@@ -1,9 +1,16 @@
 namespace Choreblimey.Webhooks;
 
 /// <summary>
-/// Publishes declared events as webhooks. Publishing stores the event and one delivery per matching active subscription,
-/// wakes the delivery worker and returns; no HTTP happens on the caller's path.
+/// Publishes declared events as webhooks. Publishing stores the event and one delivery per matching subscription, wakes the
+/// delivery worker and returns; no HTTP happens on the caller's path.
 /// </summary>
+/// <remarks>
+/// The matching subscriptions are the tenant's own and the host-level ones whose event patterns and attribute filters match
+/// the event, and whose state is <see cref="WebhookSubscriptionState.Active"/> or <see cref="WebhookSubscriptionState.Disabled"/>.
+/// A disabled subscription's deliveries are stored but held by the worker until the subscription is active again (see
+/// <see cref="IWebhookSubscriptionManager.ResumeAsync"/>); a <see cref="WebhookSubscriptionState.Paused"/> subscription
+/// gets no deliveries at all.
+/// </remarks>
 public interface IWebhookPublisher
 {
     /// <summary>Publishes an event.</summary>

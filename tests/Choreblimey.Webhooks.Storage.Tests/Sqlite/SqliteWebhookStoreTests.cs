@@ -240,15 +240,35 @@ public sealed class SqliteWebhookStoreTests : IDisposable
         Assert.NotNull(await store.GetSubscriptionAsync(TenantA, SubId(2)));
     }
 
-    [Fact]
-    public async Task Synchronous_normal_is_applied_and_works()
+    [Theory]
+    [InlineData(null, 2L)]
+    [InlineData(SqliteSynchronousMode.Full, 2L)]
+    [InlineData(SqliteSynchronousMode.Normal, 1L)]
+    public async Task The_writer_connection_runs_with_the_configured_synchronous_mode(SqliteSynchronousMode? mode, long expected)
     {
         var path = _directory.File();
-        await using var store = new SqliteWebhookStore(new SqliteWebhookStoreOptions
+        var options = new SqliteWebhookStoreOptions { ConnectionString = $"Data Source={path}" };
+        if (mode is { } chosen)
         {
-            ConnectionString = $"Data Source={path}",
-            Synchronous = SqliteSynchronousMode.Normal,
-        });
+            options.Synchronous = chosen;
+        }
+
+        await using var store = new SqliteWebhookStore(options);
+
+        // Read on the writer's own connection, the one whose commits the setting governs (PRAGMA synchronous is per connection).
+        var (synchronous, journalMode) = await store.WriteAsync(
+            connection =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA synchronous;";
+                var value = (long)command.ExecuteScalar()!;
+                command.CommandText = "PRAGMA journal_mode;";
+                return (value, (string)command.ExecuteScalar()!);
+            },
+            CancellationToken.None);
+        Assert.Equal(expected, synchronous);
+        Assert.Equal("wal", journalMode);
+
         var message = Message(MsgId(1));
         await store.InsertMessageAsync(message, [Conformance.StoreTestData.Delivery(DlvId(1), message)]);
         Assert.NotNull(await store.GetDeliveryAsync(TenantA, DlvId(1)));
