@@ -3,7 +3,7 @@ namespace Choreblimey.Webhooks;
 /// <summary>
 /// Publishing inside the host's own database transaction (the transactional outbox). <see cref="PrepareAsync"/> does
 /// everything <see cref="IWebhookPublisher.PublishAsync{TPayload}(string, TPayload, WebhookPublishOptions, CancellationToken)"/>
-/// does except the write: it validates, serialises once, routes to the tenant's matching active subscriptions and builds the
+/// does except the write: it validates, serialises once, routes to the tenant's matching subscriptions (active, or disabled and held) and builds the
 /// message and its deliveries. A store package then writes them through the host's connection and transaction, so the event
 /// exists if and only if the host's transaction commits.
 /// </summary>

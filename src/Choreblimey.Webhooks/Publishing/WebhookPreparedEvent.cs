@@ -4,7 +4,7 @@ namespace Choreblimey.Webhooks;
 
 /// <summary>
 /// An event prepared by <see cref="IWebhookOutbox.PrepareAsync"/> and not yet written: the message and one delivery per
-/// matching active subscription, or the receipt to return when there is nothing to write.
+/// matching subscription (active, or disabled and held), or the receipt to return when there is nothing to write.
 /// </summary>
 public sealed class WebhookPreparedEvent
 {

@@ -3,7 +3,7 @@ namespace Choreblimey.Webhooks;
 /// <summary>What a publish did.</summary>
 public enum WebhookPublishStatus
 {
-    /// <summary>The event was stored with one delivery per matching active subscription (possibly none).</summary>
+    /// <summary>The event was stored with one delivery per matching subscription that is active or disabled (possibly none); a disabled one's delivery is held.</summary>
     Published = 0,
 
     /// <summary>The idempotency key was seen before; nothing new was stored and the first event's id is returned.</summary>

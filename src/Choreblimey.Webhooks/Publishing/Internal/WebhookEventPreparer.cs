@@ -11,7 +11,7 @@ namespace Choreblimey.Webhooks.Publishing.Internal;
 /// <summary>
 /// The first half of a publish, shared by <see cref="WebhookPublisher"/> (which then writes through the store) and
 /// <see cref="WebhookOutbox"/> (whose callers write in their own transaction): validates, serialises once, routes to the
-/// tenant's matching active subscriptions and builds the message and its deliveries.
+/// tenant's matching subscriptions (active, or disabled and held) and builds the message and its deliveries.
 /// </summary>
 internal sealed class WebhookEventPreparer(
     IWebhookEventRegistry registry,

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Choreblimey.Webhooks.Publishing.Internal;
 
 /// <summary>
-/// Validates, serialises once, routes to the tenant's matching active subscriptions (all three in
+/// Validates, serialises once, routes to the tenant's matching subscriptions (active, or disabled and held) (all three in
 /// <see cref="WebhookEventPreparer"/>, shared with <see cref="WebhookOutbox"/>) and stores the message with its deliveries
 /// in one step, then wakes the worker. Never performs HTTP.
 /// </summary>

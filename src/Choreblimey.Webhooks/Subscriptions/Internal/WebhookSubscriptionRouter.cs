@@ -18,7 +18,7 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
         GetMatchingActiveAsync(tenantId, eventType, null, cancellationToken);
 
     /// <summary>
-    /// Gets the tenant's active subscriptions whose patterns match <paramref name="eventType"/> and whose attribute filters all
+    /// Gets the tenant's subscriptions that receive deliveries (active, or disabled and held; never paused) whose patterns match <paramref name="eventType"/> and whose attribute filters all
     /// match <paramref name="attributes"/>. Reads the store only when the tenant's cache entry is cold or stale; allocates
     /// nothing but the result list when something matches.
     /// </summary>
