@@ -37,6 +37,32 @@ public sealed class CatalogAndContractTests
         });
     }
 
+    [Theory]
+    [MemberData(nameof(Catalogs.Hosts), MemberType = typeof(Catalogs))]
+    public void Every_catalogs_payloads_carry_identifiers_not_PII(string host) =>
+        PiiCheck.AssertCatalogCarriesIdentifiersNotPii(host);
+
+    [Fact]
+    public void The_PII_check_catches_personal_data_and_free_form_carriers()
+    {
+        Assert.Equal(
+            [
+                "LeakyPayload.ContactEmail: the name suggests personal data",
+                "LeakyPayload.Url: free-form url can carry personal data; send identifiers or codes",
+                "LeakyPayload.Link: a URL can carry personal data in its query; send a route template or an id",
+                "LeakyPayload.Stack: free-form stack can carry personal data; send identifiers or codes",
+                "LeakyPayload.Extra: an open IReadOnlyDictionary`2 can carry anything; give it a type of identifiers",
+            ],
+            PiiCheck.SuspectProperties(typeof(LeakyPayload)));
+        Assert.Empty(PiiCheck.SuspectProperties(typeof(Choreblimey.Webhooks.Catalogs.FourAs.ErrorOccurred)));
+        using var example = JsonDocument.Parse("""{"data":{"orderId":"order-1","note":"call +44 7700 900123","items":[{"by":"ann@example.com"}],"at":"2026-03-02T16:00:00Z"}}""");
+        Assert.Equal(
+            ["x example.data.note: 'call +44 7700 900123' looks like personal data", "x example.data.items[0].by: 'ann@example.com' looks like personal data"],
+            PiiCheck.SuspectValues("x", example.RootElement));
+    }
+
+    private sealed record LeakyPayload(string OrderId, string EmailId, string ContactEmail, string? Url, Uri? Link, string? Stack, IReadOnlyDictionary<string, string>? Extra);
+
     [Fact]
     public void The_4AS_contract_describes_the_Make_envelope_and_its_examples_validate()
     {

@@ -188,10 +188,12 @@ public sealed class FourAsAcceptanceTests
     }
 
     [Fact(DisplayName = FourAsR6)]
-    public async Task The_destination_gets_a_bounded_number_of_concurrent_requests()
+    public async Task The_destination_gets_a_bounded_number_of_concurrent_requests_and_of_requests_per_second()
     {
         await using var host = await StartAsync(o => o.MaxConcurrentDeliveriesPerEndpoint = 1);
-        var subscription = await host.Harness.SubscribeAsync(null, "*");
+        var start = host.Harness.Clock!.GetUtcNow();
+        // Make.com scenarios accept a few operations a second: this destination takes at most 2 deliveries a second.
+        var subscription = await host.Subscriptions.CreateAsync(null, new WebhookSubscriptionRequest { Url = BookingUrl, EventTypes = ["*"], RateLimitPerSecond = 2 });
         var probe = new ConcurrencyProbe();
         probe.Install(host.Harness.Receiver);
 
@@ -200,14 +202,18 @@ public sealed class FourAsAcceptanceTests
             await host.Publisher.PublishAsync(Booking($"order-{i}"));
         }
 
-        // Deliveries over the endpoint's cap are handed back for later; stepping the test clock lets them through in turn.
+        // Deliveries over the endpoint's cap or its rate are handed back for later; stepping the test clock lets them through in turn.
         while (await host.Harness.AdvanceToNextDueAsync() is not null)
         {
         }
 
-        Assert.Equal(8, host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.Succeeded));
+        Assert.Equal(8, host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.Succeeded && d.SubscriptionId == subscription.Id));
+        Assert.All(host.Harness.Deliveries, d => Assert.Single(d.Attempts));
         Assert.Equal(1, probe.MaxPerUrl);
-        Assert.Equal(subscription.Id, host.Harness.Deliveries[0].SubscriptionId);
+        // A burst of one second's worth (2), then one every half second on the clock.
+        Assert.Equal(
+            [0, 0, 0.5, 1, 1.5, 2, 2.5, 3],
+            host.Harness.Receiver.Requests.Select(r => (r.ReceivedAt - start).TotalSeconds).Order());
     }
 
     [Fact(DisplayName = FourAsR7)]

@@ -162,7 +162,10 @@ public sealed class WhatsCrmAcceptanceTests
     public async Task Rate_limited_hostile_payloads_arrive_intact_and_inputs_are_validated()
     {
         await using var host = await StartAsync(o => o.MaxConcurrentDeliveriesPerEndpoint = 2);
+        var start = host.Harness.Clock!.GetUtcNow();
         var subscription = await host.Harness.SubscribeAsync("tenant-a", "*");
+        // The tenant's endpoint takes at most 4 deliveries a second.
+        await host.Subscriptions.UpdateAsync("tenant-a", subscription.Id, new WebhookSubscriptionUpdate { RateLimitPerSecond = 4 });
         var probe = new ConcurrencyProbe();
         probe.Install(host.Harness.Receiver);
         const string Hostile = "</script><script>alert(1)</script>\"},{\"injected\":true}\u2028\u0000'; DROP TABLE webhooks;--";
@@ -178,6 +181,9 @@ public sealed class WhatsCrmAcceptanceTests
 
         Assert.True(probe.MaxPerUrl <= 2);
         Assert.Equal(6, host.Harness.Deliveries.Count(d => d.SubscriptionId == subscription.Id && d.Status == WebhookDeliveryStatus.Succeeded));
+        // A burst of one second's worth (4), then one every quarter second on the clock, each delivered in one attempt.
+        Assert.Equal([0, 0, 0, 0, 0.25, 0.5], host.Harness.Receiver.Requests.Select(r => (r.ReceivedAt - start).TotalSeconds).Order());
+        Assert.All(host.Harness.Deliveries, d => Assert.Single(d.Attempts));
         Assert.All(host.Harness.Receiver.Requests, r => Assert.Equal(Hostile, JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("error").GetString()));
         await Assert.ThrowsAsync<ArgumentException>(() => host.Publisher.PublishAsync(Incoming(), tenantId: "tenant\n-a").AsTask());
         await Assert.ThrowsAsync<WebhookValidationException>(() => host.Subscriptions.CreateAsync("tenant-a", new WebhookSubscriptionRequest { Url = "javascript:alert(1)", EventTypes = ["*"] }).AsTask());

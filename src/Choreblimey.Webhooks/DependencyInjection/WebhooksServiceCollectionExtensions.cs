@@ -50,6 +50,7 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsRulesValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookSecurityOptionsValidator>());
         services.TryAddSingleton<WebhookAddressGuard>();
+        services.TryAddSingleton<IWebhookHostResolver, WebhookDnsResolver>();
         services.TryAddSingleton<IWebhookSecretProtector, NoOpWebhookSecretProtector>();
 
         services.AddMetrics();

@@ -11,7 +11,7 @@ namespace Choreblimey.Webhooks.Security;
 /// connects only to an address that passed, trying them in order. Checking at connect time (not when the subscription is
 /// created) means a name that later resolves somewhere else (DNS rebinding) is still refused.
 /// </summary>
-internal sealed class WebhookAddressGuard(IOptionsMonitor<WebhookOptions> options, ILogger<WebhookAddressGuard> logger)
+internal sealed class WebhookAddressGuard(IOptionsMonitor<WebhookOptions> options, IWebhookHostResolver resolver, ILogger<WebhookAddressGuard> logger)
 {
     /// <summary>Connects to the receiver (or the configured proxy) of <paramref name="context"/>.</summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
@@ -21,7 +21,7 @@ internal sealed class WebhookAddressGuard(IOptionsMonitor<WebhookOptions> option
         var endpoint = context.DnsEndPoint;
         var addresses = ParseLiteral(endpoint.Host) is { } literal
             ? [literal]
-            : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
+            : await resolver.ResolveAsync(endpoint.Host, cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<IPAddress> allowed;
         if (IsConfiguredProxy(endpoint, security))

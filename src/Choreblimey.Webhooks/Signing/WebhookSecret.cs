@@ -61,7 +61,8 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
 
     /// <summary>
     /// Parses a secret. Accepts <c>whsec_</c> + base64 (the Standard Webhooks form), and, for hosts that already hand
-    /// partners a plain shared secret, any other string of at least <see cref="MinKeyBytes"/> bytes, whose UTF-8 bytes are the key.
+    /// partners a plain shared secret, any other string whose UTF-8 bytes are the key. Either way the key must have
+    /// <see cref="MinKeyBytes"/> to <see cref="MaxKeyBytes"/> bytes, as for <see cref="FromBytes"/>.
     /// </summary>
     /// <param name="value">The secret text.</param>
     /// <returns>The secret.</returns>
@@ -89,7 +90,8 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
         }
 
         byte[] key;
-        if (value.StartsWith(Prefix, StringComparison.Ordinal))
+        var isPrefixed = value.StartsWith(Prefix, StringComparison.Ordinal);
+        if (isPrefixed)
         {
             try
             {
@@ -106,15 +108,13 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
             key = System.Text.Encoding.UTF8.GetBytes(value);
         }
 
-        if (key.Length < MinKeyBytes)
+        if (key.Length is < MinKeyBytes or > MaxKeyBytes)
         {
-            error = $"A webhook secret must have at least {MinKeyBytes} key bytes; this one has {key.Length}.";
-            return false;
-        }
-
-        if (key.Length > MaxKeyBytes && value.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            error = $"A webhook secret must have at most {MaxKeyBytes} key bytes; this one has {key.Length}.";
+            // The same bounds as FromBytes and Generate for both forms: a longer plain secret would be accepted here and then
+            // refused when read back in its whsec_ form (stores keep that form).
+            error = isPrefixed
+                ? $"A webhook secret must have {MinKeyBytes} to {MaxKeyBytes} key bytes; the base64 after '{Prefix}' decodes to {key.Length}."
+                : $"A webhook secret must have {MinKeyBytes} to {MaxKeyBytes} key bytes; this plain secret (its UTF-8 bytes are the key) has {key.Length}.";
             return false;
         }
 

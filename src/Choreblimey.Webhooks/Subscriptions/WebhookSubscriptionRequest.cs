@@ -1,6 +1,13 @@
+using System.Text;
+using Choreblimey.Webhooks.Subscriptions.Internal;
+
 namespace Choreblimey.Webhooks;
 
 /// <summary>The settings of a new subscription.</summary>
+/// <remarks>
+/// <see cref="ToString"/> never shows the <see cref="Secret"/>, the URL's path and query, or header values, which often
+/// carry credentials; it shows the URL's scheme and host, and header names.
+/// </remarks>
 public sealed record WebhookSubscriptionRequest
 {
     /// <summary>Gets the absolute http or https URL to post to.</summary>
@@ -41,4 +48,13 @@ public sealed record WebhookSubscriptionRequest
 
     /// <summary>Gets the name of the envelope format (see <see cref="WebhookEnvelopeFormats"/>); the default envelope when <see langword="null"/>.</summary>
     public string? Envelope { get; init; }
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Url = ").Append(WebhookRedaction.Url(Url));
+        builder.Append(", EventTypes = ").Append(WebhookRedaction.List(EventTypes));
+        builder.Append(", Secret = ").Append(Secret is null ? "(generated)" : "***");
+        WebhookRedaction.AppendSettings(builder, Description, MaxAttempts, RetrySchedule, Timeout, Headers, Metadata, Filters, RateLimitPerSecond, SignatureProfile, Envelope);
+        return true;
+    }
 }

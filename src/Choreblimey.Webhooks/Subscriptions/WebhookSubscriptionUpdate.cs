@@ -1,3 +1,6 @@
+using System.Text;
+using Choreblimey.Webhooks.Subscriptions.Internal;
+
 namespace Choreblimey.Webhooks;
 
 /// <summary>
@@ -5,7 +8,10 @@ namespace Choreblimey.Webhooks;
 /// "empty" value of a property clears it (an empty string, list or dictionary, <c>0</c> attempts or rate,
 /// <see cref="TimeSpan.Zero"/> timeout) so the default applies again.
 /// </summary>
-/// <remarks>Secrets are changed with <see cref="IWebhookSubscriptionManager.RotateSecretAsync"/>, state with pause and resume.</remarks>
+/// <remarks>
+/// Secrets are changed with <see cref="IWebhookSubscriptionManager.RotateSecretAsync"/>, state with pause and resume.
+/// <see cref="ToString"/> never shows the URL's path and query or header values, which often carry credentials.
+/// </remarks>
 public sealed record WebhookSubscriptionUpdate
 {
     /// <summary>Gets the new absolute http or https URL.</summary>
@@ -43,4 +49,12 @@ public sealed record WebhookSubscriptionUpdate
 
     /// <summary>Gets the new envelope format name; empty returns to the default envelope.</summary>
     public string? Envelope { get; init; }
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Url = ").Append(Url is null ? string.Empty : WebhookRedaction.Url(Url));
+        builder.Append(", EventTypes = ").Append(WebhookRedaction.List(EventTypes));
+        WebhookRedaction.AppendSettings(builder, Description, MaxAttempts, RetrySchedule, Timeout, Headers, Metadata, Filters, RateLimitPerSecond, SignatureProfile, Envelope);
+        return true;
+    }
 }

@@ -25,6 +25,12 @@ public static class StoreAssert
         Assert.Equal(expected.Timeout, actual.Timeout);
         Assert.Equal(expected.Headers?.OrderBy(p => p.Key), actual.Headers?.OrderBy(p => p.Key));
         Assert.Equal(expected.Metadata?.OrderBy(p => p.Key), actual.Metadata?.OrderBy(p => p.Key));
+        Assert.Equal(
+            expected.Filters?.Select(f => (f.Attribute, f.Operator, string.Join('\u001F', f.Values))),
+            actual.Filters?.Select(f => (f.Attribute, f.Operator, string.Join('\u001F', f.Values))));
+        Assert.Equal(expected.RateLimitPerSecond, actual.RateLimitPerSecond);
+        Assert.Equal(expected.SignatureProfile, actual.SignatureProfile);
+        Assert.Equal(expected.Envelope, actual.Envelope);
         Assert.Equal(expected.CreatedAt, actual.CreatedAt);
         Assert.Equal(expected.UpdatedAt, actual.UpdatedAt);
     }

@@ -54,6 +54,15 @@ public static class StoreTestData
         Timeout = TimeSpan.FromSeconds(12),
         Headers = new Dictionary<string, string> { ["X-Custom"] = "1", ["X-Other"] = "two" },
         Metadata = new Dictionary<string, string> { ["owner"] = "ops" },
+        Filters =
+        [
+            new WebhookAttributeFilter("location", WebhookFilterOperator.In, ["leeds", "york", "Zürich ✓"]),
+            new WebhookAttributeFilter("stock", WebhookFilterOperator.LessThanOrEqual, ["5.25"]),
+            new WebhookAttributeFilter("tier", WebhookFilterOperator.Equals, ["gold"]),
+        ],
+        RateLimitPerSecond = 12.5,
+        SignatureProfile = "jossiedb",
+        Envelope = "make",
         CreatedAt = T0,
         UpdatedAt = T0.AddMinutes(3),
     };

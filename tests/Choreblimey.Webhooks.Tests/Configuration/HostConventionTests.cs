@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,6 +79,21 @@ public sealed class HostConventionTests : IAsyncLifetime
         Assert.Empty(_receiver.Received);
     }
 
+    /// <summary>
+    /// A host whose clock is the harness's test clock: the worker waits for the test to move it, while deliveries still go
+    /// over real HTTP to the loopback receiver.
+    /// </summary>
+    private static Task<WebhookTestHost> StartOnTestClockAsync(IConfiguration environment) =>
+        WebhookTestHost.StartAsync(
+            webhooks =>
+            {
+                webhooks.AddEvent("chore:created", "Chores").AddEvent("item.low_stock", "Inventory");
+                webhooks.AddEnvironmentConventions(environment);
+            },
+            services => services.AddWebhooksTestHarness(o => o.InterceptHttp = false));
+
+    private static IWebhookTestHarness HarnessOf(WebhookTestHost host) => host.Services.GetRequiredService<IWebhookTestHarness>();
+
     [Fact]
     public async Task Jossiedb_retries_with_exponential_backoff_then_dead_letters()
     {
@@ -88,18 +104,26 @@ public sealed class HostConventionTests : IAsyncLifetime
             ("WEBHOOK_SIGNATURE_PROFILE", "jossiedb"),
             ("WEBHOOK_MAX_RETRIES", "2"),
             ("WEBHOOK_RETRY_DELAY", "150"));
-        await using var host = await StartHostAsync(environment);
+        await using var host = await StartOnTestClockAsync(environment);
+        var harness = HarnessOf(host);
+        var start = harness.Clock!.GetUtcNow();
         var options = host.Services.GetRequiredService<IOptions<WebhookOptions>>().Value;
         Assert.Equal([TimeSpan.Zero, TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(300)], options.Retry.Schedule);
 
         var receipt = await host.Publisher.PublishAsync("item.low_stock", new { Sku = "milk", Stock = 1 });
 
-        var delivery = await host.WaitForDeliveryStatusAsync("", receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
-        Assert.Equal(3, delivery.AttemptCount);
-        var times = _receiver.Received.Select(r => r.ReceivedAt).Order().ToList();
-        Assert.Equal(3, times.Count);
-        Assert.True(times[1] - times[0] >= TimeSpan.FromMilliseconds(120), $"first retry after {(times[1] - times[0]).TotalMilliseconds} ms");
-        Assert.True(times[2] - times[1] >= TimeSpan.FromMilliseconds(250), $"second retry after {(times[2] - times[1]).TotalMilliseconds} ms");
+        // Each retry waits for the clock to reach it: 150 ms after the first attempt, then 300 ms after the second.
+        await harness.WaitForIdleAsync();
+        Assert.Single(_receiver.Received);
+        Assert.Equal(start + TimeSpan.FromMilliseconds(150), await harness.AdvanceToNextDueAsync());
+        await harness.WaitForIdleAsync();
+        Assert.Equal(2, _receiver.Received.Count);
+        Assert.Equal(start + TimeSpan.FromMilliseconds(450), await harness.AdvanceToNextDueAsync());
+        Assert.Null(await harness.AdvanceToNextDueAsync());
+
+        var delivery = await harness.DeadLetteredAsync(eventType: "item.low_stock", attempts: 3);
+        Assert.Equal([start, start + TimeSpan.FromMilliseconds(150), start + TimeSpan.FromMilliseconds(450)], delivery.Attempts.Select(a => a.StartedAt));
+        Assert.Equal(3, _receiver.Received.Count);
         Assert.All(_receiver.Received, r =>
         {
             Assert.Equal(receipt.EventId, r.Header("X-Webhook-ID"));
@@ -111,22 +135,33 @@ public sealed class HostConventionTests : IAsyncLifetime
     [Fact]
     public async Task Jossiedb_timeout_in_milliseconds_bounds_each_attempt()
     {
-        var release = new TaskCompletionSource();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _receiver.Respond = async (context, _) =>
         {
-            await Task.WhenAny(release.Task, Task.Delay(Timeout.Infinite, context.RequestAborted));
+            // Never answers: only the sender giving up ends the request.
+            arrived.TrySetResult();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => aborted.TrySetResult(), TaskScheduler.Default);
             return 200;
         };
         var environment = Environment(("WEBHOOK_URL", _receiver.Url().ToString()), ("WEBHOOK_TIMEOUT", "300"), ("WEBHOOK_MAX_RETRIES", "0"));
-        await using var host = await StartHostAsync(environment);
+        await using var host = await StartOnTestClockAsync(environment);
+        var harness = HarnessOf(host);
+        var start = harness.Clock!.GetUtcNow();
 
-        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "slow" });
+        await host.Publisher.PublishAsync("chore:created", new { ChoreId = "slow" });
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        var delivery = await host.WaitForDeliveryStatusAsync("", receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
-        release.TrySetResult();
-        var attempt = Assert.Single(await host.Store.GetAttemptsAsync("", delivery.Id));
+        // The attempt's timeout runs on the host's clock: 300 ms of it, however long the test takes in real time.
+        harness.Clock.Advance(TimeSpan.FromMilliseconds(300));
+
+        var delivery = await harness.DeadLetteredAsync(eventType: "chore:created", attempts: 1);
+        var attempt = Assert.Single(delivery.Attempts);
         Assert.Equal(WebhookAttemptOutcome.TimedOut, attempt.Outcome);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), attempt.Duration);
+        Assert.Equal(start, attempt.StartedAt);
         Assert.Contains("within 0.3 s", attempt.Error, StringComparison.Ordinal);
+        await aborted.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -137,19 +172,28 @@ public sealed class HostConventionTests : IAsyncLifetime
             ("WEBHOOK_URL", _receiver.Url().ToString()),
             ("WEBHOOK_EVENT_TTL", "1"),
             ("WEBHOOK_MAX_RETRIES", "3"),
-            ("WEBHOOK_RETRY_DELAY", "1500"));
-        await using var host = await StartHostAsync(environment);
+            ("WEBHOOK_RETRY_DELAY", "400"));
+        await using var host = await StartOnTestClockAsync(environment);
+        var harness = HarnessOf(host);
+        var start = harness.Clock!.GetUtcNow();
         Assert.Equal(TimeSpan.FromSeconds(1), host.Services.GetRequiredService<IOptions<WebhookOptions>>().Value.EventTimeToLive);
 
-        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "stale" });
+        await host.Publisher.PublishAsync("chore:created", new { ChoreId = "stale" });
 
-        var delivery = await host.WaitForDeliveryStatusAsync("", receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
-        Assert.Single(_receiver.Received);
-        var attempts = await host.Store.GetAttemptsAsync("", delivery.Id);
-        Assert.Equal(2, attempts.Count);
-        Assert.Equal(WebhookAttemptOutcome.Blocked, attempts[^1].Outcome);
-        Assert.StartsWith("Expired", attempts[^1].Error, StringComparison.Ordinal);
-        Assert.Contains("EventTimeToLive", attempts[^1].Error, StringComparison.Ordinal);
+        // The first retry is due 0.4 s after publishing, within the 1 s time to live: it is sent.
+        Assert.Equal(start + TimeSpan.FromMilliseconds(400), await harness.AdvanceToNextDueAsync());
+        await harness.WaitForIdleAsync();
+        Assert.Equal(2, _receiver.Received.Count);
+        // The second is due at 1.2 s, past it: the delivery is dead-lettered without sending.
+        Assert.Equal(start + TimeSpan.FromMilliseconds(1200), await harness.AdvanceToNextDueAsync());
+
+        var delivery = await harness.DeadLetteredAsync(eventType: "chore:created", attempts: 3);
+        Assert.Equal(2, _receiver.Received.Count);
+        Assert.Equal([503, 503], delivery.Attempts.Take(2).Select(a => a.StatusCode ?? 0));
+        Assert.Equal(WebhookAttemptOutcome.Blocked, delivery.Attempts[^1].Outcome);
+        Assert.Equal(start + TimeSpan.FromMilliseconds(1200), delivery.Attempts[^1].StartedAt);
+        Assert.StartsWith("Expired", delivery.Attempts[^1].Error, StringComparison.Ordinal);
+        Assert.Contains("EventTimeToLive", delivery.Attempts[^1].Error, StringComparison.Ordinal);
     }
 
     [Fact]

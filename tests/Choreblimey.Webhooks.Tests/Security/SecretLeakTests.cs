@@ -30,6 +30,7 @@ public sealed class SecretLeakTests : IAsyncLifetime
 
         var exceptionMessages = new List<string>();
         var stored = new List<string>();
+        var reports = new List<string>();
         string subscriptionText;
         string signature;
         await using (var host = await WebhookTestHost.StartAsync(
@@ -54,6 +55,24 @@ public sealed class SecretLeakTests : IAsyncLifetime
             {
                 stored.Add(JsonSerializer.Serialize(attempt));
             }
+
+            // What dashboards and support tools show: statistics, usage, coverage (every rendering), details and a test send.
+            var operations = host.Services.GetRequiredService<IWebhookOperations>();
+            var stats = await operations.GetStatsAsync(new WebhookStatsQuery { TenantId = Tenant });
+            var tenantStats = await operations.GetStatsAsync(new WebhookStatsQuery { TenantId = Tenant, SubscriptionId = subscription.Id });
+            Assert.Equal(1, stats.Succeeded);
+            reports.AddRange([stats.ToString(), JsonSerializer.Serialize(stats), tenantStats.ToString(), JsonSerializer.Serialize(tenantStats)]);
+            foreach (var coverage in new[] { await operations.GetCoverageAsync(Tenant), await operations.GetCoverageAsync() })
+            {
+                Assert.Equal(1, coverage.Published);
+                reports.AddRange([coverage.ToString(), coverage.ToMarkdown(), coverage.ToJson(), JsonSerializer.Serialize(coverage)]);
+                reports.AddRange(coverage.Events.Select(e => e.ToString()));
+            }
+
+            var usage = await operations.GetUsageAsync(Tenant, DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+            var details = await operations.GetAsync(Tenant, delivery.Id);
+            var test = await operations.SendTestAsync(Tenant, subscription.Id);
+            reports.AddRange([usage.ToString(), JsonSerializer.Serialize(usage), details!.ToString(), JsonSerializer.Serialize(details), test.ToString(), JsonSerializer.Serialize(test)]);
 
             // Exceptions a caller can provoke with the secret in hand.
             await Collect(exceptionMessages, async () => await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest
@@ -88,6 +107,44 @@ public sealed class SecretLeakTests : IAsyncLifetime
             Assert.DoesNotContain(value, subscriptionText, StringComparison.Ordinal);
             Assert.DoesNotContain(value, secret.ToString(), StringComparison.Ordinal);
             Assert.DoesNotContain(stored, e => e.Contains(value, StringComparison.Ordinal));
+            Assert.DoesNotContain(reports, e => e.Contains(value, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Subscription_requests_and_updates_print_no_secret_url_path_or_header_value()
+    {
+        var secretText = WebhookSecret.Generate().Reveal();
+        const string PathToken = "T0kenInThePath9";
+        const string QueryToken = "QueryT0ken7";
+        const string HeaderValue = "Bearer h3aderCredential";
+        var url = $"https://hooks.zapier.example/hooks/catch/123/{PathToken}/?key={QueryToken}";
+        var headers = new Dictionary<string, string> { ["Authorization"] = HeaderValue, ["X-Partner"] = "partner-1" };
+        var request = new WebhookSubscriptionRequest
+        {
+            Url = url,
+            EventTypes = ["chore:*"],
+            Secret = secretText,
+            Description = "Partner A",
+            Headers = headers,
+            Metadata = new Dictionary<string, string> { ["contact"] = "ops@partner.example" },
+            Filters = [new WebhookAttributeFilter("location", WebhookFilterOperator.In, ["leeds", "york"])],
+            RateLimitPerSecond = 5,
+        };
+        var update = new WebhookSubscriptionUpdate { Url = url, Headers = headers, Description = "moved" };
+
+        var texts = new[] { request.ToString(), update.ToString(), (request with { Secret = secretText[WebhookSecret.Prefix.Length..] }).ToString() };
+
+        Assert.Equal(
+            "WebhookSubscriptionRequest { Url = https://hooks.zapier.example/…, EventTypes = [chore:*], Secret = ***, Description = Partner A, "
+            + "MaxAttempts = , RetrySchedule = , Timeout = , Headers = [Authorization: ***, X-Partner: ***], Metadata = [contact], "
+            + "Filters = [location In [leeds, york]], RateLimitPerSecond = 5, SignatureProfile = , Envelope =  }",
+            texts[0]);
+        Assert.StartsWith("WebhookSubscriptionUpdate { Url = https://hooks.zapier.example/…, EventTypes = , Description = moved,", texts[1], StringComparison.Ordinal);
+        Assert.Equal("Secret = (generated)", (request with { Secret = null }).ToString().Split(", ")[2]);
+        foreach (var forbidden in new[] { secretText, secretText[WebhookSecret.Prefix.Length..], PathToken, QueryToken, HeaderValue, "h3aderCredential", "partner-1", "ops@partner.example" })
+        {
+            Assert.All(texts, text => Assert.DoesNotContain(forbidden, text, StringComparison.Ordinal));
         }
     }
 

@@ -36,6 +36,64 @@ public sealed class SecretRulesTests
         Assert.Throws<ArgumentException>(() => WebhookSecret.FromBytes(new byte[length]));
     }
 
+    [Theory]
+    [InlineData(65)]
+    [InlineData(100)]
+    public void Supplied_secrets_longer_than_64_bytes_are_refused_in_both_forms_as_by_FromBytes(int length)
+    {
+        var prefixed = WebhookSecret.Prefix + Convert.ToBase64String(new byte[length]);
+        var plain = new string('k', length);
+
+        Assert.Equal(
+            $"A webhook secret must have 24 to 64 key bytes; the base64 after 'whsec_' decodes to {length}.",
+            Assert.Throws<FormatException>(() => WebhookSecret.Parse(prefixed)).Message);
+        Assert.Equal(
+            $"A webhook secret must have 24 to 64 key bytes; this plain secret (its UTF-8 bytes are the key) has {length}.",
+            Assert.Throws<FormatException>(() => WebhookSecret.Parse(plain)).Message);
+        Assert.Throws<ArgumentException>(() => WebhookSecret.FromBytes(new byte[length]));
+    }
+
+    [Fact]
+    public void The_plain_form_counts_UTF8_bytes_not_characters()
+    {
+        // 32 characters of two UTF-8 bytes each: 64 bytes is the most; one more character is too many.
+        Assert.Equal(64, WebhookSecret.Parse(new string('é', 32)).KeyLength);
+        Assert.False(WebhookSecret.TryParse(new string('é', 33), out _));
+        Assert.Equal(24, WebhookSecret.Parse(new string('k', 24)).KeyLength);
+    }
+
+    [Fact]
+    public void Every_accepted_plain_secret_round_trips_through_its_stored_whsec_form()
+    {
+        // Stores keep Reveal()'s whsec_ form; before the upper bound applied to plain secrets, a long one was accepted and
+        // then could not be read back.
+        foreach (var length in new[] { 24, 40, 64 })
+        {
+            var secret = WebhookSecret.Parse(new string('s', length));
+            Assert.Equal(secret, WebhookSecret.Parse(secret.Reveal()));
+        }
+    }
+
+    [Fact]
+    public async Task A_long_secret_is_refused_when_subscribing_without_echoing_it()
+    {
+        await using var host = await WebhookTestHost.StartAsync(webhooks => webhooks.AddEvent("chore:created", "Chores"));
+        var longSecret = "a-plain-shared-secret-that-goes-on-" + new string('x', 40);
+
+        var exception = await Assert.ThrowsAsync<WebhookValidationException>(async () => await host.Subscriptions.CreateAsync("t", new WebhookSubscriptionRequest
+        {
+            Url = "https://example.com/hooks",
+            EventTypes = ["*"],
+            Secret = longSecret,
+        }));
+
+        Assert.Equal("Secret", exception.PropertyName);
+        Assert.Contains("24 to 64 key bytes", exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"has {longSecret.Length}", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("a-plain-shared-secret", exception.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('x', 16), exception.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_short_secret_is_refused_when_subscribing_without_echoing_it()
     {
@@ -50,7 +108,7 @@ public sealed class SecretRulesTests
         }));
 
         Assert.Equal("Secret", exception.PropertyName);
-        Assert.Contains("at least 24 key bytes", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("24 to 64 key bytes", exception.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(shortSecret, exception.Message, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -62,25 +63,39 @@ public sealed class PauseResumeAndRateLimitDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_rate_limit_spaces_deliveries_without_counting_extra_attempts()
+    public async Task The_rate_limit_spaces_deliveries_on_the_clock_without_counting_extra_attempts()
     {
-        await using var host = await StartHostAsync();
+        // The harness's test clock drives the worker; deliveries still go over real HTTP to the loopback receiver.
+        await using var host = await WebhookTestHost.StartAsync(
+            webhooks => webhooks.AddEvent("item.low_stock", "Inventory"),
+            services => services.AddWebhooksTestHarness(o => o.InterceptHttp = false));
+        var harness = host.Services.GetRequiredService<IWebhookTestHarness>();
+        var start = harness.Clock!.GetUtcNow();
         await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url().ToString(), EventTypes = ["*"], RateLimitPerSecond = 4 });
 
-        var receipts = new List<WebhookPublishReceipt>();
         for (var i = 0; i < 8; i++)
         {
-            receipts.Add(await host.Publisher.PublishAsync("item.low_stock", new { Sku = i }, tenantId: Tenant));
+            await host.Publisher.PublishAsync("item.low_stock", new { Sku = i }, tenantId: Tenant);
         }
 
-        await _receiver.WaitForCountAsync(8);
-        var times = _receiver.Received.Select(r => r.ReceivedAt).Order().ToList();
-        // Four go at once (one second's burst); the other four wait for tokens at 4 per second.
-        Assert.True(times[^1] - times[0] >= TimeSpan.FromMilliseconds(700), $"8 deliveries at 4/s took only {(times[^1] - times[0]).TotalMilliseconds} ms");
-        foreach (var receipt in receipts)
+        // One second's burst goes at once; the rest are handed back, due when the next token will be, and wait for the clock.
+        await harness.WaitForIdleAsync();
+        Assert.Equal(4, _receiver.Received.Count);
+        Assert.Equal(4, harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.Pending && d.Attempts.Count == 0));
+
+        var steps = new List<TimeSpan>();
+        while (await harness.AdvanceToNextDueAsync() is { } now)
         {
-            var delivery = await host.WaitForDeliveryStatusAsync(Tenant, receipt.EventId!, WebhookDeliveryStatus.Succeeded);
-            Assert.Equal(1, delivery.AttemptCount);
+            steps.Add(now - start);
         }
+
+        // Then one every quarter second: 4 per second.
+        Assert.Equal([TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(0.75), TimeSpan.FromSeconds(1)], steps);
+        Assert.Equal(8, _receiver.Received.Count);
+        var attempts = harness.Deliveries.Select(d => Assert.Single(d.Attempts)).ToList();
+        Assert.All(harness.Deliveries, d => Assert.Equal(WebhookDeliveryStatus.Succeeded, d.Status));
+        Assert.Equal(
+            [TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(0.75), TimeSpan.FromSeconds(1)],
+            attempts.Select(a => a.StartedAt - start).Order());
     }
 }

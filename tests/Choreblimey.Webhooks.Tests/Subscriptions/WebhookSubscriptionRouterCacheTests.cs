@@ -1,5 +1,6 @@
 using Choreblimey.Webhooks.Subscriptions.Internal;
 using Choreblimey.Webhooks.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NSubstitute;
 
@@ -40,6 +41,85 @@ public sealed class WebhookSubscriptionRouterCacheTests
 
         Assert.Equal(WebhookSubscriptionState.Active, after!.State);
         await store.Received(2).GetTenantSubscriptionsAsync("t", Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Repeated_publishes_for_a_tenant_read_its_subscriptions_from_the_store_once_within_the_cache_duration()
+    {
+        var clock = new WebhookTestClock();
+        var store = Counting(new InMemoryWebhookStore());
+        await using var services = RoutingServices.Create(b => b.UseStore(_ => store), clock);
+        await services.GetRequiredService<IWebhookSubscriptionManager>().CreateAsync("t", RoutingServices.Request("booking.created"));
+        var publisher = services.GetRequiredService<IWebhookPublisher>();
+        var cacheDuration = services.GetRequiredService<IOptions<WebhookOptions>>().Value.SubscriptionCacheDuration;
+        store.ClearReceivedCalls();
+
+        for (var i = 0; i < 25; i++)
+        {
+            Assert.Equal(1, (await publisher.PublishAsync("booking.created", new { N = i }, tenantId: "t")).DeliveryCount);
+        }
+
+        // Just inside the cache duration the entry is still trusted: no store read at all, not even the version.
+        clock.Advance(cacheDuration - TimeSpan.FromTicks(1));
+        Assert.Equal(1, (await publisher.PublishAsync("booking.created", new { N = 25 }, tenantId: "t")).DeliveryCount);
+
+        await store.Received(26).InsertMessageAsync(Arg.Any<WebhookMessage>(), Arg.Any<IReadOnlyList<WebhookDelivery>>(), Arg.Any<CancellationToken>());
+        // Once for the tenant and once for the host-level endpoints every tenant's events also go to.
+        await store.Received(1).GetTenantSubscriptionsAsync("t", Arg.Any<CancellationToken>());
+        await store.Received(1).GetTenantSubscriptionsAsync(WebhookTenants.All, Arg.Any<CancellationToken>());
+        await store.Received(2).GetTenantSubscriptionsAsync(Arg.Any<string>(), Arg.Any<CancellationToken>());
+        await store.Received(2).GetSubscriptionVersionAsync(Arg.Any<CancellationToken>());
+
+        // Past the duration with nothing changed anywhere, a version read re-arms the entry without reloading the subscriptions.
+        clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(1, (await publisher.PublishAsync("booking.created", new { N = 26 }, tenantId: "t")).DeliveryCount);
+        await store.Received(2).GetTenantSubscriptionsAsync(Arg.Any<string>(), Arg.Any<CancellationToken>());
+        await store.Received(4).GetSubscriptionVersionAsync(Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task A_change_another_instance_writes_to_the_shared_store_is_seen_after_the_cache_duration_and_not_before()
+    {
+        var clock = new WebhookTestClock();
+        var shared = new InMemoryWebhookStore();
+        await using var instanceA = RoutingServices.Create(b => b.UseStore(_ => shared), clock);
+        await using var instanceB = RoutingServices.Create(b => b.UseStore(_ => shared), clock);
+        var publisherA = instanceA.GetRequiredService<IWebhookPublisher>();
+        var cacheDuration = instanceA.GetRequiredService<IOptions<WebhookOptions>>().Value.SubscriptionCacheDuration;
+        var existing = await instanceA.GetRequiredService<IWebhookSubscriptionManager>().CreateAsync("t", RoutingServices.Request("booking.created"));
+        Assert.Equal(1, (await publisherA.PublishAsync("booking.created", new { N = 0 }, tenantId: "t")).DeliveryCount);
+
+        // Instance B adds a subscription: B's own cache is invalidated, A's is not.
+        await instanceB.GetRequiredService<IWebhookSubscriptionManager>().CreateAsync("t", RoutingServices.Request("booking.*"));
+
+        Assert.Equal(1, (await publisherA.PublishAsync("booking.created", new { N = 1 }, tenantId: "t")).DeliveryCount);
+        clock.Advance(cacheDuration - TimeSpan.FromTicks(1));
+        Assert.Equal(1, (await publisherA.PublishAsync("booking.created", new { N = 2 }, tenantId: "t")).DeliveryCount);
+        clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(2, (await publisherA.PublishAsync("booking.created", new { N = 3 }, tenantId: "t")).DeliveryCount);
+
+        // A change written straight to the store (pausing the first subscription) follows the same rule.
+        Assert.True(await shared.UpdateSubscriptionAsync(existing with { State = WebhookSubscriptionState.Paused, UpdatedAt = clock.GetUtcNow() }));
+        clock.Advance(cacheDuration - TimeSpan.FromTicks(1));
+        Assert.Equal(2, (await publisherA.PublishAsync("booking.created", new { N = 4 }, tenantId: "t")).DeliveryCount);
+        clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(1, (await publisherA.PublishAsync("booking.created", new { N = 5 }, tenantId: "t")).DeliveryCount);
+    }
+
+    /// <summary>A substitute that forwards the calls publishing makes to a real store, so they can be counted.</summary>
+    private static IWebhookStore Counting(InMemoryWebhookStore inner)
+    {
+        var store = Substitute.For<IWebhookStore>();
+        store.GetSubscriptionVersionAsync(Arg.Any<CancellationToken>()).Returns(c => inner.GetSubscriptionVersionAsync(c.Arg<CancellationToken>()));
+        store.GetTenantSubscriptionsAsync(Arg.Any<string>(), Arg.Any<CancellationToken>())
+            .Returns(c => inner.GetTenantSubscriptionsAsync(c.Arg<string>(), c.Arg<CancellationToken>()));
+        store.GetSubscriptionAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<CancellationToken>())
+            .Returns(c => inner.GetSubscriptionAsync(c.ArgAt<string>(0), c.ArgAt<string>(1), c.Arg<CancellationToken>()));
+        store.CreateSubscriptionAsync(Arg.Any<WebhookSubscription>(), Arg.Any<CancellationToken>())
+            .Returns(c => inner.CreateSubscriptionAsync(c.Arg<WebhookSubscription>(), c.Arg<CancellationToken>()));
+        store.InsertMessageAsync(Arg.Any<WebhookMessage>(), Arg.Any<IReadOnlyList<WebhookDelivery>>(), Arg.Any<CancellationToken>())
+            .Returns(c => inner.InsertMessageAsync(c.Arg<WebhookMessage>(), c.Arg<IReadOnlyList<WebhookDelivery>>(), c.Arg<CancellationToken>()));
+        return store;
     }
 
     private static IOptionsMonitor<WebhookOptions> Options(WebhookOptions value)

@@ -15,6 +15,15 @@ internal sealed class WebhookSubscriptionValidator(
     public const int MaxAttributeNameLength = 128;
     public const double MaxRateLimitPerSecond = 10_000;
 
+    /// <summary>The most custom headers a subscription may send.</summary>
+    public const int MaxHeaders = 32;
+
+    /// <summary>The longest custom header name, in characters.</summary>
+    public const int MaxHeaderNameLength = 256;
+
+    /// <summary>The longest custom header value, in characters (ASCII, so also bytes).</summary>
+    public const int MaxHeaderValueLength = 4096;
+
     public static readonly TimeSpan MinTimeout = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(60);
     public const int MaxAttemptsLimit = 100;
@@ -34,12 +43,12 @@ internal sealed class WebhookSubscriptionValidator(
 
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new WebhookValidationException("Url", $"The webhook URL '{Redact(url)}' is not an absolute http or https URL.", null);
+            throw new WebhookValidationException("Url", $"The webhook URL '{WebhookRedaction.Url(url)}' is not an absolute http or https URL.", null);
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo))
         {
-            throw new WebhookValidationException("Url", $"The webhook URL '{Redact(url)}' must not carry credentials in its user-info part; use a custom header.", null);
+            throw new WebhookValidationException("Url", $"The webhook URL '{WebhookRedaction.Url(url)}' must not carry credentials in its user-info part; use a custom header.", null);
         }
 
         return uri;
@@ -121,6 +130,11 @@ internal sealed class WebhookSubscriptionValidator(
 
         if (request.Headers is { } headers)
         {
+            if (headers.Count > MaxHeaders)
+            {
+                throw new WebhookValidationException("Headers", $"A subscription may have at most {MaxHeaders} custom headers; it has {headers.Count}.", null);
+            }
+
             foreach (var (name, value) in headers)
             {
                 ValidateHeader(name, value);
@@ -128,11 +142,35 @@ internal sealed class WebhookSubscriptionValidator(
         }
     }
 
+    /// <summary>
+    /// Checks a custom header: the name must be an RFC 7230 token and not one the library sets; the value must be visible
+    /// ASCII and spaces only. HttpClient refuses anything else at send time, so a value such as <c>café</c> would otherwise
+    /// fail every attempt and eventually disable the subscription. The value is never echoed: it is often a credential.
+    /// </summary>
     public static void ValidateHeader(string name, string value)
     {
-        if (string.IsNullOrEmpty(name) || !name.All(IsTokenChar))
+        if (string.IsNullOrEmpty(name))
         {
-            throw new WebhookValidationException("Headers", $"The header name '{name}' is not a valid HTTP header name.", null);
+            throw new WebhookValidationException("Headers", "A custom header name must not be empty.", null);
+        }
+
+        if (name.Length > MaxHeaderNameLength)
+        {
+            throw new WebhookValidationException(
+                "Headers",
+                string.Create(CultureInfo.InvariantCulture, $"The header name '{Printable(name[..32])}…' is {name.Length} characters long; a header name may have at most {MaxHeaderNameLength}."),
+                null);
+        }
+
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (!IsTokenChar(name[i]))
+            {
+                throw new WebhookValidationException(
+                    "Headers",
+                    string.Create(CultureInfo.InvariantCulture, $"The header name '{Printable(name)}' is not an HTTP token (RFC 7230): it contains U+{(int)name[i]:X4} at position {i}; a header name may contain only letters, digits and !#$%&'*+-.^_`|~."),
+                    null);
+            }
         }
 
         if (ReservedHeaders.Contains(name))
@@ -140,9 +178,30 @@ internal sealed class WebhookSubscriptionValidator(
             throw new WebhookValidationException("Headers", $"The header '{name}' is set by the library and cannot be overridden.", null);
         }
 
-        if (value is null || value.Any(c => c is '\r' or '\n' or '\0'))
+        if (value is null)
         {
-            throw new WebhookValidationException("Headers", $"The value of header '{name}' must not contain CR, LF or NUL characters.", null);
+            throw new WebhookValidationException("Headers", $"The value of header '{name}' must not be null; remove the header instead.", null);
+        }
+
+        if (value.Length > MaxHeaderValueLength)
+        {
+            throw new WebhookValidationException(
+                "Headers",
+                string.Create(CultureInfo.InvariantCulture, $"The value of header '{name}' is {value.Length} characters long; a header value may have at most {MaxHeaderValueLength}."),
+                null);
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c is < ' ' or > '~')
+            {
+                var kind = c is < ' ' or '\x7F' ? "a control character" : "a non-ASCII character";
+                throw new WebhookValidationException(
+                    "Headers",
+                    string.Create(CultureInfo.InvariantCulture, $"The value of header '{name}' contains {kind} (U+{(int)c:X4}) at position {i}; a header value may contain only visible ASCII characters and spaces (encode other text, for example as percent-encoding or base64)."),
+                    null);
+            }
         }
     }
 
@@ -238,26 +297,26 @@ internal sealed class WebhookSubscriptionValidator(
         }
     }
 
+    private static string Printable(string text)
+    {
+        // A refused name may hold control characters; show them as escapes so the message stays on one line.
+        var printable = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is < ' ' or > '~')
+            {
+                printable.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+            else
+            {
+                printable.Append(c);
+            }
+        }
+
+        return printable.ToString();
+    }
+
     private static bool IsTokenChar(char c) =>
         c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9'
         or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
-
-    private static string Redact(string url)
-    {
-        // Receiver URLs often carry tokens (Zapier, Make.com) or credentials; echo only their scheme and host.
-        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host))
-        {
-            var hasMore = uri.PathAndQuery.Length > 1 || uri.Fragment.Length > 0;
-            return uri.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped) + (hasMore ? "/…" : string.Empty);
-        }
-
-        var cut = url.IndexOfAny(['/', '?', '#', '@', ':']);
-        var head = cut < 0 ? url : url[..cut];
-        if (head.Length > 32)
-        {
-            head = head[..32];
-        }
-
-        return head.Length < url.Length ? head + "…" : head;
-    }
 }
