@@ -41,6 +41,27 @@ public sealed class WebhookRateLimiterTests
         Assert.False(limiter.TryAcquire(out _));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(0.3)]
+    public void Waiting_exactly_the_retry_after_time_always_yields_a_token_at_rates_with_no_exact_tick_period(double rate)
+    {
+        var clock = new WebhookTestClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var limiter = new WebhookRateLimiter(rate, clock);
+        while (limiter.TryAcquire(out _))
+        {
+        }
+
+        for (var i = 0; i < 50; i++)
+        {
+            Assert.False(limiter.TryAcquire(out var retryAfter));
+            Assert.True(retryAfter > TimeSpan.Zero);
+            clock.Advance(retryAfter);
+            Assert.True(limiter.TryAcquire(out _), $"No token after waiting the retry-after time of {retryAfter} (round {i}).");
+        }
+    }
+
     [Fact]
     public void Idle_time_refills_at_most_to_capacity()
     {

@@ -15,6 +15,9 @@ namespace Choreblimey.Webhooks.Delivery.Internal;
 /// </remarks>
 internal sealed class WebhookRateLimiter : RateLimiter
 {
+    // Refills are fractional doubles; a token that is short by less than this after waiting exactly the retry-after time
+    // is rounding, not a real shortfall, and refusing it would hand the delivery back due at once, again and again.
+    private const double TokenTolerance = 1e-9;
     private static readonly RateLimitLease Granted = new Lease(null);
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
@@ -86,16 +89,20 @@ internal sealed class WebhookRateLimiter : RateLimiter
         lock (_gate)
         {
             Refill();
-            if (_tokens >= permitCount)
+            if (_tokens + TokenTolerance >= permitCount)
             {
-                _tokens -= permitCount;
+                _tokens = Math.Max(0, _tokens - permitCount);
                 _successful++;
                 _idleSince = null;
                 return Granted;
             }
 
             _failed++;
-            return new Lease(TimeSpan.FromSeconds((permitCount - _tokens) / PermitsPerSecond));
+
+            // Rounded up to a whole tick (and at least one): waiting a rounded-down time would leave the token just short.
+            // A thousandth of a tick is floating-point noise, not a reason to add a tick.
+            var ticks = Math.Ceiling(((permitCount - _tokens) / PermitsPerSecond * TimeSpan.TicksPerSecond) - 1e-3);
+            return new Lease(TimeSpan.FromTicks(Math.Max(1, (long)ticks)));
         }
     }
 
