@@ -188,29 +188,44 @@ public sealed class DeliveryIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Publishing_completes_while_the_receiver_hangs_and_while_it_is_down()
     {
+        var hanging = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var hang = new TaskCompletionSource<int>();
-        _receiver.Respond = (_, _) => hang.Task;
+        _receiver.Respond = (_, _) =>
+        {
+            hanging.TrySetResult();
+            return hang.Task;
+        };
         await using var host = await StartHostAsync(o => o.AttemptTimeout = TimeSpan.FromSeconds(30));
-        await SubscribeAsync(host, "/hanging");
+        var hangingSubscription = await SubscribeAsync(host, "/hanging");
         // A port nobody listens on: connection refused.
         var closedPort = System.Net.Sockets.TcpListener.Create(0);
         closedPort.Start();
         var downUrl = $"http://127.0.0.1:{((System.Net.IPEndPoint)closedPort.LocalEndpoint).Port}/down";
         closedPort.Stop();
-        await host.Subscriptions.CreateAsync(Family, new WebhookSubscriptionRequest { Url = downUrl, EventTypes = ["*"] });
+        var down = await host.Subscriptions.CreateAsync(Family, new WebhookSubscriptionRequest { Url = downUrl, EventTypes = ["*"] });
 
-        await _receiver.WaitUntilAsync(_ => true);
-        var publish = host.Publisher.PublishAsync("chore:created", new { ChoreId = "c8" }, tenantId: Family).AsTask();
-        var finished = await Task.WhenAny(publish, Task.Delay(TimeSpan.FromSeconds(10)));
+        // The first event's attempt to the hanging receiver is in flight (and stays so) while the next ones are published.
+        // (The bounds only turn a publish that waits for HTTP into a failure instead of a hung test.)
+        var first = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c8" }, tenantId: Family).AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+        await hanging.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var second = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c9" }, tenantId: Family).AsTask().WaitAsync(TimeSpan.FromSeconds(15));
 
-        Assert.Same(publish, finished);
-        var receipt = await publish;
-        Assert.Equal(2, receipt.DeliveryCount);
+        Assert.Equal(WebhookPublishStatus.Published, second.Status);
+        Assert.Equal(2, second.DeliveryCount);
+        var stored = (await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = second.EventId })).Items;
+        Assert.Equal(new[] { down.Id, hangingSubscription.Id }.Order(StringComparer.Ordinal), stored.Select(d => d.SubscriptionId).Order(StringComparer.Ordinal));
+        WebhookDelivery? refused = null;
         await WebhookTestHost.EventuallyAsync(async () =>
         {
-            var page = await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = receipt.EventId });
-            return page.Items.Any(d => d.LastError is not null && d.SubscriptionId != null && d.AttemptCount > 0);
+            var page = await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = first.EventId, SubscriptionId = down.Id });
+            refused = page.Items.SingleOrDefault();
+            return refused is { AttemptCount: > 0 };
         }, "a connection failure to be recorded for the down receiver");
+        var attempt = (await host.Store.GetAttemptsAsync(Family, refused!.Id))[0];
+        Assert.Equal(WebhookAttemptOutcome.NetworkError, attempt.Outcome);
+        Assert.Contains("ConnectionError", attempt.Error, StringComparison.Ordinal);
+        var inFlight = (await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = first.EventId, SubscriptionId = hangingSubscription.Id })).Items.Single();
+        Assert.Equal(0, inFlight.AttemptCount);
         hang.TrySetResult(200);
     }
 
@@ -227,4 +242,5 @@ public sealed class DeliveryIntegrationTests : IAsyncLifetime
         var request = Assert.Single(_receiver.Received);
         Assert.Equal("/family-2", request.Path);
     }
+
 }
