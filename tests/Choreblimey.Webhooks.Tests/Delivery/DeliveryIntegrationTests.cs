@@ -243,4 +243,98 @@ public sealed class DeliveryIntegrationTests : IAsyncLifetime
         Assert.Equal("/family-2", request.Path);
     }
 
+    [Fact]
+    public async Task Never_more_than_MaxConcurrentDeliveries_attempts_are_in_flight_across_subscriptions()
+    {
+        const int Cap = 2;
+        var inFlight = 0;
+        var finished = 0;
+        var highest = 0;
+        using var gate = new SemaphoreSlim(0);
+        _receiver.Respond = async (_, _) =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            for (var seen = Volatile.Read(ref highest); now > seen; seen = Volatile.Read(ref highest))
+            {
+                Interlocked.CompareExchange(ref highest, now, seen);
+            }
+
+            await gate.WaitAsync();
+            Interlocked.Decrement(ref inFlight);
+            Interlocked.Increment(ref finished);
+            return 200;
+        };
+        // Each subscription alone could take four slots; only the global cap keeps the total at two.
+        await using var host = await StartHostAsync(o =>
+        {
+            o.MaxConcurrentDeliveries = Cap;
+            o.MaxConcurrentDeliveriesPerEndpoint = 4;
+            o.AttemptTimeout = TimeSpan.FromSeconds(30);
+        });
+        foreach (var path in new[] { "/a", "/b", "/c" })
+        {
+            await SubscribeAsync(host, path);
+        }
+
+        var receipts = new List<WebhookPublishReceipt>();
+        for (var i = 0; i < 3; i++)
+        {
+            receipts.Add(await host.Publisher.PublishAsync("chore:created", new { ChoreId = $"c{i}" }, tenantId: Family));
+        }
+
+        // Answer one request at a time, each time the worker has as many in flight as the cap allows for what is left.
+        const int Total = 9;
+        for (var answered = 0; answered < Total; answered++)
+        {
+            var expected = Math.Min(Cap, Total - answered);
+            var done = answered;
+            await WebhookTestHost.EventuallyAsync(
+                () => Task.FromResult(Volatile.Read(ref finished) == done && Volatile.Read(ref inFlight) == expected),
+                $"exactly {expected} attempts in flight after {done} answered");
+            gate.Release();
+        }
+
+        foreach (var receipt in receipts)
+        {
+            await WebhookTestHost.EventuallyAsync(async () =>
+            {
+                var page = await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = receipt.EventId });
+                return page.Items.Count == 3 && page.Items.All(d => d.Status == WebhookDeliveryStatus.Succeeded);
+            }, $"every delivery of {receipt.EventId} to succeed");
+        }
+
+        Assert.Equal(Cap, Volatile.Read(ref highest));
+        Assert.Equal(Total, _receiver.Received.Count);
+    }
+
+    [Fact]
+    public async Task Attempts_blocked_by_the_address_guard_count_toward_the_failure_streak_that_disables_a_subscription()
+    {
+        await using var host = await WebhookTestHost.StartAsync(
+            webhooks => webhooks
+                .AddEvent("chore:created", "Chores")
+                .Configure(o =>
+                {
+                    o.Security.AllowHttp = true;
+                    o.Health.DisableAfterConsecutiveFailures = 2;
+                    o.Health.DisableAfterFailingFor = TimeSpan.Zero;
+                }),
+            allowLoopback: false);
+        var subscription = await SubscribeAsync(host);
+
+        var first = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1" }, tenantId: Family);
+        var blocked = await host.WaitForDeliveryStatusAsync(Family, first.EventId!, WebhookDeliveryStatus.DeadLettered);
+        Assert.Equal(WebhookAttemptOutcome.Blocked, Assert.Single(await host.Store.GetAttemptsAsync(Family, blocked.Id)).Outcome);
+        Assert.Equal(WebhookSubscriptionState.Active, (await host.Subscriptions.GetAsync(Family, subscription.Id))!.State);
+
+        var second = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c2" }, tenantId: Family);
+        await host.WaitForDeliveryStatusAsync(Family, second.EventId!, WebhookDeliveryStatus.DeadLettered);
+        await WebhookTestHost.EventuallyAsync(
+            async () => (await host.Subscriptions.GetAsync(Family, subscription.Id))!.State == WebhookSubscriptionState.Disabled,
+            "the second blocked attempt in a row to disable the subscription");
+
+        var disabled = await host.Subscriptions.GetAsync(Family, subscription.Id);
+        Assert.StartsWith("2 consecutive failed attempts", disabled!.DisabledReason, StringComparison.Ordinal);
+        Assert.Empty(_receiver.Received);
+    }
 }
