@@ -258,7 +258,7 @@ public sealed class JossiedbAcceptanceTests
         Assert.Equal(0, (await host.Operations.GetStatsAsync(new WebhookStatsQuery { TenantId = Owner, SubscriptionId = subscription.Id })).Total);
     }
 
-    [Fact(DisplayName = JossiedbR7)]
+    [Fact(DisplayName = JossiedbR7 + " (timeout)")]
     public async Task A_hanging_endpoint_times_out_and_does_not_hold_up_the_host_or_other_endpoints()
     {
         await using var host = await StartAsync(o => o.AttemptTimeout = TimeSpan.FromSeconds(30));
@@ -280,7 +280,58 @@ public sealed class JossiedbAcceptanceTests
         host.Harness.Clock!.Advance(TimeSpan.FromSeconds(5));
         await Eventually(() => host.Harness.Deliveries.Single(d => d.SubscriptionId == bad.Id).Attempts.Count == 1);
         Assert.Equal(WebhookAttemptOutcome.TimedOut, host.Harness.Deliveries.Single(d => d.SubscriptionId == bad.Id).Attempts[0].Outcome);
-        Assert.True(new WebhookOptions().CircuitBreaker.Enabled);
+    }
+
+    [Fact(DisplayName = JossiedbR7 + " (circuit breaker)")]
+    public async Task A_failing_endpoint_is_rested_by_the_circuit_breaker_while_other_endpoints_are_served()
+    {
+        // The default breaker: 10 attempts within 30 s, half of them failed, open the circuit for 30 s.
+        await using var host = await StartAsync();
+        var defaults = new WebhookOptions().CircuitBreaker;
+        var bad = await host.Subscriptions.CreateAsync(Owner, new WebhookSubscriptionRequest { Url = "https://down.example/hook", EventTypes = ["*"] });
+        var good = await host.Harness.SubscribeAsync(Owner, "*");
+        var down = true;
+        host.Harness.Receiver.RespondWith(request => request.Url.Host == "down.example" && Volatile.Read(ref down) ? 503 : 200);
+        var clock = host.Harness.Clock!;
+        var opened = clock.GetUtcNow();
+        int RequestsToBad() => host.Harness.Receiver.Requests.Count(r => r.Url.Host == "down.example");
+        async Task<IReadOnlyList<WebhookDelivery>> BadDeliveries() =>
+            (await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Owner, SubscriptionId = bad.Id })).Items;
+
+        for (var i = 1; i <= defaults.MinimumThroughput; i++)
+        {
+            await host.Publisher.PublishAsync(LowStock($"item-{i}"), tenantId: Owner);
+            await Eventually(() => RequestsToBad() == i);
+        }
+
+        // Open: the next event is not sent to the failing endpoint; its delivery waits for the break, with no attempt counted.
+        var rested = await host.Publisher.PublishAsync(LowStock("item-rested"), tenantId: Owner);
+        await Eventually(async () => (await BadDeliveries()).Any(d => d.MessageId == rested.EventId && d.LeaseOwner is null && d.NextAttemptAt == opened + defaults.BreakDuration));
+        var postponed = (await BadDeliveries()).Single(d => d.MessageId == rested.EventId);
+        Assert.Equal(0, postponed.AttemptCount);
+        Assert.Empty(await host.Store.GetAttemptsAsync(Owner, postponed.Id));
+
+        // Retries falling due during the break are postponed too, their attempt counts unchanged.
+        clock.Advance(TimeSpan.FromSeconds(5));
+        await Eventually(async () => (await BadDeliveries()).All(d => d.LeaseOwner is null && d.NextAttemptAt == opened + defaults.BreakDuration));
+        Assert.Equal(defaults.MinimumThroughput, RequestsToBad());
+        Assert.All((await BadDeliveries()).Where(d => d.MessageId != rested.EventId), d => Assert.Equal(1, d.AttemptCount));
+
+        // The other endpoint was served all along.
+        await Eventually(() => host.Harness.Deliveries.Count(d => d.SubscriptionId == good.Id && d.Status == WebhookDeliveryStatus.Succeeded) == defaults.MinimumThroughput + 1);
+
+        // The endpoint recovers: after the break it is tried again and every delivery goes through.
+        Volatile.Write(ref down, false);
+        for (var step = 0; step < 10 && (await BadDeliveries()).Any(d => d.Status != WebhookDeliveryStatus.Succeeded); step++)
+        {
+            await host.Harness.AdvanceToNextDueAsync();
+            await host.Harness.WaitForIdleAsync();
+        }
+
+        Assert.All(await BadDeliveries(), d => Assert.Equal(WebhookDeliveryStatus.Succeeded, d.Status));
+        var sent = Assert.Single(await host.Store.GetAttemptsAsync(Owner, postponed.Id));
+        Assert.Equal(WebhookAttemptOutcome.Succeeded, sent.Outcome);
+        Assert.True(sent.StartedAt >= opened + defaults.BreakDuration, $"The rested delivery was sent at {sent.StartedAt:O}, before the break ended.");
     }
 
     [Fact(DisplayName = "signature X-Webhook-Signature (hex HMAC of the body) with X-Webhook-ID and X-Event-Type")]

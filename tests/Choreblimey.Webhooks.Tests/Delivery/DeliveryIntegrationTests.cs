@@ -188,29 +188,44 @@ public sealed class DeliveryIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Publishing_completes_while_the_receiver_hangs_and_while_it_is_down()
     {
+        var hanging = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var hang = new TaskCompletionSource<int>();
-        _receiver.Respond = (_, _) => hang.Task;
+        _receiver.Respond = (_, _) =>
+        {
+            hanging.TrySetResult();
+            return hang.Task;
+        };
         await using var host = await StartHostAsync(o => o.AttemptTimeout = TimeSpan.FromSeconds(30));
-        await SubscribeAsync(host, "/hanging");
+        var hangingSubscription = await SubscribeAsync(host, "/hanging");
         // A port nobody listens on: connection refused.
         var closedPort = System.Net.Sockets.TcpListener.Create(0);
         closedPort.Start();
         var downUrl = $"http://127.0.0.1:{((System.Net.IPEndPoint)closedPort.LocalEndpoint).Port}/down";
         closedPort.Stop();
-        await host.Subscriptions.CreateAsync(Family, new WebhookSubscriptionRequest { Url = downUrl, EventTypes = ["*"] });
+        var down = await host.Subscriptions.CreateAsync(Family, new WebhookSubscriptionRequest { Url = downUrl, EventTypes = ["*"] });
 
-        await _receiver.WaitUntilAsync(_ => true);
-        var publish = host.Publisher.PublishAsync("chore:created", new { ChoreId = "c8" }, tenantId: Family).AsTask();
-        var finished = await Task.WhenAny(publish, Task.Delay(TimeSpan.FromSeconds(10)));
+        // The first event's attempt to the hanging receiver is in flight (and stays so) while the next ones are published.
+        // (The bounds only turn a publish that waits for HTTP into a failure instead of a hung test.)
+        var first = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c8" }, tenantId: Family).AsTask().WaitAsync(TimeSpan.FromSeconds(15));
+        await hanging.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var second = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c9" }, tenantId: Family).AsTask().WaitAsync(TimeSpan.FromSeconds(15));
 
-        Assert.Same(publish, finished);
-        var receipt = await publish;
-        Assert.Equal(2, receipt.DeliveryCount);
+        Assert.Equal(WebhookPublishStatus.Published, second.Status);
+        Assert.Equal(2, second.DeliveryCount);
+        var stored = (await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = second.EventId })).Items;
+        Assert.Equal(new[] { down.Id, hangingSubscription.Id }.Order(StringComparer.Ordinal), stored.Select(d => d.SubscriptionId).Order(StringComparer.Ordinal));
+        WebhookDelivery? refused = null;
         await WebhookTestHost.EventuallyAsync(async () =>
         {
-            var page = await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = receipt.EventId });
-            return page.Items.Any(d => d.LastError is not null && d.SubscriptionId != null && d.AttemptCount > 0);
+            var page = await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = first.EventId, SubscriptionId = down.Id });
+            refused = page.Items.SingleOrDefault();
+            return refused is { AttemptCount: > 0 };
         }, "a connection failure to be recorded for the down receiver");
+        var attempt = (await host.Store.GetAttemptsAsync(Family, refused!.Id))[0];
+        Assert.Equal(WebhookAttemptOutcome.NetworkError, attempt.Outcome);
+        Assert.Contains("ConnectionError", attempt.Error, StringComparison.Ordinal);
+        var inFlight = (await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = first.EventId, SubscriptionId = hangingSubscription.Id })).Items.Single();
+        Assert.Equal(0, inFlight.AttemptCount);
         hang.TrySetResult(200);
     }
 
@@ -226,5 +241,100 @@ public sealed class DeliveryIntegrationTests : IAsyncLifetime
         await _receiver.WaitForCountAsync(1);
         var request = Assert.Single(_receiver.Received);
         Assert.Equal("/family-2", request.Path);
+    }
+
+    [Fact]
+    public async Task Never_more_than_MaxConcurrentDeliveries_attempts_are_in_flight_across_subscriptions()
+    {
+        const int Cap = 2;
+        var inFlight = 0;
+        var finished = 0;
+        var highest = 0;
+        using var gate = new SemaphoreSlim(0);
+        _receiver.Respond = async (_, _) =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            for (var seen = Volatile.Read(ref highest); now > seen; seen = Volatile.Read(ref highest))
+            {
+                Interlocked.CompareExchange(ref highest, now, seen);
+            }
+
+            await gate.WaitAsync();
+            Interlocked.Decrement(ref inFlight);
+            Interlocked.Increment(ref finished);
+            return 200;
+        };
+        // Each subscription alone could take four slots; only the global cap keeps the total at two.
+        await using var host = await StartHostAsync(o =>
+        {
+            o.MaxConcurrentDeliveries = Cap;
+            o.MaxConcurrentDeliveriesPerEndpoint = 4;
+            o.AttemptTimeout = TimeSpan.FromSeconds(30);
+        });
+        foreach (var path in new[] { "/a", "/b", "/c" })
+        {
+            await SubscribeAsync(host, path);
+        }
+
+        var receipts = new List<WebhookPublishReceipt>();
+        for (var i = 0; i < 3; i++)
+        {
+            receipts.Add(await host.Publisher.PublishAsync("chore:created", new { ChoreId = $"c{i}" }, tenantId: Family));
+        }
+
+        // Answer one request at a time, each time the worker has as many in flight as the cap allows for what is left.
+        const int Total = 9;
+        for (var answered = 0; answered < Total; answered++)
+        {
+            var expected = Math.Min(Cap, Total - answered);
+            var done = answered;
+            await WebhookTestHost.EventuallyAsync(
+                () => Task.FromResult(Volatile.Read(ref finished) == done && Volatile.Read(ref inFlight) == expected),
+                $"exactly {expected} attempts in flight after {done} answered");
+            gate.Release();
+        }
+
+        foreach (var receipt in receipts)
+        {
+            await WebhookTestHost.EventuallyAsync(async () =>
+            {
+                var page = await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Family, MessageId = receipt.EventId });
+                return page.Items.Count == 3 && page.Items.All(d => d.Status == WebhookDeliveryStatus.Succeeded);
+            }, $"every delivery of {receipt.EventId} to succeed");
+        }
+
+        Assert.Equal(Cap, Volatile.Read(ref highest));
+        Assert.Equal(Total, _receiver.Received.Count);
+    }
+
+    [Fact]
+    public async Task Attempts_blocked_by_the_address_guard_count_toward_the_failure_streak_that_disables_a_subscription()
+    {
+        await using var host = await WebhookTestHost.StartAsync(
+            webhooks => webhooks
+                .AddEvent("chore:created", "Chores")
+                .Configure(o =>
+                {
+                    o.Security.AllowHttp = true;
+                    o.Health.DisableAfterConsecutiveFailures = 2;
+                    o.Health.DisableAfterFailingFor = TimeSpan.Zero;
+                }),
+            allowLoopback: false);
+        var subscription = await SubscribeAsync(host);
+
+        var first = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1" }, tenantId: Family);
+        var blocked = await host.WaitForDeliveryStatusAsync(Family, first.EventId!, WebhookDeliveryStatus.DeadLettered);
+        Assert.Equal(WebhookAttemptOutcome.Blocked, Assert.Single(await host.Store.GetAttemptsAsync(Family, blocked.Id)).Outcome);
+        Assert.Equal(WebhookSubscriptionState.Active, (await host.Subscriptions.GetAsync(Family, subscription.Id))!.State);
+
+        var second = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c2" }, tenantId: Family);
+        await host.WaitForDeliveryStatusAsync(Family, second.EventId!, WebhookDeliveryStatus.DeadLettered);
+        await WebhookTestHost.EventuallyAsync(
+            async () => (await host.Subscriptions.GetAsync(Family, subscription.Id))!.State == WebhookSubscriptionState.Disabled,
+            "the second blocked attempt in a row to disable the subscription");
+
+        var disabled = await host.Subscriptions.GetAsync(Family, subscription.Id);
+        Assert.StartsWith("2 consecutive failed attempts", disabled!.DisabledReason, StringComparison.Ordinal);
+        Assert.Empty(_receiver.Received);
     }
 }

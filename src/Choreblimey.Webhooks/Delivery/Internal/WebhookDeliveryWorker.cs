@@ -408,6 +408,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         var request = _requests.Create(lease.Message, subscription, now, activity?.Id ?? lease.Message.TraceParent, timeout, options.MaxResponseBodyBytes);
 
         WebhookSendResult result;
+        var sendStarted = _timeProvider.GetTimestamp();
         try
         {
             var sender = _services.GetRequiredService<WebhookHttpSender>();
@@ -423,6 +424,22 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             await ReleaseAsync(lease, dueAt, cancellationToken).ConfigureAwait(false);
             return;
         }
+#pragma warning disable CA1031 // Whatever the send throws is a failed attempt; only a hard stop is not one.
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            // The sender classifies the failures it knows; anything else is still recorded, so the retry schedule,
+            // dead-lettering and the failure streak apply. Left unrecorded, the lease would lapse and the delivery be retried
+            // forever without its attempt count ever rising. The exception itself is not logged: its message may quote the
+            // URL; the recorded error (logged with the attempt) names its type and the message without the URL's path.
+            result = new WebhookSendResult(
+                WebhookAttemptOutcome.NetworkError,
+                null,
+                null,
+                DescribeUnexpected(exception, subscription.Url),
+                _timeProvider.GetElapsedTime(sendStarted),
+                null);
+        }
 
         activity?.SetTag("http.response.status_code", result.StatusCode);
         if (result.Outcome != WebhookAttemptOutcome.Succeeded)
@@ -431,6 +448,25 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         }
 
         await RecordAsync(lease, subscription, result, now, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string DescribeUnexpected(Exception exception, Uri url)
+    {
+        // Receiver URLs often carry credentials in their path or query (Zapier, Make.com); a message quoting the URL keeps
+        // only its scheme and authority.
+        var message = exception.Message;
+        var safe = url.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped) + "/…";
+        foreach (var form in new[] { url.OriginalString, url.AbsoluteUri, url.ToString() })
+        {
+            message = message.Replace(form, safe, StringComparison.Ordinal);
+        }
+
+        if (url.PathAndQuery.Length > 1)
+        {
+            message = message.Replace(url.PathAndQuery, "/…", StringComparison.Ordinal);
+        }
+
+        return $"The attempt failed with an unexpected {exception.GetType().FullName}: {message}";
     }
 
     private async Task RecordAsync(WebhookDeliveryLease lease, WebhookSubscription? subscription, WebhookSendResult result, DateTimeOffset startedAt, WebhookOptions options, CancellationToken cancellationToken)

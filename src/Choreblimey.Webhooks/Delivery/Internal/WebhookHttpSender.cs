@@ -13,7 +13,10 @@ namespace Choreblimey.Webhooks.Delivery.Internal;
 /// The typed HttpClient that posts deliveries. Redirects are not followed (the primary handler is configured so), the
 /// response body is read only up to a cap, and the whole attempt is bounded by its timeout. The URL's scheme is checked
 /// before sending, and a refusal of the address guard (thrown from the connect callback) is recorded as
-/// <see cref="WebhookAttemptOutcome.Blocked"/>, which is dead-lettered at once: retrying cannot help.
+/// <see cref="WebhookAttemptOutcome.Blocked"/>, which is dead-lettered at once: retrying cannot help. The handler's connect
+/// timeout is <see cref="WebhookAttemptOutcome.TimedOut"/> like the attempt's own; a connection that fails while the response
+/// body is read is <see cref="WebhookAttemptOutcome.NetworkError"/>. Anything else thrown reaches the worker, which records it
+/// as a failed attempt too.
 /// </summary>
 internal sealed class WebhookHttpSender(
     HttpClient httpClient,
@@ -47,8 +50,25 @@ internal sealed class WebhookHttpSender(
             }
 
             using var response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            var body = await ReadCappedAsync(response.Content, request.MaxResponseBodyBytes, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+            string? body;
+            try
+            {
+                body = await ReadCappedAsync(response.Content, request.MaxResponseBodyBytes, linked.Token).ConfigureAwait(false);
+            }
+            catch (IOException exception) when (!linked.IsCancellationRequested)
+            {
+                // HttpIOException included: the receiver closed or reset the connection before the body it announced was
+                // complete. Whatever the status said, the answer did not arrive whole, so it is a failure to be retried.
+                return new WebhookSendResult(
+                    WebhookAttemptOutcome.NetworkError,
+                    null,
+                    null,
+                    string.Create(CultureInfo.InvariantCulture, $"The receiver answered {status} {response.ReasonPhrase}, then the connection failed while the response body was read: {Describe(exception)}"),
+                    timeProvider.GetElapsedTime(started),
+                    null);
+            }
+
             var success = status is >= 200 and < 300;
             return new WebhookSendResult(
                 success ? WebhookAttemptOutcome.Succeeded : WebhookAttemptOutcome.HttpError,
@@ -65,6 +85,19 @@ internal sealed class WebhookHttpSender(
                 null,
                 null,
                 string.Create(CultureInfo.InvariantCulture, $"The receiver did not answer within {request.Timeout.TotalSeconds:0.###} s."),
+                timeProvider.GetElapsedTime(started),
+                null);
+        }
+        catch (OperationCanceledException exception) when (exception.InnerException is TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            // SocketsHttpHandler.ConnectTimeout elapsed (by default shorter than the attempt timeout): the handler cancels
+            // with a TimeoutException inside, not through our token, so the attempt timer has not fired.
+            var connectTimeout = WebhookPrimaryHandler.GetConnectTimeout(options.CurrentValue);
+            return new WebhookSendResult(
+                WebhookAttemptOutcome.TimedOut,
+                null,
+                null,
+                string.Create(CultureInfo.InvariantCulture, $"Could not connect to the receiver within the connect timeout of {connectTimeout.TotalSeconds:0.###} s (WebhookOptions.Security.ConnectTimeout)."),
                 timeProvider.GetElapsedTime(started),
                 null);
         }
@@ -123,6 +156,14 @@ internal sealed class WebhookHttpSender(
         return exception.HttpRequestError == HttpRequestError.Unknown
             ? $"{exception.Message}{inner}"
             : $"{exception.HttpRequestError}: {exception.Message}{inner}";
+    }
+
+    private static string Describe(IOException exception)
+    {
+        // "Unable to read data from the transport connection: Connection reset by peer." already carries its cause.
+        // An HttpIOException's message already ends with its HttpRequestError, e.g. "(ResponseEnded)".
+        var inner = exception.InnerException is { } cause && !exception.Message.Contains(cause.Message, StringComparison.Ordinal) ? $" ({cause.Message})" : string.Empty;
+        return $"{exception.Message}{inner}";
     }
 
     private static async Task<string?> ReadCappedAsync(HttpContent content, int maxBytes, CancellationToken cancellationToken)
