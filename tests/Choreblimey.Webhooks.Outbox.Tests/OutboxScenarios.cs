@@ -141,6 +141,7 @@ public abstract class OutboxScenarios : IAsyncLifetime
             // A separate process commits the invoice and its webhook in one transaction, never starts its worker, writes
             // the ack only after the commit returned, and is killed with SIGKILL: no shutdown code of the library runs.
             await using (var committer = CrashHarnessProcess.Start(
+                "committer",
                 "outbox-commit", "--store", HarnessStore, "--outbox", HarnessOutbox, "--connection", database,
                 "--tenant", Tenant, "--invoice", "inv_killed", "--ack-file", ackFile))
             {

@@ -3,6 +3,7 @@ using System.Globalization;
 using Choreblimey.Webhooks.PostgreSql;
 using Choreblimey.Webhooks.Storage.Tests.PostgreSql;
 using Choreblimey.Webhooks.Storage.Tests.Sqlite;
+using Choreblimey.Webhooks.Testing.Support;
 using Npgsql;
 using Xunit.Abstractions;
 
@@ -37,11 +38,11 @@ public sealed class PostgreSqlCrashTests(PostgreSqlServerFixture fixture, ITestO
         await store.CreateSubscriptionAsync(CrashSubscriptions.Create(receiver.Url, secret));
 
         string[] common = ["--store", "postgres", "--connection", connectionString, "--tenant", CrashSubscriptions.Tenant, "--concurrency", Concurrency.ToString(CultureInfo.InvariantCulture)];
-        await using var workerB = HarnessProcess.Start("worker-b", ["deliver-only", .. common, "--worker-id", "worker-b"]);
-        await using var workerC = HarnessProcess.Start("worker-c", ["deliver-only", .. common, "--worker-id", "worker-c"]);
+        await using var workerB = CrashHarnessProcess.Start("worker-b", ["deliver-only", .. common, "--worker-id", "worker-b"]);
+        await using var workerC = CrashHarnessProcess.Start("worker-c", ["deliver-only", .. common, "--worker-id", "worker-c"]);
         await workerB.WaitForLineAsync("ready", TimeSpan.FromSeconds(60));
         await workerC.WaitForLineAsync("ready", TimeSpan.FromSeconds(60));
-        await using var workerA = HarnessProcess.Start("worker-a", ["publish-and-deliver", .. common, "--worker-id", "worker-a", "--count", EventCount.ToString(CultureInfo.InvariantCulture), "--ack-file", ackFile]);
+        await using var workerA = CrashHarnessProcess.Start("worker-a", ["publish-and-deliver", .. common, "--worker-id", "worker-a", "--count", EventCount.ToString(CultureInfo.InvariantCulture), "--ack-file", ackFile]);
 
         await CrashWait.UntilAsync(() => receiver.StalledInFlight("worker-b") == Concurrency, TimeSpan.FromSeconds(60),
             $"worker-b to have {Concurrency} deliveries in flight at the receiver", workerA, workerB, workerC);

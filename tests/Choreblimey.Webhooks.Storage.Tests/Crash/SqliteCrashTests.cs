@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Choreblimey.Webhooks.Sqlite;
 using Choreblimey.Webhooks.Storage.Tests.Sqlite;
+using Choreblimey.Webhooks.Testing.Support;
 using Xunit.Abstractions;
 
 namespace Choreblimey.Webhooks.Storage.Tests.Crash;
@@ -35,7 +36,7 @@ public sealed class SqliteCrashTests(ITestOutputHelper output)
 
         // Run 1: publishes 1,000 events and delivers; killed once four of its deliveries hang at the receiver.
         string[] common = ["--store", "sqlite", "--connection", database, "--tenant", CrashSubscriptions.Tenant, "--concurrency", Concurrency.ToString(CultureInfo.InvariantCulture)];
-        await using (var run1 = HarnessProcess.Start("run-1", ["publish-and-deliver", .. common, "--worker-id", "run-1", "--count", "1000", "--ack-file", ackFile]))
+        await using (var run1 = CrashHarnessProcess.Start("run-1", ["publish-and-deliver", .. common, "--worker-id", "run-1", "--count", "1000", "--ack-file", ackFile]))
         {
             await CrashWait.UntilAsync(() => receiver.StalledInFlight("run-1") == Concurrency, TimeSpan.FromSeconds(60),
                 $"run-1 to have {Concurrency} deliveries in flight at the receiver", run1);
@@ -52,7 +53,7 @@ public sealed class SqliteCrashTests(ITestOutputHelper output)
         await CrashWait.UntilAsync(() => receiver.InFlight("run-1") == 0, TimeSpan.FromSeconds(15), "run-1's aborted requests to end at the receiver");
 
         // Run 2 on the same file publishes nothing, delivers what is pending and exits once nothing is left.
-        await using (var run2 = HarnessProcess.Start("run-2", ["deliver-only", .. common, "--worker-id", "run-2", "--exit-when-drained", "--run-seconds", "150"]))
+        await using (var run2 = CrashHarnessProcess.Start("run-2", ["deliver-only", .. common, "--worker-id", "run-2", "--exit-when-drained", "--run-seconds", "150"]))
         {
             var exitCode = await run2.WaitForExitAsync(TimeSpan.FromSeconds(170));
             Assert.True(exitCode == 0, $"run-2 exited with {exitCode}; its output:{Environment.NewLine}{run2.Output}");

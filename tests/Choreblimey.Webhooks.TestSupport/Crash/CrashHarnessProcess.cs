@@ -2,20 +2,20 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 
-namespace Choreblimey.Webhooks.Storage.Tests.Crash;
+namespace Choreblimey.Webhooks.Testing.Support;
 
 /// <summary>
 /// One run of the crash harness (tests/Choreblimey.Webhooks.CrashHarness) in its own process, with its output captured.
 /// Dispose always kills it, so a failing test never leaves a process behind.
 /// </summary>
-internal sealed class HarnessProcess : IAsyncDisposable
+public sealed class CrashHarnessProcess : IAsyncDisposable
 {
     private static readonly Lazy<string> HarnessPath = new(FindHarness);
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private HarnessProcess(string name, Process process)
+    private CrashHarnessProcess(string name, Process process)
     {
         Name = name;
         _process = process;
@@ -38,7 +38,7 @@ internal sealed class HarnessProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet Choreblimey.Webhooks.CrashHarness.dll</c> with <paramref name="arguments"/>.</summary>
-    public static HarnessProcess Start(string name, params string[] arguments)
+    public static CrashHarnessProcess Start(string name, params string[] arguments)
     {
         var startInfo = new ProcessStartInfo
         {
@@ -58,7 +58,7 @@ internal sealed class HarnessProcess : IAsyncDisposable
         startInfo.Environment["DOTNET_ENVIRONMENT"] = "Production";
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var harness = new HarnessProcess(name, process);
+        var harness = new CrashHarnessProcess(name, process);
         process.OutputDataReceived += (_, e) => harness.Append(e.Data);
         process.ErrorDataReceived += (_, e) => harness.Append(e.Data);
         if (!process.Start())
@@ -147,13 +147,16 @@ internal sealed class HarnessProcess : IAsyncDisposable
 
     private static string FindHarness()
     {
-        // The test project's build writes the harness's output path into this assembly (see the .csproj).
-        var path = typeof(HarnessProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "CrashHarnessPath")?.Value;
+        // The build of a test project that runs the harness writes its output path into the test assembly as metadata
+        // (see the AddCrashHarnessPath target in the Storage and Outbox test projects).
+        var path = AppDomain.CurrentDomain.GetAssemblies()
+            .Where(static a => !a.IsDynamic)
+            .SelectMany(static a => a.GetCustomAttributes<AssemblyMetadataAttribute>())
+            .FirstOrDefault(static a => a.Key == "CrashHarnessPath")?.Value;
         if (string.IsNullOrEmpty(path) || !File.Exists(path))
         {
             throw new InvalidOperationException(
-                $"The crash harness was not found at '{path}'. Build tests/Choreblimey.Webhooks.Storage.Tests (it builds the harness first).");
+                $"The crash harness was not found at '{path}'. Build the test project that runs it (it builds tests/Choreblimey.Webhooks.CrashHarness first and records its path).");
         }
 
         return path;
