@@ -4,8 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
+using Choreblimey.Webhooks.Tests.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Choreblimey.Webhooks.Tests.Configuration;
@@ -210,7 +212,10 @@ public sealed class HostConventionTests : IAsyncLifetime
         var environment = Environment(
             ("MAKE_BOOKING_WEBHOOK_URL", _receiver.Url("/booking").ToString()),
             ("MAKE_RESCHEDULE_WEBHOOK_URL", _receiver.Url("/reschedule").ToString()));
-        await using var host = await WebhookTestHost.StartAsync(webhooks => webhooks.AddFourAsEvents().AddFourAsDestinations(environment));
+        var logs = new CapturingLoggerProvider();
+        await using var host = await WebhookTestHost.StartAsync(
+            webhooks => webhooks.AddFourAsEvents().AddFourAsDestinations(environment),
+            services => services.AddLogging(l => l.AddProvider(logs).AddFilter<CapturingLoggerProvider>(null, LogLevel.Debug)));
         var skipped = 0L;
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -240,6 +245,11 @@ public sealed class HostConventionTests : IAsyncLifetime
         Assert.Equal((1, 1, 1), (created.DeliveryCount, rescheduled.DeliveryCount, cancelled.DeliveryCount));
         Assert.Equal((WebhookPublishStatus.Published, 0), (payment.Status, payment.DeliveryCount));
         Assert.Equal(1, Interlocked.Read(ref skipped));
+        // Skipped quietly: one Debug entry naming the event and the unset variable, nothing at Warning or above.
+        var skipLog = Assert.Single(logs.Entries, e => e.Contains("[100]", StringComparison.Ordinal));
+        Assert.StartsWith("Debug ", skipLog, StringComparison.Ordinal);
+        Assert.Contains("payment.received", skipLog, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Entries, e => e.Contains("payment.received", StringComparison.Ordinal) && (e.StartsWith("Warning ", StringComparison.Ordinal) || e.StartsWith("Error ", StringComparison.Ordinal) || e.StartsWith("Critical ", StringComparison.Ordinal)));
         await _receiver.WaitForCountAsync(3);
         string PathOf(WebhookPublishReceipt receipt) => _receiver.Received.Single(r => r.WebhookId == receipt.EventId).Path;
         Assert.Equal(("/booking", "/reschedule", "/booking"), (PathOf(created), PathOf(rescheduled), PathOf(cancelled)));
