@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace Choreblimey.Webhooks;
 
 /// <summary>
-/// Forwards source events by their first matching mapping. Every mapped event type is checked against the registry when the
-/// bridge is created, so a mapping onto an undeclared event fails the host at start-up rather than at the first event.
+/// Forwards source events by their first matching mapping. Every mapping is checked against the registry when the bridge is
+/// created, so a mapping onto an undeclared event, or with a payload type other than the declared one, fails the host at
+/// start-up rather than at the first event.
 /// </summary>
 /// <typeparam name="TSource">The other system's event type.</typeparam>
 internal sealed class WebhookEventBridge<TSource> : IWebhookEventBridge<TSource>
@@ -18,9 +19,16 @@ internal sealed class WebhookEventBridge<TSource> : IWebhookEventBridge<TSource>
         _routes = [.. options.Value.Routes];
         foreach (var route in _routes)
         {
-            if (!registry.TryGetEvent(route.EventType, out _))
+            if (!registry.TryGetEvent(route.EventType, out var definition))
             {
                 throw new UnknownWebhookEventException(route.EventType, registry.FindClosestNames(route.EventType), registry.Count > 0);
+            }
+
+            if (definition.PayloadType is { } declared && !declared.IsAssignableFrom(route.PayloadType))
+            {
+                throw new InvalidOperationException(
+                    $"The bridge from {typeof(TSource).Name} maps {route.SourceType.Name} onto '{route.EventType}' with a payload of type {route.PayloadType}, " +
+                    $"but '{route.EventType}' is declared with the payload type {declared}. Map it to a {declared.Name}, or declare the event with the bridge's payload type.");
             }
         }
     }

@@ -10,6 +10,8 @@ public sealed class WebhookEventBridgeTests
 
     public sealed record Ignored(string Tenant) : SourceEvent(Tenant);
 
+    public sealed record TicketPayload(string TicketId);
+
     private static ServiceProvider Build(Action<IWebhooksBuilder> configure)
     {
         var services = new ServiceCollection();
@@ -45,6 +47,24 @@ public sealed class WebhookEventBridgeTests
 
         var error = Assert.Throws<UnknownWebhookEventException>(() => provider.GetRequiredService<IWebhookEventBridge<SourceEvent>>());
         Assert.Equal("ticket.opened", error.EventType);
+    }
+
+    [Fact]
+    public async Task A_mapping_must_produce_the_declared_payload_type()
+    {
+        var wrong = Build(b => b
+            .AddEvent<TicketPayload>("ticket.created", "Tickets")
+            .AddEventBridge<SourceEvent>(map => map.Map<Opened, object>("ticket.created", e => new { e.Id })));
+
+        var error = Assert.Throws<InvalidOperationException>(() => wrong.GetRequiredService<IWebhookEventBridge<SourceEvent>>());
+        Assert.Contains("'ticket.created' is declared with the payload type", error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(TicketPayload), error.Message, StringComparison.Ordinal);
+
+        var right = Build(b => b
+            .AddEvent<TicketPayload>("ticket.created", "Tickets")
+            .AddEventBridge<SourceEvent>(map => map.Map<Opened, TicketPayload>("ticket.created", e => new TicketPayload(e.Id), e => new WebhookPublishOptions { TenantId = e.Tenant })));
+        var receipt = await right.GetRequiredService<IWebhookEventBridge<SourceEvent>>().ForwardAsync(new Opened("t1", "ticket-1"));
+        Assert.Equal(WebhookPublishStatus.Published, receipt!.Status);
     }
 
     [Fact]
