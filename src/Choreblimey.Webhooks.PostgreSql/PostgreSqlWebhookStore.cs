@@ -32,6 +32,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     private readonly PostgreSqlNotificationListener _listener;
     private readonly SemaphoreSlim _installGate = new(1, 1);
     private readonly string _claimSql;
+    private readonly string _recordAttemptSql;
+    private readonly PostgreSqlFencedWriteBatcher _fencedWrites;
     private bool _installed;
     private readonly IWebhookSecretProtector? _protector;
     private int _disposed;
@@ -82,10 +84,31 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
             FROM claimed c JOIN {_schema.Messages} m ON m.id = c.message_id
             ORDER BY c.priority DESC, c.due_at, c.id
             """;
+        _recordAttemptSql =
+            $"""
+            WITH updated AS (
+                UPDATE {_schema.Deliveries}
+                SET status = @status,
+                    attempt_count = attempt_count + 1,
+                    next_attempt_at = CASE WHEN @final THEN next_attempt_at ELSE @next_attempt_at END,
+                    completed_at = CASE WHEN @final THEN @completed_at ELSE NULL END,
+                    lease_owner = NULL,
+                    last_status_code = @status_code,
+                    last_error = @error
+                WHERE id = @id AND fencing_token = @token AND status = 0
+                RETURNING id, tenant_id)
+            INSERT INTO {_schema.Attempts} (delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test)
+            SELECT id, tenant_id, @attempt_number, @started_at, @duration_ticks, @outcome, @status_code, @response_body, @error, @is_test
+            FROM updated
+            """;
+        _fencedWrites = new PostgreSqlFencedWriteBatcher(_dataSource, _useNotifications ? CreateNotifyCommand : null);
     }
 
     /// <summary>Gets the schema the store uses.</summary>
     internal string Schema => _schema.Name;
+
+    /// <summary>Gets how many batches of attempt records and lease releases have been sent (for tests and diagnostics).</summary>
+    internal long FencedWriteBatches => _fencedWrites.Batches;
 
     /// <summary>
     /// Starts listening for other instances' notifications and waits until the listening connection is ready.
@@ -430,88 +453,25 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     }
 
     /// <inheritdoc />
+    /// <remarks>Concurrent records are group-committed: see <see cref="PostgreSqlFencedWriteBatcher"/>.</remarks>
     public async ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(record.Attempt);
+        ArgumentNullException.ThrowIfNull(record.DeliveryId, nameof(record));
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var attempt = record.Attempt;
-        var isFinal = record.NewStatus != WebhookDeliveryStatus.Pending;
-        var batch = new NpgsqlBatch();
-        await using (batch.ConfigureAwait(false))
-        {
-            // One statement: the attempt is inserted only when the fenced update hit the delivery.
-            var update = new NpgsqlBatchCommand(
-                $"""
-                WITH updated AS (
-                    UPDATE {_schema.Deliveries}
-                    SET status = @status,
-                        attempt_count = attempt_count + 1,
-                        next_attempt_at = CASE WHEN @final THEN next_attempt_at ELSE @next_attempt_at END,
-                        completed_at = CASE WHEN @final THEN @completed_at ELSE NULL END,
-                        lease_owner = NULL,
-                        last_status_code = @status_code,
-                        last_error = @error
-                    WHERE id = @id AND fencing_token = @token AND status = 0
-                    RETURNING id, tenant_id)
-                INSERT INTO {_schema.Attempts} (delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test)
-                SELECT id, tenant_id, @attempt_number, @started_at, @duration_ticks, @outcome, @status_code, @response_body, @error, @is_test
-                FROM updated
-                """);
-            var p = update.Parameters;
-            p.Add(new NpgsqlParameter<short>("status", NpgsqlDbType.Smallint) { TypedValue = (short)record.NewStatus });
-            p.Add(new NpgsqlParameter<bool>("final", NpgsqlDbType.Boolean) { TypedValue = isFinal });
-            AddTimestamp(p, "next_attempt_at", record.NextAttemptAt);
-            AddTimestamp(p, "completed_at", attempt.StartedAt + attempt.Duration);
-            AddInt(p, "status_code", attempt.StatusCode);
-            AddText(p, "error", attempt.Error);
-            AddText(p, "id", record.DeliveryId);
-            p.Add(new NpgsqlParameter<long>("token", NpgsqlDbType.Bigint) { TypedValue = record.FencingToken });
-            AddInt(p, "attempt_number", attempt.AttemptNumber);
-            AddTimestamp(p, "started_at", attempt.StartedAt);
-            p.Add(new NpgsqlParameter<long>("duration_ticks", NpgsqlDbType.Bigint) { TypedValue = attempt.Duration.Ticks });
-            p.Add(new NpgsqlParameter<short>("outcome", NpgsqlDbType.Smallint) { TypedValue = (short)attempt.Outcome });
-            AddText(p, "response_body", attempt.ResponseBody);
-            p.Add(new NpgsqlParameter<bool>("is_test", NpgsqlDbType.Boolean) { TypedValue = attempt.IsTest });
-            batch.BatchCommands.Add(update);
-            if (!isFinal)
-            {
-                AddNotify(batch);
-            }
-
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                batch.Connection = connection;
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return update.RecordsAffected > 0;
-            }
-        }
+        var write = new PostgreSqlFencedWrite(record.DeliveryId, record.NewStatus == WebhookDeliveryStatus.Pending, () => CreateRecordAttemptCommand(record));
+        return await _fencedWrites.EnqueueAsync(write, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
+    /// <remarks>Concurrent releases are group-committed with attempt records: see <see cref="PostgreSqlFencedWriteBatcher"/>.</remarks>
     public async ValueTask<bool> ReleaseLeaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(release.DeliveryId, nameof(release));
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var batch = new NpgsqlBatch();
-        await using (batch.ConfigureAwait(false))
-        {
-            var update = new NpgsqlBatchCommand(
-                $"UPDATE {_schema.Deliveries} SET next_attempt_at = @due, lease_owner = NULL WHERE id = @id AND fencing_token = @token AND status = 0");
-            AddTimestamp(update.Parameters, "due", release.DueAt);
-            AddText(update.Parameters, "id", release.DeliveryId);
-            update.Parameters.Add(new NpgsqlParameter<long>("token", NpgsqlDbType.Bigint) { TypedValue = release.FencingToken });
-            batch.BatchCommands.Add(update);
-            AddNotify(batch);
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                batch.Connection = connection;
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return update.RecordsAffected > 0;
-            }
-        }
+        var write = new PostgreSqlFencedWrite(release.DeliveryId, reschedules: true, () => CreateReleaseLeaseCommand(release));
+        return await _fencedWrites.EnqueueAsync(write, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -711,6 +671,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
             return;
         }
 
+        // Queued attempt records are written before the data source goes.
+        await _fencedWrites.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         _installGate.Dispose();
         if (_ownsDataSource)
@@ -802,16 +764,56 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The fenced attempt record: one statement that updates the delivery only while the token is current and it is
+    /// pending, and inserts the attempt only when that update hit. Affects one row when it applied.
+    /// </summary>
+    private NpgsqlBatchCommand CreateRecordAttemptCommand(WebhookAttemptRecord record)
+    {
+        var attempt = record.Attempt;
+        var command = new NpgsqlBatchCommand(_recordAttemptSql);
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter<short>("status", NpgsqlDbType.Smallint) { TypedValue = (short)record.NewStatus });
+        p.Add(new NpgsqlParameter<bool>("final", NpgsqlDbType.Boolean) { TypedValue = record.NewStatus != WebhookDeliveryStatus.Pending });
+        AddTimestamp(p, "next_attempt_at", record.NextAttemptAt);
+        AddTimestamp(p, "completed_at", attempt.StartedAt + attempt.Duration);
+        AddInt(p, "status_code", attempt.StatusCode);
+        AddText(p, "error", attempt.Error);
+        AddText(p, "id", record.DeliveryId);
+        p.Add(new NpgsqlParameter<long>("token", NpgsqlDbType.Bigint) { TypedValue = record.FencingToken });
+        AddInt(p, "attempt_number", attempt.AttemptNumber);
+        AddTimestamp(p, "started_at", attempt.StartedAt);
+        p.Add(new NpgsqlParameter<long>("duration_ticks", NpgsqlDbType.Bigint) { TypedValue = attempt.Duration.Ticks });
+        p.Add(new NpgsqlParameter<short>("outcome", NpgsqlDbType.Smallint) { TypedValue = (short)attempt.Outcome });
+        AddText(p, "response_body", attempt.ResponseBody);
+        p.Add(new NpgsqlParameter<bool>("is_test", NpgsqlDbType.Boolean) { TypedValue = attempt.IsTest });
+        return command;
+    }
+
+    /// <summary>The fenced lease release. Affects one row when it applied.</summary>
+    private NpgsqlBatchCommand CreateReleaseLeaseCommand(WebhookLeaseRelease release)
+    {
+        var command = new NpgsqlBatchCommand(
+            $"UPDATE {_schema.Deliveries} SET next_attempt_at = @due, lease_owner = NULL WHERE id = @id AND fencing_token = @token AND status = 0");
+        AddTimestamp(command.Parameters, "due", release.DueAt);
+        AddText(command.Parameters, "id", release.DeliveryId);
+        command.Parameters.Add(new NpgsqlParameter<long>("token", NpgsqlDbType.Bigint) { TypedValue = release.FencingToken });
+        return command;
+    }
+
     private void AddNotify(NpgsqlBatch batch)
     {
-        if (!_useNotifications)
+        if (_useNotifications)
         {
-            return;
+            batch.BatchCommands.Add(CreateNotifyCommand());
         }
+    }
 
+    private NpgsqlBatchCommand CreateNotifyCommand()
+    {
         var notify = new NpgsqlBatchCommand("SELECT pg_notify(@channel, '')");
         AddText(notify.Parameters, "channel", _schema.NotificationChannel);
-        batch.BatchCommands.Add(notify);
+        return notify;
     }
 
     private static string Prefix(string alias, string columns) =>
