@@ -33,6 +33,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     private readonly SemaphoreSlim _installGate = new(1, 1);
     private readonly string _claimSql;
     private readonly string _recordAttemptSql;
+    private readonly string _insertMessageSql;
+    private readonly string _insertMessageAndDeliveriesSql;
     private readonly PostgreSqlFencedWriteBatcher _fencedWrites;
     private bool _installed;
     private readonly IWebhookSecretProtector? _protector;
@@ -100,6 +102,24 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
             INSERT INTO {_schema.Attempts} (delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test)
             SELECT id, tenant_id, @attempt_number, @started_at, @duration_ticks, @outcome, @status_code, @response_body, @error, @is_test
             FROM updated
+            """;
+        _insertMessageSql =
+            $"""
+            INSERT INTO {_schema.Messages} ({MessageColumns})
+            VALUES (@id, @tenant, @event_type, @ts, @actor, @data, @idempotency_key, @trace_parent)
+            ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING id
+            """;
+        _insertMessageAndDeliveriesSql =
+            $"""
+            WITH m AS (
+                {_insertMessageSql}),
+            d AS (
+                INSERT INTO {_schema.Deliveries} ({DeliveryColumns})
+                SELECT * FROM unnest(@ids, @tenants, @message_ids, @subscription_ids, @event_types, @statuses, @attempt_counts,
+                                     @next_attempts, @created_ats, @completed_ats, @lease_owners, @fencing_tokens, @last_status_codes, @last_errors, @priorities)
+                WHERE EXISTS (SELECT 1 FROM m))
+            SELECT id{(_useNotifications ? ", pg_notify(@channel, '')" : string.Empty)} FROM m
             """;
         _fencedWrites = new PostgreSqlFencedWriteBatcher(_dataSource, _useNotifications ? CreateNotifyCommand : null);
     }
@@ -322,99 +342,83 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var result = await InsertMessageAsync(connection, transaction, message, deliveries, cancellationToken).ConfigureAwait(false);
-                if (!result.IsDuplicate)
-                {
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                return result;
-            }
+            // One statement, so it is its own transaction: no BEGIN and COMMIT round trips.
+            return await InsertMessageAsync(connection, null, message, deliveries, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Inserts a message and its deliveries (and queues the <c>NOTIFY</c>, which PostgreSQL delivers on commit) with the
-    /// caller's connection and transaction; the caller commits. Used by <see cref="InsertMessageAsync(WebhookMessage, IReadOnlyList{WebhookDelivery}, CancellationToken)"/>
-    /// and by publishing inside the host's transaction.
+    /// Inserts a message and its deliveries (and queues the <c>NOTIFY</c>, which PostgreSQL delivers on commit) in one
+    /// statement on the caller's connection, inside the caller's transaction when there is one (the caller commits). Used
+    /// by <see cref="InsertMessageAsync(WebhookMessage, IReadOnlyList{WebhookDelivery}, CancellationToken)"/> and by
+    /// publishing inside the host's transaction.
     /// </summary>
     /// <param name="connection">An open connection to the store's database.</param>
-    /// <param name="transaction">The transaction on <paramref name="connection"/>.</param>
+    /// <param name="transaction">The transaction on <paramref name="connection"/>, or <see langword="null"/> for none.</param>
     /// <param name="message">The message.</param>
     /// <param name="deliveries">Its deliveries.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>What was written; nothing is when the idempotency key was seen before.</returns>
     internal async Task<WebhookMessageInsertResult> InsertMessageAsync(
         NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
+        NpgsqlTransaction? transaction,
         WebhookMessage message,
         IReadOnlyList<WebhookDelivery> deliveries,
         CancellationToken cancellationToken)
     {
+        // The deliveries are inserted (and the NOTIFY queued) only when the message was: a seen idempotency key writes nothing.
+        var insert = new NpgsqlCommand(deliveries.Count == 0 ? _insertMessageSql : _insertMessageAndDeliveriesSql, connection, transaction);
         string? insertedId;
-        var insert = new NpgsqlCommand(
-            $"""
-            INSERT INTO {_schema.Messages} ({MessageColumns})
-            VALUES (@id, @tenant, @event_type, @ts, @actor, @data, @idempotency_key, @trace_parent)
-            ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING id
-            """,
-            connection,
-            transaction);
         await using (insert.ConfigureAwait(false))
         {
-            AddText(insert.Parameters, "id", message.Id);
-            AddText(insert.Parameters, "tenant", message.TenantId);
-            AddText(insert.Parameters, "event_type", message.EventType);
-            AddTimestamp(insert.Parameters, "ts", message.Timestamp);
-            AddText(insert.Parameters, "actor", message.Actor);
-            insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea) { TypedValue = message.Data });
-            AddText(insert.Parameters, "idempotency_key", message.IdempotencyKey);
-            AddText(insert.Parameters, "trace_parent", message.TraceParent);
+            var p = insert.Parameters;
+            AddText(p, "id", message.Id);
+            AddText(p, "tenant", message.TenantId);
+            AddText(p, "event_type", message.EventType);
+            AddTimestamp(p, "ts", message.Timestamp);
+            AddText(p, "actor", message.Actor);
+            p.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea) { TypedValue = message.Data });
+            AddText(p, "idempotency_key", message.IdempotencyKey);
+            AddText(p, "trace_parent", message.TraceParent);
+            if (deliveries.Count > 0)
+            {
+                AddDeliveryArrays(p, deliveries);
+                if (_useNotifications)
+                {
+                    AddText(p, "channel", _schema.NotificationChannel);
+                }
+            }
+
             insertedId = (string?)await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (insertedId is null)
+        if (insertedId is not null)
         {
-            // The key was used before (possibly by a transaction that committed while this one waited).
-            var existing = new NpgsqlCommand(
-                $"""
-                SELECT m.id, (SELECT count(*) FROM {_schema.Deliveries} d WHERE d.message_id = m.id)
-                FROM {_schema.Messages} m WHERE m.tenant_id = @tenant AND m.idempotency_key = @idempotency_key
-                """,
-                connection,
-                transaction);
-            await using var existingScope = existing.ConfigureAwait(false);
-            AddText(existing.Parameters, "tenant", message.TenantId);
-            AddText(existing.Parameters, "idempotency_key", message.IdempotencyKey);
-            var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    throw new InvalidOperationException("A message with the same idempotency key conflicted but could not be read back.");
-                }
-
-                return new WebhookMessageInsertResult(reader.GetString(0), checked((int)reader.GetInt64(1)), IsDuplicate: true);
-            }
+            return new WebhookMessageInsertResult(insertedId, deliveries.Count, IsDuplicate: false);
         }
 
-        if (deliveries.Count > 0)
+        // The key was used before (possibly by a transaction that committed while this one waited): a statement of its own
+        // reads it, since only a new snapshot sees a row committed while the insert waited.
+        var existing = new NpgsqlCommand(
+            $"""
+            SELECT m.id, (SELECT count(*) FROM {_schema.Deliveries} d WHERE d.message_id = m.id)
+            FROM {_schema.Messages} m WHERE m.tenant_id = @tenant AND m.idempotency_key = @idempotency_key
+            """,
+            connection,
+            transaction);
+        await using var existingScope = existing.ConfigureAwait(false);
+        AddText(existing.Parameters, "tenant", message.TenantId);
+        AddText(existing.Parameters, "idempotency_key", message.IdempotencyKey);
+        var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
-            await InsertDeliveriesAsync(connection, transaction, deliveries, cancellationToken).ConfigureAwait(false);
-            if (_useNotifications)
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var notify = new NpgsqlCommand("SELECT pg_notify(@channel, '')", connection, transaction);
-                await using var notifyScope = notify.ConfigureAwait(false);
-                AddText(notify.Parameters, "channel", _schema.NotificationChannel);
-                await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                throw new InvalidOperationException("A message with the same idempotency key conflicted but could not be read back.");
             }
-        }
 
-        return new WebhookMessageInsertResult(insertedId, deliveries.Count, IsDuplicate: false);
+            return new WebhookMessageInsertResult(reader.GetString(0), checked((int)reader.GetInt64(1)), IsDuplicate: true);
+        }
     }
 
     /// <inheritdoc />
@@ -698,7 +702,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         }
     }
 
-    private async Task InsertDeliveriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    /// <summary>Adds the deliveries as one array parameter per column, for the <c>unnest</c> in the insert.</summary>
+    private static void AddDeliveryArrays(NpgsqlParameterCollection p, IReadOnlyList<WebhookDelivery> deliveries)
     {
         var count = deliveries.Count;
         var ids = new string[count];
@@ -736,16 +741,6 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
             priorities[i] = (short)d.Priority;
         }
 
-        var insert = new NpgsqlCommand(
-            $"""
-            INSERT INTO {_schema.Deliveries} ({DeliveryColumns})
-            SELECT * FROM unnest(@ids, @tenants, @message_ids, @subscription_ids, @event_types, @statuses, @attempt_counts,
-                                 @next_attempts, @created_ats, @completed_ats, @lease_owners, @fencing_tokens, @last_status_codes, @last_errors, @priorities)
-            """,
-            connection,
-            transaction);
-        await using var insertScope = insert.ConfigureAwait(false);
-        var p = insert.Parameters;
         p.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = ids });
         p.Add(new NpgsqlParameter<string[]>("tenants", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = tenants });
         p.Add(new NpgsqlParameter<string[]>("message_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = messageIds });
@@ -761,7 +756,6 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         p.Add(new NpgsqlParameter<int?[]>("last_status_codes", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = lastStatusCodes });
         p.Add(new NpgsqlParameter<string?[]>("last_errors", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = lastErrors });
         p.Add(new NpgsqlParameter<short[]>("priorities", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = priorities });
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
