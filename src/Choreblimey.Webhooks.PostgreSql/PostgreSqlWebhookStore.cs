@@ -35,7 +35,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     private readonly string _recordAttemptSql;
     private readonly string _insertMessageSql;
     private readonly string _insertMessageAndDeliveriesSql;
-    private readonly PostgreSqlFencedWriteBatcher _fencedWrites;
+    private readonly PostgreSqlWriteBatcher _fencedWrites;
+    private readonly PostgreSqlWriteBatcher _publishes;
     private bool _installed;
     private readonly IWebhookSecretProtector? _protector;
     private int _disposed;
@@ -110,18 +111,22 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
             ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING id
             """;
+        // The deliveries are the main statement, so it affects rows exactly when the message was inserted; the NOTIFY rides
+        // on the message's row (PostgreSQL sends a transaction's identical notifications once).
         _insertMessageAndDeliveriesSql =
             $"""
             WITH m AS (
-                {_insertMessageSql}),
-            d AS (
-                INSERT INTO {_schema.Deliveries} ({DeliveryColumns})
-                SELECT * FROM unnest(@ids, @tenants, @message_ids, @subscription_ids, @event_types, @statuses, @attempt_counts,
-                                     @next_attempts, @created_ats, @completed_ats, @lease_owners, @fencing_tokens, @last_status_codes, @last_errors, @priorities)
-                WHERE EXISTS (SELECT 1 FROM m))
-            SELECT id{(_useNotifications ? ", pg_notify(@channel, '')" : string.Empty)} FROM m
+                {_insertMessageSql})
+            INSERT INTO {_schema.Deliveries} ({DeliveryColumns})
+            SELECT u.* FROM unnest(@ids, @tenants, @message_ids, @subscription_ids, @event_types, @statuses, @attempt_counts,
+                                   @next_attempts, @created_ats, @completed_ats, @lease_owners, @fencing_tokens, @last_status_codes, @last_errors, @priorities) AS u,
+                 (SELECT {(_useNotifications ? "pg_notify(@channel, '')" : "1")} FROM m) AS inserted
             """;
-        _fencedWrites = new PostgreSqlFencedWriteBatcher(_dataSource, _useNotifications ? CreateNotifyCommand : null);
+        _fencedWrites = new PostgreSqlWriteBatcher(_dataSource, _useNotifications ? CreateNotifyCommand : null);
+
+        // A publish statement notifies by itself (only when it inserted), and PostgreSQL sends a transaction's identical
+        // notifications once.
+        _publishes = new PostgreSqlWriteBatcher(_dataSource, null);
     }
 
     /// <summary>Gets the schema the store uses.</summary>
@@ -129,6 +134,9 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
 
     /// <summary>Gets how many batches of attempt records and lease releases have been sent (for tests and diagnostics).</summary>
     internal long FencedWriteBatches => _fencedWrites.Batches;
+
+    /// <summary>Gets how many batches of publishes have been sent (for tests and diagnostics).</summary>
+    internal long PublishBatches => _publishes.Batches;
 
     /// <summary>
     /// Starts listening for other instances' notifications and waits until the listening connection is ready.
@@ -334,16 +342,31 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Concurrent publishes are group-committed (see <see cref="PostgreSqlWriteBatcher"/>), each its own statement, so an
+    /// idempotency key is checked per message exactly as alone; a key seen before is read back after the batch commits.
+    /// </remarks>
     public async ValueTask<WebhookMessageInsertResult> InsertMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(deliveries);
+        for (var i = 0; i < deliveries.Count; i++)
+        {
+            // Checked here, not when the flusher builds the statement, so a bad call fails alone.
+            _ = deliveries[i] ?? throw new ArgumentException("A delivery is null.", nameof(deliveries));
+        }
+
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var write = new PostgreSqlBatchedWrite(message.Id, wakesWorkers: false, () => CreateInsertMessageCommand(message, deliveries));
+        if (await _publishes.EnqueueAsync(write, cancellationToken).ConfigureAwait(false))
+        {
+            return new WebhookMessageInsertResult(message.Id, deliveries.Count, IsDuplicate: false);
+        }
+
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            // One statement, so it is its own transaction: no BEGIN and COMMIT round trips.
-            return await InsertMessageAsync(connection, null, message, deliveries, cancellationToken).ConfigureAwait(false);
+            return await ReadDuplicateAsync(connection, null, message, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -366,37 +389,49 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         IReadOnlyList<WebhookDelivery> deliveries,
         CancellationToken cancellationToken)
     {
-        // The deliveries are inserted (and the NOTIFY queued) only when the message was: a seen idempotency key writes nothing.
-        var insert = new NpgsqlCommand(deliveries.Count == 0 ? _insertMessageSql : _insertMessageAndDeliveriesSql, connection, transaction);
-        string? insertedId;
-        await using (insert.ConfigureAwait(false))
+        var insert = CreateInsertMessageCommand(message, deliveries);
+        var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { insert } };
+        await using (batch.ConfigureAwait(false))
         {
-            var p = insert.Parameters;
-            AddText(p, "id", message.Id);
-            AddText(p, "tenant", message.TenantId);
-            AddText(p, "event_type", message.EventType);
-            AddTimestamp(p, "ts", message.Timestamp);
-            AddText(p, "actor", message.Actor);
-            p.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea) { TypedValue = message.Data });
-            AddText(p, "idempotency_key", message.IdempotencyKey);
-            AddText(p, "trace_parent", message.TraceParent);
-            if (deliveries.Count > 0)
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return insert.RecordsAffected > 0
+            ? new WebhookMessageInsertResult(message.Id, deliveries.Count, IsDuplicate: false)
+            : await ReadDuplicateAsync(connection, transaction, message, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Inserts a message and, only when it was inserted (its idempotency key, if any, not seen before), its deliveries and
+    /// a <c>NOTIFY</c>, in one statement that affects (returns) one row when the message was inserted.
+    /// </summary>
+    private NpgsqlBatchCommand CreateInsertMessageCommand(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries)
+    {
+        var insert = new NpgsqlBatchCommand(deliveries.Count == 0 ? _insertMessageSql : _insertMessageAndDeliveriesSql);
+        var p = insert.Parameters;
+        AddText(p, "id", message.Id);
+        AddText(p, "tenant", message.TenantId);
+        AddText(p, "event_type", message.EventType);
+        AddTimestamp(p, "ts", message.Timestamp);
+        AddText(p, "actor", message.Actor);
+        p.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea) { TypedValue = message.Data });
+        AddText(p, "idempotency_key", message.IdempotencyKey);
+        AddText(p, "trace_parent", message.TraceParent);
+        if (deliveries.Count > 0)
+        {
+            AddDeliveryArrays(p, deliveries);
+            if (_useNotifications)
             {
-                AddDeliveryArrays(p, deliveries);
-                if (_useNotifications)
-                {
-                    AddText(p, "channel", _schema.NotificationChannel);
-                }
+                AddText(p, "channel", _schema.NotificationChannel);
             }
-
-            insertedId = (string?)await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (insertedId is not null)
-        {
-            return new WebhookMessageInsertResult(insertedId, deliveries.Count, IsDuplicate: false);
-        }
+        return insert;
+    }
 
+    /// <summary>Reads back the message that already holds <paramref name="message"/>'s idempotency key.</summary>
+    private async Task<WebhookMessageInsertResult> ReadDuplicateAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, WebhookMessage message, CancellationToken cancellationToken)
+    {
         // The key was used before (possibly by a transaction that committed while this one waited): a statement of its own
         // reads it, since only a new snapshot sees a row committed while the insert waited.
         var existing = new NpgsqlCommand(
@@ -457,24 +492,24 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     }
 
     /// <inheritdoc />
-    /// <remarks>Concurrent records are group-committed: see <see cref="PostgreSqlFencedWriteBatcher"/>.</remarks>
+    /// <remarks>Concurrent records are group-committed: see <see cref="PostgreSqlWriteBatcher"/>.</remarks>
     public async ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(record.Attempt);
         ArgumentNullException.ThrowIfNull(record.DeliveryId, nameof(record));
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var write = new PostgreSqlFencedWrite(record.DeliveryId, record.NewStatus == WebhookDeliveryStatus.Pending, () => CreateRecordAttemptCommand(record));
+        var write = new PostgreSqlBatchedWrite(record.DeliveryId, record.NewStatus == WebhookDeliveryStatus.Pending, () => CreateRecordAttemptCommand(record));
         return await _fencedWrites.EnqueueAsync(write, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    /// <remarks>Concurrent releases are group-committed with attempt records: see <see cref="PostgreSqlFencedWriteBatcher"/>.</remarks>
+    /// <remarks>Concurrent releases are group-committed with attempt records: see <see cref="PostgreSqlWriteBatcher"/>.</remarks>
     public async ValueTask<bool> ReleaseLeaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(release.DeliveryId, nameof(release));
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var write = new PostgreSqlFencedWrite(release.DeliveryId, reschedules: true, () => CreateReleaseLeaseCommand(release));
+        var write = new PostgreSqlBatchedWrite(release.DeliveryId, wakesWorkers: true, () => CreateReleaseLeaseCommand(release));
         return await _fencedWrites.EnqueueAsync(write, cancellationToken).ConfigureAwait(false);
     }
 
@@ -675,7 +710,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
             return;
         }
 
-        // Queued attempt records are written before the data source goes.
+        // Queued writes are sent before the data source goes.
+        await _publishes.DisposeAsync().ConfigureAwait(false);
         await _fencedWrites.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         _installGate.Dispose();

@@ -4,24 +4,24 @@ using Npgsql;
 namespace Choreblimey.Webhooks.PostgreSql;
 
 /// <summary>
-/// Group commit for fenced writes (attempt records and lease releases). Callers queue their write; one flusher takes
+/// Group commit. Callers queue their write (a fenced attempt record or lease release, or a publish); one flusher takes
 /// everything queued (up to <see cref="MaxBatchSize"/>) and sends it as one <see cref="NpgsqlBatch"/>: one round trip and
-/// one implicit transaction, each statement keeping its own fenced result, with one <c>NOTIFY</c> when any write made a
-/// delivery due again. While a batch is in flight the next one fills, so batches grow with load and a lone write waits for
-/// nothing but its own round trip.
+/// one implicit transaction, each statement keeping its own result, with one <c>NOTIFY</c> when any write made a delivery
+/// due. While a batch is in flight the next one fills, so batches grow with load and a lone write waits for nothing but
+/// its own round trip. Fewer, larger transactions also mean fewer commits serialised on PostgreSQL's notification lock.
 /// </summary>
 /// <remarks>
 /// A server error rolls the whole batch back, so nothing of it was written; its writes then run one by one, and each
 /// caller gets its own result or error. Any other failure (the connection broke, say) leaves the outcome unknown, as it
 /// would for a single write, and is handed to every caller of the batch rather than retried.
 /// </remarks>
-internal sealed class PostgreSqlFencedWriteBatcher : IAsyncDisposable
+internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
 {
     /// <summary>The most writes sent in one batch.</summary>
     internal const int MaxBatchSize = 64;
 
-    private readonly Channel<PostgreSqlFencedWrite> _queue =
-        Channel.CreateUnbounded<PostgreSqlFencedWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PostgreSqlBatchedWrite> _queue =
+        Channel.CreateUnbounded<PostgreSqlBatchedWrite>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly Func<NpgsqlBatchCommand>? _createNotify;
@@ -31,7 +31,7 @@ internal sealed class PostgreSqlFencedWriteBatcher : IAsyncDisposable
     /// <summary>Creates the batcher and starts its flusher, which waits for the first write.</summary>
     /// <param name="dataSource">Where batches get their connection.</param>
     /// <param name="createNotify">Makes the <c>NOTIFY</c> statement; <see langword="null"/> when notifications are off.</param>
-    public PostgreSqlFencedWriteBatcher(NpgsqlDataSource dataSource, Func<NpgsqlBatchCommand>? createNotify)
+    public PostgreSqlWriteBatcher(NpgsqlDataSource dataSource, Func<NpgsqlBatchCommand>? createNotify)
     {
         _dataSource = dataSource;
         _createNotify = createNotify;
@@ -41,12 +41,12 @@ internal sealed class PostgreSqlFencedWriteBatcher : IAsyncDisposable
     /// <summary>Gets how many batches have been sent (for tests and diagnostics).</summary>
     internal long Batches => Interlocked.Read(ref _batches);
 
-    /// <summary>Queues a write and waits for its result.</summary>
+    /// <summary>Queues a write and waits for its answer.</summary>
     /// <param name="write">The write.</param>
-    /// <param name="cancellationToken">Answers the caller with a cancellation; a write still queued is then skipped.</param>
-    /// <returns>Whether the fenced write applied.</returns>
+    /// <param name="cancellationToken">Cancels the write while it is still queued; once sent, the caller waits for its batch.</param>
+    /// <returns>Whether the statement affected a row.</returns>
     /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
-    public Task<bool> EnqueueAsync(PostgreSqlFencedWrite write, CancellationToken cancellationToken)
+    public Task<bool> EnqueueAsync(PostgreSqlBatchedWrite write, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -73,13 +73,13 @@ internal sealed class PostgreSqlFencedWriteBatcher : IAsyncDisposable
     private async Task RunAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<PostgreSqlFencedWrite>(MaxBatchSize);
+        var batch = new List<PostgreSqlBatchedWrite>(MaxBatchSize);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
             while (batch.Count < MaxBatchSize && reader.TryRead(out var write))
             {
-                if (!write.IsAnswered)
+                if (write.TryTake())
                 {
                     batch.Add(write);
                 }
@@ -92,11 +92,11 @@ internal sealed class PostgreSqlFencedWriteBatcher : IAsyncDisposable
         }
     }
 
-    private async Task FlushAsync(List<PostgreSqlFencedWrite> batch)
+    private async Task FlushAsync(List<PostgreSqlBatchedWrite> batch)
     {
-        // Every instance takes row locks in delivery-id order, so two instances' batches cannot deadlock each other. The
-        // sort is stable: two writes to one delivery keep their queue order.
-        var writes = batch.Count == 1 ? [batch[0]] : batch.OrderBy(static w => w.DeliveryId, StringComparer.Ordinal).ToArray();
+        // Batches take row locks in one order, so two instances' batches cannot deadlock each other. The sort is stable: two
+        // writes to one delivery keep their queue order.
+        var writes = batch.Count == 1 ? [batch[0]] : batch.OrderBy(static w => w.OrderKey, StringComparer.Ordinal).ToArray();
         try
         {
             var applied = await ExecuteAsync(writes).ConfigureAwait(false);
@@ -124,13 +124,8 @@ internal sealed class PostgreSqlFencedWriteBatcher : IAsyncDisposable
         }
     }
 
-    private async Task ExecuteAloneAsync(PostgreSqlFencedWrite write)
+    private async Task ExecuteAloneAsync(PostgreSqlBatchedWrite write)
     {
-        if (write.IsAnswered)
-        {
-            return;
-        }
-
         try
         {
             var applied = await ExecuteAsync([write]).ConfigureAwait(false);
@@ -144,10 +139,10 @@ internal sealed class PostgreSqlFencedWriteBatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends the writes (and one <c>NOTIFY</c> if any reschedules) in one batch; returns which applied.</summary>
-    private async Task<bool[]> ExecuteAsync(PostgreSqlFencedWrite[] writes)
+    /// <summary>Sends the writes (and one <c>NOTIFY</c> if any wakes workers) in one batch; returns which affected a row.</summary>
+    private async Task<bool[]> ExecuteAsync(PostgreSqlBatchedWrite[] writes)
     {
-        // Callers' tokens only answer callers; a batch shared by many is never cancelled by one of them.
+        // A batch shared by many callers is never cancelled by one of them.
         var batch = new NpgsqlBatch();
         await using (batch.ConfigureAwait(false))
         {
@@ -157,7 +152,7 @@ internal sealed class PostgreSqlFencedWriteBatcher : IAsyncDisposable
             {
                 commands[i] = writes[i].CreateCommand();
                 batch.BatchCommands.Add(commands[i]);
-                notify |= writes[i].Reschedules;
+                notify |= writes[i].WakesWorkers;
             }
 
             if (notify && _createNotify is not null)
