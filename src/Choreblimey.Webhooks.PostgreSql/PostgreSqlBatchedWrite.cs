@@ -20,8 +20,8 @@ internal sealed class PostgreSqlBatchedWrite
 
     /// <summary>Creates a write.</summary>
     /// <param name="orderKey">
-    /// Orders the writes of a batch (ordinal, stable), so that batches take row locks in one order: the delivery id for a
-    /// fenced write.
+    /// Orders the writes of a batch (ordinal, stable), so that batches take locks in one order: the delivery id for a fenced
+    /// write, the tenant and idempotency key for a publish.
     /// </param>
     /// <param name="wakesWorkers">Whether the write makes a delivery due, so the batch must <c>NOTIFY</c> idle workers.</param>
     /// <param name="createCommand">

@@ -357,7 +357,10 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         }
 
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var write = new PostgreSqlBatchedWrite(message.Id, wakesWorkers: false, () => CreateInsertMessageCommand(message, deliveries));
+        // Ordered by idempotency key: batches take key locks in one order, and of two publishes of one key in a batch the
+        // one queued first is inserted.
+        var orderKey = message.IdempotencyKey is { } key ? string.Concat(message.TenantId, "\0", key) : string.Empty;
+        var write = new PostgreSqlBatchedWrite(orderKey, wakesWorkers: false, () => CreateInsertMessageCommand(message, deliveries));
         if (await _publishes.EnqueueAsync(write, cancellationToken).ConfigureAwait(false))
         {
             return new WebhookMessageInsertResult(message.Id, deliveries.Count, IsDuplicate: false);

@@ -1,14 +1,12 @@
 using Choreblimey.Webhooks.PostgreSql;
-using Choreblimey.Webhooks.Testing.Support;
 using Npgsql;
 using static Choreblimey.Webhooks.Storage.Tests.PostgreSql.PostgreSqlTestData;
 
 namespace Choreblimey.Webhooks.Storage.Tests.PostgreSql;
 
 /// <summary>
-/// Group commit of attempt records and lease releases. Each test holds the flusher on a lock the test takes (the attempts
-/// table), queues writes behind it, then lets go: everything queued meanwhile goes to the server as one batch, without
-/// depending on timing.
+/// Group commit of attempt records and lease releases. Each test holds the flusher (see <see cref="FlusherHold"/>), queues
+/// writes behind it, then lets go: everything queued meanwhile goes to the server as one batch.
 /// </summary>
 [Collection(PostgreSqlCollectionDefinition.Name)]
 public sealed class PostgreSqlFencedWriteBatchTests(PostgreSqlServerFixture fixture)
@@ -66,8 +64,11 @@ public sealed class PostgreSqlFencedWriteBatchTests(PostgreSqlServerFixture fixt
             Assert.All(calls, c => Assert.False(c.Result.IsCompleted, $"The {c.What} record for {c.DeliveryId} was answered while the flusher was held."));
         }
 
-        await Task.WhenAll(calls.Select(c => c.Result));
-        Assert.All(calls, c => Assert.True(c.Expected == c.Result.Result, $"The {c.What} record for {c.DeliveryId} returned {c.Result.Result}."));
+        var answers = await Task.WhenAll(calls.Select(c => c.Result));
+        for (var k = 0; k < calls.Count; k++)
+        {
+            Assert.True(calls[k].Expected == answers[k], $"The {calls[k].What} record for {calls[k].DeliveryId} returned {answers[k]}.");
+        }
 
         // The held batch, then all 60 queued records in one more.
         Assert.Equal(2, store.FencedWriteBatches);
@@ -235,35 +236,24 @@ public sealed class PostgreSqlFencedWriteBatchTests(PostgreSqlServerFixture fixt
     };
 
     /// <summary>
-    /// Locks the store's attempts table and sends one record (for a delivery of its own, under a token that never matches)
-    /// that waits on the lock, so the flusher is busy until the returned hold is disposed.
+    /// Holds the store's attempt-record flusher with a record (for a delivery of its own, under a token that never matches)
+    /// that waits on a lock of the attempts table.
     /// </summary>
     private async Task<FlusherHold> HoldFlusherAsync(PostgreSqlWebhookStore store, WebhookMessage message)
     {
         var own = Message(message.TenantId);
         var blocker = PostgreSqlTestData.Delivery(own);
         await store.InsertMessageAsync(own, [blocker]);
-        var connection = new NpgsqlConnection(fixture.DatabaseConnectionString);
-        await connection.OpenAsync();
-        var transaction = await connection.BeginTransactionAsync();
-        await using (var command = new NpgsqlCommand($"LOCK TABLE \"{store.Schema}\".attempts IN EXCLUSIVE MODE", connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-
-        var held = store.RecordAttemptAsync(new WebhookAttemptRecord
-        {
-            DeliveryId = blocker.Id,
-            FencingToken = 999,
-            Attempt = Attempt(blocker, 1),
-            NewStatus = WebhookDeliveryStatus.DeadLettered,
-        }).AsTask();
-        await WebhookTestHost.EventuallyAsync(
-            async () => (long)(await ScalarAsync(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND position(@schema in query) > 0",
-                store.Schema))! > 0,
-            "the flusher to wait on the test's lock");
-        return new FlusherHold(connection, transaction, held);
+        return await FlusherHold.StartAsync(fixture.DatabaseConnectionString, store, "attempts", async () =>
+            Assert.False(
+                await store.RecordAttemptAsync(new WebhookAttemptRecord
+                {
+                    DeliveryId = blocker.Id,
+                    FencingToken = 999,
+                    Attempt = Attempt(blocker, 1),
+                    NewStatus = WebhookDeliveryStatus.DeadLettered,
+                }),
+                "The held record applied, though its token never matches."));
     }
 
     private async Task ExecuteAsync(string sql)
@@ -272,14 +262,5 @@ public sealed class PostgreSqlFencedWriteBatchTests(PostgreSqlServerFixture fixt
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
-    }
-
-    private async Task<object?> ScalarAsync(string sql, string schema)
-    {
-        await using var connection = new NpgsqlConnection(fixture.DatabaseConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("schema", schema);
-        return await command.ExecuteScalarAsync();
     }
 }
