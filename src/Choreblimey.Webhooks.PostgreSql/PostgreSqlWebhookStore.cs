@@ -828,17 +828,24 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         AddTimestamp(p, "next_attempt_at", record.NextAttemptAt);
         AddTimestamp(p, "completed_at", attempt.StartedAt + attempt.Duration);
         AddInt(p, "status_code", attempt.StatusCode);
-        AddText(p, "error", attempt.Error);
+        AddText(p, "error", WithoutNul(attempt.Error));
         AddText(p, "id", record.DeliveryId);
         p.Add(new NpgsqlParameter<long>("token", NpgsqlDbType.Bigint) { TypedValue = record.FencingToken });
         AddInt(p, "attempt_number", attempt.AttemptNumber);
         AddTimestamp(p, "started_at", attempt.StartedAt);
         p.Add(new NpgsqlParameter<long>("duration_ticks", NpgsqlDbType.Bigint) { TypedValue = attempt.Duration.Ticks });
         p.Add(new NpgsqlParameter<short>("outcome", NpgsqlDbType.Smallint) { TypedValue = (short)attempt.Outcome });
-        AddText(p, "response_body", attempt.ResponseBody);
+        AddText(p, "response_body", WithoutNul(attempt.ResponseBody));
         p.Add(new NpgsqlParameter<bool>("is_test", NpgsqlDbType.Boolean) { TypedValue = attempt.IsTest });
         return command;
     }
+
+    /// <summary>
+    /// Replaces NUL, which PostgreSQL text cannot hold, with U+FFFD. Response bodies and errors come from receivers: one that
+    /// answers with a NUL byte must not make every record of its delivery fail (the delivery would be retried forever).
+    /// </summary>
+    private static string? WithoutNul(string? text) =>
+        text is null || !text.Contains('\0', StringComparison.Ordinal) ? text : text.Replace('\0', '\uFFFD');
 
     /// <summary>The fenced lease release. Affects one row when it applied.</summary>
     private NpgsqlBatchCommand CreateReleaseLeaseCommand(WebhookLeaseRelease release)

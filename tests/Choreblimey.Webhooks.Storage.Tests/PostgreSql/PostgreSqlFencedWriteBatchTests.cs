@@ -226,6 +226,26 @@ public sealed class PostgreSqlFencedWriteBatchTests(PostgreSqlServerFixture fixt
         Assert.True(await wake, "The waiter timed out instead of being woken by the batch that rescheduled a delivery.");
     }
 
+    [Fact]
+    public async Task A_response_body_or_error_with_a_nul_character_is_recorded_with_the_character_replaced()
+    {
+        // PostgreSQL text cannot hold NUL; a receiver that answers with one must not make its delivery's record fail forever.
+        var store = await fixture.CreatePostgreSqlStoreAsync();
+        var message = Message("tenant-a");
+        var delivery = PostgreSqlTestData.Delivery(message);
+        await store.InsertMessageAsync(message, [delivery]);
+        var lease = Assert.Single(await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("w", 1, T0, Lease)));
+        var record = Record(delivery, lease.FencingToken, WebhookDeliveryStatus.Pending, WebhookAttemptOutcome.HttpError, 500);
+        record = record with { Attempt = record.Attempt with { ResponseBody = "a\0b", Error = "x\0y" } };
+
+        Assert.True(await store.RecordAttemptAsync(record));
+
+        var attempt = Assert.Single(await store.GetAttemptsAsync("tenant-a", delivery.Id));
+        Assert.Equal("a\uFFFDb", attempt.ResponseBody);
+        Assert.Equal("x\uFFFDy", attempt.Error);
+        Assert.Equal("x\uFFFDy", (await store.GetDeliveryAsync("tenant-a", delivery.Id))!.LastError);
+    }
+
     private static WebhookAttemptRecord Record(WebhookDelivery delivery, long token, WebhookDeliveryStatus status, WebhookAttemptOutcome outcome, int statusCode) => new()
     {
         DeliveryId = delivery.Id,
