@@ -32,6 +32,11 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     private readonly PostgreSqlNotificationListener _listener;
     private readonly SemaphoreSlim _installGate = new(1, 1);
     private readonly string _claimSql;
+    private readonly string _recordAttemptSql;
+    private readonly string _insertMessageSql;
+    private readonly string _insertMessageAndDeliveriesSql;
+    private readonly PostgreSqlWriteBatcher _fencedWrites;
+    private readonly PostgreSqlWriteBatcher _publishes;
     private bool _installed;
     private readonly IWebhookSecretProtector? _protector;
     private int _disposed;
@@ -64,28 +69,91 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         _installSchema = options.InstallSchema;
         _useNotifications = options.UseNotifications;
         _listener = new PostgreSqlNotificationListener(_dataSource, _schema.NotificationChannel);
+        // Due deliveries are taken per priority band, each in the order of the claim index: without the bands the planner,
+        // lacking fresh statistics (a backlog just written), reads and sorts every due row. The bands together cover every
+        // priority; an empty band costs one index probe. Rows a band locked but the claim did not take are released at commit.
+        string Band(string name, string priority, string order) =>
+            $"""
+            {name} AS (
+                SELECT id, priority, next_attempt_at FROM {_schema.Deliveries}
+                WHERE status = 0 AND {priority} AND next_attempt_at <= @now
+                ORDER BY {order}
+                LIMIT @limit
+                FOR UPDATE SKIP LOCKED)
+            """;
         _claimSql =
             $"""
-            WITH due AS (
-                SELECT id, priority, next_attempt_at FROM {_schema.Deliveries}
-                WHERE status = 0 AND next_attempt_at <= @now
+            WITH {Band("above_high", "priority > 1", "priority DESC, next_attempt_at, id")},
+            {Band("high", "priority = 1", "next_attempt_at, id")},
+            {Band("normal", "priority = 0", "next_attempt_at, id")},
+            {Band("low", "priority = -1", "next_attempt_at, id")},
+            {Band("below_low", "priority < -1", "priority DESC, next_attempt_at, id")},
+            due AS (
+                SELECT id, priority, next_attempt_at FROM (
+                    SELECT * FROM above_high UNION ALL SELECT * FROM high UNION ALL SELECT * FROM normal
+                    UNION ALL SELECT * FROM low UNION ALL SELECT * FROM below_low) bands
                 ORDER BY priority DESC, next_attempt_at, id
-                LIMIT @limit
-                FOR UPDATE SKIP LOCKED),
+                LIMIT @limit),
             claimed AS (
                 UPDATE {_schema.Deliveries} d
                 SET fencing_token = d.fencing_token + 1, lease_owner = @owner, next_attempt_at = @lease_expiry
-                FROM due
-                WHERE d.id = due.id
-                RETURNING {Prefix("d", DeliveryColumns)}, due.next_attempt_at AS due_at)
+                WHERE d.id = ANY (ARRAY(SELECT id FROM due))
+                RETURNING {Prefix("d", DeliveryColumns)})
             SELECT {Prefix("c", DeliveryColumns)}, {Prefix("m", MessageColumns)}
-            FROM claimed c JOIN {_schema.Messages} m ON m.id = c.message_id
-            ORDER BY c.priority DESC, c.due_at, c.id
+            FROM claimed c JOIN due ON due.id = c.id JOIN {_schema.Messages} m ON m.id = c.message_id
+            WHERE m.id = ANY (ARRAY(SELECT message_id FROM claimed))
+            ORDER BY c.priority DESC, due.next_attempt_at, c.id
             """;
+        _recordAttemptSql =
+            $"""
+            WITH updated AS (
+                UPDATE {_schema.Deliveries}
+                SET status = @status,
+                    attempt_count = attempt_count + 1,
+                    next_attempt_at = CASE WHEN @final THEN next_attempt_at ELSE @next_attempt_at END,
+                    completed_at = CASE WHEN @final THEN @completed_at ELSE NULL END,
+                    lease_owner = NULL,
+                    last_status_code = @status_code,
+                    last_error = @error
+                WHERE id = @id AND fencing_token = @token AND status = 0
+                RETURNING id, tenant_id)
+            INSERT INTO {_schema.Attempts} (delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test)
+            SELECT id, tenant_id, @attempt_number, @started_at, @duration_ticks, @outcome, @status_code, @response_body, @error, @is_test
+            FROM updated
+            """;
+        _insertMessageSql =
+            $"""
+            INSERT INTO {_schema.Messages} ({MessageColumns})
+            VALUES (@id, @tenant, @event_type, @ts, @actor, @data, @idempotency_key, @trace_parent)
+            ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING id
+            """;
+        // The deliveries are the main statement, so it affects rows exactly when the message was inserted; the NOTIFY rides
+        // on the message's row (PostgreSQL sends a transaction's identical notifications once).
+        _insertMessageAndDeliveriesSql =
+            $"""
+            WITH m AS (
+                {_insertMessageSql})
+            INSERT INTO {_schema.Deliveries} ({DeliveryColumns})
+            SELECT u.* FROM unnest(@ids, @tenants, @message_ids, @subscription_ids, @event_types, @statuses, @attempt_counts,
+                                   @next_attempts, @created_ats, @completed_ats, @lease_owners, @fencing_tokens, @last_status_codes, @last_errors, @priorities) AS u,
+                 (SELECT {(_useNotifications ? "pg_notify(@channel, '')" : "1")} FROM m) AS inserted
+            """;
+        _fencedWrites = new PostgreSqlWriteBatcher(_dataSource, _useNotifications ? CreateNotifyCommand : null);
+
+        // A publish statement notifies by itself (only when it inserted), and PostgreSQL sends a transaction's identical
+        // notifications once.
+        _publishes = new PostgreSqlWriteBatcher(_dataSource, null);
     }
 
     /// <summary>Gets the schema the store uses.</summary>
     internal string Schema => _schema.Name;
+
+    /// <summary>Gets how many batches of attempt records and lease releases have been sent (for tests and diagnostics).</summary>
+    internal long FencedWriteBatches => _fencedWrites.Batches;
+
+    /// <summary>Gets how many batches of publishes have been sent (for tests and diagnostics).</summary>
+    internal long PublishBatches => _publishes.Batches;
 
     /// <summary>
     /// Starts listening for other instances' notifications and waits until the listening connection is ready.
@@ -291,107 +359,121 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Concurrent publishes are group-committed (see <see cref="PostgreSqlWriteBatcher"/>), each its own statement, so an
+    /// idempotency key is checked per message exactly as alone; a key seen before is read back after the batch commits.
+    /// </remarks>
     public async ValueTask<WebhookMessageInsertResult> InsertMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(deliveries);
+        for (var i = 0; i < deliveries.Count; i++)
+        {
+            // Checked here, not when the flusher builds the statement, so a bad call fails alone.
+            _ = deliveries[i] ?? throw new ArgumentException("A delivery is null.", nameof(deliveries));
+        }
+
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        // Ordered by idempotency key: batches take key locks in one order, and of two publishes of one key in a batch the
+        // one queued first is inserted.
+        var orderKey = message.IdempotencyKey is { } key ? string.Concat(message.TenantId, "\0", key) : string.Empty;
+        var write = new PostgreSqlBatchedWrite(orderKey, wakesWorkers: false, () => CreateInsertMessageCommand(message, deliveries));
+        if (await _publishes.EnqueueAsync(write, cancellationToken).ConfigureAwait(false))
+        {
+            return new WebhookMessageInsertResult(message.Id, deliveries.Count, IsDuplicate: false);
+        }
+
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var result = await InsertMessageAsync(connection, transaction, message, deliveries, cancellationToken).ConfigureAwait(false);
-                if (!result.IsDuplicate)
-                {
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                return result;
-            }
+            return await ReadDuplicateAsync(connection, null, message, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Inserts a message and its deliveries (and queues the <c>NOTIFY</c>, which PostgreSQL delivers on commit) with the
-    /// caller's connection and transaction; the caller commits. Used by <see cref="InsertMessageAsync(WebhookMessage, IReadOnlyList{WebhookDelivery}, CancellationToken)"/>
-    /// and by publishing inside the host's transaction.
+    /// Inserts a message and its deliveries (and queues the <c>NOTIFY</c>, which PostgreSQL delivers on commit) in one
+    /// statement on the caller's connection, inside the caller's transaction when there is one (the caller commits). Used
+    /// by <see cref="InsertMessageAsync(WebhookMessage, IReadOnlyList{WebhookDelivery}, CancellationToken)"/> and by
+    /// publishing inside the host's transaction.
     /// </summary>
     /// <param name="connection">An open connection to the store's database.</param>
-    /// <param name="transaction">The transaction on <paramref name="connection"/>.</param>
+    /// <param name="transaction">The transaction on <paramref name="connection"/>, or <see langword="null"/> for none.</param>
     /// <param name="message">The message.</param>
     /// <param name="deliveries">Its deliveries.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>What was written; nothing is when the idempotency key was seen before.</returns>
     internal async Task<WebhookMessageInsertResult> InsertMessageAsync(
         NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
+        NpgsqlTransaction? transaction,
         WebhookMessage message,
         IReadOnlyList<WebhookDelivery> deliveries,
         CancellationToken cancellationToken)
     {
-        string? insertedId;
-        var insert = new NpgsqlCommand(
+        var insert = CreateInsertMessageCommand(message, deliveries);
+        var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { insert } };
+        await using (batch.ConfigureAwait(false))
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return insert.RecordsAffected > 0
+            ? new WebhookMessageInsertResult(message.Id, deliveries.Count, IsDuplicate: false)
+            : await ReadDuplicateAsync(connection, transaction, message, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Inserts a message and, only when it was inserted (its idempotency key, if any, not seen before), its deliveries and
+    /// a <c>NOTIFY</c>, in one statement that affects (returns) one row when the message was inserted.
+    /// </summary>
+    private NpgsqlBatchCommand CreateInsertMessageCommand(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries)
+    {
+        var insert = new NpgsqlBatchCommand(deliveries.Count == 0 ? _insertMessageSql : _insertMessageAndDeliveriesSql);
+        var p = insert.Parameters;
+        AddText(p, "id", message.Id);
+        AddText(p, "tenant", message.TenantId);
+        AddText(p, "event_type", message.EventType);
+        AddTimestamp(p, "ts", message.Timestamp);
+        AddText(p, "actor", message.Actor);
+        p.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea) { TypedValue = message.Data });
+        AddText(p, "idempotency_key", message.IdempotencyKey);
+        AddText(p, "trace_parent", message.TraceParent);
+        if (deliveries.Count > 0)
+        {
+            AddDeliveryArrays(p, deliveries);
+            if (_useNotifications)
+            {
+                AddText(p, "channel", _schema.NotificationChannel);
+            }
+        }
+
+        return insert;
+    }
+
+    /// <summary>Reads back the message that already holds <paramref name="message"/>'s idempotency key.</summary>
+    private async Task<WebhookMessageInsertResult> ReadDuplicateAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, WebhookMessage message, CancellationToken cancellationToken)
+    {
+        // The key was used before (possibly by a transaction that committed while this one waited): a statement of its own
+        // reads it, since only a new snapshot sees a row committed while the insert waited.
+        var existing = new NpgsqlCommand(
             $"""
-            INSERT INTO {_schema.Messages} ({MessageColumns})
-            VALUES (@id, @tenant, @event_type, @ts, @actor, @data, @idempotency_key, @trace_parent)
-            ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING id
+            SELECT m.id, (SELECT count(*) FROM {_schema.Deliveries} d WHERE d.message_id = m.id)
+            FROM {_schema.Messages} m WHERE m.tenant_id = @tenant AND m.idempotency_key = @idempotency_key
             """,
             connection,
             transaction);
-        await using (insert.ConfigureAwait(false))
+        await using var existingScope = existing.ConfigureAwait(false);
+        AddText(existing.Parameters, "tenant", message.TenantId);
+        AddText(existing.Parameters, "idempotency_key", message.IdempotencyKey);
+        var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
-            AddText(insert.Parameters, "id", message.Id);
-            AddText(insert.Parameters, "tenant", message.TenantId);
-            AddText(insert.Parameters, "event_type", message.EventType);
-            AddTimestamp(insert.Parameters, "ts", message.Timestamp);
-            AddText(insert.Parameters, "actor", message.Actor);
-            insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea) { TypedValue = message.Data });
-            AddText(insert.Parameters, "idempotency_key", message.IdempotencyKey);
-            AddText(insert.Parameters, "trace_parent", message.TraceParent);
-            insertedId = (string?)await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (insertedId is null)
-        {
-            // The key was used before (possibly by a transaction that committed while this one waited).
-            var existing = new NpgsqlCommand(
-                $"""
-                SELECT m.id, (SELECT count(*) FROM {_schema.Deliveries} d WHERE d.message_id = m.id)
-                FROM {_schema.Messages} m WHERE m.tenant_id = @tenant AND m.idempotency_key = @idempotency_key
-                """,
-                connection,
-                transaction);
-            await using var existingScope = existing.ConfigureAwait(false);
-            AddText(existing.Parameters, "tenant", message.TenantId);
-            AddText(existing.Parameters, "idempotency_key", message.IdempotencyKey);
-            var reader = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    throw new InvalidOperationException("A message with the same idempotency key conflicted but could not be read back.");
-                }
-
-                return new WebhookMessageInsertResult(reader.GetString(0), checked((int)reader.GetInt64(1)), IsDuplicate: true);
+                throw new InvalidOperationException("A message with the same idempotency key conflicted but could not be read back.");
             }
-        }
 
-        if (deliveries.Count > 0)
-        {
-            await InsertDeliveriesAsync(connection, transaction, deliveries, cancellationToken).ConfigureAwait(false);
-            if (_useNotifications)
-            {
-                var notify = new NpgsqlCommand("SELECT pg_notify(@channel, '')", connection, transaction);
-                await using var notifyScope = notify.ConfigureAwait(false);
-                AddText(notify.Parameters, "channel", _schema.NotificationChannel);
-                await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            return new WebhookMessageInsertResult(reader.GetString(0), checked((int)reader.GetInt64(1)), IsDuplicate: true);
         }
-
-        return new WebhookMessageInsertResult(insertedId, deliveries.Count, IsDuplicate: false);
     }
 
     /// <inheritdoc />
@@ -430,88 +512,25 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     }
 
     /// <inheritdoc />
+    /// <remarks>Concurrent records are group-committed: see <see cref="PostgreSqlWriteBatcher"/>.</remarks>
     public async ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(record.Attempt);
+        ArgumentNullException.ThrowIfNull(record.DeliveryId, nameof(record));
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var attempt = record.Attempt;
-        var isFinal = record.NewStatus != WebhookDeliveryStatus.Pending;
-        var batch = new NpgsqlBatch();
-        await using (batch.ConfigureAwait(false))
-        {
-            // One statement: the attempt is inserted only when the fenced update hit the delivery.
-            var update = new NpgsqlBatchCommand(
-                $"""
-                WITH updated AS (
-                    UPDATE {_schema.Deliveries}
-                    SET status = @status,
-                        attempt_count = attempt_count + 1,
-                        next_attempt_at = CASE WHEN @final THEN next_attempt_at ELSE @next_attempt_at END,
-                        completed_at = CASE WHEN @final THEN @completed_at ELSE NULL END,
-                        lease_owner = NULL,
-                        last_status_code = @status_code,
-                        last_error = @error
-                    WHERE id = @id AND fencing_token = @token AND status = 0
-                    RETURNING id, tenant_id)
-                INSERT INTO {_schema.Attempts} (delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test)
-                SELECT id, tenant_id, @attempt_number, @started_at, @duration_ticks, @outcome, @status_code, @response_body, @error, @is_test
-                FROM updated
-                """);
-            var p = update.Parameters;
-            p.Add(new NpgsqlParameter<short>("status", NpgsqlDbType.Smallint) { TypedValue = (short)record.NewStatus });
-            p.Add(new NpgsqlParameter<bool>("final", NpgsqlDbType.Boolean) { TypedValue = isFinal });
-            AddTimestamp(p, "next_attempt_at", record.NextAttemptAt);
-            AddTimestamp(p, "completed_at", attempt.StartedAt + attempt.Duration);
-            AddInt(p, "status_code", attempt.StatusCode);
-            AddText(p, "error", attempt.Error);
-            AddText(p, "id", record.DeliveryId);
-            p.Add(new NpgsqlParameter<long>("token", NpgsqlDbType.Bigint) { TypedValue = record.FencingToken });
-            AddInt(p, "attempt_number", attempt.AttemptNumber);
-            AddTimestamp(p, "started_at", attempt.StartedAt);
-            p.Add(new NpgsqlParameter<long>("duration_ticks", NpgsqlDbType.Bigint) { TypedValue = attempt.Duration.Ticks });
-            p.Add(new NpgsqlParameter<short>("outcome", NpgsqlDbType.Smallint) { TypedValue = (short)attempt.Outcome });
-            AddText(p, "response_body", attempt.ResponseBody);
-            p.Add(new NpgsqlParameter<bool>("is_test", NpgsqlDbType.Boolean) { TypedValue = attempt.IsTest });
-            batch.BatchCommands.Add(update);
-            if (!isFinal)
-            {
-                AddNotify(batch);
-            }
-
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                batch.Connection = connection;
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return update.RecordsAffected > 0;
-            }
-        }
+        var write = new PostgreSqlBatchedWrite(record.DeliveryId, record.NewStatus == WebhookDeliveryStatus.Pending, () => CreateRecordAttemptCommand(record));
+        return await _fencedWrites.EnqueueAsync(write, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
+    /// <remarks>Concurrent releases are group-committed with attempt records: see <see cref="PostgreSqlWriteBatcher"/>.</remarks>
     public async ValueTask<bool> ReleaseLeaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(release.DeliveryId, nameof(release));
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var batch = new NpgsqlBatch();
-        await using (batch.ConfigureAwait(false))
-        {
-            var update = new NpgsqlBatchCommand(
-                $"UPDATE {_schema.Deliveries} SET next_attempt_at = @due, lease_owner = NULL WHERE id = @id AND fencing_token = @token AND status = 0");
-            AddTimestamp(update.Parameters, "due", release.DueAt);
-            AddText(update.Parameters, "id", release.DeliveryId);
-            update.Parameters.Add(new NpgsqlParameter<long>("token", NpgsqlDbType.Bigint) { TypedValue = release.FencingToken });
-            batch.BatchCommands.Add(update);
-            AddNotify(batch);
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                batch.Connection = connection;
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return update.RecordsAffected > 0;
-            }
-        }
+        var write = new PostgreSqlBatchedWrite(release.DeliveryId, wakesWorkers: true, () => CreateReleaseLeaseCommand(release));
+        return await _fencedWrites.EnqueueAsync(write, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -711,6 +730,9 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
             return;
         }
 
+        // Queued writes are sent before the data source goes.
+        await _publishes.DisposeAsync().ConfigureAwait(false);
+        await _fencedWrites.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         _installGate.Dispose();
         if (_ownsDataSource)
@@ -736,7 +758,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         }
     }
 
-    private async Task InsertDeliveriesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
+    /// <summary>Adds the deliveries as one array parameter per column, for the <c>unnest</c> in the insert.</summary>
+    private static void AddDeliveryArrays(NpgsqlParameterCollection p, IReadOnlyList<WebhookDelivery> deliveries)
     {
         var count = deliveries.Count;
         var ids = new string[count];
@@ -774,16 +797,6 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
             priorities[i] = (short)d.Priority;
         }
 
-        var insert = new NpgsqlCommand(
-            $"""
-            INSERT INTO {_schema.Deliveries} ({DeliveryColumns})
-            SELECT * FROM unnest(@ids, @tenants, @message_ids, @subscription_ids, @event_types, @statuses, @attempt_counts,
-                                 @next_attempts, @created_ats, @completed_ats, @lease_owners, @fencing_tokens, @last_status_codes, @last_errors, @priorities)
-            """,
-            connection,
-            transaction);
-        await using var insertScope = insert.ConfigureAwait(false);
-        var p = insert.Parameters;
         p.Add(new NpgsqlParameter<string[]>("ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = ids });
         p.Add(new NpgsqlParameter<string[]>("tenants", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = tenants });
         p.Add(new NpgsqlParameter<string[]>("message_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = messageIds });
@@ -799,19 +812,65 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         p.Add(new NpgsqlParameter<int?[]>("last_status_codes", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = lastStatusCodes });
         p.Add(new NpgsqlParameter<string?[]>("last_errors", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = lastErrors });
         p.Add(new NpgsqlParameter<short[]>("priorities", NpgsqlDbType.Array | NpgsqlDbType.Smallint) { TypedValue = priorities });
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The fenced attempt record: one statement that updates the delivery only while the token is current and it is
+    /// pending, and inserts the attempt only when that update hit. Affects one row when it applied.
+    /// </summary>
+    private NpgsqlBatchCommand CreateRecordAttemptCommand(WebhookAttemptRecord record)
+    {
+        var attempt = record.Attempt;
+        var command = new NpgsqlBatchCommand(_recordAttemptSql);
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter<short>("status", NpgsqlDbType.Smallint) { TypedValue = (short)record.NewStatus });
+        p.Add(new NpgsqlParameter<bool>("final", NpgsqlDbType.Boolean) { TypedValue = record.NewStatus != WebhookDeliveryStatus.Pending });
+        AddTimestamp(p, "next_attempt_at", record.NextAttemptAt);
+        AddTimestamp(p, "completed_at", attempt.StartedAt + attempt.Duration);
+        AddInt(p, "status_code", attempt.StatusCode);
+        AddText(p, "error", WithoutNul(attempt.Error));
+        AddText(p, "id", record.DeliveryId);
+        p.Add(new NpgsqlParameter<long>("token", NpgsqlDbType.Bigint) { TypedValue = record.FencingToken });
+        AddInt(p, "attempt_number", attempt.AttemptNumber);
+        AddTimestamp(p, "started_at", attempt.StartedAt);
+        p.Add(new NpgsqlParameter<long>("duration_ticks", NpgsqlDbType.Bigint) { TypedValue = attempt.Duration.Ticks });
+        p.Add(new NpgsqlParameter<short>("outcome", NpgsqlDbType.Smallint) { TypedValue = (short)attempt.Outcome });
+        AddText(p, "response_body", WithoutNul(attempt.ResponseBody));
+        p.Add(new NpgsqlParameter<bool>("is_test", NpgsqlDbType.Boolean) { TypedValue = attempt.IsTest });
+        return command;
+    }
+
+    /// <summary>
+    /// Replaces NUL, which PostgreSQL text cannot hold, with U+FFFD. Response bodies and errors come from receivers: one that
+    /// answers with a NUL byte must not make every record of its delivery fail (the delivery would be retried forever).
+    /// </summary>
+    private static string? WithoutNul(string? text) =>
+        text is null || !text.Contains('\0', StringComparison.Ordinal) ? text : text.Replace('\0', '\uFFFD');
+
+    /// <summary>The fenced lease release. Affects one row when it applied.</summary>
+    private NpgsqlBatchCommand CreateReleaseLeaseCommand(WebhookLeaseRelease release)
+    {
+        var command = new NpgsqlBatchCommand(
+            $"UPDATE {_schema.Deliveries} SET next_attempt_at = @due, lease_owner = NULL WHERE id = @id AND fencing_token = @token AND status = 0");
+        AddTimestamp(command.Parameters, "due", release.DueAt);
+        AddText(command.Parameters, "id", release.DeliveryId);
+        command.Parameters.Add(new NpgsqlParameter<long>("token", NpgsqlDbType.Bigint) { TypedValue = release.FencingToken });
+        return command;
     }
 
     private void AddNotify(NpgsqlBatch batch)
     {
-        if (!_useNotifications)
+        if (_useNotifications)
         {
-            return;
+            batch.BatchCommands.Add(CreateNotifyCommand());
         }
+    }
 
+    private NpgsqlBatchCommand CreateNotifyCommand()
+    {
         var notify = new NpgsqlBatchCommand("SELECT pg_notify(@channel, '')");
         AddText(notify.Parameters, "channel", _schema.NotificationChannel);
-        batch.BatchCommands.Add(notify);
+        return notify;
     }
 
     private static string Prefix(string alias, string columns) =>

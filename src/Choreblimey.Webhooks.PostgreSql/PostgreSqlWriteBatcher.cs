@@ -1,0 +1,180 @@
+using System.Threading.Channels;
+using Npgsql;
+
+namespace Choreblimey.Webhooks.PostgreSql;
+
+/// <summary>
+/// Group commit. Callers queue their write (a fenced attempt record or lease release, or a publish); one flusher takes
+/// everything queued (up to <see cref="MaxBatchSize"/>) and sends it as one <see cref="NpgsqlBatch"/>: one round trip and
+/// one implicit transaction, each statement keeping its own result, with one <c>NOTIFY</c> when any write made a delivery
+/// due. While a batch is in flight the next one fills, so batches grow with load and a lone write waits for nothing but
+/// its own round trip. Fewer, larger transactions also mean fewer commits serialised on PostgreSQL's notification lock.
+/// </summary>
+/// <remarks>
+/// A server error rolls the whole batch back, so nothing of it was written; its writes then run one by one, and each
+/// caller gets its own result or error. Any other failure (the connection broke, say) leaves the outcome unknown, as it
+/// would for a single write, and is handed to every caller of the batch rather than retried.
+/// </remarks>
+internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
+{
+    /// <summary>The most writes sent in one batch.</summary>
+    internal const int MaxBatchSize = 64;
+
+    private readonly Channel<PostgreSqlBatchedWrite> _queue =
+        Channel.CreateUnbounded<PostgreSqlBatchedWrite>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Func<NpgsqlBatchCommand>? _createNotify;
+    private readonly Task _loop;
+    private long _batches;
+
+    /// <summary>Creates the batcher and starts its flusher, which waits for the first write.</summary>
+    /// <param name="dataSource">Where batches get their connection.</param>
+    /// <param name="createNotify">Makes the <c>NOTIFY</c> statement; <see langword="null"/> when notifications are off.</param>
+    public PostgreSqlWriteBatcher(NpgsqlDataSource dataSource, Func<NpgsqlBatchCommand>? createNotify)
+    {
+        _dataSource = dataSource;
+        _createNotify = createNotify;
+        _loop = System.Threading.Tasks.Task.Run(RunAsync);
+    }
+
+    /// <summary>Gets how many batches have been sent (for tests and diagnostics).</summary>
+    internal long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Queues a write and waits for its answer.</summary>
+    /// <param name="write">The write.</param>
+    /// <param name="cancellationToken">Cancels the write while it is still queued; once sent, the caller waits for its batch.</param>
+    /// <returns>Whether the statement affected a row.</returns>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public Task<bool> EnqueueAsync(PostgreSqlBatchedWrite write, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Register before the flusher can see the write, so it never races the registration.
+        write.CancelWith(cancellationToken);
+        if (!_queue.Writer.TryWrite(write))
+        {
+            var disposed = new ObjectDisposedException(nameof(PostgreSqlWebhookStore));
+            write.Fail(disposed);
+            throw disposed;
+        }
+
+        return write.Task;
+    }
+
+    /// <summary>Stops taking writes, sends the ones already queued, and waits for the flusher to finish.</summary>
+    /// <returns>A task that completes when every queued write has its answer.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<PostgreSqlBatchedWrite>(MaxBatchSize);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatchSize && reader.TryRead(out var write))
+            {
+                if (write.TryTake())
+                {
+                    batch.Add(write);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await FlushAsync(batch).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task FlushAsync(List<PostgreSqlBatchedWrite> batch)
+    {
+        // Batches take row locks in one order, so two instances' batches cannot deadlock each other. The sort is stable: two
+        // writes to one delivery keep their queue order.
+        var writes = batch.Count == 1 ? [batch[0]] : batch.OrderBy(static w => w.OrderKey, StringComparer.Ordinal).ToArray();
+        try
+        {
+            var applied = await ExecuteAsync(writes).ConfigureAwait(false);
+            for (var i = 0; i < writes.Length; i++)
+            {
+                writes[i].Complete(applied[i]);
+            }
+        }
+        catch (PostgresException) when (writes.Length > 1)
+        {
+            // The server rolled the batch back: nothing was written. One bad write must not fail the others.
+            foreach (var write in writes)
+            {
+                await ExecuteAloneAsync(write).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // The flusher must survive anything; the callers receive the exception.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            foreach (var write in writes)
+            {
+                write.Fail(ex);
+            }
+        }
+    }
+
+    private async Task ExecuteAloneAsync(PostgreSqlBatchedWrite write)
+    {
+        try
+        {
+            var applied = await ExecuteAsync([write]).ConfigureAwait(false);
+            write.Complete(applied[0]);
+        }
+#pragma warning disable CA1031 // This write's failure belongs to its caller only.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            write.Fail(ex);
+        }
+    }
+
+    /// <summary>Sends the writes (and one <c>NOTIFY</c> if any wakes workers) in one batch; returns which affected a row.</summary>
+    private async Task<bool[]> ExecuteAsync(PostgreSqlBatchedWrite[] writes)
+    {
+        // A batch shared by many callers is never cancelled by one of them.
+        var batch = new NpgsqlBatch();
+        await using (batch.ConfigureAwait(false))
+        {
+            var commands = new NpgsqlBatchCommand[writes.Length];
+            var notify = false;
+            for (var i = 0; i < writes.Length; i++)
+            {
+                commands[i] = writes[i].CreateCommand();
+                batch.BatchCommands.Add(commands[i]);
+                notify |= writes[i].WakesWorkers;
+            }
+
+            if (notify && _createNotify is not null)
+            {
+                batch.BatchCommands.Add(_createNotify());
+            }
+
+            var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                batch.Connection = connection;
+                await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
+            Interlocked.Increment(ref _batches);
+            var applied = new bool[writes.Length];
+            for (var i = 0; i < writes.Length; i++)
+            {
+                applied[i] = commands[i].RecordsAffected > 0;
+            }
+
+            return applied;
+        }
+    }
+}
