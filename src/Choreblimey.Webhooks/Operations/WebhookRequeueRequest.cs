@@ -24,8 +24,8 @@ public sealed record WebhookRequeueRequest
 
     /// <summary>
     /// Gets whether pending deliveries leased by a worker right now are taken too (with <see cref="IncludePending"/>). Their
-    /// fencing token moves on, so the worker holding the lease can no longer record or release them. Used when a disabled
-    /// subscription is enabled, so a delivery a worker is just setting aside is not held for another recheck interval.
+    /// fencing token moves on, so the worker holding the lease can no longer record or release them; if that worker was
+    /// sending one, it may be sent twice. The library's own operations leave leased deliveries to their workers.
     /// </summary>
     public bool IncludeLeased { get; init; }
 

@@ -342,8 +342,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
 
         if (subscription.State != WebhookSubscriptionState.Active)
         {
-            // Kept, not dropped: it waits until the subscription is active again (or is replayed).
-            await ReleaseAsync(lease, _timeProvider.GetUtcNow() + options.InactiveSubscriptionRecheckInterval, cancellationToken).ConfigureAwait(false);
+            await HoldAsync(lease, subscription, options, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -569,6 +568,30 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             if (_services.GetService<WebhookDeliveryObserver>() is { } observer)
             {
                 await observer.OnSubscriptionDisabledAsync(disabled, reason, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task HoldAsync(WebhookDeliveryLease lease, WebhookSubscription subscription, WebhookOptions options, CancellationToken cancellationToken)
+    {
+        // Kept, not dropped: it waits until the subscription is active again (or is replayed).
+        var delivery = lease.Delivery;
+        if (!await _store.ReleaseLeaseAsync(new WebhookLeaseRelease(delivery.Id, lease.FencingToken, _timeProvider.GetUtcNow() + options.InactiveSubscriptionRecheckInterval), cancellationToken).ConfigureAwait(false))
+        {
+            WebhookLog.LeaseLost(_logger, delivery.Id);
+            return;
+        }
+
+        // Enabling a subscription makes its held deliveries due, but not one leased at that moment (taking that one from
+        // its worker could send it twice). If the subscription became active while this one was being set aside, the
+        // store says so now, past the routing cache: make it due at once rather than after a whole recheck interval.
+        var current = await _store.GetSubscriptionAsync(subscription.TenantId, subscription.Id, cancellationToken).ConfigureAwait(false);
+        if (current is { State: WebhookSubscriptionState.Active })
+        {
+            _router.Invalidate(subscription.TenantId);
+            if (await _store.RequeueDeliveryAsync(delivery.TenantId, delivery.Id, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            {
+                _signal.Notify();
             }
         }
     }

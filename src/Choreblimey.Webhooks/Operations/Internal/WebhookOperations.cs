@@ -118,9 +118,11 @@ internal sealed class WebhookOperations(
 
             // Deliveries were held, not dropped, while it was inactive: make every pending one due now. Not only those created
             // since UpdatedAt: editing a disabled subscription (fixing its URL) moves UpdatedAt past deliveries it held.
-            // Dead letters stay dead (RecoverAsync re-queues them), among them the ones that got it disabled.
+            // Dead letters stay dead (RecoverAsync re-queues them), among them the ones that got it disabled. A delivery a
+            // worker has leased right now is left to it: the worker either sends it (it saw the subscription active) or,
+            // setting it aside, reads the subscription again and makes it due itself; taking it away could send it twice.
             count = await store.RequeueDeliveriesAsync(
-                new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, DueAt = now, IncludePending = true, IncludeLeased = true, IncludeDeadLettered = false },
+                new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, DueAt = now, IncludePending = true, IncludeLeased = false, IncludeDeadLettered = false },
                 cancellationToken).ConfigureAwait(false);
             signal.Notify();
         }

@@ -1,0 +1,189 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
+using Choreblimey.Webhooks.Testing;
+using Choreblimey.Webhooks.Testing.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Choreblimey.Webhooks.Tests.Operations;
+
+/// <summary>
+/// Enabling a disabled subscription while a worker holds the lease of one of its deliveries: the delivery is neither held for
+/// another recheck interval nor sent twice. The store is wrapped so the test decides where the enable lands in the worker's
+/// steps; the clock is fake and moved only while no attempt is in flight.
+/// </summary>
+public sealed class EnableWhileLeasedTests : IAsyncLifetime
+{
+    private const string Tenant = "family-enable";
+    private static readonly DateTimeOffset T0 = new(2026, 6, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Recheck = new WebhookOptions().InactiveSubscriptionRecheckInterval;
+    private readonly WebhookTestClock _clock = new(T0);
+    private LoopbackReceiver _receiver = null!;
+    private volatile bool _gone = true;
+
+    public async Task InitializeAsync()
+    {
+        _receiver = await LoopbackReceiver.StartAsync();
+        _receiver.Respond = (_, _) => Task.FromResult(_gone ? 410 : 200);
+    }
+
+    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+
+    private async Task<(WebhookTestHost Host, WebhookSubscription Subscription, string HeldEventId)> StartWithHeldDeliveryAsync(HookedStore.Hooks hooks)
+    {
+        var host = await WebhookTestHost.StartAsync(
+            webhooks => webhooks.AddEvent("chore:created", "Chores").UseStore(_ => HookedStore.Wrap(new InMemoryWebhookStore(), hooks)),
+            services => services.AddSingleton<TimeProvider>(_clock));
+        var subscription = await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url("/hooks").ToString(), EventTypes = ["chore:*"] });
+
+        // A 410 disables the subscription; an event published after that is routed to it and held.
+        var first = await host.Publisher.PublishAsync("chore:created", new { Id = 1 }, tenantId: Tenant);
+        await host.WaitForDeliveryStatusAsync(Tenant, first.EventId!, WebhookDeliveryStatus.DeadLettered);
+        await WebhookTestHost.EventuallyAsync(async () => (await host.Store.GetSubscriptionAsync(Tenant, subscription.Id))!.State == WebhookSubscriptionState.Disabled, "the 410 to disable the subscription");
+        _gone = false;
+        var held = await host.Publisher.PublishAsync("chore:created", new { Id = 2 }, tenantId: Tenant);
+        return (host, subscription, held.EventId!);
+    }
+
+    private static async Task<WebhookDelivery> DeliveryOfAsync(WebhookTestHost host, string eventId) =>
+        Assert.Single((await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant, MessageId = eventId })).Items);
+
+    [Fact]
+    public async Task Enabled_while_the_worker_sets_the_delivery_aside_it_is_sent_at_once_not_after_the_recheck()
+    {
+        var armed = new TaskCompletionSource<(IWebhookOperations Operations, string SubscriptionId)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var enabledDuringHold = 0;
+        var hooks = new HookedStore.Hooks
+        {
+            // The worker has seen the subscription disabled and is handing the lease back: the owner enables it right then,
+            // so the enable finds the delivery leased and leaves it to the worker.
+            BeforeRelease = async _ =>
+            {
+                var (operations, subscriptionId) = await armed.Task;
+                if (Interlocked.Exchange(ref enabledDuringHold, 1) == 0)
+                {
+                    Assert.True(await operations.EnableSubscriptionAsync(Tenant, subscriptionId));
+                }
+            },
+        };
+        var (host, subscription, heldEventId) = await StartWithHeldDeliveryAsync(hooks);
+        await using var _ = host;
+        armed.SetResult((host.Services.GetRequiredService<IWebhookOperations>(), subscription.Id));
+
+        // The hold happens once the worker claims the held delivery; with the clock never reaching the recheck, only the
+        // worker's own second look at the subscription can make it due.
+        await host.WaitForDeliveryStatusAsync(Tenant, heldEventId, WebhookDeliveryStatus.Succeeded);
+
+        Assert.Equal(1, enabledDuringHold);
+        Assert.Equal(T0, Assert.Single(await host.Store.GetAttemptsAsync(Tenant, (await DeliveryOfAsync(host, heldEventId)).Id)).StartedAt);
+        Assert.Single(_receiver.Received, r => r.WebhookId == heldEventId);
+    }
+
+    [Fact]
+    public async Task Enabled_while_the_worker_is_sending_the_delivery_it_is_not_taken_from_it_and_sent_once()
+    {
+        var enableReachedRequeue = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var letEnableRequeue = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hooks = new HookedStore.Hooks
+        {
+            BeforeRequeueMany = async _ =>
+            {
+                enableReachedRequeue.TrySetResult();
+                await letEnableRequeue.Task;
+            },
+        };
+        var (host, subscription, heldEventId) = await StartWithHeldDeliveryAsync(hooks);
+        await using var _ = host;
+        await WebhookTestHost.EventuallyAsync(
+            async () => await DeliveryOfAsync(host, heldEventId) is { LeaseOwner: null } d && d.NextAttemptAt == T0 + Recheck,
+            "the worker to hold the delivery until the recheck");
+
+        var requestArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _receiver.Respond = async (_, _) =>
+        {
+            requestArrived.TrySetResult();
+            await answer.Task;
+            return 200;
+        };
+
+        // The enable makes the subscription active, then stops before re-queuing; the recheck comes, and the worker, seeing
+        // the subscription active, sends the delivery and waits for the receiver.
+        var enable = Task.Run(async () => await host.Services.GetRequiredService<IWebhookOperations>().EnableSubscriptionAsync(Tenant, subscription.Id));
+        await enableReachedRequeue.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        _clock.Advance(Recheck);
+        await requestArrived.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        // Now the enable re-queues: the delivery in flight stays with its worker (taking it would send it a second time).
+        letEnableRequeue.TrySetResult();
+        Assert.True(await enable.WaitAsync(TimeSpan.FromSeconds(15)));
+        var inFlight = await DeliveryOfAsync(host, heldEventId);
+        Assert.NotNull(inFlight.LeaseOwner);
+
+        answer.TrySetResult();
+        await host.WaitForDeliveryStatusAsync(Tenant, heldEventId, WebhookDeliveryStatus.Succeeded);
+        Assert.Single(_receiver.Received, r => r.WebhookId == heldEventId);
+        Assert.Single(await host.Store.GetAttemptsAsync(Tenant, inFlight.Id));
+    }
+
+    /// <summary>Forwards every store call to the inner store, awaiting the test's hook first where one is set.</summary>
+    public class HookedStore : DispatchProxy
+    {
+        private IWebhookStore _inner = null!;
+        private Hooks _hooks = null!;
+
+        public static IWebhookStore Wrap(IWebhookStore inner, Hooks hooks)
+        {
+            var store = Create<IWebhookStore, HookedStore>();
+            var proxy = (HookedStore)(object)store;
+            proxy._inner = inner;
+            proxy._hooks = hooks;
+            return store;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            ArgumentNullException.ThrowIfNull(targetMethod);
+            ArgumentNullException.ThrowIfNull(args);
+#pragma warning disable CA2012 // Returned to the proxied caller, which awaits it once.
+            if (targetMethod.Name == nameof(IWebhookStore.ReleaseLeaseAsync) && _hooks.BeforeRelease is { } beforeRelease)
+            {
+                return ReleaseAsync(beforeRelease, (WebhookLeaseRelease)args[0]!, (CancellationToken)args[1]!);
+            }
+
+            if (targetMethod.Name == nameof(IWebhookStore.RequeueDeliveriesAsync) && _hooks.BeforeRequeueMany is { } beforeRequeue)
+            {
+                return RequeueManyAsync(beforeRequeue, (WebhookRequeueRequest)args[0]!, (CancellationToken)args[1]!);
+            }
+#pragma warning restore CA2012
+
+            try
+            {
+                return targetMethod.Invoke(_inner, args);
+            }
+            catch (TargetInvocationException exception) when (exception.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Capture(exception.InnerException).Throw();
+                throw;
+            }
+        }
+
+        private async ValueTask<bool> ReleaseAsync(Func<WebhookLeaseRelease, Task> hook, WebhookLeaseRelease release, CancellationToken cancellationToken)
+        {
+            await hook(release);
+            return await _inner.ReleaseLeaseAsync(release, cancellationToken);
+        }
+
+        private async ValueTask<int> RequeueManyAsync(Func<WebhookRequeueRequest, Task> hook, WebhookRequeueRequest request, CancellationToken cancellationToken)
+        {
+            await hook(request);
+            return await _inner.RequeueDeliveriesAsync(request, cancellationToken);
+        }
+
+        public sealed class Hooks
+        {
+            public Func<WebhookLeaseRelease, Task>? BeforeRelease { get; init; }
+
+            public Func<WebhookRequeueRequest, Task>? BeforeRequeueMany { get; init; }
+        }
+    }
+}
