@@ -240,7 +240,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         }
 
         var data = message.Data.ToArray();
-        return await WriteAsync(connection => InsertMessage(connection, message, data, deliveries), cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(connection => InsertMessage(connection, _writer.Statements, message, data, deliveries), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Gets the full path of the store's database file.</summary>
@@ -271,7 +271,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         transaction.Save(Savepoint);
         try
         {
-            var result = InsertMessage(connection, message, message.Data.ToArray(), deliveries);
+            var result = InsertMessage(connection, statements: null, message, message.Data.ToArray(), deliveries);
             transaction.Release(Savepoint);
             return result;
         }
@@ -293,7 +293,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             return [];
         }
 
-        return await WriteAsync<IReadOnlyList<WebhookDeliveryLease>>(connection => Claim(connection, request), cancellationToken).ConfigureAwait(false);
+        return await WriteAsync<IReadOnlyList<WebhookDeliveryLease>>(connection => Claim(connection, _writer.Statements, request), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -301,7 +301,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(record.Attempt);
-        return await WriteAsync(connection => RecordAttempt(connection, record), cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(connection => RecordAttempt(connection, _writer.Statements, record), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -311,13 +311,14 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         return await WriteAsync(
             connection =>
             {
-                using var update = SqliteSql.Command(
-                        connection,
-                        "UPDATE deliveries SET next_attempt_at = $due, lease_owner = NULL WHERE id = $id AND fencing_token = $token AND status = 0")
+                using var update = _writer.Statements.Get(
+                    connection,
+                    "UPDATE deliveries SET next_attempt_at = $due, lease_owner = NULL WHERE id = $id AND fencing_token = $token AND status = 0");
+                return update.Command
                     .With("$id", release.DeliveryId)
                     .With("$token", release.FencingToken)
-                    .With("$due", SqliteSql.ToTicks(release.DueAt));
-                return update.ExecuteNonQuery() == 1;
+                    .With("$due", SqliteSql.ToTicks(release.DueAt))
+                    .ExecuteNonQuery() == 1;
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -339,7 +340,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(messageId);
         return await ReadAsync(
-            static (connection, state) => LoadMessage(connection, state.messageId, state.tenantId),
+            static (connection, state) => LoadMessage(connection, statements: null, state.messageId, state.tenantId),
             (tenantId, messageId),
             cancellationToken).ConfigureAwait(false);
     }
@@ -562,28 +563,33 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     private static void BumpSubscriptionVersion(SqliteConnection connection) =>
         SqliteSql.Execute(connection, "UPDATE subscription_version SET version = version + 1 WHERE id = 1");
 
-    private static WebhookMessageInsertResult InsertMessage(SqliteConnection connection, WebhookMessage message, byte[] data, IReadOnlyList<WebhookDelivery> deliveries)
+    private static WebhookMessageInsertResult InsertMessage(SqliteConnection connection, SqliteStatementCache? statements, WebhookMessage message, byte[] data, IReadOnlyList<WebhookDelivery> deliveries)
     {
         if (message.IdempotencyKey is { } key)
         {
-            using var find = SqliteSql.Command(
-                    connection,
-                    """
-                    SELECT m.id, (SELECT COUNT(*) FROM deliveries d WHERE d.message_id = m.id)
-                    FROM messages m WHERE m.tenant_id = $tenant AND m.idempotency_key = $key
-                    """)
+            using var find = SqliteStatement.For(
+                statements,
+                connection,
+                """
+                SELECT m.id, (SELECT COUNT(*) FROM deliveries d WHERE d.message_id = m.id)
+                FROM messages m WHERE m.tenant_id = $tenant AND m.idempotency_key = $key
+                """);
+            using var reader = find.Command
                 .With("$tenant", message.TenantId)
-                .With("$key", key);
-            using var reader = find.ExecuteReader();
+                .With("$key", key)
+                .ExecuteReader();
             if (reader.Read())
             {
                 return new WebhookMessageInsertResult(reader.GetString(0), reader.GetInt32(1), IsDuplicate: true);
             }
         }
 
-        using (var insert = SqliteSql.Command(
+        using (var insert = SqliteStatement.For(
+                   statements,
                    connection,
-                   $"INSERT INTO messages ({MessageColumns}) VALUES ($id, $tenant, $eventType, $timestamp, $actor, $data, $key, $traceParent)")
+                   $"INSERT INTO messages ({MessageColumns}) VALUES ($id, $tenant, $eventType, $timestamp, $actor, $data, $key, $traceParent)"))
+        {
+            insert.Command
                .With("$id", message.Id)
                .With("$tenant", message.TenantId)
                .With("$eventType", message.EventType)
@@ -591,19 +597,20 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
                .With("$actor", message.Actor)
                .With("$data", data)
                .With("$key", message.IdempotencyKey)
-               .With("$traceParent", message.TraceParent))
-        {
-            insert.ExecuteNonQuery();
+               .With("$traceParent", message.TraceParent)
+               .ExecuteNonQuery();
         }
 
         if (deliveries.Count > 0)
         {
-            using var insert = SqliteSql.Command(
+            using var statement = SqliteStatement.For(
+                statements,
                 connection,
                 $"""
                 INSERT INTO deliveries ({DeliveryColumns})
                 VALUES ($id, $tenant, $message, $subscription, $eventType, $status, $attempts, $next, $created, $completed, $owner, $token, $code, $error, $priority)
                 """);
+            var insert = statement.Command;
             var id = insert.Parameters.Add("$id", SqliteType.Text);
             var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
             var messageId = insert.Parameters.Add("$message", SqliteType.Text);
@@ -643,15 +650,15 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         return new WebhookMessageInsertResult(message.Id, deliveries.Count, IsDuplicate: false);
     }
 
-    private static List<WebhookDeliveryLease> Claim(SqliteConnection connection, WebhookClaimRequest request)
+    private static List<WebhookDeliveryLease> Claim(SqliteConnection connection, SqliteStatementCache statements, WebhookClaimRequest request)
     {
         var now = SqliteSql.ToTicks(request.Now);
         var leaseExpiresAt = request.Now + request.LeaseDuration;
 
         // Pick the due rows by priority, then oldest first, then lease exactly those: the writer is the only writer, so both statements see the same rows.
         var order = new List<string>(Math.Min(request.MaxCount, 256));
-        using (var select = SqliteSql.Command(connection, DueSelection).With("$now", now).With("$max", request.MaxCount))
-        using (var reader = select.ExecuteReader())
+        using (var select = statements.Get(connection, DueSelection))
+        using (var reader = select.Command.With("$now", now).With("$max", request.MaxCount).ExecuteReader())
         {
             while (reader.Read())
             {
@@ -665,18 +672,19 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         }
 
         var claimed = new Dictionary<string, WebhookDelivery>(order.Count, StringComparer.Ordinal);
-        using (var update = SqliteSql.Command(
-                       connection,
-                       $"""
-                       UPDATE deliveries SET fencing_token = fencing_token + 1, lease_owner = $owner, next_attempt_at = $expiry
-                       WHERE id IN ({DueSelection})
-                       RETURNING {DeliveryColumns}
-                       """)
+        using (var update = statements.Get(
+                   connection,
+                   $"""
+                   UPDATE deliveries SET fencing_token = fencing_token + 1, lease_owner = $owner, next_attempt_at = $expiry
+                   WHERE id IN ({DueSelection})
+                   RETURNING {DeliveryColumns}
+                   """))
+        using (var reader = update.Command
                    .With("$owner", request.Owner)
                    .With("$expiry", SqliteSql.ToTicks(leaseExpiresAt))
                    .With("$now", now)
-                   .With("$max", request.MaxCount))
-        using (var reader = update.ExecuteReader())
+                   .With("$max", request.MaxCount)
+                   .ExecuteReader())
         {
             while (reader.Read())
             {
@@ -692,7 +700,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             var delivery = claimed[id];
             if (!messages.TryGetValue(delivery.MessageId, out var message))
             {
-                message = LoadMessage(connection, delivery.MessageId, delivery.TenantId)
+                message = LoadMessage(connection, statements, delivery.MessageId, delivery.TenantId)
                     ?? throw new InvalidOperationException($"Delivery '{delivery.Id}' refers to missing message '{delivery.MessageId}'.");
                 messages.Add(message.Id, message);
             }
@@ -703,35 +711,37 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         return leases;
     }
 
-    private static bool RecordAttempt(SqliteConnection connection, WebhookAttemptRecord record)
+    private static bool RecordAttempt(SqliteConnection connection, SqliteStatementCache statements, WebhookAttemptRecord record)
     {
         var attempt = record.Attempt;
         var final = record.NewStatus != WebhookDeliveryStatus.Pending;
         string tenantId;
-        using (var update = SqliteSql.Command(
-                       connection,
-                       """
-                       UPDATE deliveries
-                       SET status = $status,
-                           attempt_count = attempt_count + 1,
-                           next_attempt_at = CASE WHEN $final = 1 THEN next_attempt_at ELSE $next END,
-                           completed_at = CASE WHEN $final = 1 THEN $completed ELSE NULL END,
-                           lease_owner = NULL,
-                           last_status_code = $code,
-                           last_error = $error
-                       WHERE id = $id AND fencing_token = $token AND status = 0
-                       RETURNING tenant_id
-                       """)
-                   .With("$id", record.DeliveryId)
-                   .With("$token", record.FencingToken)
-                   .With("$status", (int)record.NewStatus)
-                   .With("$final", final ? 1 : 0)
-                   .With("$next", SqliteSql.ToTicks(record.NextAttemptAt))
-                   .With("$completed", SqliteSql.ToTicks(attempt.StartedAt + attempt.Duration))
-                   .With("$code", attempt.StatusCode)
-                   .With("$error", attempt.Error))
+        using (var update = statements.Get(
+                   connection,
+                   """
+                   UPDATE deliveries
+                   SET status = $status,
+                       attempt_count = attempt_count + 1,
+                       next_attempt_at = CASE WHEN $final = 1 THEN next_attempt_at ELSE $next END,
+                       completed_at = CASE WHEN $final = 1 THEN $completed ELSE NULL END,
+                       lease_owner = NULL,
+                       last_status_code = $code,
+                       last_error = $error
+                   WHERE id = $id AND fencing_token = $token AND status = 0
+                   RETURNING tenant_id
+                   """))
         {
-            if (update.ExecuteScalar() is not string tenant)
+            var updated = update.Command
+                .With("$id", record.DeliveryId)
+                .With("$token", record.FencingToken)
+                .With("$status", (int)record.NewStatus)
+                .With("$final", final ? 1 : 0)
+                .With("$next", SqliteSql.ToTicks(record.NextAttemptAt))
+                .With("$completed", SqliteSql.ToTicks(attempt.StartedAt + attempt.Duration))
+                .With("$code", attempt.StatusCode)
+                .With("$error", attempt.Error)
+                .ExecuteScalar();
+            if (updated is not string tenant)
             {
                 return false;
             }
@@ -739,12 +749,13 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             tenantId = tenant;
         }
 
-        using var insert = SqliteSql.Command(
-                connection,
-                """
-                INSERT INTO attempts (delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test)
-                VALUES ($delivery, $tenant, $number, $started, $duration, $outcome, $code, $body, $error, $test)
-                """)
+        using var insert = statements.Get(
+            connection,
+            """
+            INSERT INTO attempts (delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test)
+            VALUES ($delivery, $tenant, $number, $started, $duration, $outcome, $code, $body, $error, $test)
+            """);
+        insert.Command
             .With("$delivery", record.DeliveryId)
             .With("$tenant", tenantId)
             .With("$number", attempt.AttemptNumber)
@@ -754,17 +765,18 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             .With("$code", attempt.StatusCode)
             .With("$body", attempt.ResponseBody)
             .With("$error", attempt.Error)
-            .With("$test", attempt.IsTest ? 1 : 0);
-        insert.ExecuteNonQuery();
+            .With("$test", attempt.IsTest ? 1 : 0)
+            .ExecuteNonQuery();
         return true;
     }
 
-    private static WebhookMessage? LoadMessage(SqliteConnection connection, string messageId, string tenantId)
+    private static WebhookMessage? LoadMessage(SqliteConnection connection, SqliteStatementCache? statements, string messageId, string tenantId)
     {
-        using var command = SqliteSql.Command(connection, $"SELECT {MessageColumns} FROM messages WHERE id = $id AND tenant_id = $tenant")
+        using var command = SqliteStatement.For(statements, connection, $"SELECT {MessageColumns} FROM messages WHERE id = $id AND tenant_id = $tenant");
+        using var reader = command.Command
             .With("$id", messageId)
-            .With("$tenant", tenantId);
-        using var reader = command.ExecuteReader();
+            .With("$tenant", tenantId)
+            .ExecuteReader();
         if (!reader.Read())
         {
             return null;

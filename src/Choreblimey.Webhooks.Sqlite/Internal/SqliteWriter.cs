@@ -14,6 +14,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         Channel.CreateUnbounded<SqliteWriteOperation>(new UnboundedChannelOptions { SingleReader = true });
 
     private readonly SqliteConnectionFactory _connections;
+    private readonly SqliteStatementCache _statements = new();
     private readonly int _maxBatchSize;
     private readonly Task _loop;
     private long _committedBatches;
@@ -24,6 +25,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
         _maxBatchSize = maxBatchSize;
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>
+    /// Gets the writer connection's prepared statements. Only operations running on the writer (the work given to
+    /// <see cref="EnqueueAsync{T}"/>) may use them.
+    /// </summary>
+    public SqliteStatementCache Statements => _statements;
 
     /// <summary>Gets how many batches have been committed (for tests and diagnostics).</summary>
     public long CommittedBatches => Interlocked.Read(ref _committedBatches);
@@ -81,6 +88,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                         operation.Fail(ex);
                     }
 
+                    _statements.Dispose();
                     connection?.Dispose();
                     connection = null;
                 }
@@ -88,6 +96,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
         finally
         {
+            _statements.Dispose();
             connection?.Dispose();
         }
     }
@@ -95,28 +104,28 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private void RunBatch(SqliteConnection connection, List<SqliteWriteOperation> batch)
     {
         var errors = new Exception?[batch.Count];
-        SqliteSql.Execute(connection, "BEGIN IMMEDIATE;");
+        _statements.Execute(connection, "BEGIN IMMEDIATE;");
         try
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                SqliteSql.Execute(connection, "SAVEPOINT op;");
+                _statements.Execute(connection, "SAVEPOINT op;");
                 try
                 {
                     batch[i].Execute(connection);
-                    SqliteSql.Execute(connection, "RELEASE op;");
+                    _statements.Execute(connection, "RELEASE op;");
                 }
 #pragma warning disable CA1031 // One operation's failure belongs to its caller only.
                 catch (Exception ex)
 #pragma warning restore CA1031
                 {
                     errors[i] = ex;
-                    SqliteSql.Execute(connection, "ROLLBACK TO op;");
-                    SqliteSql.Execute(connection, "RELEASE op;");
+                    _statements.Execute(connection, "ROLLBACK TO op;");
+                    _statements.Execute(connection, "RELEASE op;");
                 }
             }
 
-            SqliteSql.Execute(connection, "COMMIT;");
+            _statements.Execute(connection, "COMMIT;");
         }
         catch
         {

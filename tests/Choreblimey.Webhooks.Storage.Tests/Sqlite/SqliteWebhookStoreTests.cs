@@ -256,18 +256,23 @@ public sealed class SqliteWebhookStoreTests : IDisposable
         await using var store = new SqliteWebhookStore(options);
 
         // Read on the writer's own connection, the one whose commits the setting governs (PRAGMA synchronous is per connection).
-        var (synchronous, journalMode) = await store.WriteAsync(
+        var (synchronous, journalMode, tempStore) = await store.WriteAsync(
             connection =>
             {
                 using var command = connection.CreateCommand();
                 command.CommandText = "PRAGMA synchronous;";
                 var value = (long)command.ExecuteScalar()!;
                 command.CommandText = "PRAGMA journal_mode;";
-                return (value, (string)command.ExecuteScalar()!);
+                var journal = (string)command.ExecuteScalar()!;
+                command.CommandText = "PRAGMA temp_store;";
+                return (value, journal, (long)command.ExecuteScalar()!);
             },
             CancellationToken.None);
         Assert.Equal(expected, synchronous);
         Assert.Equal("wal", journalMode);
+
+        // The per-write savepoints' statement journals stay in memory instead of a temporary file written on every write.
+        Assert.Equal(2L, tempStore);
 
         var message = Message(MsgId(1));
         await store.InsertMessageAsync(message, [Conformance.StoreTestData.Delivery(DlvId(1), message)]);
