@@ -4,6 +4,7 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Choreblimey.Webhooks.Benchmarks.Load;
+using Choreblimey.Webhooks.Benchmarks.Pipeline;
 
 namespace Choreblimey.Webhooks.Benchmarks;
 
@@ -13,8 +14,9 @@ internal static class Program
         Usage:
           dotnet run -c Release --project tests/Choreblimey.Webhooks.Benchmarks -- micro [BenchmarkDotNet arguments, e.g. --filter *Signing*]
           dotnet run -c Release --project tests/Choreblimey.Webhooks.Benchmarks -- load [--events 50000] [--store all|memory,sqlite,postgres]
-              [--concurrency 32] [--claim-batch 64] [--publishers 8] [--paced-rate 1000] [--paced-seconds 5]
+              [--concurrency 32] [--claim-batch 64] [--publishers 64] [--paced-rate 1000] [--paced-seconds 5]
               [--backlog 1000000] [--backlog-seconds 20] [--no-issue5] [--no-circuit-breaker]
+          dotnet run -c Release --project tests/Choreblimey.Webhooks.Benchmarks -- pipeline [--events 100000] [--rounds 5]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -38,6 +40,8 @@ internal static class Program
                 return 0;
             case "load":
                 return await new LoadCommand(LoadOptions.Parse(args[1..])).RunAsync();
+            case "pipeline":
+                return await PipelineCommand.Parse(args[1..]).RunAsync();
             default:
                 Console.Error.WriteLine(Usage);
                 return 1;

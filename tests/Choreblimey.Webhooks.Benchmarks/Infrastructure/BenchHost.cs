@@ -7,13 +7,18 @@ namespace Choreblimey.Webhooks.Benchmarks.Infrastructure;
 /// <summary>Builds a host with webhooks on one store, the way an application would (AddWebhooks + AllowLoopback + a store).</summary>
 internal static class BenchHost
 {
-    public static IHost Build(StoreKind store, string? connection, Action<WebhookOptions>? configure = null)
+    public static IHost Build(StoreKind store, string? connection, Action<WebhookOptions>? configure = null, Action<IHttpClientBuilder>? http = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var webhooks = builder.Services.AddWebhooks(options => configure?.Invoke(options));
         webhooks.AllowLoopback();
+        if (http is not null)
+        {
+            webhooks.ConfigureHttpClient(http);
+        }
+
         webhooks.AddEvent(BenchData.EventType, "Bench", "A benchmark event.");
         webhooks.AddEvent(BenchData.OtherEventType, "Bench", "An event nobody in the benchmark subscribes to.");
         switch (store)

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using Choreblimey.Webhooks.Benchmarks.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Choreblimey.Webhooks.Benchmarks.Pipeline;
+
+/// <summary>
+/// The library's own cost per delivery, without the network: the in-memory store, the real worker, signer, circuit breaker
+/// and typed client, with the primary handler replaced by one that answers 204 at once. N events are published, then the
+/// worker drains them; the figure is process CPU time per delivery, which on a shared VM moves far less than wall time.
+/// </summary>
+internal sealed class PipelineCommand(int events, int rounds)
+{
+    public static PipelineCommand Parse(string[] args)
+    {
+        var events = 100_000;
+        var rounds = 5;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--events":
+                    events = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                case "--rounds":
+                    rounds = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option {args[i]}.");
+            }
+
+            i++;
+        }
+
+        return new PipelineCommand(events, rounds);
+    }
+
+    public async Task<int> RunAsync()
+    {
+        Console.WriteLine($"Pipeline: in-memory store, no network, {events:N0} deliveries per round, {rounds} rounds (the first is warm-up)");
+        var results = new List<(double PerSecond, double CpuMicroseconds, double Allocated)>();
+        for (var round = 0; round <= rounds; round++)
+        {
+            var result = await RunRoundAsync();
+            if (round > 0)
+            {
+                results.Add(result);
+            }
+
+            Console.WriteLine($"  round {round}{(round == 0 ? " (warm-up)" : string.Empty)}: {result.PerSecond:N0} deliveries/s, {result.CpuMicroseconds:0.0} µs CPU and {result.Allocated:N0} B allocated per delivery");
+        }
+
+        var cpu = results.Select(r => r.CpuMicroseconds).Order().ToArray();
+        var allocated = results.Select(r => r.Allocated).Order().ToArray();
+        Console.WriteLine($"Median per delivery: {cpu[cpu.Length / 2]:0.0} µs CPU (min {cpu[0]:0.0}, max {cpu[^1]:0.0}), {allocated[allocated.Length / 2]:N0} B allocated");
+        return 0;
+    }
+
+    private async Task<(double PerSecond, double CpuMicroseconds, double Allocated)> RunRoundAsync()
+    {
+        var handler = new AnsweringHandler(events);
+        using var host = BenchHost.Build(StoreKind.Memory, null, o =>
+        {
+            o.MaxConcurrentDeliveries = 32;
+            o.MaxConcurrentDeliveriesPerEndpoint = 32;
+            o.ClaimBatchSize = 64;
+        }, http => http.ConfigurePrimaryHttpMessageHandler(() => handler));
+        var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
+        await host.Services.GetRequiredService<IWebhookSubscriptionManager>()
+            .CreateAsync(BenchData.Tenant, new WebhookSubscriptionRequest { Url = "http://127.0.0.1:9/hook", EventTypes = ["bench:*"] });
+        for (var i = 0; i < events; i++)
+        {
+            await publisher.PublishAsync(BenchData.EventType, BenchData.Payload(i), BenchData.Tenant);
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var cpuBefore = CpuTime();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var started = Stopwatch.GetTimestamp();
+        await host.StartAsync();
+        await handler.Done.WaitAsync(TimeSpan.FromMinutes(5));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = CpuTime() - cpuBefore;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        await host.StopAsync(CancellationToken.None);
+        return (events / elapsed.TotalSeconds, cpu.TotalMicroseconds / events, allocated / (double)events);
+    }
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    private sealed class AnsweringHandler(int expected) : HttpMessageHandler
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _count;
+
+        public Task Done => _done.Task;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _count) == expected)
+            {
+                _done.TrySetResult();
+            }
+
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.NoContent) { RequestMessage = request });
+        }
+    }
+}
