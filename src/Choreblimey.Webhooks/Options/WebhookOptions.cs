@@ -12,7 +12,11 @@ public sealed class WebhookOptions
     /// </summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Gets or sets how many attempts the worker runs at once across all endpoints. The default value is 32.</summary>
+    /// <summary>
+    /// Gets or sets how many attempts the worker runs at once across all endpoints. An attempt gives its slot back once the
+    /// receiver has answered; as many more deliveries may then be waiting for their outcome to be recorded. The default
+    /// value is 32.
+    /// </summary>
     [Range(1, 4096)]
     public int MaxConcurrentDeliveries { get; set; } = WebhookConstants.DefaultMaxConcurrentDeliveries;
 

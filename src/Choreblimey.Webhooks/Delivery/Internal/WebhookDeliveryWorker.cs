@@ -96,6 +96,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
 
         WebhookLog.WorkerStarted(_logger, _workerId, options.MaxConcurrentDeliveries, options.MaxConcurrentDeliveriesPerEndpoint);
         using var slots = new SemaphoreSlim(options.MaxConcurrentDeliveries, options.MaxConcurrentDeliveries);
+        using var recordings = new SemaphoreSlim(options.MaxConcurrentDeliveries, options.MaxConcurrentDeliveries);
         var listening = _store is IWebhookStoreNotifications notifications ? ListenAsync(notifications, stoppingToken) : Task.CompletedTask;
         var errorBackoff = TimeSpan.Zero;
 
@@ -119,7 +120,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
                 while (taken > 0 && ahead.TryDequeue(out var claimedAhead))
                 {
                     taken--;
-                    Track(ProcessAndReleaseSlotAsync(claimedAhead, slots));
+                    Track(ProcessAndReleaseSlotAsync(claimedAhead, new WebhookWorkerSlot(slots, recordings)));
                 }
 
                 if (taken == 0)
@@ -139,7 +140,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
                     if (started < taken)
                     {
                         started++;
-                        Track(ProcessAndReleaseSlotAsync(lease, slots));
+                        Track(ProcessAndReleaseSlotAsync(lease, new WebhookWorkerSlot(slots, recordings)));
                     }
                     else
                     {
@@ -284,12 +285,12 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             TaskScheduler.Default);
     }
 
-    private async Task ProcessAndReleaseSlotAsync(WebhookDeliveryLease lease, SemaphoreSlim slots)
+    private async Task ProcessAndReleaseSlotAsync(WebhookDeliveryLease lease, WebhookWorkerSlot slot)
     {
         try
         {
             await Task.Yield();
-            await ProcessAsync(lease, _hardStop.Token).ConfigureAwait(false);
+            await ProcessAsync(lease, slot, _hardStop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
         {
@@ -303,11 +304,11 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         }
         finally
         {
-            slots.Release();
+            slot.Complete();
         }
     }
 
-    private async Task ProcessAsync(WebhookDeliveryLease lease, CancellationToken cancellationToken)
+    private async Task ProcessAsync(WebhookDeliveryLease lease, WebhookWorkerSlot slot, CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
         var delivery = lease.Delivery;
@@ -366,12 +367,13 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             return;
         }
 
+        (WebhookSendResult Result, DateTimeOffset StartedAt)? attempt;
         try
         {
             await endpoint.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await AttemptAsync(lease, subscription, endpoint, options, cancellationToken).ConfigureAwait(false);
+                attempt = await AttemptAsync(lease, subscription, endpoint, options, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -382,9 +384,17 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         {
             endpoint.Unhold();
         }
+
+        if (attempt is { } sent)
+        {
+            // The receiver has answered: the send slots go to the next delivery while this outcome is written.
+            await slot.BeginRecordingAsync(cancellationToken).ConfigureAwait(false);
+            await RecordAsync(lease, subscription, sent.Result, sent.StartedAt, options, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private async Task AttemptAsync(WebhookDeliveryLease lease, WebhookSubscription subscription, WebhookEndpointState endpoint, WebhookOptions options, CancellationToken cancellationToken)
+    /// <summary>Sends one attempt; <see langword="null"/> when the lease was handed back instead (circuit open, too little lease left).</summary>
+    private async Task<(WebhookSendResult Result, DateTimeOffset StartedAt)?> AttemptAsync(WebhookDeliveryLease lease, WebhookSubscription subscription, WebhookEndpointState endpoint, WebhookOptions options, CancellationToken cancellationToken)
     {
         var timeout = subscription.Timeout ?? options.AttemptTimeout;
         var now = _timeProvider.GetUtcNow();
@@ -393,7 +403,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             // Not enough lease left to finish an attempt safely (it waited long for its endpoint); hand it back rather
             // than risk a second sender, and let the next claim start with a full lease.
             await ReleaseAsync(lease, now + options.PollInterval, cancellationToken).ConfigureAwait(false);
-            return;
+            return null;
         }
 
         // The attempt joins the publisher's trace (the publish span is its parent), and the receiver gets it as traceparent.
@@ -421,7 +431,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             var dueAt = _timeProvider.GetUtcNow() + (exception.RetryAfter ?? options.CircuitBreaker.BreakDuration);
             WebhookLog.CircuitOpen(_logger, subscription.Id, lease.Delivery.Id, dueAt);
             await ReleaseAsync(lease, dueAt, cancellationToken).ConfigureAwait(false);
-            return;
+            return null;
         }
 #pragma warning disable CA1031 // Whatever the send throws is a failed attempt; only a hard stop is not one.
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
@@ -446,7 +456,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             activity?.SetStatus(ActivityStatusCode.Error, result.Error);
         }
 
-        await RecordAsync(lease, subscription, result, now, options, cancellationToken).ConfigureAwait(false);
+        return (result, now);
     }
 
     private static string DescribeUnexpected(Exception exception, Uri url)

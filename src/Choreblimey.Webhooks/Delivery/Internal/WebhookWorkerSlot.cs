@@ -1,0 +1,40 @@
+namespace Choreblimey.Webhooks.Delivery.Internal;
+
+/// <summary>
+/// What one claimed delivery holds of the worker's concurrency: a send slot (one of
+/// <see cref="WebhookOptions.MaxConcurrentDeliveries"/>) until its attempt is over, then a recording permit (as many again)
+/// while its outcome is written. Handing the send slot on as soon as the receiver has answered keeps store commit
+/// latency (an fsync, a group commit) from idling the HTTP concurrency; the permits keep the deliveries waiting for their
+/// records bounded.
+/// </summary>
+internal sealed class WebhookWorkerSlot(SemaphoreSlim sends, SemaphoreSlim recordings)
+{
+    private int _sendReleased;
+    private int _recording;
+
+    /// <summary>Waits for a recording permit, then gives the send slot back.</summary>
+    public async Task BeginRecordingAsync(CancellationToken cancellationToken)
+    {
+        await recordings.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _recording, 1);
+        ReleaseSend();
+    }
+
+    /// <summary>Gives back whatever is still held; safe to call more than once.</summary>
+    public void Complete()
+    {
+        ReleaseSend();
+        if (Interlocked.Exchange(ref _recording, 0) == 1)
+        {
+            recordings.Release();
+        }
+    }
+
+    private void ReleaseSend()
+    {
+        if (Interlocked.Exchange(ref _sendReleased, 1) == 0)
+        {
+            sends.Release();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Reflection;
+
+namespace Choreblimey.Webhooks.Tests.Delivery;
+
+/// <summary>
+/// An <see cref="IWebhookStore"/> that passes every call to an in-memory store, except that each
+/// <see cref="IWebhookStore.RecordAttemptAsync"/> waits until the test lets one through, as a slow commit would.
+/// </summary>
+public class RecordGatedStore : DispatchProxy, IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(0);
+    private InMemoryWebhookStore _inner = null!;
+    private int _waiting;
+    private int _recorded;
+
+    /// <summary>Gets how many records are waiting at the gate.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Gets how many records have gone through.</summary>
+    public int Recorded => Volatile.Read(ref _recorded);
+
+    public static (IWebhookStore Store, RecordGatedStore Gate) Create()
+    {
+        var store = Create<IWebhookStore, RecordGatedStore>();
+        var gate = (RecordGatedStore)(object)store;
+        gate._inner = new InMemoryWebhookStore();
+        return (store, gate);
+    }
+
+    public void Dispose()
+    {
+        _gate.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Lets <paramref name="count"/> waiting (or future) records through.</summary>
+    public void Allow(int count = 1) => _gate.Release(count);
+
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    {
+        ArgumentNullException.ThrowIfNull(targetMethod);
+        if (targetMethod.Name == nameof(IWebhookStore.RecordAttemptAsync))
+        {
+            // Returned to the caller as is, the one consumer of this ValueTask.
+#pragma warning disable CA2012
+            return RecordAsync((WebhookAttemptRecord)args![0]!, (CancellationToken)args[1]!);
+#pragma warning restore CA2012
+        }
+
+        try
+        {
+            return targetMethod.Invoke(_inner, args);
+        }
+        catch (TargetInvocationException exception) when (exception.InnerException is { } inner)
+        {
+            throw inner;
+        }
+    }
+
+    private async ValueTask<bool> RecordAsync(WebhookAttemptRecord record, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _waiting);
+        try
+        {
+            await _gate.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waiting);
+        }
+
+        var recorded = await _inner.RecordAttemptAsync(record, cancellationToken);
+        Interlocked.Increment(ref _recorded);
+        return recorded;
+    }
+}
