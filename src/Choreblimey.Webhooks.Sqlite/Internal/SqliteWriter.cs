@@ -5,8 +5,8 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 
 /// <summary>
 /// The store's single writer. Every write is queued; the loop takes all queued operations (up to the group commit size),
-/// runs each in its own savepoint inside one transaction, commits once (one disk flush), then completes the callers.
-/// An operation that throws rolls back to its savepoint and fails alone.
+/// runs them inside one transaction, commits once (one disk flush), then completes the callers. An operation that throws
+/// fails alone: the batch is rolled back and run again with each operation in its own savepoint.
 /// </summary>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
@@ -103,6 +103,55 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private void RunBatch(SqliteConnection connection, List<SqliteWriteOperation> batch)
     {
+        // Operations almost never fail, so a batch first runs without savepoints (each costs two statements and copies
+        // every page it touches into the statement journal). If one fails, the whole transaction is rolled back and the
+        // batch runs again with a savepoint per operation, so that only the failing one fails. An operation is a function
+        // of the database, so running it again after the rollback does the same as running it once.
+        if (TryRunTogether(connection, batch, out var failure))
+        {
+            return;
+        }
+
+        if (batch.Count == 1)
+        {
+            batch[0].Fail(failure!);
+            return;
+        }
+
+        RunEachInSavepoint(connection, batch);
+    }
+
+    private bool TryRunTogether(SqliteConnection connection, List<SqliteWriteOperation> batch, out Exception? failure)
+    {
+        _statements.Execute(connection, "BEGIN IMMEDIATE;");
+        try
+        {
+            foreach (var operation in batch)
+            {
+                operation.Execute(connection);
+            }
+        }
+#pragma warning disable CA1031 // Any failure sends the batch down the savepoint path, where it reaches its caller.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure = ex;
+            TryRollback(connection);
+            return false;
+        }
+
+        Commit(connection);
+        foreach (var operation in batch)
+        {
+            operation.Complete();
+        }
+
+        failure = null;
+        return true;
+    }
+
+    private void RunEachInSavepoint(SqliteConnection connection, List<SqliteWriteOperation> batch)
+    {
         var errors = new Exception?[batch.Count];
         _statements.Execute(connection, "BEGIN IMMEDIATE;");
         try
@@ -124,8 +173,6 @@ internal sealed class SqliteWriter : IAsyncDisposable
                     _statements.Execute(connection, "RELEASE op;");
                 }
             }
-
-            _statements.Execute(connection, "COMMIT;");
         }
         catch
         {
@@ -133,7 +180,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             throw;
         }
 
-        Interlocked.Increment(ref _committedBatches);
+        Commit(connection);
         for (var i = 0; i < batch.Count; i++)
         {
             if (errors[i] is { } error)
@@ -145,6 +192,21 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 batch[i].Complete();
             }
         }
+    }
+
+    private void Commit(SqliteConnection connection)
+    {
+        try
+        {
+            _statements.Execute(connection, "COMMIT;");
+        }
+        catch
+        {
+            TryRollback(connection);
+            throw;
+        }
+
+        Interlocked.Increment(ref _committedBatches);
     }
 
     private static void TryRollback(SqliteConnection connection)

@@ -217,6 +217,26 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_failing_alone_in_its_batch_leaves_nothing_behind_and_the_writer_goes_on()
+    {
+        await using var store = Open(_directory.File());
+        var broken = Message(MsgId(1));
+        var batchesBefore = store.CommittedBatches;
+
+        // Its message and first delivery are written before the second (a duplicate id) fails: none of it may remain.
+        await Assert.ThrowsAsync<SqliteException>(async () =>
+            await store.InsertMessageAsync(broken, [Conformance.StoreTestData.Delivery(DlvId(1), broken), Conformance.StoreTestData.Delivery(DlvId(1), broken)]));
+
+        Assert.Equal(batchesBefore, store.CommittedBatches);
+        Assert.Null(await store.GetMessageAsync(TenantA, MsgId(1)));
+        Assert.Null(await store.GetDeliveryAsync(TenantA, DlvId(1)));
+
+        var message = Message(MsgId(2));
+        Assert.Equal(new WebhookMessageInsertResult(MsgId(2), 1, false), await store.InsertMessageAsync(message, [Conformance.StoreTestData.Delivery(DlvId(2), message)]));
+        Assert.NotNull(await store.GetDeliveryAsync(TenantA, DlvId(2)));
+    }
+
+    [Fact]
     public async Task A_write_cancelled_while_queued_is_not_applied_but_one_already_in_a_batch_completes()
     {
         await using var store = Open(_directory.File());
