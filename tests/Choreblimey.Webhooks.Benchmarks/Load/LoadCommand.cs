@@ -8,6 +8,7 @@ using System.Text;
 using System.Text.Json;
 using Choreblimey.Webhooks.Benchmarks.Infrastructure;
 using Choreblimey.Webhooks.Publishing.Internal;
+using Choreblimey.Webhooks.PostgreSql;
 using Choreblimey.Webhooks.Sqlite;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -212,6 +213,7 @@ internal sealed class LoadCommand(LoadOptions options)
         Progress($"{kind}: start");
         var (connection, cleanup) = await NewDatabaseAsync(kind);
         using var host = BenchHost.Build(kind, connection, Configure);
+        _lastBatches = 0;
         var started = false;
         try
         {
@@ -236,7 +238,7 @@ internal sealed class LoadCommand(LoadOptions options)
             await WaitAsync(drained, $"{kind} drain");
             var drainElapsed = Stopwatch.GetElapsedTime(drainStart);
             var drainCpu = (CpuTime() - cpuBefore).TotalMicroseconds / (Warmup + options.Events);
-            Progress($"{kind}: drain, per delivery {(ProcessUsage.Now() - usageBefore).Per(Warmup + options.Events)}");
+            Progress($"{kind}: drain, per delivery {(ProcessUsage.Now() - usageBefore).Per(Warmup + options.Events)}{StoreBatches(host, Warmup + options.Events)}");
 
             // End to end: N events from concurrent publishers while the worker delivers, until the receiver has them all.
             Settle();
@@ -250,7 +252,7 @@ internal sealed class LoadCommand(LoadOptions options)
             await WaitAsync(done, $"{kind} end to end");
             var elapsed = Stopwatch.GetElapsedTime(startedAt);
             var cpu = (CpuTime() - cpuBefore).TotalMicroseconds / options.Events;
-            Progress($"{kind}: end to end, per delivery {(ProcessUsage.Now() - usageBefore).Per(options.Events)}");
+            Progress($"{kind}: end to end, per delivery {(ProcessUsage.Now() - usageBefore).Per(options.Events)}{StoreBatches(host, options.Events)}");
             var peak = _sampler.PeakBytes;
 
             // Paced: a fixed offered load with the worker delivering alongside; publish and publish-to-receipt latency.
@@ -284,6 +286,27 @@ internal sealed class LoadCommand(LoadOptions options)
 
             cleanup();
         }
+    }
+
+    private long _lastBatches;
+
+    /// <summary>The store's commits (SQLite) or round trips (PostgreSQL) per delivery since the last call, for the progress log.</summary>
+    private string StoreBatches(IHost host, int deliveries)
+    {
+        var total = host.Services.GetRequiredService<IWebhookStore>() switch
+        {
+            SqliteWebhookStore sqlite => sqlite.CommittedBatches,
+            PostgreSqlWebhookStore postgres => postgres.PublishBatches + postgres.FencedWriteBatches,
+            _ => -1,
+        };
+        if (total < 0)
+        {
+            return string.Empty;
+        }
+
+        var batches = total - _lastBatches;
+        _lastBatches = total;
+        return $", {batches / (double)deliveries:0.00} write batches (not counting claims)";
     }
 
     private void Configure(WebhookOptions o)
