@@ -1,3 +1,5 @@
+using Choreblimey.Webhooks.Testing.Support;
+
 namespace Choreblimey.Webhooks.Storage.Tests.Crash;
 
 /// <summary>The one subscription every crash test creates directly in the store before any harness process starts.</summary>
@@ -22,18 +24,5 @@ internal static class CrashSubscriptions
     }
 
     /// <summary>Reads every delivery of the crash tenant from <paramref name="store"/>.</summary>
-    public static async Task<IReadOnlyList<WebhookDelivery>> AllDeliveriesAsync(IWebhookStore store)
-    {
-        var all = new List<WebhookDelivery>();
-        string? token = null;
-        do
-        {
-            var page = await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant, Limit = WebhookDeliveryQuery.MaxLimit, ContinuationToken = token });
-            all.AddRange(page.Items);
-            token = page.ContinuationToken;
-        }
-        while (token is not null);
-
-        return all;
-    }
+    public static Task<IReadOnlyList<WebhookDelivery>> AllDeliveriesAsync(IWebhookStore store) => StoreReading.AllDeliveriesAsync(store, Tenant);
 }

@@ -5,7 +5,7 @@ namespace Choreblimey.Webhooks.Testing.Support;
 /// <summary>Bounded waits for the crash tests: every wait ends with a clear message, and fails at once if a process that must keep running has died.</summary>
 public static class CrashWait
 {
-    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what, params CrashHarnessProcess[] mustStayAlive)
+    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what, params DotnetAppProcess[] mustStayAlive)
     {
         var elapsed = Stopwatch.StartNew();
         while (!condition())
@@ -25,7 +25,7 @@ public static class CrashWait
         }
     }
 
-    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, params CrashHarnessProcess[] mustStayAlive)
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, params DotnetAppProcess[] mustStayAlive)
     {
         var elapsed = Stopwatch.StartNew();
         while (!await condition())
