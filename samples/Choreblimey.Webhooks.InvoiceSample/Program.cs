@@ -14,7 +14,8 @@ if (connection is null)
     return 2;
 }
 
-var postgres = connection.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+// Npgsql names the server with Host= or its synonym Server=; anything else is an SQLite file.
+var postgres = connection.Contains("Host=", StringComparison.OrdinalIgnoreCase) || connection.Contains("Server=", StringComparison.OrdinalIgnoreCase);
 await using var receiver = await InvoiceReceiver.StartAsync();
 
 var builder = Host.CreateApplicationBuilder();

@@ -17,10 +17,14 @@ public sealed class PostgreSqlSampleTests(PostgreSqlSamplesFixture postgres) : I
         Assert.Empty(_directory.AllFiles());
     }
 
-    [Fact]
-    public async Task Invoice_sample_on_postgres_commits_invoices_with_their_webhooks()
+    [Theory]
+    [InlineData("Host=")]
+    [InlineData("Server=")]
+    public async Task Invoice_sample_on_postgres_commits_invoices_with_their_webhooks(string serverKeyword)
     {
-        var connection = await postgres.CreateDatabaseAsync();
+        // Npgsql accepts Server= as a synonym of Host=; the sample must take either as PostgreSQL, not as an SQLite file name.
+        var connection = (await postgres.CreateDatabaseAsync()).Replace("Host=", serverKeyword, StringComparison.OrdinalIgnoreCase);
+        Assert.StartsWith(serverKeyword, connection, StringComparison.OrdinalIgnoreCase);
 
         var run = await SampleApp.Invoices.RunAsync(_directory, "--connection", connection);
 
