@@ -108,7 +108,10 @@ public sealed class WebhookOptions
     public WebhookMonitoringOptions Monitoring { get; } = new();
 
     /// <summary>
-    /// Gets or sets the serialiser options for payloads. The default is the web defaults (camelCase).
+    /// Gets or sets the serialiser options for payloads. The default is the web defaults (camelCase). Unless
+    /// <see cref="JsonSerializerOptions.MaxDepth"/> is set, a payload may nest at most 63 levels, so that the delivered
+    /// envelope stays within the 64 levels System.Text.Json and most parsers read by default; a deeper payload fails at
+    /// publish with a <see cref="WebhookPayloadException"/>.
     /// </summary>
     public JsonSerializerOptions JsonSerializerOptions { get; set; } = new(JsonSerializerDefaults.Web);
 }

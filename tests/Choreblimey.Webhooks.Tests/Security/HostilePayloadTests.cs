@@ -22,11 +22,15 @@ public sealed class HostilePayloadTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
-    private async Task<WebhookTestHost> StartHostAsync(int maxPayloadBytes = 256 * 1024)
+    private async Task<WebhookTestHost> StartHostAsync(int maxPayloadBytes = 256 * 1024, Action<WebhookOptions>? configure = null)
     {
         var host = await WebhookTestHost.StartAsync(webhooks => webhooks
             .AddEvent(EventType, "Chores")
-            .Configure(o => o.MaxPayloadBytes = maxPayloadBytes));
+            .Configure(o =>
+            {
+                o.MaxPayloadBytes = maxPayloadBytes;
+                configure?.Invoke(o);
+            }));
         await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url().ToString(), EventTypes = ["*"] });
         return host;
     }
@@ -55,6 +59,48 @@ public sealed class HostilePayloadTests : IAsyncLifetime
         var receipt = await host.Publisher.PublishAsync(EventType, new { Ok = true }, tenantId: Tenant);
         await host.WaitForDeliveryStatusAsync(Tenant, receipt.EventId!, WebhookDeliveryStatus.Succeeded);
         Assert.All(_receiver.Received, r => JsonDocument.Parse(r.Body).Dispose());
+    }
+
+    private static JsonNode NestedArrays(int depth)
+    {
+        JsonNode nested = JsonValue.Create("deep");
+        for (var i = 0; i < depth; i++)
+        {
+            nested = new JsonArray(nested);
+        }
+
+        return nested;
+    }
+
+    [Fact]
+    public async Task A_payload_63_levels_deep_is_delivered_in_an_envelope_default_parsers_read_and_one_level_more_fails_at_publish()
+    {
+        await using var host = await StartHostAsync();
+
+        // The payload object plus 62 arrays: 63 levels, 64 inside the envelope, the most System.Text.Json reads by default.
+        var (receipt, error) = await TryPublishAsync(host, new { Nested = NestedArrays(62) });
+        Assert.Null(error);
+        await host.WaitForDeliveryStatusAsync(Tenant, receipt!.EventId!, WebhookDeliveryStatus.Succeeded);
+        using (var body = JsonDocument.Parse(Assert.Single(_receiver.Received).Body))
+        {
+            Assert.Equal(receipt.EventId, body.RootElement.GetProperty("id").GetString());
+        }
+
+        var (tooDeep, tooDeepError) = await TryPublishAsync(host, new { Nested = NestedArrays(63) });
+        Assert.Null(tooDeep);
+        AssertClearError(tooDeepError);
+        Assert.Contains("63", tooDeepError!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_nesting_limit_the_host_sets_itself_is_kept()
+    {
+        await using var host = await StartHostAsync(configure: o => o.JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web) { MaxDepth = 128 });
+
+        var (receipt, error) = await TryPublishAsync(host, new { Nested = NestedArrays(100) });
+
+        Assert.Null(error);
+        Assert.Equal(WebhookPublishStatus.Published, receipt!.Status);
     }
 
     [Fact]

@@ -22,6 +22,8 @@ internal sealed class WebhookEventPreparer(
     TimeProvider timeProvider,
     ILogger<WebhookPublisher> logger)
 {
+    private readonly WebhookPayloadSerializerOptions _payloadOptions = new();
+
     /// <summary>Gets the registry events are validated against.</summary>
     public IWebhookEventRegistry Registry => registry;
 
@@ -110,13 +112,13 @@ internal sealed class WebhookEventPreparer(
         byte[] data;
         try
         {
-            data = JsonSerializer.SerializeToUtf8Bytes(payload, current.JsonSerializerOptions);
+            data = JsonSerializer.SerializeToUtf8Bytes(payload, _payloadOptions.For(current.JsonSerializerOptions));
         }
         catch (Exception exception) when (exception is not (OutOfMemoryException or OperationCanceledException))
         {
             throw new WebhookPayloadException(
                 eventType,
-                $"The payload of webhook event '{eventType}' ({typeof(TPayload)}) cannot be serialised to JSON: {exception.Message}",
+                $"The payload of webhook event '{eventType}' ({typeof(TPayload)}) cannot be serialised to JSON: {DescribeSerializationFailure(exception)}",
                 exception);
         }
 
@@ -129,5 +131,21 @@ internal sealed class WebhookEventPreparer(
         }
 
         return data;
+    }
+
+    private static string DescribeSerializationFailure(Exception exception)
+    {
+        // The serialiser often wraps the cause ("The object or value could not be serialized. Path: $.x."); the inner
+        // message says what it was, such as the nesting limit that was reached.
+        var description = exception.Message;
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (!description.Contains(inner.Message, StringComparison.Ordinal))
+            {
+                description += " " + inner.Message;
+            }
+        }
+
+        return description;
     }
 }
