@@ -107,21 +107,22 @@ internal sealed class SqliteWriter : IAsyncDisposable
         // every page it touches into the statement journal). If one fails, the whole transaction is rolled back and the
         // batch runs again with a savepoint per operation, so that only the failing one fails. An operation is a function
         // of the database, so running it again after the rollback does the same as running it once.
-        if (TryRunTogether(connection, batch, out var failure))
+        if (RunTogether(connection, batch) is not { } failure)
         {
             return;
         }
 
         if (batch.Count == 1)
         {
-            batch[0].Fail(failure!);
+            batch[0].Fail(failure);
             return;
         }
 
         RunEachInSavepoint(connection, batch);
     }
 
-    private bool TryRunTogether(SqliteConnection connection, List<SqliteWriteOperation> batch, out Exception? failure)
+    /// <summary>Runs and commits the batch in one transaction; on a failing operation, rolls back and returns its exception.</summary>
+    private Exception? RunTogether(SqliteConnection connection, List<SqliteWriteOperation> batch)
     {
         _statements.Execute(connection, "BEGIN IMMEDIATE;");
         try
@@ -135,9 +136,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            failure = ex;
             TryRollback(connection);
-            return false;
+            return ex;
         }
 
         Commit(connection);
@@ -146,8 +146,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             operation.Complete();
         }
 
-        failure = null;
-        return true;
+        return null;
     }
 
     private void RunEachInSavepoint(SqliteConnection connection, List<SqliteWriteOperation> batch)

@@ -174,14 +174,14 @@ internal sealed class LoadCommand(LoadOptions options)
         Settle();
         var done = _receiver.ExpectAsync(total);
         var next = new int[1];
-        var cpuBefore = CpuTime();
         var usageBefore = ProcessUsage.Now();
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(() => SendRange(next, total))));
         await done;
         var elapsed = Stopwatch.GetElapsedTime(started);
-        Progress($"baseline: per request {(ProcessUsage.Now() - usageBefore).Per(total)}");
-        return (total / elapsed.TotalSeconds, _sampler.PeakBytes, (CpuTime() - cpuBefore).TotalMicroseconds / total);
+        var usage = ProcessUsage.Now() - usageBefore;
+        Progress($"baseline: per request {usage.Per(total)}");
+        return (total / elapsed.TotalSeconds, _sampler.PeakBytes, usage.Total.TotalMicroseconds / total);
     }
 
     /// <summary>
@@ -230,29 +230,29 @@ internal sealed class LoadCommand(LoadOptions options)
             var drainLatencies = await PublishManyAsync(publisher, options.Events, options.Publishers);
             var drainPublishElapsed = Stopwatch.GetElapsedTime(drainPublishStarted);
             var (warmDelivered, drained) = _receiver.ExpectAsync(Warmup, Warmup + options.Events);
-            var cpuBefore = CpuTime();
             var usageBefore = ProcessUsage.Now();
             await host.StartAsync();
             started = true;
             var drainStart = await warmDelivered;
             await WaitAsync(drained, $"{kind} drain");
             var drainElapsed = Stopwatch.GetElapsedTime(drainStart);
-            var drainCpu = (CpuTime() - cpuBefore).TotalMicroseconds / (Warmup + options.Events);
-            Progress($"{kind}: drain, per delivery {(ProcessUsage.Now() - usageBefore).Per(Warmup + options.Events)}{StoreBatches(host, Warmup + options.Events)}");
+            var drainUsage = ProcessUsage.Now() - usageBefore;
+            var drainCpu = drainUsage.Total.TotalMicroseconds / (Warmup + options.Events);
+            Progress($"{kind}: drain, per delivery {drainUsage.Per(Warmup + options.Events)}{StoreBatches(host, Warmup + options.Events)}");
 
             // End to end: N events from concurrent publishers while the worker delivers, until the receiver has them all.
             Settle();
             Progress($"{kind}: end to end, {options.Events:N0} events");
             var done = _receiver.ExpectAsync(options.Events);
-            cpuBefore = CpuTime();
             usageBefore = ProcessUsage.Now();
             var startedAt = Stopwatch.GetTimestamp();
             var latencies = await PublishManyAsync(publisher, options.Events, options.Publishers);
             var publishElapsed = Stopwatch.GetElapsedTime(startedAt);
             await WaitAsync(done, $"{kind} end to end");
             var elapsed = Stopwatch.GetElapsedTime(startedAt);
-            var cpu = (CpuTime() - cpuBefore).TotalMicroseconds / options.Events;
-            Progress($"{kind}: end to end, per delivery {(ProcessUsage.Now() - usageBefore).Per(options.Events)}{StoreBatches(host, options.Events)}");
+            var usage = ProcessUsage.Now() - usageBefore;
+            var cpu = usage.Total.TotalMicroseconds / options.Events;
+            Progress($"{kind}: end to end, per delivery {usage.Per(options.Events)}{StoreBatches(host, options.Events)}");
             var peak = _sampler.PeakBytes;
 
             // Paced: a fixed offered load with the worker delivering alongside; publish and publish-to-receipt latency.
@@ -551,11 +551,6 @@ internal sealed class LoadCommand(LoadOptions options)
         _sampler.Reset();
     }
 
-    private static TimeSpan CpuTime()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.TotalProcessorTime;
-    }
 
     private static string LoadAverage()
     {

@@ -78,23 +78,18 @@ internal sealed class PipelineCommand(int events, int rounds)
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        var cpuBefore = CpuTime();
+        var usageBefore = ProcessUsage.Now();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var started = Stopwatch.GetTimestamp();
         await host.StartAsync();
         await handler.Done.WaitAsync(TimeSpan.FromMinutes(5));
         var elapsed = Stopwatch.GetElapsedTime(started);
-        var cpu = CpuTime() - cpuBefore;
+        var cpu = (ProcessUsage.Now() - usageBefore).Total;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         await host.StopAsync(CancellationToken.None);
         return (events / elapsed.TotalSeconds, cpu.TotalMicroseconds / events, allocated / (double)events);
     }
 
-    private static TimeSpan CpuTime()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.TotalProcessorTime;
-    }
 
     private sealed class AnsweringHandler(int expected) : HttpMessageHandler
     {
