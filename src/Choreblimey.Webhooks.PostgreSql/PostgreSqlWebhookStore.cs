@@ -35,11 +35,16 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     private readonly string _recordAttemptSql;
     private readonly string _insertMessageSql;
     private readonly string _insertMessageAndDeliveriesSql;
+    private readonly string _combinedRecordsSql;
+    private readonly string _combinedReleasesSql;
+    private readonly string _combinedFencedWritesSql;
+    private readonly string _combinedPublishesSql;
     private readonly PostgreSqlWriteBatcher _fencedWrites;
     private readonly PostgreSqlWriteBatcher _publishes;
     private bool _installed;
     private readonly IWebhookSecretProtector? _protector;
     private int _disposed;
+    private long _claims;
 
     /// <summary>Creates a store. Nothing touches the database until the first call.</summary>
     /// <param name="options">Validated options.</param>
@@ -139,11 +144,15 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
                                    @next_attempts, @created_ats, @completed_ats, @lease_owners, @fencing_tokens, @last_status_codes, @last_errors, @priorities) AS u,
                  (SELECT {(_useNotifications ? "pg_notify(@channel, '')" : "1")} FROM m) AS inserted
             """;
-        _fencedWrites = new PostgreSqlWriteBatcher(_dataSource, _useNotifications ? CreateNotifyCommand : null);
+        _combinedRecordsSql = FencedWritesSql(_schema, records: true, releases: false);
+        _combinedReleasesSql = FencedWritesSql(_schema, records: false, releases: true);
+        _combinedFencedWritesSql = FencedWritesSql(_schema, records: true, releases: true);
+        _combinedPublishesSql = PublishesSql(_schema);
+        _fencedWrites = new PostgreSqlWriteBatcher(_dataSource, _useNotifications ? CreateNotifyCommand : null, CombineFencedWrites);
 
-        // A publish statement notifies by itself (only when it inserted), and PostgreSQL sends a transaction's identical
-        // notifications once.
-        _publishes = new PostgreSqlWriteBatcher(_dataSource, null);
+        // A batch with deliveries notifies once; a publish run alone also notifies from its own statement (only when it
+        // inserted), and PostgreSQL sends a transaction's identical notifications once.
+        _publishes = new PostgreSqlWriteBatcher(_dataSource, _useNotifications ? CreateNotifyCommand : null, CombinePublishes);
     }
 
     /// <summary>Gets the schema the store uses.</summary>
@@ -154,6 +163,15 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
 
     /// <summary>Gets how many batches of publishes have been sent (for tests and diagnostics).</summary>
     internal long PublishBatches => _publishes.Batches;
+
+    /// <summary>Gets how many claim statements have been sent (for tests and diagnostics).</summary>
+    internal long Claims => Interlocked.Read(ref _claims);
+
+    /// <summary>Gets how many batches of attempt records and lease releases went as one combined statement.</summary>
+    internal long CombinedFencedWriteBatches => _fencedWrites.CombinedBatches;
+
+    /// <summary>Gets how many batches of publishes went as one combined statement.</summary>
+    internal long CombinedPublishBatches => _publishes.CombinedBatches;
 
     /// <summary>
     /// Starts listening for other instances' notifications and waits until the listening connection is ready.
@@ -360,8 +378,9 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
 
     /// <inheritdoc />
     /// <remarks>
-    /// Concurrent publishes are group-committed (see <see cref="PostgreSqlWriteBatcher"/>), each its own statement, so an
-    /// idempotency key is checked per message exactly as alone; a key seen before is read back after the batch commits.
+    /// Concurrent publishes are group-committed (see <see cref="PostgreSqlWriteBatcher"/>); an idempotency key is checked
+    /// per message exactly as alone (a batch with one key twice runs statement by statement), and a key seen before is read
+    /// back after the batch commits.
     /// </remarks>
     public async ValueTask<WebhookMessageInsertResult> InsertMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
     {
@@ -377,7 +396,12 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         // Ordered by idempotency key: batches take key locks in one order, and of two publishes of one key in a batch the
         // one queued first is inserted.
         var orderKey = message.IdempotencyKey is { } key ? string.Concat(message.TenantId, "\0", key) : string.Empty;
-        var write = new PostgreSqlBatchedWrite(orderKey, wakesWorkers: false, () => CreateInsertMessageCommand(message, deliveries));
+        var write = new PostgreSqlBatchedWrite(
+            orderKey,
+            message.Id,
+            deliveries.Count > 0,
+            new PostgreSqlPendingPublish(message, deliveries),
+            () => CreateInsertMessageCommand(message, deliveries));
         if (await _publishes.EnqueueAsync(write, cancellationToken).ConfigureAwait(false))
         {
             return new WebhookMessageInsertResult(message.Id, deliveries.Count, IsDuplicate: false);
@@ -497,6 +521,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         AddTimestamp(command.Parameters, "lease_expiry", leaseExpiry);
 
         var leases = new List<WebhookDeliveryLease>();
+        Interlocked.Increment(ref _claims);
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -519,7 +544,12 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         ArgumentNullException.ThrowIfNull(record.Attempt);
         ArgumentNullException.ThrowIfNull(record.DeliveryId, nameof(record));
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var write = new PostgreSqlBatchedWrite(record.DeliveryId, record.NewStatus == WebhookDeliveryStatus.Pending, () => CreateRecordAttemptCommand(record));
+        var write = new PostgreSqlBatchedWrite(
+            record.DeliveryId,
+            record.DeliveryId,
+            record.NewStatus == WebhookDeliveryStatus.Pending,
+            record,
+            () => CreateRecordAttemptCommand(record));
         return await _fencedWrites.EnqueueAsync(write, cancellationToken).ConfigureAwait(false);
     }
 
@@ -529,7 +559,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     {
         ArgumentNullException.ThrowIfNull(release.DeliveryId, nameof(release));
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var write = new PostgreSqlBatchedWrite(release.DeliveryId, wakesWorkers: true, () => CreateReleaseLeaseCommand(release));
+        var write = new PostgreSqlBatchedWrite(release.DeliveryId, release.DeliveryId, true, release, () => CreateReleaseLeaseCommand(release));
         return await _fencedWrites.EnqueueAsync(write, cancellationToken).ConfigureAwait(false);
     }
 

@@ -5,15 +5,23 @@ namespace Choreblimey.Webhooks.PostgreSql;
 
 /// <summary>
 /// Group commit. Callers queue their write (a fenced attempt record or lease release, or a publish); one flusher takes
-/// everything queued (up to <see cref="MaxBatchSize"/>) and sends it as one <see cref="NpgsqlBatch"/>: one round trip and
-/// one implicit transaction, each statement keeping its own result, with one <c>NOTIFY</c> when any write made a delivery
-/// due. While a batch is in flight the next one fills, so batches grow with load and a lone write waits for nothing but
-/// its own round trip. Fewer, larger transactions also mean fewer commits serialised on PostgreSQL's notification lock.
+/// everything queued (up to <see cref="MaxBatchSize"/>) and sends it in one round trip and one implicit transaction, with
+/// one <c>NOTIFY</c> when any write made a delivery due. While a batch is in flight the next one fills, so batches grow with
+/// load and a lone write waits for nothing but its own round trip. Fewer, larger transactions also mean fewer commits
+/// serialised on PostgreSQL's notification lock.
 /// </summary>
 /// <remarks>
+/// <para>
+/// A batch of several writes goes as one combined statement (array parameters, one parse and plan on the server instead of
+/// one per write) that returns the <see cref="PostgreSqlBatchedWrite.ResultKey"/> of every write that applied. When the
+/// combiner declines (two writes of the batch share a key, whose queue order a single statement could not keep), the writes
+/// go as one statement each in one <see cref="NpgsqlBatch"/>, each keeping its own result.
+/// </para>
+/// <para>
 /// A server error rolls the whole batch back, so nothing of it was written; its writes then run one by one, and each
 /// caller gets its own result or error. Any other failure (the connection broke, say) leaves the outcome unknown, as it
 /// would for a single write, and is handed to every caller of the batch rather than retried.
+/// </para>
 /// </remarks>
 internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
 {
@@ -25,21 +33,35 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly Func<NpgsqlBatchCommand>? _createNotify;
+    private readonly Func<IReadOnlyList<PostgreSqlBatchedWrite>, NpgsqlBatchCommand?> _combine;
     private readonly Task _loop;
     private long _batches;
+    private long _combinedBatches;
 
     /// <summary>Creates the batcher and starts its flusher, which waits for the first write.</summary>
     /// <param name="dataSource">Where batches get their connection.</param>
     /// <param name="createNotify">Makes the <c>NOTIFY</c> statement; <see langword="null"/> when notifications are off.</param>
-    public PostgreSqlWriteBatcher(NpgsqlDataSource dataSource, Func<NpgsqlBatchCommand>? createNotify)
+    /// <param name="combine">
+    /// Makes one statement that applies all the given writes (in the batch's order) and returns one row per applied write,
+    /// its <see cref="PostgreSqlBatchedWrite.ResultKey"/> in the first column; or returns <see langword="null"/> when the
+    /// writes cannot be combined.
+    /// </param>
+    public PostgreSqlWriteBatcher(
+        NpgsqlDataSource dataSource,
+        Func<NpgsqlBatchCommand>? createNotify,
+        Func<IReadOnlyList<PostgreSqlBatchedWrite>, NpgsqlBatchCommand?> combine)
     {
         _dataSource = dataSource;
         _createNotify = createNotify;
+        _combine = combine;
         _loop = System.Threading.Tasks.Task.Run(RunAsync);
     }
 
     /// <summary>Gets how many batches have been sent (for tests and diagnostics).</summary>
     internal long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Gets how many of the batches went as one combined statement (for tests and diagnostics).</summary>
+    internal long CombinedBatches => Interlocked.Read(ref _combinedBatches);
 
     /// <summary>Queues a write and waits for its answer.</summary>
     /// <param name="write">The write.</param>
@@ -139,42 +161,82 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends the writes (and one <c>NOTIFY</c> if any wakes workers) in one batch; returns which affected a row.</summary>
+    /// <summary>Sends the writes (and one <c>NOTIFY</c> if any wakes workers) in one round trip; returns which applied.</summary>
     private async Task<bool[]> ExecuteAsync(PostgreSqlBatchedWrite[] writes)
     {
         // A batch shared by many callers is never cancelled by one of them.
         var batch = new NpgsqlBatch();
         await using (batch.ConfigureAwait(false))
         {
-            var commands = new NpgsqlBatchCommand[writes.Length];
-            var notify = false;
-            for (var i = 0; i < writes.Length; i++)
+            var combined = writes.Length > 1 ? _combine(writes) : null;
+            NpgsqlBatchCommand[]? commands = null;
+            if (combined is not null)
             {
-                commands[i] = writes[i].CreateCommand();
-                batch.BatchCommands.Add(commands[i]);
-                notify |= writes[i].WakesWorkers;
+                batch.BatchCommands.Add(combined);
+            }
+            else
+            {
+                commands = new NpgsqlBatchCommand[writes.Length];
+                for (var i = 0; i < writes.Length; i++)
+                {
+                    commands[i] = writes[i].CreateCommand();
+                    batch.BatchCommands.Add(commands[i]);
+                }
             }
 
-            if (notify && _createNotify is not null)
+            if (_createNotify is not null && writes.Any(static w => w.WakesWorkers))
             {
                 batch.BatchCommands.Add(_createNotify());
             }
 
+            var applied = new bool[writes.Length];
             var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
                 batch.Connection = connection;
-                await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                if (commands is not null)
+                {
+                    await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    for (var i = 0; i < writes.Length; i++)
+                    {
+                        applied[i] = commands[i].RecordsAffected > 0;
+                    }
+                }
+                else
+                {
+                    var appliedKeys = await ReadKeysAsync(batch).ConfigureAwait(false);
+                    for (var i = 0; i < writes.Length; i++)
+                    {
+                        applied[i] = appliedKeys.Contains(writes[i].ResultKey);
+                    }
+
+                    Interlocked.Increment(ref _combinedBatches);
+                }
             }
 
             Interlocked.Increment(ref _batches);
-            var applied = new bool[writes.Length];
-            for (var i = 0; i < writes.Length; i++)
-            {
-                applied[i] = commands[i].RecordsAffected > 0;
-            }
-
             return applied;
         }
+    }
+
+    /// <summary>Runs a batch led by a combined statement and returns the keys it returned.</summary>
+    private static async Task<HashSet<string>> ReadKeysAsync(NpgsqlBatch batch)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                keys.Add(reader.GetString(0));
+            }
+
+            // The statements after the combined one (the NOTIFY) must run to the end, so their errors surface here.
+            while (await reader.NextResultAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+            }
+        }
+
+        return keys;
     }
 }

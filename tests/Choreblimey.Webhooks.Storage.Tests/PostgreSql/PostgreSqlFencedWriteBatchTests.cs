@@ -70,8 +70,9 @@ public sealed class PostgreSqlFencedWriteBatchTests(PostgreSqlServerFixture fixt
             Assert.True(calls[k].Expected == answers[k], $"The {calls[k].What} record for {calls[k].DeliveryId} returned {answers[k]}.");
         }
 
-        // The held batch, then all 60 queued records in one more.
+        // The held batch, then all 60 queued records in one more; two records for one delivery, so statement by statement.
         Assert.Equal(2, store.FencedWriteBatches);
+        Assert.Equal(0, store.CombinedFencedWriteBatches);
 
         foreach (var id in reclaimed.Keys)
         {
@@ -94,6 +95,89 @@ public sealed class PostgreSqlFencedWriteBatchTests(PostgreSqlServerFixture fixt
             }
 
             Assert.Single(await store.GetAttemptsAsync("tenant-a", id));
+        }
+    }
+
+    [Fact]
+    public async Task Records_and_releases_for_distinct_deliveries_go_as_one_statement_each_fenced_as_if_alone()
+    {
+        var store = await fixture.CreatePostgreSqlStoreAsync();
+        var message = Message("tenant-a");
+        var deliveries = Deliveries(message, 30);
+        await store.InsertMessageAsync(message, deliveries);
+        var old = (await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("old", 100, T0, Lease))).ToDictionary(l => l.Delivery.Id);
+        var reclaimed = (await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("new", 10, T0 + Lease, Lease))).ToDictionary(l => l.Delivery.Id);
+        var untouched = deliveries.Where(d => !reclaimed.ContainsKey(d.Id)).ToArray();
+        var releaseAt = T0.AddMinutes(5);
+
+        // One write per delivery: stale records and releases for the re-claimed ones; successes, retries, dead letters and
+        // current releases for the others.
+        var writes = new List<(string DeliveryId, string What, bool Expected, Func<Task<bool>> Send)>();
+        var i = 0;
+        foreach (var (id, lease) in reclaimed)
+        {
+            var token = old[id].FencingToken;
+            writes.Add(i++ % 2 == 0
+                ? (id, "stale record", false, () => store.RecordAttemptAsync(Record(lease.Delivery, token, WebhookDeliveryStatus.Succeeded, WebhookAttemptOutcome.Succeeded, 200)).AsTask())
+                : (id, "stale release", false, () => store.ReleaseLeaseAsync(new WebhookLeaseRelease(id, token, releaseAt)).AsTask()));
+        }
+
+        foreach (var delivery in untouched)
+        {
+            var token = old[delivery.Id].FencingToken;
+            writes.Add((i++ % 4) switch
+            {
+                0 => (delivery.Id, "success", true, () => store.RecordAttemptAsync(Record(delivery, token, WebhookDeliveryStatus.Succeeded, WebhookAttemptOutcome.Succeeded, 200)).AsTask()),
+                1 => (delivery.Id, "retry", true, () => store.RecordAttemptAsync(Record(delivery, token, WebhookDeliveryStatus.Pending, WebhookAttemptOutcome.HttpError, 503)).AsTask()),
+                2 => (delivery.Id, "dead letter", true, () => store.RecordAttemptAsync(Record(delivery, token, WebhookDeliveryStatus.DeadLettered, WebhookAttemptOutcome.HttpError, 410)).AsTask()),
+                _ => (delivery.Id, "release", true, () => store.ReleaseLeaseAsync(new WebhookLeaseRelease(delivery.Id, token, releaseAt)).AsTask()),
+            });
+        }
+
+        var shuffled = writes.ToArray();
+        new Random(20261201).Shuffle(shuffled);
+        var calls = new List<(string DeliveryId, string What, bool Expected, Task<bool> Result)>();
+        await using (await HoldFlusherAsync(store, message))
+        {
+            calls.AddRange(shuffled.Select(w => (w.DeliveryId, w.What, w.Expected, w.Send())));
+        }
+
+        var answers = await Task.WhenAll(calls.Select(c => c.Result));
+        for (var k = 0; k < calls.Count; k++)
+        {
+            Assert.True(calls[k].Expected == answers[k], $"The {calls[k].What} for {calls[k].DeliveryId} returned {answers[k]}.");
+        }
+
+        Assert.Equal(2, store.FencedWriteBatches);
+        Assert.Equal(1, store.CombinedFencedWriteBatches);
+        foreach (var (id, what, _, _) in calls)
+        {
+            var stored = (await store.GetDeliveryAsync("tenant-a", id))!;
+            var attempts = await store.GetAttemptsAsync("tenant-a", id);
+            switch (what)
+            {
+                case "stale record" or "stale release":
+                    // The newer lease stands, untouched.
+                    Assert.Equal((WebhookDeliveryStatus.Pending, 0, "new", reclaimed[id].FencingToken), (stored.Status, stored.AttemptCount, stored.LeaseOwner, stored.FencingToken));
+                    Assert.Empty(attempts);
+                    break;
+                case "success" or "dead letter":
+                    var status = what == "success" ? WebhookDeliveryStatus.Succeeded : WebhookDeliveryStatus.DeadLettered;
+                    var code = what == "success" ? 200 : 410;
+                    Assert.Equal((status, 1, (string?)null, (int?)code), (stored.Status, stored.AttemptCount, stored.LeaseOwner, stored.LastStatusCode));
+                    Assert.NotNull(stored.CompletedAt);
+                    Assert.Equal(code, Assert.Single(attempts).StatusCode);
+                    break;
+                case "retry":
+                    Assert.Equal((WebhookDeliveryStatus.Pending, 1, (string?)null, RetryAt), (stored.Status, stored.AttemptCount, stored.LeaseOwner, stored.NextAttemptAt));
+                    Assert.Null(stored.CompletedAt);
+                    Assert.Equal(503, Assert.Single(attempts).StatusCode);
+                    break;
+                default:
+                    Assert.Equal((WebhookDeliveryStatus.Pending, 0, (string?)null, releaseAt), (stored.Status, stored.AttemptCount, stored.LeaseOwner, stored.NextAttemptAt));
+                    Assert.Empty(attempts);
+                    break;
+            }
         }
     }
 

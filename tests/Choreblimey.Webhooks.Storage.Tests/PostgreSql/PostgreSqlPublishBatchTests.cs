@@ -43,8 +43,9 @@ public sealed class PostgreSqlPublishBatchTests(PostgreSqlServerFixture fixture)
 
         var answers = await Task.WhenAll(results);
 
-        // The held publish, then the six queued ones together.
+        // The held publish, then the six queued ones together; one key twice, so statement by statement.
         Assert.Equal(batchesBefore + 2, store.PublishBatches);
+        Assert.Equal(0, store.CombinedPublishBatches);
         Assert.Equal(new WebhookMessageInsertResult(first.Id, 2, IsDuplicate: false), answers[0]);
         Assert.Equal(new WebhookMessageInsertResult(first.Id, 2, IsDuplicate: true), answers[1]);
         Assert.Equal(new WebhookMessageInsertResult(earlier.Id, 1, IsDuplicate: true), answers[2]);
@@ -59,6 +60,54 @@ public sealed class PostgreSqlPublishBatchTests(PostgreSqlServerFixture fixture)
         Assert.Empty((await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = "tenant-a", MessageId = again.Id })).Items);
         Assert.Equal(2, (await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = "tenant-a", MessageId = first.Id })).Items.Count);
         Assert.NotNull(await store.GetMessageAsync("tenant-a", empty.Id));
+    }
+
+    [Fact]
+    public async Task Publishes_with_distinct_keys_go_as_one_statement_that_inserts_each_as_if_alone()
+    {
+        var store = await fixture.CreatePostgreSqlStoreAsync();
+        var earlier = Message("tenant-a", "key-earlier");
+        Assert.False((await store.InsertMessageAsync(earlier, Deliveries(earlier, 1))).IsDuplicate);
+
+        var keyed = Message("tenant-a", "key-new");
+        var again = Message("tenant-a", "key-earlier");
+        var otherTenant = Message("tenant-b", "key-earlier");
+        var keyless = Message("tenant-a");
+        var empty = Message("tenant-a");
+        var publishes = new (WebhookMessage Message, int Deliveries)[] { (keyed, 2), (again, 4), (otherTenant, 1), (keyless, 3), (empty, 0) };
+        Task<WebhookMessageInsertResult>[] results;
+        long batchesBefore;
+        await using (await HoldFlusherAsync(store))
+        {
+            batchesBefore = store.PublishBatches;
+            results = [.. publishes.Select(p => store.InsertMessageAsync(p.Message, Deliveries(p.Message, p.Deliveries)).AsTask())];
+        }
+
+        var answers = await Task.WhenAll(results);
+
+        Assert.Equal(batchesBefore + 2, store.PublishBatches);
+        Assert.Equal(1, store.CombinedPublishBatches);
+        Assert.Equal(new WebhookMessageInsertResult(keyed.Id, 2, IsDuplicate: false), answers[0]);
+        Assert.Equal(new WebhookMessageInsertResult(earlier.Id, 1, IsDuplicate: true), answers[1]);
+        Assert.Equal(new WebhookMessageInsertResult(otherTenant.Id, 1, IsDuplicate: false), answers[2]);
+        Assert.Equal(new WebhookMessageInsertResult(keyless.Id, 3, IsDuplicate: false), answers[3]);
+        Assert.Equal(new WebhookMessageInsertResult(empty.Id, 0, IsDuplicate: false), answers[4]);
+
+        // Each inserted message is stored whole, with exactly its own deliveries; the duplicate wrote nothing.
+        foreach (var (message, count) in publishes.Where(p => p.Message != again))
+        {
+            var stored = await store.GetMessageAsync(message.TenantId, message.Id);
+            Assert.NotNull(stored);
+            Assert.Equal(message.Data.ToArray(), stored.Data.ToArray());
+            Assert.Equal(message.IdempotencyKey, stored.IdempotencyKey);
+            Assert.Equal(message.EventType, stored.EventType);
+            var deliveries = (await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = message.TenantId, MessageId = message.Id })).Items;
+            Assert.Equal(count, deliveries.Count);
+            Assert.All(deliveries, d => Assert.Equal(WebhookDeliveryStatus.Pending, d.Status));
+        }
+
+        Assert.Null(await store.GetMessageAsync("tenant-a", again.Id));
+        Assert.Empty((await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = "tenant-a", MessageId = again.Id })).Items);
     }
 
     [Fact]
