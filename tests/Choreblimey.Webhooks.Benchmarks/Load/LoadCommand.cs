@@ -43,7 +43,7 @@ internal sealed class LoadCommand(LoadOptions options)
         await using var sampler = _sampler = new WorkingSetSampler();
         if (options.Stores.Contains(StoreKind.PostgreSql))
         {
-            _postgres = await PostgreSqlTestServer.StartAsync();
+            _postgres = await PostgreSqlTestServer.StartAsync(options.PostgreSqlStatements ? PostgreSqlStatementStats.ServerSettings : []);
         }
 
         try
@@ -82,6 +82,13 @@ internal sealed class LoadCommand(LoadOptions options)
             }
 
             Line();
+            if (_statements is not null)
+            {
+                Line("### PostgreSQL server time per statement (pg_stat_statements: drain and end to end, publishing included)");
+                Line();
+                Line(_statements);
+            }
+
             if (options.Issue5 && options.Stores.Contains(StoreKind.Sqlite))
             {
                 await RunSqlitePublishAndClaimAsync();
@@ -185,26 +192,39 @@ internal sealed class LoadCommand(LoadOptions options)
     }
 
     /// <summary>
-    /// One untimed pass of the shared code (publishing, the worker, the typed client, Kestrel) on the in-memory store, so
-    /// whichever store is measured first does not pay for the JIT and tiering that the ones after it find done.
+    /// One untimed pass per store measured (and the in-memory store in any case): the shared code (publishing, the worker,
+    /// the typed client, Kestrel) and each store's own (its driver included) are jitted and tiered up before anything is
+    /// timed, so no store's figures include the JIT compiling its code, and the first store measured does not pay for the
+    /// shared code that the ones after it find done.
     /// </summary>
     private async Task WarmUpAsync()
     {
-        Progress($"warm-up: {WarmUpEvents:N0} events through the in-memory store, untimed");
-        using var host = BenchHost.Build(StoreKind.Memory, null, Configure);
-        await host.StartAsync();
-        try
+        foreach (var kind in options.Stores.Prepend(StoreKind.Memory).Distinct())
         {
-            await host.Services.GetRequiredService<IWebhookSubscriptionManager>()
-                .CreateAsync(BenchData.Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url.ToString(), EventTypes = ["bench:*"] });
-            var done = _receiver.ExpectAsync(WarmUpEvents);
-            await PublishManyAsync(host.Services.GetRequiredService<IWebhookPublisher>(), WarmUpEvents, options.Publishers);
-            await WaitAsync(done, "warm-up");
-        }
-        finally
-        {
-            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await host.StopAsync(stop.Token);
+            Progress($"warm-up: {WarmUpEvents:N0} events through the {kind} store, untimed");
+            var (connection, cleanup) = await NewDatabaseAsync(kind);
+            try
+            {
+                using var host = BenchHost.Build(kind, connection, Configure);
+                await host.StartAsync();
+                try
+                {
+                    await host.Services.GetRequiredService<IWebhookSubscriptionManager>()
+                        .CreateAsync(BenchData.Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url.ToString(), EventTypes = ["bench:*"] });
+                    var done = _receiver.ExpectAsync(WarmUpEvents);
+                    await PublishManyAsync(host.Services.GetRequiredService<IWebhookPublisher>(), WarmUpEvents, options.Publishers);
+                    await WaitAsync(done, "warm-up");
+                }
+                finally
+                {
+                    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                    await host.StopAsync(stop.Token);
+                }
+            }
+            finally
+            {
+                cleanup();
+            }
         }
     }
 
@@ -214,12 +234,19 @@ internal sealed class LoadCommand(LoadOptions options)
         var (connection, cleanup) = await NewDatabaseAsync(kind);
         using var host = BenchHost.Build(kind, connection, Configure);
         _lastBatches = 0;
+        _lastCombined = 0;
+        _lastClaims = 0;
         var started = false;
         try
         {
             var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
             await host.Services.GetRequiredService<IWebhookSubscriptionManager>()
                 .CreateAsync(BenchData.Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url.ToString(), EventTypes = ["bench:*"] });
+
+            if (kind == StoreKind.PostgreSql && options.PostgreSqlStatements)
+            {
+                await PostgreSqlStatementStats.ResetAsync(connection!);
+            }
 
             // Drain: with the worker not yet running, publish a warm-up batch and then N events; start the worker and time
             // the N deliveries that follow the warm-up ones (JIT, pools and connections are warm by then).
@@ -231,6 +258,7 @@ internal sealed class LoadCommand(LoadOptions options)
             var drainPublishElapsed = Stopwatch.GetElapsedTime(drainPublishStarted);
             var (warmDelivered, drained) = _receiver.ExpectAsync(Warmup, Warmup + options.Events);
             var usageBefore = ProcessUsage.Now();
+            var serverBefore = PostgreSqlServerUsage.Now();
             await host.StartAsync();
             started = true;
             var drainStart = await warmDelivered;
@@ -238,13 +266,14 @@ internal sealed class LoadCommand(LoadOptions options)
             var drainElapsed = Stopwatch.GetElapsedTime(drainStart);
             var drainUsage = ProcessUsage.Now() - usageBefore;
             var drainCpu = drainUsage.Total.TotalMicroseconds / (Warmup + options.Events);
-            Progress($"{kind}: drain, per delivery {drainUsage.Per(Warmup + options.Events)}{StoreBatches(host, Warmup + options.Events)}");
+            Progress($"{kind}: drain, per delivery {drainUsage.Per(Warmup + options.Events)}{ServerCpu(kind, serverBefore, Warmup + options.Events)}{StoreBatches(host, Warmup + options.Events)}");
 
             // End to end: N events from concurrent publishers while the worker delivers, until the receiver has them all.
             Settle();
             Progress($"{kind}: end to end, {options.Events:N0} events");
             var done = _receiver.ExpectAsync(options.Events);
             usageBefore = ProcessUsage.Now();
+            serverBefore = PostgreSqlServerUsage.Now();
             var startedAt = Stopwatch.GetTimestamp();
             var latencies = await PublishManyAsync(publisher, options.Events, options.Publishers);
             var publishElapsed = Stopwatch.GetElapsedTime(startedAt);
@@ -252,8 +281,13 @@ internal sealed class LoadCommand(LoadOptions options)
             var elapsed = Stopwatch.GetElapsedTime(startedAt);
             var usage = ProcessUsage.Now() - usageBefore;
             var cpu = usage.Total.TotalMicroseconds / options.Events;
-            Progress($"{kind}: end to end, per delivery {usage.Per(options.Events)}{StoreBatches(host, options.Events)}");
+            Progress($"{kind}: end to end, per delivery {usage.Per(options.Events)}{ServerCpu(kind, serverBefore, options.Events)}{StoreBatches(host, options.Events)}");
             var peak = _sampler.PeakBytes;
+            if (kind == StoreKind.PostgreSql && options.PostgreSqlStatements)
+            {
+                // Publishing, drain and end to end: 2 N + the warm-up deliveries, each published and delivered once.
+                _statements = await PostgreSqlStatementStats.ReportAsync(connection!, Warmup + (2 * options.Events));
+            }
 
             // Paced: a fixed offered load with the worker delivering alongside; publish and publish-to-receipt latency.
             Progress($"{kind}: paced {options.PacedRate}/s");
@@ -289,11 +323,19 @@ internal sealed class LoadCommand(LoadOptions options)
     }
 
     private long _lastBatches;
+    private string? _statements;
+    private long _lastCombined;
+    private long _lastClaims;
+
+    /// <summary>For PostgreSQL, the server's CPU per delivery since <paramref name="before"/>, for the progress log.</summary>
+    private static string ServerCpu(StoreKind kind, PostgreSqlServerUsage before, int deliveries) =>
+        kind == StoreKind.PostgreSql ? $", server {(PostgreSqlServerUsage.Now() - before).Total.TotalMicroseconds / deliveries:0} µs" : string.Empty;
 
     /// <summary>The store's commits (SQLite) or round trips (PostgreSQL) per delivery since the last call, for the progress log.</summary>
     private string StoreBatches(IHost host, int deliveries)
     {
-        var total = host.Services.GetRequiredService<IWebhookStore>() switch
+        var store = host.Services.GetRequiredService<IWebhookStore>();
+        var total = store switch
         {
             SqliteWebhookStore sqlite => sqlite.CommittedBatches,
             PostgreSqlWebhookStore postgres => postgres.PublishBatches + postgres.FencedWriteBatches,
@@ -306,7 +348,16 @@ internal sealed class LoadCommand(LoadOptions options)
 
         var batches = total - _lastBatches;
         _lastBatches = total;
-        return $", {batches / (double)deliveries:0.00} write batches (not counting claims)";
+        var line = $", {batches / (double)deliveries:0.00} write batches (not counting claims)";
+        if (store is PostgreSqlWebhookStore pg)
+        {
+            var combined = pg.CombinedPublishBatches + pg.CombinedFencedWriteBatches;
+            line += $", {(combined - _lastCombined) / (double)Math.Max(batches, 1):P0} of them one combined statement, {(pg.Claims - _lastClaims) / (double)deliveries:0.000} claims";
+            _lastCombined = combined;
+            _lastClaims = pg.Claims;
+        }
+
+        return line;
     }
 
     private void Configure(WebhookOptions o)
@@ -518,6 +569,11 @@ internal sealed class LoadCommand(LoadOptions options)
             var delivered = _receiver.Count;
             var elapsed = Stopwatch.GetElapsedTime(started);
             var peak = _sampler.PeakBytes;
+            if (kind == StoreKind.PostgreSql && options.PostgreSqlStatements)
+            {
+                // Publishing, drain and end to end: 2 N + the warm-up deliveries, each published and delivered once.
+                _statements = await PostgreSqlStatementStats.ReportAsync(connection!, Warmup + (2 * options.Events));
+            }
             using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
             {
                 await host.StopAsync(stop.Token);

@@ -28,6 +28,9 @@ internal sealed class LoadOptions
 
     public bool Issue5 { get; private set; } = true;
 
+    /// <summary>Loads pg_stat_statements into the throwaway server and prints the PostgreSQL store's statements by server time.</summary>
+    public bool PostgreSqlStatements { get; private set; }
+
     /// <summary>Turns the per-endpoint circuit breaker off, only to measure what it costs (it is on by default).</summary>
     public bool NoCircuitBreaker { get; private set; }
 
@@ -51,6 +54,7 @@ internal sealed class LoadOptions
                 case "--backlog-seconds": options.BacklogSeconds = NextInt(); break;
                 case "--no-issue5": options.Issue5 = false; break;
                 case "--no-circuit-breaker": options.NoCircuitBreaker = true; break;
+                case "--postgres-statements": options.PostgreSqlStatements = true; break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }

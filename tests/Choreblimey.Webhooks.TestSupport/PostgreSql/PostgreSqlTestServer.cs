@@ -25,12 +25,14 @@ public sealed class PostgreSqlTestServer : IAsyncDisposable
     private readonly string _dataDirectory;
     private readonly string _logPath;
     private readonly bool _asPostgresUser;
+    private readonly IReadOnlyList<string> _settings;
     private Process? _server;
     private int _databaseCounter;
     private int _disposed;
 
-    private PostgreSqlTestServer(string binDirectory, string rootDirectory, bool asPostgresUser, int port)
+    private PostgreSqlTestServer(string binDirectory, string rootDirectory, bool asPostgresUser, int port, IReadOnlyList<string> settings)
     {
+        _settings = settings;
         _binDirectory = binDirectory;
         _rootDirectory = rootDirectory;
         _dataDirectory = Path.Combine(rootDirectory, "data");
@@ -59,13 +61,21 @@ public sealed class PostgreSqlTestServer : IAsyncDisposable
     /// <param name="cancellationToken">A token to cancel the start.</param>
     /// <returns>The running server.</returns>
     /// <exception cref="InvalidOperationException">The binaries are missing, or the server did not start in time.</exception>
-    public static async Task<PostgreSqlTestServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<PostgreSqlTestServer> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync([], cancellationToken);
+
+    /// <summary>Creates a cluster, starts it with extra server settings and waits until it accepts connections.</summary>
+    /// <param name="settings">More <c>name=value</c> settings, each passed as <c>-c</c> after the defaults.</param>
+    /// <param name="cancellationToken">A token to cancel the start.</param>
+    /// <returns>The running server.</returns>
+    /// <exception cref="InvalidOperationException">The binaries are missing, or the server did not start in time.</exception>
+    public static async Task<PostgreSqlTestServer> StartAsync(IReadOnlyList<string> settings, CancellationToken cancellationToken = default)
     {
         var binDirectory = await FindBinDirectoryAsync(cancellationToken);
         var asPostgresUser = Environment.UserName == "root" || IsRoot();
         var root = Path.Combine(Path.GetTempPath(), "choreblimey-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
-        var server = new PostgreSqlTestServer(binDirectory, root, asPostgresUser, GetFreePort());
+        var server = new PostgreSqlTestServer(binDirectory, root, asPostgresUser, GetFreePort(), settings);
         try
         {
             await server.InitAndStartAsync(cancellationToken);
@@ -178,6 +188,7 @@ public sealed class PostgreSqlTestServer : IAsyncDisposable
                 "-c", "synchronous_commit=off",
                 "-c", "full_page_writes=off",
                 "-c", "max_connections=200",
+                .. _settings.SelectMany(static setting => new[] { "-c", setting }),
             ],
             _asPostgresUser);
         var log = new StringBuilder();
