@@ -13,7 +13,7 @@ namespace Choreblimey.Webhooks.PostgreSql;
 internal sealed class PostgreSqlSchema
 {
     /// <summary>The schema version this build installs.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>Creates the names for a validated schema.</summary>
     /// <param name="schema">The schema name.</param>
@@ -204,6 +204,11 @@ internal sealed class PostgreSqlSchema
         3 => $"""
             ALTER TABLE {Deliveries} ADD COLUMN IF NOT EXISTS priority smallint NOT NULL DEFAULT 0;
             CREATE INDEX IF NOT EXISTS deliveries_due_priority_idx ON {Deliveries} (priority DESC, next_attempt_at, id) WHERE status = 0;
+            """,
+        // Version 4: the earliest-due lookup walks the claim index one priority at a time, so the plain due index goes: every
+        // publish, claim and retry wrote an entry into both.
+        4 => $"""
+            DROP INDEX IF EXISTS "{Name}".deliveries_due_idx;
             """,
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown schema version."),
     };

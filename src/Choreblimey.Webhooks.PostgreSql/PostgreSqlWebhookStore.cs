@@ -567,7 +567,19 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     public async ValueTask<DateTimeOffset?> GetNextDueTimeAsync(CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var command = _dataSource.CreateCommand($"SELECT min(next_attempt_at) FROM {_schema.Deliveries} WHERE status = 0");
+        // A loose scan of the claim index: the highest priority band, then each lower one, each band's earliest due time read
+        // from the head of its part of the index; one index probe per priority in use rather than a scan of every pending row.
+        var command = _dataSource.CreateCommand(
+            $"""
+            WITH RECURSIVE bands(priority) AS (
+                (SELECT priority FROM {_schema.Deliveries} WHERE status = 0 ORDER BY priority DESC LIMIT 1)
+                UNION ALL
+                SELECT (SELECT d.priority FROM {_schema.Deliveries} d WHERE d.status = 0 AND d.priority < bands.priority ORDER BY d.priority DESC LIMIT 1)
+                FROM bands WHERE bands.priority IS NOT NULL)
+            SELECT min((SELECT d.next_attempt_at FROM {_schema.Deliveries} d
+                        WHERE d.status = 0 AND d.priority = bands.priority ORDER BY d.priority DESC, d.next_attempt_at LIMIT 1))
+            FROM bands WHERE bands.priority IS NOT NULL
+            """);
         await using var commandScope = command.ConfigureAwait(false);
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))

@@ -733,6 +733,27 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         Assert.Equal(T0.AddMinutes(3) + Lease, await store.GetNextDueTimeAsync());
     }
 
+    [Fact]
+    public async Task GetNextDueTime_returns_the_earliest_due_time_whatever_its_priority()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message,
+        [
+            StoreTestData.Delivery(DlvId(1), message, nextAttemptAt: T0.AddMinutes(8), priority: WebhookPriority.High),
+            StoreTestData.Delivery(DlvId(2), message, nextAttemptAt: T0.AddMinutes(6)),
+            StoreTestData.Delivery(DlvId(3), message, nextAttemptAt: T0.AddMinutes(2), priority: WebhookPriority.Low),
+            StoreTestData.Delivery(DlvId(4), message, nextAttemptAt: T0.AddMinutes(1), priority: WebhookPriority.High, status: WebhookDeliveryStatus.Succeeded),
+            StoreTestData.Delivery(DlvId(5), message, nextAttemptAt: T0.AddMinutes(4), priority: WebhookPriority.Low),
+        ]);
+        Assert.Equal(T0.AddMinutes(2), await store.GetNextDueTimeAsync());
+
+        // The low band's earliest is claimed (due again when its lease expires, at 5 minutes): the next is the low band's second.
+        var lease = Assert.Single(await Claim(store, T0.AddMinutes(3)));
+        Assert.Equal(DlvId(3), lease.Delivery.Id);
+        Assert.Equal(T0.AddMinutes(4), await store.GetNextDueTimeAsync());
+    }
+
     // ---------------------------------------------------------------- delivery log
 
     [Fact]

@@ -81,4 +81,11 @@ internal static class PostgreSqlLegacySchema
 
         INSERT INTO "{schema}".schema_version (version) VALUES (2);
         """;
+
+    public static string Version3Changes(string schema) => $"""
+        ALTER TABLE "{schema}".deliveries ADD COLUMN priority smallint NOT NULL DEFAULT 0;
+        CREATE INDEX deliveries_due_priority_idx ON "{schema}".deliveries (priority DESC, next_attempt_at, id) WHERE status = 0;
+
+        INSERT INTO "{schema}".schema_version (version) VALUES (3);
+        """;
 }
