@@ -328,7 +328,20 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         await ReadAsync(
             static (connection, _) =>
             {
-                using var command = SqliteSql.Command(connection, "SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 0");
+                // A loose scan of the claim index: the highest priority band, then each lower one, each band's earliest due time
+                // read from the head of its part of the index; one index probe per priority in use.
+                using var command = SqliteSql.Command(
+                    connection,
+                    """
+                    WITH RECURSIVE bands(priority) AS (
+                        SELECT (SELECT priority FROM deliveries WHERE status = 0 ORDER BY priority DESC LIMIT 1)
+                        UNION ALL
+                        SELECT (SELECT d.priority FROM deliveries d WHERE d.status = 0 AND d.priority < bands.priority ORDER BY d.priority DESC LIMIT 1)
+                        FROM bands WHERE bands.priority IS NOT NULL)
+                    SELECT MIN((SELECT d.next_attempt_at FROM deliveries d
+                                WHERE d.status = 0 AND d.priority = bands.priority ORDER BY d.priority DESC, d.next_attempt_at LIMIT 1))
+                    FROM bands WHERE bands.priority IS NOT NULL
+                    """);
                 return command.ExecuteScalar() is long ticks ? SqliteSql.FromTicks(ticks) : (DateTimeOffset?)null;
             },
             0,

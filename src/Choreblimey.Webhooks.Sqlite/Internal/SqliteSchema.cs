@@ -6,7 +6,7 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     private const string Version1 = """
         CREATE TABLE IF NOT EXISTS subscriptions (
@@ -90,6 +90,12 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_deliveries_due_priority ON deliveries (priority DESC, next_attempt_at, id) WHERE status = 0;
         """;
 
+    // Version 4: the earliest-due lookup walks the claim index one priority at a time, so the plain due index goes: every
+    // publish, claim and retry wrote an entry into both.
+    private const string Version4 = """
+        DROP INDEX IF EXISTS ix_deliveries_due;
+        """;
+
     /// <summary>
     /// Brings the database to <see cref="CurrentVersion"/>. Safe to run from several connections or processes at once: the
     /// check and the changes happen under SQLite's write lock, and every statement is idempotent.
@@ -134,6 +140,11 @@ internal static class SqliteSchema
             if (version < 3)
             {
                 SqliteSql.Execute(connection, Version3);
+            }
+
+            if (version < 4)
+            {
+                SqliteSql.Execute(connection, Version4);
             }
 
             if (version < CurrentVersion)

@@ -79,4 +79,9 @@ internal static class SqliteLegacySchema
         CREATE INDEX ix_deliveries_completed ON deliveries (completed_at) WHERE status <> 0;
         CREATE INDEX ix_attempts_tenant_started ON attempts (tenant_id, started_at);
         """;
+
+    public const string Version3Changes = """
+        ALTER TABLE deliveries ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX ix_deliveries_due_priority ON deliveries (priority DESC, next_attempt_at, id) WHERE status = 0;
+        """;
 }

@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace Choreblimey.Webhooks.Storage.Tests.SchemaUpgrade;
 
 /// <summary>
-/// A database written by an older release (schema version 1 or 2, built by hand from <see cref="SqliteLegacySchema"/>)
+/// A database written by an older release (schema version 1, 2 or 3, built by hand from <see cref="SqliteLegacySchema"/>)
 /// is upgraded in place when the store opens it: the version becomes current, the new column and index exist, and every
 /// row reads back as it was written.
 /// </summary>
@@ -21,14 +21,15 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
     public async Task An_older_schema_is_upgraded_to_the_current_version_with_its_data_intact(int oldVersion)
     {
-        Assert.Equal(3, SqliteSchema.CurrentVersion);
+        Assert.Equal(4, SqliteSchema.CurrentVersion);
         var path = _directory.File();
         var rows = new LegacyRows(oldVersion);
         WriteLegacyDatabase(path, oldVersion, rows);
         Assert.Equal(oldVersion, ReadScalar(path, "PRAGMA user_version"));
-        Assert.Equal(0, ReadScalar(path, "SELECT count(*) FROM pragma_table_info('deliveries') WHERE name = 'priority'"));
+        Assert.Equal(oldVersion >= 3 ? 1 : 0, ReadScalar(path, "SELECT count(*) FROM pragma_table_info('deliveries') WHERE name = 'priority'"));
 
         await using (var store = new SqliteWebhookStore(new SqliteWebhookStoreOptions { ConnectionString = path }))
         {
@@ -39,6 +40,7 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
             Assert.Equal(1, ReadScalar(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_deliveries_due_priority'"));
             Assert.Equal(1, ReadScalar(path, "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'trace_parent'"));
             Assert.Equal(1, ReadScalar(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_messages_timestamp'"));
+            Assert.Equal(0, ReadScalar(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_deliveries_due'"));
 
             await rows.AssertIntactAsync(store);
         }
@@ -61,6 +63,11 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
         if (version >= 2)
         {
             Execute(connection, SqliteLegacySchema.Version2Changes);
+        }
+
+        if (version >= 3)
+        {
+            Execute(connection, SqliteLegacySchema.Version3Changes);
         }
 
         var subscription = rows.Subscription;
