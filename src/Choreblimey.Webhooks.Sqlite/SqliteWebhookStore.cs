@@ -15,8 +15,27 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
 
     private const string MessageColumns = "id, tenant_id, event_type, timestamp, actor, data, idempotency_key, trace_parent";
 
+    // Due deliveries are taken per priority band, each band a range of the claim index: ordered by priority alone, SQLite
+    // would walk every pending row of a band, due or not (a backlog of retries waiting for later), to fill the limit.
     private const string DueSelection =
-        "SELECT id FROM deliveries WHERE status = 0 AND next_attempt_at <= $now ORDER BY priority DESC, next_attempt_at, id LIMIT $max";
+        """
+        SELECT id FROM (
+            SELECT * FROM (SELECT id, priority, next_attempt_at FROM deliveries WHERE status = 0 AND priority > 1 AND next_attempt_at <= $now
+                           ORDER BY priority DESC, next_attempt_at, id LIMIT $max)
+            UNION ALL
+            SELECT * FROM (SELECT id, priority, next_attempt_at FROM deliveries WHERE status = 0 AND priority = 1 AND next_attempt_at <= $now
+                           ORDER BY next_attempt_at, id LIMIT $max)
+            UNION ALL
+            SELECT * FROM (SELECT id, priority, next_attempt_at FROM deliveries WHERE status = 0 AND priority = 0 AND next_attempt_at <= $now
+                           ORDER BY next_attempt_at, id LIMIT $max)
+            UNION ALL
+            SELECT * FROM (SELECT id, priority, next_attempt_at FROM deliveries WHERE status = 0 AND priority = -1 AND next_attempt_at <= $now
+                           ORDER BY next_attempt_at, id LIMIT $max)
+            UNION ALL
+            SELECT * FROM (SELECT id, priority, next_attempt_at FROM deliveries WHERE status = 0 AND priority < -1 AND next_attempt_at <= $now
+                           ORDER BY priority DESC, next_attempt_at, id LIMIT $max))
+        ORDER BY priority DESC, next_attempt_at, id LIMIT $max
+        """;
 
     private readonly SqliteConnectionFactory _connections;
     private readonly SqliteWriter _writer;
@@ -684,19 +703,19 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             return [];
         }
 
+        // The ids just selected, as a JSON array: the due rows are looked up once, not again for the update.
         var claimed = new Dictionary<string, WebhookDelivery>(order.Count, StringComparer.Ordinal);
         using (var update = statements.Get(
                    connection,
                    $"""
                    UPDATE deliveries SET fencing_token = fencing_token + 1, lease_owner = $owner, next_attempt_at = $expiry
-                   WHERE id IN ({DueSelection})
+                   WHERE id IN (SELECT value FROM json_each($ids)) AND status = 0
                    RETURNING {DeliveryColumns}
                    """))
         using (var reader = update.Command
                    .With("$owner", request.Owner)
                    .With("$expiry", SqliteSql.ToTicks(leaseExpiresAt))
-                   .With("$now", now)
-                   .With("$max", request.MaxCount)
+                   .With("$ids", ToJsonArray(order))
                    .ExecuteReader())
         {
             while (reader.Read())
@@ -826,4 +845,22 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         LastError = SqliteSql.GetStringOrNull(reader, 13),
         Priority = (WebhookPriority)reader.GetInt32(14),
     };
+
+    /// <summary>Writes strings as a JSON array, for <c>json_each</c>.</summary>
+    private static string ToJsonArray(List<string> values)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(values.Count * 32);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

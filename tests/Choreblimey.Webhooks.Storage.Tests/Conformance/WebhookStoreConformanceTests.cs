@@ -395,6 +395,28 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Claim_finds_the_due_deliveries_of_every_priority_behind_many_that_are_not_due_yet()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        var priorities = new[] { WebhookPriority.High, WebhookPriority.Normal, WebhookPriority.Low };
+        var later = Enumerable.Range(0, 300).Select(i =>
+            StoreTestData.Delivery($"dlv_later_{i:D4}", message, nextAttemptAt: T0.AddMinutes(1 + i), priority: priorities[i % 3]));
+        await store.InsertMessageAsync(message,
+        [
+            .. later,
+            StoreTestData.Delivery(DlvId(1), message, nextAttemptAt: T0.AddMinutes(-1), priority: WebhookPriority.Low),
+            StoreTestData.Delivery(DlvId(2), message, nextAttemptAt: T0.AddMinutes(-2)),
+            StoreTestData.Delivery(DlvId(3), message, nextAttemptAt: T0, priority: WebhookPriority.High),
+        ]);
+
+        var leases = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker", 50, T0, Lease));
+
+        Assert.Equal([DlvId(3), DlvId(2), DlvId(1)], leases.Select(l => l.Delivery.Id));
+        Assert.Empty(await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker", 50, T0, Lease)));
+    }
+
+    [Fact]
     public async Task Claim_takes_due_deliveries_by_priority_first_then_due_time()
     {
         var store = await NewStoreAsync();
