@@ -569,11 +569,6 @@ internal sealed class LoadCommand(LoadOptions options)
             var delivered = _receiver.Count;
             var elapsed = Stopwatch.GetElapsedTime(started);
             var peak = _sampler.PeakBytes;
-            if (kind == StoreKind.PostgreSql && options.PostgreSqlStatements)
-            {
-                // Publishing, drain and end to end: 2 N + the warm-up deliveries, each published and delivered once.
-                _statements = await PostgreSqlStatementStats.ReportAsync(connection!, Warmup + (2 * options.Events));
-            }
             using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
             {
                 await host.StopAsync(stop.Token);
