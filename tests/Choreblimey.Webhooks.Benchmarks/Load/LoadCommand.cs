@@ -48,7 +48,7 @@ internal sealed class LoadCommand(LoadOptions options)
 
         try
         {
-            await WarmUpAsync();
+            await WarmUpAsync(StoreKind.Memory);
             var baselineBefore = await RunBaselineAsync();
             var results = new List<StoreResult>();
             foreach (var store in options.Stores)
@@ -192,44 +192,47 @@ internal sealed class LoadCommand(LoadOptions options)
     }
 
     /// <summary>
-    /// One untimed pass per store measured (and the in-memory store in any case): the shared code (publishing, the worker,
-    /// the typed client, Kestrel) and each store's own (its driver included) are jitted and tiered up before anything is
-    /// timed, so no store's figures include the JIT compiling its code, and the first store measured does not pay for the
-    /// shared code that the ones after it find done.
+    /// One untimed pass through a store: first through the in-memory store, before the baseline, so that the shared code
+    /// (publishing, the worker, the typed client, Kestrel) is jitted and tiered up before anything is timed; then through
+    /// each durable store just before it is measured, so that its own code and its driver are too. Each store's warm-up
+    /// comes right before its measurement, so no store is measured in the state (thread pool size, heap) that another
+    /// store's warm-up left.
     /// </summary>
-    private async Task WarmUpAsync()
+    private async Task WarmUpAsync(StoreKind kind)
     {
-        foreach (var kind in options.Stores.Prepend(StoreKind.Memory).Distinct())
+        Progress($"warm-up: {WarmUpEvents:N0} events through the {kind} store, untimed");
+        var (connection, cleanup) = await NewDatabaseAsync(kind);
+        try
         {
-            Progress($"warm-up: {WarmUpEvents:N0} events through the {kind} store, untimed");
-            var (connection, cleanup) = await NewDatabaseAsync(kind);
+            using var host = BenchHost.Build(kind, connection, Configure);
+            await host.StartAsync();
             try
             {
-                using var host = BenchHost.Build(kind, connection, Configure);
-                await host.StartAsync();
-                try
-                {
-                    await host.Services.GetRequiredService<IWebhookSubscriptionManager>()
-                        .CreateAsync(BenchData.Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url.ToString(), EventTypes = ["bench:*"] });
-                    var done = _receiver.ExpectAsync(WarmUpEvents);
-                    await PublishManyAsync(host.Services.GetRequiredService<IWebhookPublisher>(), WarmUpEvents, options.Publishers);
-                    await WaitAsync(done, "warm-up");
-                }
-                finally
-                {
-                    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                    await host.StopAsync(stop.Token);
-                }
+                await host.Services.GetRequiredService<IWebhookSubscriptionManager>()
+                    .CreateAsync(BenchData.Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url.ToString(), EventTypes = ["bench:*"] });
+                var done = _receiver.ExpectAsync(WarmUpEvents);
+                await PublishManyAsync(host.Services.GetRequiredService<IWebhookPublisher>(), WarmUpEvents, options.Publishers);
+                await WaitAsync(done, "warm-up");
             }
             finally
             {
-                cleanup();
+                using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                await host.StopAsync(stop.Token);
             }
+        }
+        finally
+        {
+            cleanup();
         }
     }
 
     private async Task<StoreResult> RunStoreAsync(StoreKind kind)
     {
+        if (kind != StoreKind.Memory)
+        {
+            await WarmUpAsync(kind);
+        }
+
         Progress($"{kind}: start");
         var (connection, cleanup) = await NewDatabaseAsync(kind);
         using var host = BenchHost.Build(kind, connection, Configure);
