@@ -5,12 +5,13 @@ using Choreblimey.Webhooks.Testing.Support;
 namespace Choreblimey.Webhooks.Benchmarks.Micro;
 
 /// <summary>
-/// One claim of 64 due deliveries with 1,000 or 1,000,000 pending (seeded in bulk, 1 µs of due time apart).
+/// One claim of 64 with 1,000 or 1,000,000 pending deliveries (seeded in bulk, 1 µs of due time apart).
 /// <see cref="Due"/> <c>All</c>: every pending delivery is due; the clock is virtual and every claim happens 1 ms after the
 /// previous one with a 1 ms lease, so claimed deliveries fall due again behind the rest and the backlog stays the same size
-/// however many claims run. <c>First1000</c>: only the first 1,000 are due (the rest wait, as retries scheduled for later
-/// do), the clock moves one tick per claim with a one-tick lease, so claimed deliveries are due again at the next claim
-/// and the claim must find 64 due ones ahead of the waiting rest. The issue-8 target: claim cost grows at most 2x from 1,000 to 1,000,000.
+/// however many claims run. <c>First32</c>: only the first 32 are due (the rest wait, as retries scheduled for later do),
+/// fewer than a claim asks for, as when a worker has caught up with new events while a backlog of retries waits; the clock
+/// moves one tick per claim with a one-tick lease, so claimed deliveries are due again at the next claim (and one more
+/// falls due every ten claims). The issue-8 target: claim cost grows at most 2x from 1,000 to 1,000,000.
 /// </summary>
 [MemoryDiagnoser]
 public class ClaimBenchmarks
@@ -30,8 +31,8 @@ public class ClaimBenchmarks
         /// <summary>Every pending delivery is due.</summary>
         All,
 
-        /// <summary>The first 1,000 are due, the rest later.</summary>
-        First1000,
+        /// <summary>The first 32 are due, the rest later.</summary>
+        First32,
     }
 
     [Params(StoreKind.Sqlite, StoreKind.PostgreSql)]
@@ -40,7 +41,7 @@ public class ClaimBenchmarks
     [Params(1_000, 1_000_000)]
     public int Pending { get; set; }
 
-    [Params(DueBacklog.All, DueBacklog.First1000)]
+    [Params(DueBacklog.All, DueBacklog.First32)]
     public DueBacklog Due { get; set; }
 
     [GlobalSetup]
@@ -67,8 +68,8 @@ public class ClaimBenchmarks
         }
 
         Console.WriteLine($"// Seeded {Pending:N0} pending deliveries in {Store} in {seeding.TotalSeconds:0.0} s");
-        // Seeded due times are 10 ticks apart: 1,000 of them fit in 10,000 ticks.
-        _now = Due == DueBacklog.All ? firstDue.AddHours(1) : firstDue.AddTicks(10 * 1_000 - 1);
+        // Seeded due times are 10 ticks apart: 32 of them fit in 320 ticks.
+        _now = Due == DueBacklog.All ? firstDue.AddHours(1) : firstDue.AddTicks((10 * 32) - 1);
         _lease = Due == DueBacklog.All ? Lease : TimeSpan.FromTicks(1);
     }
 
@@ -92,9 +93,9 @@ public class ClaimBenchmarks
     {
         _now += _lease;
         var leases = await _store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("bench-worker", BatchSize, _now, _lease));
-        if (leases.Count != BatchSize)
+        if (Due == DueBacklog.All ? leases.Count != BatchSize : leases.Count < 32)
         {
-            throw new InvalidOperationException($"Claimed {leases.Count}, expected {BatchSize}.");
+            throw new InvalidOperationException($"Claimed {leases.Count} with {Due} due.");
         }
 
         return leases.Count;
