@@ -379,7 +379,9 @@ internal sealed class LoadCommand(LoadOptions options)
                 var path = BenchHost.NewSqlitePath();
                 return (path, () => BenchHost.DeleteSqlite(path));
             case StoreKind.PostgreSql:
-                return (await _postgres!.CreateDatabaseAsync(), static () => { });
+                // Dropped after its phase, so its autovacuum and checkpoints do not run into the phases after it.
+                var database = await _postgres!.CreateDatabaseAsync();
+                return (database, () => _postgres.DropDatabaseAsync(database).GetAwaiter().GetResult());
             default:
                 return (null, static () => { });
         }
