@@ -505,7 +505,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     {
         ArgumentException.ThrowIfNullOrEmpty(request.Owner, nameof(request));
         ArgumentOutOfRangeException.ThrowIfNegative(request.MaxCount, nameof(request));
-        ArgumentOutOfRangeException.ThrowIfLessThan(request.LeaseDuration, TimeSpan.Zero, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.LeaseDuration, TimeSpan.Zero, nameof(request));
         if (request.MaxCount == 0)
         {
             return [];

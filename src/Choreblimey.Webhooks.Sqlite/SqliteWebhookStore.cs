@@ -305,9 +305,10 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request.Owner);
+        ArgumentException.ThrowIfNullOrEmpty(request.Owner, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegative(request.MaxCount, nameof(request));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.LeaseDuration, TimeSpan.Zero, nameof(request));
-        if (request.MaxCount <= 0)
+        if (request.MaxCount == 0)
         {
             return [];
         }

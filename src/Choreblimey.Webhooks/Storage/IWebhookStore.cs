@@ -69,12 +69,18 @@ public interface IWebhookStore
     ValueTask<WebhookMessageInsertResult> InsertMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Leases up to <see cref="WebhookClaimRequest.MaxCount"/> pending deliveries that are due, oldest due first. Each claim
-    /// increments the delivery's fencing token and moves its due time to the lease's expiry, so a lapsed lease makes it due again.
+    /// Leases up to <see cref="WebhookClaimRequest.MaxCount"/> pending deliveries that are due: the highest
+    /// <see cref="WebhookDelivery.Priority"/> first, then the oldest due first, then by id. Each claim increments the
+    /// delivery's fencing token and moves its due time to the lease's expiry, so a lapsed lease makes it due again.
     /// </summary>
     /// <param name="request">The claim.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
-    /// <returns>The leased deliveries with their messages.</returns>
+    /// <returns>The leased deliveries with their messages, in claim order; empty when <see cref="WebhookClaimRequest.MaxCount"/> is 0.</returns>
+    /// <exception cref="ArgumentException"><see cref="WebhookClaimRequest.Owner"/> is null or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <see cref="WebhookClaimRequest.MaxCount"/> is negative, or <see cref="WebhookClaimRequest.LeaseDuration"/> is not
+    /// positive (a lease of zero would leave the delivery due, so another worker could claim it at once).
+    /// </exception>
     ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Appends an attempt and moves the delivery to its new state, only if the fencing token is current.</summary>

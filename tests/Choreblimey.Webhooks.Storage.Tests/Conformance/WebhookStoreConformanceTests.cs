@@ -395,6 +395,24 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Claim_refuses_a_missing_owner_a_negative_count_and_a_lease_that_is_not_positive_and_returns_nothing_for_a_count_of_zero()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message, [StoreTestData.Delivery(DlvId(1), message, nextAttemptAt: T0)]);
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("", 1, T0, Lease)));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest(null!, 1, T0, Lease)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker", -1, T0, Lease)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker", 1, T0, TimeSpan.Zero)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker", 1, T0, TimeSpan.FromSeconds(-1))));
+        Assert.Empty(await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker", 0, T0, Lease)));
+
+        // None of them leased anything.
+        Assert.Equal([DlvId(1)], (await Claim(store, T0)).Select(l => l.Delivery.Id));
+    }
+
+    [Fact]
     public async Task Claim_finds_the_due_deliveries_of_every_priority_behind_many_that_are_not_due_yet()
     {
         var store = await NewStoreAsync();

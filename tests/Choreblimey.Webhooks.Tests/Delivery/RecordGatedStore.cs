@@ -12,12 +12,16 @@ public class RecordGatedStore : DispatchProxy, IDisposable
     private InMemoryWebhookStore _inner = null!;
     private int _waiting;
     private int _recorded;
+    private int _nextDueQueries;
 
     /// <summary>Gets how many records are waiting at the gate.</summary>
     public int Waiting => Volatile.Read(ref _waiting);
 
     /// <summary>Gets how many records have gone through.</summary>
     public int Recorded => Volatile.Read(ref _recorded);
+
+    /// <summary>Gets how many times the earliest due time was asked for (the worker asks before it sleeps).</summary>
+    public int NextDueQueries => Volatile.Read(ref _nextDueQueries);
 
     public static (IWebhookStore Store, RecordGatedStore Gate) Create()
     {
@@ -45,6 +49,11 @@ public class RecordGatedStore : DispatchProxy, IDisposable
 #pragma warning disable CA2012
             return RecordAsync((WebhookAttemptRecord)args![0]!, (CancellationToken)args[1]!);
 #pragma warning restore CA2012
+        }
+
+        if (targetMethod.Name == nameof(IWebhookStore.GetNextDueTimeAsync))
+        {
+            Interlocked.Increment(ref _nextDueQueries);
         }
 
         try

@@ -532,6 +532,12 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             return;
         }
 
+        if (newStatus == WebhookDeliveryStatus.Pending)
+        {
+            // The idle loop may be asleep until a later time it saw before this retry existed.
+            _signal.Notify();
+        }
+
         switch (newStatus)
         {
             case WebhookDeliveryStatus.Succeeded:
@@ -608,7 +614,12 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
 
     private async Task ReleaseAsync(WebhookDeliveryLease lease, DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
-        if (!await _store.ReleaseLeaseAsync(new WebhookLeaseRelease(lease.Delivery.Id, lease.FencingToken, dueAt), cancellationToken).ConfigureAwait(false))
+        if (await _store.ReleaseLeaseAsync(new WebhookLeaseRelease(lease.Delivery.Id, lease.FencingToken, dueAt), cancellationToken).ConfigureAwait(false))
+        {
+            // As for a retry: the handed-back delivery may be due before the time the idle loop is sleeping until.
+            _signal.Notify();
+        }
+        else
         {
             WebhookLog.LeaseLost(_logger, lease.Delivery.Id);
         }

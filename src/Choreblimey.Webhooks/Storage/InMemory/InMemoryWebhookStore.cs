@@ -181,9 +181,15 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(request.Owner);
-        ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxCount, 1);
+        ArgumentException.ThrowIfNullOrEmpty(request.Owner, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfNegative(request.MaxCount, nameof(request));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.LeaseDuration, TimeSpan.Zero, nameof(request));
         cancellationToken.ThrowIfCancellationRequested();
+        if (request.MaxCount == 0)
+        {
+            return ValueTask.FromResult<IReadOnlyList<WebhookDeliveryLease>>([]);
+        }
+
         lock (_gate)
         {
             if (_due.NextDueAt is not { } next || next > request.Now)
