@@ -16,24 +16,16 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     private const string MessageColumns = "id, tenant_id, event_type, timestamp, actor, data, idempotency_key, trace_parent";
 
     // Due deliveries are taken per priority band, each band a range of the claim index: ordered by priority alone, SQLite
-    // would walk every pending row of a band, due or not (a backlog of retries waiting for later), to fill the limit.
-    private const string DueSelection =
-        """
+    // would walk every pending row of a band, due or not (a backlog of retries waiting for later), to fill the limit. The
+    // bands together cover every priority; an empty one costs one index probe.
+    private static readonly string DueSelection =
+        $"""
         SELECT id FROM (
-            SELECT * FROM (SELECT id, priority, next_attempt_at FROM deliveries WHERE status = 0 AND priority > 1 AND next_attempt_at <= $now
-                           ORDER BY priority DESC, next_attempt_at, id LIMIT $max)
-            UNION ALL
-            SELECT * FROM (SELECT id, priority, next_attempt_at FROM deliveries WHERE status = 0 AND priority = 1 AND next_attempt_at <= $now
-                           ORDER BY next_attempt_at, id LIMIT $max)
-            UNION ALL
-            SELECT * FROM (SELECT id, priority, next_attempt_at FROM deliveries WHERE status = 0 AND priority = 0 AND next_attempt_at <= $now
-                           ORDER BY next_attempt_at, id LIMIT $max)
-            UNION ALL
-            SELECT * FROM (SELECT id, priority, next_attempt_at FROM deliveries WHERE status = 0 AND priority = -1 AND next_attempt_at <= $now
-                           ORDER BY next_attempt_at, id LIMIT $max)
-            UNION ALL
-            SELECT * FROM (SELECT id, priority, next_attempt_at FROM deliveries WHERE status = 0 AND priority < -1 AND next_attempt_at <= $now
-                           ORDER BY priority DESC, next_attempt_at, id LIMIT $max))
+            {DueBand("priority > 1", "priority DESC, next_attempt_at, id")}
+            UNION ALL {DueBand("priority = 1", "next_attempt_at, id")}
+            UNION ALL {DueBand("priority = 0", "next_attempt_at, id")}
+            UNION ALL {DueBand("priority = -1", "next_attempt_at, id")}
+            UNION ALL {DueBand("priority < -1", "priority DESC, next_attempt_at, id")})
         ORDER BY priority DESC, next_attempt_at, id LIMIT $max
         """;
 
@@ -846,6 +838,10 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         LastError = SqliteSql.GetStringOrNull(reader, 13),
         Priority = (WebhookPriority)reader.GetInt32(14),
     };
+
+    /// <summary>One priority band of <see cref="DueSelection"/>: its due deliveries in claim order, at most the limit.</summary>
+    private static string DueBand(string priority, string order) =>
+        $"SELECT * FROM (SELECT id, priority, next_attempt_at FROM deliveries WHERE status = 0 AND {priority} AND next_attempt_at <= $now ORDER BY {order} LIMIT $max)";
 
     /// <summary>Writes strings as a JSON array, for <c>json_each</c>.</summary>
     private static string ToJsonArray(List<string> values)
