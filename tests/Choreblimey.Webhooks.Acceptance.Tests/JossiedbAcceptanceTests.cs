@@ -311,7 +311,9 @@ public sealed class JossiedbAcceptanceTests
         Assert.Equal(0, postponed.AttemptCount);
         Assert.Empty(await host.Store.GetAttemptsAsync(Owner, postponed.Id));
 
-        // Retries falling due during the break are postponed too, their attempt counts unchanged.
+        // Retries falling due during the break are postponed too, their attempt counts unchanged. The clock moves only once
+        // every failed attempt is recorded: a retry's due time is counted from when its attempt is recorded.
+        await Eventually(async () => (await BadDeliveries()).Count(d => d.MessageId != rested.EventId && d.AttemptCount == 1 && d.LeaseOwner is null) == defaults.MinimumThroughput);
         clock.Advance(TimeSpan.FromSeconds(5));
         await Eventually(async () => (await BadDeliveries()).All(d => d.LeaseOwner is null && d.NextAttemptAt == opened + defaults.BreakDuration));
         Assert.Equal(defaults.MinimumThroughput, RequestsToBad());
