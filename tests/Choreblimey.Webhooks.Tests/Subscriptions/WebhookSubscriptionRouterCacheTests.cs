@@ -106,6 +106,89 @@ public sealed class WebhookSubscriptionRouterCacheTests
         Assert.Equal(1, (await publisherA.PublishAsync("booking.created", new { N = 5 }, tenantId: "t")).DeliveryCount);
     }
 
+    [Fact]
+    public async Task Callers_that_find_a_tenant_uncached_at_the_same_time_share_one_store_read()
+    {
+        var store = Substitute.For<IWebhookStore>();
+        var read = new TaskCompletionSource<IReadOnlyList<WebhookSubscription>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.GetSubscriptionVersionAsync(Arg.Any<CancellationToken>()).Returns(new ValueTask<long>(1));
+        store.GetTenantSubscriptionsAsync("t", Arg.Any<CancellationToken>()).Returns(new ValueTask<IReadOnlyList<WebhookSubscription>>(read.Task));
+        var router = new WebhookSubscriptionRouter(store, new WebhookTestClock(), Options(new WebhookOptions()));
+
+        var callers = Enumerable.Range(0, 20).Select(_ => router.GetSubscriptionAsync("t", "sub_1", CancellationToken.None).AsTask()).ToArray();
+        Assert.All(callers, c => Assert.False(c.IsCompleted));
+        read.SetResult([Subscription(WebhookSubscriptionState.Active)]);
+
+        Assert.All(await Task.WhenAll(callers), s => Assert.Equal("sub_1", s!.Id));
+        await store.Received(1).GetTenantSubscriptionsAsync("t", Arg.Any<CancellationToken>());
+        await store.Received(1).GetSubscriptionVersionAsync(Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task Callers_that_find_an_entry_stale_at_the_same_time_share_one_version_read()
+    {
+        var clock = new WebhookTestClock();
+        var store = Substitute.For<IWebhookStore>();
+        var versionCheck = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.GetSubscriptionVersionAsync(Arg.Any<CancellationToken>()).Returns(new ValueTask<long>(1), new ValueTask<long>(versionCheck.Task));
+        store.GetTenantSubscriptionsAsync("t", Arg.Any<CancellationToken>())
+            .Returns(new ValueTask<IReadOnlyList<WebhookSubscription>>([Subscription(WebhookSubscriptionState.Active)]));
+        var options = new WebhookOptions();
+        var router = new WebhookSubscriptionRouter(store, clock, Options(options));
+        Assert.NotNull(await router.GetSubscriptionAsync("t", "sub_1", CancellationToken.None));
+
+        clock.Advance(options.SubscriptionCacheDuration);
+        var callers = Enumerable.Range(0, 20).Select(_ => router.GetSubscriptionAsync("t", "sub_1", CancellationToken.None).AsTask()).ToArray();
+        versionCheck.SetResult(1);
+
+        Assert.All(await Task.WhenAll(callers), s => Assert.Equal("sub_1", s!.Id));
+        await store.Received(2).GetSubscriptionVersionAsync(Arg.Any<CancellationToken>());
+        await store.Received(1).GetTenantSubscriptionsAsync("t", Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task A_caller_that_gives_up_does_not_cancel_the_read_other_callers_wait_for()
+    {
+        var store = Substitute.For<IWebhookStore>();
+        var read = new TaskCompletionSource<IReadOnlyList<WebhookSubscription>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.GetSubscriptionVersionAsync(Arg.Any<CancellationToken>()).Returns(new ValueTask<long>(1));
+        store.GetTenantSubscriptionsAsync("t", Arg.Any<CancellationToken>()).Returns(new ValueTask<IReadOnlyList<WebhookSubscription>>(read.Task));
+        var router = new WebhookSubscriptionRouter(store, new WebhookTestClock(), Options(new WebhookOptions()));
+        using var giveUp = new CancellationTokenSource();
+
+        var impatient = router.GetSubscriptionAsync("t", "sub_1", giveUp.Token).AsTask();
+        var patient = router.GetSubscriptionAsync("t", "sub_1", CancellationToken.None).AsTask();
+        await giveUp.CancelAsync();
+
+        // Bounded, so that a read tied to the first caller's token fails here instead of hanging the run.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => impatient.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(patient.IsCompleted);
+        read.SetResult([Subscription(WebhookSubscriptionState.Active)]);
+        Assert.Equal("sub_1", (await patient)!.Id);
+        await store.Received(1).GetTenantSubscriptionsAsync("t", Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task A_failed_read_reaches_every_caller_waiting_for_it_and_the_next_call_reads_again()
+    {
+        var store = Substitute.For<IWebhookStore>();
+        var failing = new TaskCompletionSource<IReadOnlyList<WebhookSubscription>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.GetSubscriptionVersionAsync(Arg.Any<CancellationToken>()).Returns(new ValueTask<long>(1));
+        store.GetTenantSubscriptionsAsync("t", Arg.Any<CancellationToken>()).Returns(
+            new ValueTask<IReadOnlyList<WebhookSubscription>>(failing.Task),
+            new ValueTask<IReadOnlyList<WebhookSubscription>>([Subscription(WebhookSubscriptionState.Active)]));
+        var router = new WebhookSubscriptionRouter(store, new WebhookTestClock(), Options(new WebhookOptions()));
+
+        var first = router.GetSubscriptionAsync("t", "sub_1", CancellationToken.None).AsTask();
+        var second = router.GetSubscriptionAsync("t", "sub_1", CancellationToken.None).AsTask();
+        failing.SetException(new InvalidOperationException("store unavailable"));
+
+        Assert.Equal("store unavailable", (await Assert.ThrowsAsync<InvalidOperationException>(() => first)).Message);
+        Assert.Equal("store unavailable", (await Assert.ThrowsAsync<InvalidOperationException>(() => second)).Message);
+        Assert.Equal("sub_1", (await router.GetSubscriptionAsync("t", "sub_1", CancellationToken.None))!.Id);
+        await store.Received(2).GetTenantSubscriptionsAsync("t", Arg.Any<CancellationToken>());
+    }
+
     /// <summary>A substitute that forwards the calls publishing makes to a real store, so they can be counted.</summary>
     private static IWebhookStore Counting(InMemoryWebhookStore inner)
     {

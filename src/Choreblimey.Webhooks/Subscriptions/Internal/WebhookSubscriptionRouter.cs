@@ -12,6 +12,7 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
 {
     private readonly ConcurrentDictionary<string, TenantEntry> _tenants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _generations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TenantRefresh> _refreshes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public ValueTask<IReadOnlyList<WebhookSubscription>> GetMatchingActiveAsync(string tenantId, string eventType, CancellationToken cancellationToken) =>
@@ -53,7 +54,73 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
         }
     }
 
-    private async ValueTask<WebhookRoutingIndex> GetTenantIndexAsync(string tenantId, CancellationToken cancellationToken)
+    private ValueTask<WebhookRoutingIndex> GetTenantIndexAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        if (_tenants.TryGetValue(tenantId, out var entry)
+            && timeProvider.GetUtcNow() - entry.CheckedAt < options.CurrentValue.SubscriptionCacheDuration)
+        {
+            return new ValueTask<WebhookRoutingIndex>(entry.Index);
+        }
+
+        return RefreshAsync(tenantId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Checks a stale entry or loads a missing one, once for all callers: every publisher and sender that finds the entry
+    /// stale at the same moment waits for the same store reads. Without this, each of them read the store at once when the
+    /// entry expired (every <see cref="WebhookOptions.SubscriptionCacheDuration"/>), and a pooled database store opened a
+    /// connection for each, leaving a pool many times larger than the store's steady need.
+    /// </summary>
+    private async ValueTask<WebhookRoutingIndex> RefreshAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        TenantRefresh refresh;
+        var started = false;
+        lock (_gate)
+        {
+            // A refresh that began before a local change must not serve callers that arrive after it: they start their own.
+            var generation = _generations.GetValueOrDefault(tenantId);
+            if (!_refreshes.TryGetValue(tenantId, out refresh!) || refresh.Generation != generation)
+            {
+                refresh = new TenantRefresh(generation);
+                _refreshes[tenantId] = refresh;
+                started = true;
+            }
+        }
+
+        if (started)
+        {
+            // Not tied to this caller's token: other callers wait for the same reads.
+            _ = RunRefreshAsync(tenantId, refresh);
+        }
+
+        return await refresh.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunRefreshAsync(string tenantId, TenantRefresh refresh)
+    {
+        try
+        {
+            refresh.Completion.TrySetResult(await LoadAsync(tenantId, refresh.Generation).ConfigureAwait(false));
+        }
+#pragma warning disable CA1031 // Every waiting caller receives the failure.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            refresh.Completion.TrySetException(ex);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (_refreshes.TryGetValue(tenantId, out var current) && ReferenceEquals(current, refresh))
+                {
+                    _refreshes.Remove(tenantId);
+                }
+            }
+        }
+    }
+
+    private async Task<WebhookRoutingIndex> LoadAsync(string tenantId, long generation)
     {
         var now = timeProvider.GetUtcNow();
         if (_tenants.TryGetValue(tenantId, out var entry))
@@ -64,7 +131,7 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
             }
 
             // Stale: a cheap version read tells whether anything changed anywhere since the entry was loaded.
-            var version = await store.GetSubscriptionVersionAsync(cancellationToken).ConfigureAwait(false);
+            var version = await store.GetSubscriptionVersionAsync(CancellationToken.None).ConfigureAwait(false);
             if (version == entry.Version)
             {
                 _tenants.TryUpdate(tenantId, entry with { CheckedAt = now }, entry);
@@ -72,14 +139,8 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
             }
         }
 
-        long generation;
-        lock (_gate)
-        {
-            generation = _generations.GetValueOrDefault(tenantId);
-        }
-
-        var loadedVersion = await store.GetSubscriptionVersionAsync(cancellationToken).ConfigureAwait(false);
-        var loaded = await store.GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var loadedVersion = await store.GetSubscriptionVersionAsync(CancellationToken.None).ConfigureAwait(false);
+        var loaded = await store.GetTenantSubscriptionsAsync(tenantId, CancellationToken.None).ConfigureAwait(false);
         var index = new WebhookRoutingIndex(loaded);
         lock (_gate)
         {
@@ -93,4 +154,12 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
     }
 
     private sealed record TenantEntry(WebhookRoutingIndex Index, long Version, DateTimeOffset CheckedAt);
+
+    /// <summary>A check or load of one tenant's entry in flight, shared by the callers that need it.</summary>
+    private sealed class TenantRefresh(long generation)
+    {
+        public long Generation { get; } = generation;
+
+        public TaskCompletionSource<WebhookRoutingIndex> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }
