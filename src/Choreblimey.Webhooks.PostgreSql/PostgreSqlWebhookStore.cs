@@ -164,6 +164,12 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     /// <summary>Gets how many batches of publishes have been sent (for tests and diagnostics).</summary>
     internal long PublishBatches => _publishes.Batches;
 
+    /// <summary>Gets the flusher of attempt records and lease releases (for tests and diagnostics).</summary>
+    internal PostgreSqlWriteBatcher FencedWrites => _fencedWrites;
+
+    /// <summary>Gets the flusher of publishes (for tests and diagnostics).</summary>
+    internal PostgreSqlWriteBatcher Publishes => _publishes;
+
     /// <summary>Gets how many claim statements have been sent (for tests and diagnostics).</summary>
     internal long Claims => Interlocked.Read(ref _claims);
 

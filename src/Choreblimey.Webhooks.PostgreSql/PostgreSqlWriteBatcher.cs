@@ -20,7 +20,8 @@ namespace Choreblimey.Webhooks.PostgreSql;
 /// <para>
 /// A server error rolls the whole batch back, so nothing of it was written; its writes then run one by one, and each
 /// caller gets its own result or error. Any other failure (the connection broke, say) leaves the outcome unknown, as it
-/// would for a single write, and is handed to every caller of the batch rather than retried.
+/// would for a single write, and is handed to every caller of the batch rather than retried; the flusher then drops its
+/// connection and the next batch takes a new one.
 /// </para>
 /// </remarks>
 internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
@@ -35,7 +36,10 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
     private readonly Func<NpgsqlBatchCommand>? _createNotify;
     private readonly Func<IReadOnlyList<PostgreSqlBatchedWrite>, NpgsqlBatchCommand?> _combine;
     private readonly Task _loop;
+    private NpgsqlConnection? _connection;
     private long _batches;
+    private long _connectionsOpened;
+    private volatile bool _holdsConnection;
     private long _combinedBatches;
 
     /// <summary>Creates the batcher and starts its flusher, which waits for the first write.</summary>
@@ -59,6 +63,12 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
 
     /// <summary>Gets how many batches have been sent (for tests and diagnostics).</summary>
     internal long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Gets how many connections the flusher has taken from the pool (for tests and diagnostics).</summary>
+    internal long ConnectionsOpened => Interlocked.Read(ref _connectionsOpened);
+
+    /// <summary>Gets whether the flusher holds a connection now (for tests and diagnostics).</summary>
+    internal bool HoldsConnection => _holdsConnection;
 
     /// <summary>Gets how many of the batches went as one combined statement (for tests and diagnostics).</summary>
     internal long CombinedBatches => Interlocked.Read(ref _combinedBatches);
@@ -110,6 +120,52 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
             if (batch.Count > 0)
             {
                 await FlushAsync(batch).ConfigureAwait(false);
+            }
+
+            if (!reader.TryPeek(out _))
+            {
+                await ReleaseConnectionAsync().ConfigureAwait(false);
+            }
+        }
+
+        await ReleaseConnectionAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gets the connection batches run on. While batches follow one another (writes queued during a flush), the flusher
+    /// keeps one connection instead of returning it to the pool after each: Npgsql's pool hands out its idle connections in
+    /// turn, so a pool that once grew would otherwise spread the hot path over every server process it holds (each with
+    /// cold caches) and reset the session (<c>DISCARD ALL</c>) after every batch.
+    /// </summary>
+    private async ValueTask<NpgsqlConnection> GetConnectionAsync()
+    {
+        if (_connection is { State: System.Data.ConnectionState.Open } held)
+        {
+            return held;
+        }
+
+        await ReleaseConnectionAsync().ConfigureAwait(false);
+        _connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+        Interlocked.Increment(ref _connectionsOpened);
+        _holdsConnection = true;
+        return _connection;
+    }
+
+    /// <summary>Returns the held connection to the pool: the queue ran dry, the connection failed, or the batcher stops.</summary>
+    private async ValueTask ReleaseConnectionAsync()
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            _holdsConnection = false;
+            try
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Closing a failed connection must not stop the flusher; every write is already answered.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
             }
         }
     }
@@ -190,8 +246,8 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
             }
 
             var applied = new bool[writes.Length];
-            var connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
+            var connection = await GetConnectionAsync().ConfigureAwait(false);
+            try
             {
                 batch.Connection = connection;
                 if (commands is not null)
@@ -212,6 +268,12 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
 
                     Interlocked.Increment(ref _combinedBatches);
                 }
+            }
+            catch (Exception ex) when (ex is not PostgresException)
+            {
+                // The connection may be broken, or mid-protocol: the next batch starts on a fresh one.
+                await ReleaseConnectionAsync().ConfigureAwait(false);
+                throw;
             }
 
             Interlocked.Increment(ref _batches);
