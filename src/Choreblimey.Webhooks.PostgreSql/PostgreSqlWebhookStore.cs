@@ -41,6 +41,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     private readonly string _combinedPublishesSql;
     private readonly PostgreSqlWriteBatcher _fencedWrites;
     private readonly PostgreSqlWriteBatcher _publishes;
+    private readonly bool _prepareStatements;
     private bool _installed;
     private readonly IWebhookSecretProtector? _protector;
     private int _disposed;
@@ -73,6 +74,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         _schema = new PostgreSqlSchema(options.Schema);
         _installSchema = options.InstallSchema;
         _useNotifications = options.UseNotifications;
+        _prepareStatements = options.PrepareStatements;
         _listener = new PostgreSqlNotificationListener(_dataSource, _schema.NotificationChannel);
         // Due deliveries are taken per priority band, each in the order of the claim index: without the bands the planner,
         // lacking fresh statistics (a backlog just written), reads and sorts every due row. The bands together cover every
@@ -148,11 +150,11 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         _combinedReleasesSql = FencedWritesSql(_schema, records: false, releases: true);
         _combinedFencedWritesSql = FencedWritesSql(_schema, records: true, releases: true);
         _combinedPublishesSql = PublishesSql(_schema);
-        _fencedWrites = new PostgreSqlWriteBatcher(_dataSource, _useNotifications ? CreateNotifyCommand : null, CombineFencedWrites);
+        _fencedWrites = new PostgreSqlWriteBatcher(_dataSource, _useNotifications ? CreateNotifyCommand : null, CombineFencedWrites, _prepareStatements);
 
         // A batch with deliveries notifies once; a publish run alone also notifies from its own statement (only when it
         // inserted), and PostgreSQL sends a transaction's identical notifications once.
-        _publishes = new PostgreSqlWriteBatcher(_dataSource, _useNotifications ? CreateNotifyCommand : null, CombinePublishes);
+        _publishes = new PostgreSqlWriteBatcher(_dataSource, _useNotifications ? CreateNotifyCommand : null, CombinePublishes, _prepareStatements);
     }
 
     /// <summary>Gets the schema the store uses.</summary>
@@ -519,7 +521,9 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
 
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         var leaseExpiry = request.Now + request.LeaseDuration;
-        var command = _dataSource.CreateCommand(_claimSql);
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var command = new NpgsqlCommand(_claimSql, connection);
         await using var commandScope = command.ConfigureAwait(false);
         AddTimestamp(command.Parameters, "now", request.Now);
         command.Parameters.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = request.MaxCount });
@@ -528,15 +532,27 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
 
         var leases = new List<WebhookDeliveryLease>();
         Interlocked.Increment(ref _claims);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using (reader.ConfigureAwait(false))
+        try
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            if (_prepareStatements)
             {
-                var delivery = ReadDelivery(reader, 0);
-                var message = ReadMessage(reader, DeliveryColumnCount);
-                leases.Add(new WebhookDeliveryLease(delivery, message, delivery.FencingToken, delivery.NextAttemptAt));
+                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var delivery = ReadDelivery(reader, 0);
+                    var message = ReadMessage(reader, DeliveryColumnCount);
+                    leases.Add(new WebhookDeliveryLease(delivery, message, delivery.FencingToken, delivery.NextAttemptAt));
+                }
+            }
+        }
+        catch (PostgresException ex) when (_prepareStatements && PostgreSqlPreparedStatements.IsLost(ex))
+        {
+            throw PostgreSqlPreparedStatements.LostError(ex);
         }
 
         return leases;

@@ -33,4 +33,14 @@ public sealed class PostgreSqlWebhookStoreOptions
     /// once instead of at their next poll. The default value is <see langword="true"/>.
     /// </summary>
     public bool UseNotifications { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets whether the store prepares its hot statements (claims, batched publishes, attempt records and lease
+    /// releases) on the server, so each connection parses and plans them once instead of on every call. Turn it off when
+    /// the store connects through a pooler that does not keep protocol-level prepared statements (PgBouncer before 1.21,
+    /// or later without <c>max_prepared_statements</c>, in transaction mode); the store then reports such a pooler's
+    /// "prepared statement does not exist" error as an <see cref="InvalidOperationException"/> that names this option.
+    /// The default value is <see langword="true"/>.
+    /// </summary>
+    public bool PrepareStatements { get; set; } = true;
 }

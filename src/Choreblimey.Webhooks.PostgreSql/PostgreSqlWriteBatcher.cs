@@ -35,6 +35,7 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly Func<NpgsqlBatchCommand>? _createNotify;
     private readonly Func<IReadOnlyList<PostgreSqlBatchedWrite>, NpgsqlBatchCommand?> _combine;
+    private readonly bool _prepare;
     private readonly Task _loop;
     private NpgsqlConnection? _connection;
     private long _batches;
@@ -50,14 +51,17 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
     /// its <see cref="PostgreSqlBatchedWrite.ResultKey"/> in the first column; or returns <see langword="null"/> when the
     /// writes cannot be combined.
     /// </param>
+    /// <param name="prepare">Whether batches are prepared on the server (<see cref="PostgreSqlWebhookStoreOptions.PrepareStatements"/>).</param>
     public PostgreSqlWriteBatcher(
         NpgsqlDataSource dataSource,
         Func<NpgsqlBatchCommand>? createNotify,
-        Func<IReadOnlyList<PostgreSqlBatchedWrite>, NpgsqlBatchCommand?> combine)
+        Func<IReadOnlyList<PostgreSqlBatchedWrite>, NpgsqlBatchCommand?> combine,
+        bool prepare)
     {
         _dataSource = dataSource;
         _createNotify = createNotify;
         _combine = combine;
+        _prepare = prepare;
         _loop = System.Threading.Tasks.Task.Run(RunAsync);
     }
 
@@ -250,6 +254,12 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
             try
             {
                 batch.Connection = connection;
+                if (_prepare)
+                {
+                    // A no-op after the first time on a connection: Npgsql keeps what it prepared per physical connection.
+                    await batch.PrepareAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+
                 if (commands is not null)
                 {
                     await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
@@ -268,6 +278,11 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
 
                     Interlocked.Increment(ref _combinedBatches);
                 }
+            }
+            catch (PostgresException ex) when (_prepare && PostgreSqlPreparedStatements.IsLost(ex))
+            {
+                await ReleaseConnectionAsync().ConfigureAwait(false);
+                throw PostgreSqlPreparedStatements.LostError(ex);
             }
             catch (Exception ex) when (ex is not PostgresException)
             {
