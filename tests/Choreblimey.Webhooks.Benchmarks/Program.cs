@@ -15,7 +15,7 @@ internal static class Program
           dotnet run -c Release --project tests/Choreblimey.Webhooks.Benchmarks -- micro [BenchmarkDotNet arguments, e.g. --filter *Signing*]
           dotnet run -c Release --project tests/Choreblimey.Webhooks.Benchmarks -- load [--events 50000] [--store all|memory,sqlite,postgres]
               [--concurrency 32] [--claim-batch 64] [--publishers 64] [--paced-rate 1000] [--paced-seconds 5]
-              [--backlog 1000000] [--backlog-seconds 20] [--no-issue5] [--no-circuit-breaker]
+              [--backlog 1000000] [--backlog-seconds 20] [--no-issue5] [--no-circuit-breaker] [--postgres-statements]
           dotnet run -c Release --project tests/Choreblimey.Webhooks.Benchmarks -- pipeline [--events 100000] [--rounds 5]
         """;
 
@@ -25,6 +25,12 @@ internal static class Program
         {
             Console.WriteLine(Usage);
             return args.Length == 0 ? 1 : 0;
+        }
+
+        if (args[0] is "load" or "pipeline" && args.Skip(1).Any(static a => a is "-h" or "--help"))
+        {
+            Console.WriteLine(Usage);
+            return 0;
         }
 
         switch (args[0])
@@ -39,12 +45,28 @@ internal static class Program
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest.Length == 0 ? ["--filter", "*"] : rest, config);
                 return 0;
             case "load":
-                return await new LoadCommand(LoadOptions.Parse(args[1..])).RunAsync();
+                return TryParse(LoadOptions.Parse, args) is { } load ? await new LoadCommand(load).RunAsync() : 2;
             case "pipeline":
-                return await PipelineCommand.Parse(args[1..]).RunAsync();
+                return TryParse(static a => PipelineCommand.Parse([.. a]), args) is { } pipeline ? await pipeline.RunAsync() : 2;
             default:
                 Console.Error.WriteLine(Usage);
                 return 1;
+        }
+    }
+
+    /// <summary>Parses a command's options; a bad option is reported with the usage rather than a stack trace.</summary>
+    private static T? TryParse<T>(Func<IReadOnlyList<string>, T> parse, string[] args)
+        where T : class
+    {
+        try
+        {
+            return parse(args[1..]);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine(Usage);
+            return null;
         }
     }
 }

@@ -19,6 +19,11 @@ internal sealed class PipelineCommand(int events, int rounds)
         var rounds = 5;
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] is not ("--events" or "--rounds"))
+            {
+                throw new ArgumentException($"Unknown option '{args[i]}'.");
+            }
+
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
             switch (args[i])
             {
@@ -28,8 +33,6 @@ internal sealed class PipelineCommand(int events, int rounds)
                 case "--rounds":
                     rounds = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
                     break;
-                default:
-                    throw new ArgumentException($"Unknown option {args[i]}.");
             }
 
             i++;
