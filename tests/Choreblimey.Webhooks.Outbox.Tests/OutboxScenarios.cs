@@ -231,7 +231,7 @@ public abstract class OutboxScenarios : IAsyncLifetime
 
     protected static WebhookPublishOptions PublishOptions(string invoiceId) => new() { TenantId = Tenant, Actor = "user_1", IdempotencyKey = "invoice:" + invoiceId };
 
-    private async Task<IHost> StartHostAsync(string database, bool worker, bool subscribe)
+    protected async Task<IHost> StartHostAsync(string database, bool worker, bool subscribe)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
