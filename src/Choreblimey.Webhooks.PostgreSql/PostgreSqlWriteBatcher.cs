@@ -40,7 +40,6 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
     private NpgsqlConnection? _connection;
     private long _batches;
     private long _connectionsOpened;
-    private volatile bool _holdsConnection;
     private long _combinedBatches;
 
     /// <summary>Creates the batcher and starts its flusher, which waits for the first write.</summary>
@@ -72,7 +71,7 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
     internal long ConnectionsOpened => Interlocked.Read(ref _connectionsOpened);
 
     /// <summary>Gets whether the flusher holds a connection now (for tests and diagnostics).</summary>
-    internal bool HoldsConnection => _holdsConnection;
+    internal bool HoldsConnection => Volatile.Read(ref _connection) is not null;
 
     /// <summary>Gets how many of the batches went as one combined statement (for tests and diagnostics).</summary>
     internal long CombinedBatches => Interlocked.Read(ref _combinedBatches);
@@ -151,7 +150,6 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
         await ReleaseConnectionAsync().ConfigureAwait(false);
         _connection = await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
         Interlocked.Increment(ref _connectionsOpened);
-        _holdsConnection = true;
         return _connection;
     }
 
@@ -161,7 +159,6 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
         if (_connection is { } connection)
         {
             _connection = null;
-            _holdsConnection = false;
             try
             {
                 await connection.DisposeAsync().ConfigureAwait(false);

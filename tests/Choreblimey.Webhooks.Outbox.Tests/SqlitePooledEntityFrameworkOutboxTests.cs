@@ -7,22 +7,10 @@ namespace Choreblimey.Webhooks.Outbox.Tests;
 /// The EF Core scenarios with a pooled context (<c>AddDbContextPool</c>): a context instance serves one scope after
 /// another, so what one scope staged and never saved must not reach the next.
 /// </summary>
-public sealed class SqlitePooledEntityFrameworkOutboxTests : SqliteScenarios
+public sealed class SqlitePooledEntityFrameworkOutboxTests : SqliteEntityFrameworkOutboxTests
 {
-    protected override string HarnessOutbox => "efcore";
-
-    protected override void Configure(IWebhooksBuilder webhooks, IServiceCollection services, string database)
-    {
-        base.Configure(webhooks, services, database);
-        services.AddSingleton<ConnectionOpenCounter>();
-        services.AddDbContextPool<InvoiceContext>((provider, options) => options
-            .UseSqlite(ConnectionString(database))
-            .UseWebhooksOutbox(provider)
-            .AddInterceptors(provider.GetRequiredService<ConnectionOpenCounter>()));
-    }
-
-    protected override Task<int> WriteInvoiceAsync(IServiceProvider services, string database, string invoiceId, Ending ending) =>
-        EntityFrameworkWriter.WriteInvoiceAsync(services, invoiceId, ending);
+    protected override void AddInvoiceContext(IServiceCollection services, Action<IServiceProvider, DbContextOptionsBuilder> configure) =>
+        services.AddDbContextPool<InvoiceContext>(configure);
 
     [Fact]
     public async Task A_webhook_staged_by_a_scope_that_never_saved_is_not_written_by_the_next_user_of_the_pooled_context()
