@@ -5,9 +5,18 @@ namespace Choreblimey.Webhooks.Benchmarks.Infrastructure;
 
 /// <summary>
 /// The process's CPU time split into user and kernel time, and its context switches (on Linux, from getrusage). A phase's
-/// cost is the difference of two snapshots divided by the work done in it.
+/// cost is the difference of two snapshots divided by the work done in it. The garbage collector's pause time and
+/// collection counts come with it, so a phase's CPU can be told apart from the time the runtime stopped it.
 /// </summary>
-internal readonly record struct ProcessUsage(TimeSpan User, TimeSpan Kernel, long VoluntarySwitches, long InvoluntarySwitches)
+internal readonly record struct ProcessUsage(
+    TimeSpan User,
+    TimeSpan Kernel,
+    long VoluntarySwitches,
+    long InvoluntarySwitches,
+    TimeSpan GcPause = default,
+    int Gen0 = 0,
+    int Gen1 = 0,
+    int Gen2 = 0)
 {
     public TimeSpan Total => User + Kernel;
 
@@ -19,19 +28,41 @@ internal readonly record struct ProcessUsage(TimeSpan User, TimeSpan Kernel, lon
                 TimeSpan.FromMicroseconds(usage.UserSeconds * 1_000_000d + usage.UserMicroseconds),
                 TimeSpan.FromMicroseconds(usage.SystemSeconds * 1_000_000d + usage.SystemMicroseconds),
                 usage.VoluntarySwitches,
-                usage.InvoluntarySwitches);
+                usage.InvoluntarySwitches,
+                GC.GetTotalPauseDuration(),
+                GC.CollectionCount(0),
+                GC.CollectionCount(1),
+                GC.CollectionCount(2));
         }
 
         using var process = Process.GetCurrentProcess();
-        return new ProcessUsage(process.UserProcessorTime, process.PrivilegedProcessorTime, 0, 0);
+        return new ProcessUsage(
+            process.UserProcessorTime,
+            process.PrivilegedProcessorTime,
+            0,
+            0,
+            GC.GetTotalPauseDuration(),
+            GC.CollectionCount(0),
+            GC.CollectionCount(1),
+            GC.CollectionCount(2));
     }
 
     public static ProcessUsage operator -(ProcessUsage after, ProcessUsage before) =>
-        new(after.User - before.User, after.Kernel - before.Kernel, after.VoluntarySwitches - before.VoluntarySwitches, after.InvoluntarySwitches - before.InvoluntarySwitches);
+        new(
+            after.User - before.User,
+            after.Kernel - before.Kernel,
+            after.VoluntarySwitches - before.VoluntarySwitches,
+            after.InvoluntarySwitches - before.InvoluntarySwitches,
+            after.GcPause - before.GcPause,
+            after.Gen0 - before.Gen0,
+            after.Gen1 - before.Gen1,
+            after.Gen2 - before.Gen2);
 
-    /// <summary>Per unit of work: "user + kernel µs, switches".</summary>
+    /// <summary>Per unit of work: "user + kernel µs, switches, GC pause µs (gen0/gen1/gen2 collections in the phase)".</summary>
     public string Per(long count) =>
-        $"{User.TotalMicroseconds / count:0} + {Kernel.TotalMicroseconds / count:0} µs, {(VoluntarySwitches + InvoluntarySwitches) / (double)count:0.0} switches";
+        $"{User.TotalMicroseconds / count:0} + {Kernel.TotalMicroseconds / count:0} µs, " +
+        $"{(VoluntarySwitches + InvoluntarySwitches) / (double)count:0.0} switches, " +
+        $"GC paused {GcPause.TotalMicroseconds / count:0.0} µs ({Gen0}/{Gen1}/{Gen2} collections)";
 
     [StructLayout(LayoutKind.Sequential)]
     private struct RUsage

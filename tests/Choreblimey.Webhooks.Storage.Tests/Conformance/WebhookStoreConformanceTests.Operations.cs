@@ -261,6 +261,40 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task Backlog_follows_a_delivery_into_and_out_of_dead_letters()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        var m = Message(MsgId(1));
+        await store.InsertMessageAsync(m,
+        [
+            StoreTestData.Delivery(DlvId(1), m, SubId(1), createdAt: T0),
+            StoreTestData.Delivery(DlvId(2), m, SubId(1), createdAt: T0.AddSeconds(1)),
+        ]);
+        Assert.Equal(new WebhookBacklog(2, T0, 0), await store.GetBacklogAsync(T0));
+
+        // Dead-lettered by its last attempt: out of the pending count, into the dead letters.
+        await DeadLetterAsync(store, DlvId(1), T0.AddSeconds(10));
+        Assert.Equal(new WebhookBacklog(1, T0.AddSeconds(1), 1), await store.GetBacklogAsync(T0));
+
+        // Requeued one by one, then dead-lettered again, then requeued in bulk.
+        Assert.True(await store.RequeueDeliveryAsync(TenantA, DlvId(1), T0.AddSeconds(20)));
+        Assert.Equal(new WebhookBacklog(2, T0, 0), await store.GetBacklogAsync(T0));
+        await DeadLetterAsync(store, DlvId(1), T0.AddSeconds(30));
+        Assert.Equal(new WebhookBacklog(1, T0.AddSeconds(1), 1), await store.GetBacklogAsync(T0));
+        Assert.Equal(1, await store.RequeueDeliveriesAsync(new WebhookRequeueRequest { TenantId = TenantA, SubscriptionId = SubId(1), DueAt = T0.AddSeconds(40) }));
+        Assert.Equal(new WebhookBacklog(2, T0, 0), await store.GetBacklogAsync(T0));
+
+        // Both dead-lettered, then one purged: only the one still stored counts.
+        await DeadLetterAsync(store, DlvId(1), T0.AddSeconds(50));
+        await DeadLetterAsync(store, DlvId(2), T0.AddDays(10));
+        Assert.Equal(new WebhookBacklog(0, null, 2), await store.GetBacklogAsync(T0));
+        var purged = await store.PurgeAsync(new WebhookPurgeRequest { SucceededBefore = T0, FailedBefore = T0.AddDays(1), MessagesBefore = T0 });
+        Assert.Equal(1, purged.Deliveries);
+        Assert.Equal(new WebhookBacklog(0, null, 1), await store.GetBacklogAsync(T0));
+    }
+
+    [Fact]
     public async Task Backlog_leaves_out_test_sends_pending_or_dead_lettered()
     {
         var store = await NewStoreAsync();

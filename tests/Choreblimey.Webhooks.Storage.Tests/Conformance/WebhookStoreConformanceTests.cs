@@ -888,4 +888,17 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
 
     private static async Task<IReadOnlyList<WebhookDeliveryLease>> Claim(IWebhookStore store, DateTimeOffset now, string owner = "worker") =>
         await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest(owner, 100, now, Lease));
+
+    /// <summary>Claims the delivery at <paramref name="at"/> and records a final failed attempt, as the worker does.</summary>
+    private static async Task DeadLetterAsync(IWebhookStore store, string deliveryId, DateTimeOffset at)
+    {
+        var lease = Assert.Single(await Claim(store, at), l => l.Delivery.Id == deliveryId);
+        Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = deliveryId,
+            FencingToken = lease.FencingToken,
+            Attempt = Attempt(lease.Delivery, lease.Delivery.AttemptCount + 1, at),
+            NewStatus = WebhookDeliveryStatus.DeadLettered,
+        }));
+    }
 }

@@ -41,6 +41,9 @@ internal sealed class InMemoryDueQueue
         }
     }
 
+    /// <summary>Gets the ids of every pending delivery (leased ones included), in no particular order.</summary>
+    public IEnumerable<string> Ids => _sets.SelectMany(static s => s.Set).Select(static e => e.Id);
+
     public void Add(WebhookPriority priority, DateTimeOffset dueAt, string id) => SetOf(priority).Add((dueAt, id));
 
     public void Remove(WebhookPriority priority, DateTimeOffset dueAt, string id) => SetOf(priority).Remove((dueAt, id));

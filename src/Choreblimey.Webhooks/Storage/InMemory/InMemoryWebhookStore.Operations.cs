@@ -143,7 +143,9 @@ public sealed partial class InMemoryWebhookStore
             var attempts = 0;
             foreach (var delivery in expired)
             {
-                attempts += _deliveries[delivery.Id].Attempts.Count;
+                var entry = _deliveries[delivery.Id];
+                attempts += entry.Attempts.Count;
+                entry.Remove();
                 _deliveries.Remove(delivery.Id);
                 _deliveryCountByMessage[delivery.MessageId]--;
             }
@@ -174,23 +176,23 @@ public sealed partial class InMemoryWebhookStore
         {
             long pending = 0, dead = 0;
             DateTimeOffset? oldest = null;
-            foreach (var entry in _deliveries.Values)
+
+            // A test send is recorded apart from real traffic: it is neither backlog nor a dead letter.
+            foreach (var id in _due.Ids)
             {
-                var d = entry.Delivery;
-
-                // A test send is recorded apart from real traffic: it is neither backlog nor a dead letter.
-                if (d.EventType == WebhookOperationalEvents.Test)
-                {
-                    continue;
-                }
-
-                if (d.Status == WebhookDeliveryStatus.Pending
+                var d = _deliveries[id].Delivery;
+                if (d.EventType != WebhookOperationalEvents.Test
                     && _subscriptions.TryGetValue(d.SubscriptionId, out var subscription) && subscription.State == WebhookSubscriptionState.Active)
                 {
                     pending++;
                     oldest = oldest is { } o && o <= d.CreatedAt ? o : d.CreatedAt;
                 }
-                else if (d.Status == WebhookDeliveryStatus.DeadLettered && d.CompletedAt >= deadLetteredSince)
+            }
+
+            foreach (var entry in _deadLettered)
+            {
+                var d = entry.Delivery;
+                if (d.Status == WebhookDeliveryStatus.DeadLettered && d.EventType != WebhookOperationalEvents.Test && d.CompletedAt >= deadLetteredSince)
                 {
                     dead++;
                 }

@@ -17,6 +17,10 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
     private readonly Dictionary<string, DeliveryEntry> _deliveries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _deliveryCountByMessage = new(StringComparer.Ordinal);
 
+    // Dead-lettered deliveries, kept up to date by DeliveryEntry itself, so that the backlog sample (every
+    // BacklogSampleInterval, under the lock) reads the pending and dead-lettered deliveries, not the whole delivery log.
+    private readonly HashSet<DeliveryEntry> _deadLettered = [];
+
     // Pending deliveries by priority, then (due time, id); an entry's key is updated whenever its due time changes.
     private readonly InMemoryDueQueue _due = new();
     private long _subscriptionVersion;
@@ -166,7 +170,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
 
             foreach (var delivery in deliveries)
             {
-                var entry = new DeliveryEntry(delivery);
+                var entry = new DeliveryEntry(delivery, _deadLettered);
                 _deliveries.Add(delivery.Id, entry);
                 if (delivery.Status == WebhookDeliveryStatus.Pending)
                 {
@@ -399,10 +403,45 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
             && entry.Delivery.Status == WebhookDeliveryStatus.Pending;
     }
 
-    private sealed class DeliveryEntry(WebhookDelivery delivery)
+    private sealed class DeliveryEntry
     {
-        public WebhookDelivery Delivery { get; set; } = delivery;
+        private readonly HashSet<DeliveryEntry> _deadLettered;
+        private WebhookDelivery _delivery;
+
+        public DeliveryEntry(WebhookDelivery delivery, HashSet<DeliveryEntry> deadLettered)
+        {
+            _deadLettered = deadLettered;
+            _delivery = delivery;
+            if (delivery.Status == WebhookDeliveryStatus.DeadLettered)
+            {
+                deadLettered.Add(this);
+            }
+        }
+
+        /// <summary>Gets or sets the delivery; setting it moves the entry in or out of the dead-lettered set.</summary>
+        public WebhookDelivery Delivery
+        {
+            get => _delivery;
+            set
+            {
+                var wasDead = _delivery.Status == WebhookDeliveryStatus.DeadLettered;
+                var isDead = value.Status == WebhookDeliveryStatus.DeadLettered;
+                if (isDead && !wasDead)
+                {
+                    _deadLettered.Add(this);
+                }
+                else if (wasDead && !isDead)
+                {
+                    _deadLettered.Remove(this);
+                }
+
+                _delivery = value;
+            }
+        }
 
         public List<WebhookAttempt> Attempts { get; } = [];
+
+        /// <summary>Forgets the entry as it leaves the store (retention).</summary>
+        public void Remove() => _deadLettered.Remove(this);
     }
 }
