@@ -21,7 +21,10 @@ public sealed class FourAsAcceptanceTests
     private const string BookingUrl = "https://hook.make.example/booking";
     private const string ErrorUrl = "https://hook.make.example/errors";
 
-    private static Task<AcceptanceHost> StartWithMakeDestinationsAsync(Action<WebhookOptions>? options = null, Action<IServiceCollection, IWebhooksBuilder>? afterHarness = null) =>
+    private static Task<AcceptanceHost> StartWithMakeDestinationsAsync(
+        Action<WebhookOptions>? options = null,
+        Action<IServiceCollection, IWebhooksBuilder>? afterHarness = null,
+        Action<WebhookDestinationMap>? map = null) =>
         AcceptanceHost.StartAsync(
             b => b.AddFourAsCatalog(),
             options,
@@ -31,13 +34,14 @@ public sealed class FourAsAcceptanceTests
                 ["MAKE_ERROR_WEBHOOK_URL"] = ErrorUrl,
                 // MAKE_RESCHEDULE_WEBHOOK_URL and MAKE_SIGNUP_WEBHOOK_URL are unset.
             },
-            routing: (b, configuration) => b.MapDestinations(configuration, map =>
+            routing: (b, configuration) => b.MapDestinations(configuration, routes =>
             {
-                map.Envelope = WebhookEnvelopeFormats.Make;
-                map.Route("booking.created", "MAKE_BOOKING_WEBHOOK_URL")
+                routes.Envelope = WebhookEnvelopeFormats.Make;
+                routes.Route("booking.created", "MAKE_BOOKING_WEBHOOK_URL")
                     .Route("booking.rescheduled", "MAKE_RESCHEDULE_WEBHOOK_URL", fallback: "MAKE_BOOKING_WEBHOOK_URL")
                     .Route("signup", "MAKE_SIGNUP_WEBHOOK_URL")
                     .Route("error.occurred", "MAKE_ERROR_WEBHOOK_URL");
+                map?.Invoke(routes);
             }),
             afterHarness: afterHarness);
 
@@ -214,6 +218,44 @@ public sealed class FourAsAcceptanceTests
         Assert.Equal(
             [0, 0, 0.5, 1, 1.5, 2, 2.5, 3],
             host.Harness.Receiver.Requests.Select(r => (r.ReceivedAt - start).TotalSeconds).Order());
+    }
+
+    [Fact(DisplayName = FourAsR6 + " (Make.com destinations from configuration)")]
+    public async Task Destinations_mapped_from_configuration_take_the_maps_rate_limit_and_timeout()
+    {
+        await using var host = await StartWithMakeDestinationsAsync(
+            o => o.MaxConcurrentDeliveriesPerEndpoint = 1,
+            map: routes =>
+            {
+                routes.RateLimitPerSecond = 2;
+                routes.Timeout = TimeSpan.FromSeconds(10);
+            });
+        var start = host.Harness.Clock!.GetUtcNow();
+        var route = await host.Subscriptions.GetAsync(WebhookTenants.All, "sub_cfg_route_booking_created");
+        Assert.Equal((2d, TimeSpan.FromSeconds(10)), (route!.RateLimitPerSecond, route.Timeout));
+
+        for (var i = 0; i < 6; i++)
+        {
+            await host.Publisher.PublishAsync(Booking($"order-{i}"));
+        }
+
+        while (await host.Harness.AdvanceToNextDueAsync() is not null)
+        {
+        }
+
+        Assert.Equal(6, host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.Succeeded && d.SubscriptionId == route.Id));
+        Assert.Equal(
+            [0, 0, 0.5, 1, 1.5, 2],
+            host.Harness.Receiver.Requests.Where(r => r.Url.ToString() == BookingUrl).Select(r => (r.ReceivedAt - start).TotalSeconds).Order());
+    }
+
+    [Fact(DisplayName = FourAsR6 + " (a rate the map cannot take)")]
+    public async Task A_mapped_rate_limit_subscriptions_do_not_accept_fails_start_naming_the_route()
+    {
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            StartWithMakeDestinationsAsync(map: routes => routes.RateLimitPerSecond = 0));
+        Assert.Contains("sub_cfg_route_booking_created", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("RateLimitPerSecond", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact(DisplayName = FourAsR7)]

@@ -22,6 +22,25 @@ public sealed class WebhookDestinationMap
     /// <summary>Gets or sets the configuration key holding the signing secret; a secret is generated when unset.</summary>
     public string? SecretKey { get; set; }
 
+    /// <summary>
+    /// Gets or sets how many deliveries a second each route's destination receives at most (a token bucket holding one
+    /// second's worth); deliveries over it wait their turn, they are not failed. Unlimited when <see langword="null"/>.
+    /// </summary>
+    /// <remarks>
+    /// Each route is its own subscription with its own limit, so two routes that resolve to the same URL (one through its
+    /// fallback key) can together send twice the rate; <see cref="WebhookOptions.MaxConcurrentDeliveriesPerEndpoint"/> bounds
+    /// the concurrent requests per URL across all of them. A value subscriptions do not accept (more than 0, at most 10,000)
+    /// fails the host's start, naming the route.
+    /// </remarks>
+    public double? RateLimitPerSecond { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long each attempt to a route's destination may take; <see cref="WebhookOptions.AttemptTimeout"/>
+    /// when <see langword="null"/>. A value outside what subscriptions accept (1 to 60 seconds) fails the host's start, naming
+    /// the route.
+    /// </summary>
+    public TimeSpan? Timeout { get; set; }
+
     /// <summary>Gets the routes, in the order they were added.</summary>
     public IReadOnlyList<WebhookDestinationRoute> Routes => _routes;
 

@@ -139,6 +139,8 @@ internal static class WebhookConfigurationReader
                 Secret = secret,
                 Envelope = map.Envelope,
                 SignatureProfile = map.SignatureProfile,
+                RateLimitPerSecond = map.RateLimitPerSecond,
+                Timeout = map.Timeout,
                 Description = $"Route {route.EventPattern} from {string.Join(" or ", route.UrlKeys)}",
             });
         }
