@@ -13,7 +13,7 @@ namespace Choreblimey.Webhooks.PostgreSql;
 internal sealed class PostgreSqlSchema
 {
     /// <summary>The schema version this build installs.</summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     /// <summary>Creates the names for a validated schema.</summary>
     /// <param name="schema">The schema name.</param>
@@ -209,6 +209,12 @@ internal sealed class PostgreSqlSchema
         // publish, claim and retry wrote an entry into both.
         4 => $"""
             DROP INDEX IF EXISTS "{Name}".deliveries_due_idx;
+            """,
+        // Version 5: the backlog sample (every BacklogSampleInterval and every health check) counts recent dead letters;
+        // through the completed index it read every delivery completed in the window. This index holds the dead letters
+        // only, so only a dead-lettering write adds to it.
+        5 => $"""
+            CREATE INDEX IF NOT EXISTS deliveries_dead_idx ON {Deliveries} (completed_at) WHERE status = 2;
             """,
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown schema version."),
     };

@@ -181,17 +181,23 @@ internal sealed partial class PostgreSqlWebhookStore
         return new WebhookPurgeResult(deliveriesRemoved, attemptsRemoved, messagesRemoved);
     }
 
+    /// <summary>
+    /// Gets the backlog sample's statement (parameter <c>@since</c>): pending deliveries of active subscriptions through the
+    /// claim index, recent dead letters through the dead-letter index (schema 5), never a scan of the delivery log.
+    /// </summary>
+    internal string BacklogSql =>
+        $"""
+        SELECT count(*), min(d.created_at),
+          (SELECT count(*) FROM {_schema.Deliveries} WHERE status = 2 AND completed_at >= @since AND event_type <> {TestEvent})
+        FROM {_schema.Deliveries} d JOIN {_schema.Subscriptions} s ON s.id = d.subscription_id AND s.state = 0
+        WHERE d.status = 0 AND d.event_type <> {TestEvent}
+        """;
+
     /// <inheritdoc />
     public async ValueTask<WebhookBacklog> GetBacklogAsync(DateTimeOffset deadLetteredSince, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var command = _dataSource.CreateCommand(
-            $"""
-            SELECT count(*), min(d.created_at),
-              (SELECT count(*) FROM {_schema.Deliveries} WHERE status = 2 AND completed_at >= @since AND event_type <> {TestEvent})
-            FROM {_schema.Deliveries} d JOIN {_schema.Subscriptions} s ON s.id = d.subscription_id AND s.state = 0
-            WHERE d.status = 0 AND d.event_type <> {TestEvent}
-            """);
+        var command = _dataSource.CreateCommand(BacklogSql);
         await using var commandScope = command.ConfigureAwait(false);
         AddTimestamp(command.Parameters, "since", deadLetteredSince);
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -11,6 +11,18 @@ internal sealed partial class SqliteWebhookStore
 {
     private const string TestEvent = "'" + WebhookOperationalEvents.Test + "'";
 
+    /// <summary>
+    /// The backlog sample: pending deliveries of active subscriptions through the claim index, recent dead letters through
+    /// the dead-letter index (schema 5), never a scan of the delivery log.
+    /// </summary>
+    internal const string BacklogSql =
+        $"""
+        SELECT COUNT(*), MIN(d.created_at),
+          (SELECT COUNT(*) FROM deliveries WHERE status = 2 AND completed_at >= $since AND event_type <> {TestEvent})
+        FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id AND s.state = 0
+        WHERE d.status = 0 AND d.event_type <> {TestEvent}
+        """;
+
     // The attempts a stats query looks at: non-test attempts of the tenant (and subscription) started in the window.
     private const string StatsAttempts =
         $"""
@@ -190,15 +202,7 @@ internal sealed partial class SqliteWebhookStore
         await ReadAsync(
             static (connection, since) =>
             {
-                using var command = SqliteSql.Command(
-                        connection,
-                        $"""
-                        SELECT COUNT(*), MIN(d.created_at),
-                          (SELECT COUNT(*) FROM deliveries WHERE status = 2 AND completed_at >= $since AND event_type <> {TestEvent})
-                        FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id AND s.state = 0
-                        WHERE d.status = 0 AND d.event_type <> {TestEvent}
-                        """)
-                    .With("$since", SqliteSql.ToTicks(since));
+                using var command = SqliteSql.Command(connection, BacklogSql).With("$since", SqliteSql.ToTicks(since));
                 using var reader = command.ExecuteReader();
                 reader.Read();
                 return new WebhookBacklog(reader.GetInt64(0), SqliteSql.GetTimeOrNull(reader, 1), reader.GetInt64(2));

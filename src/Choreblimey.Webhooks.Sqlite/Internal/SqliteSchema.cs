@@ -6,7 +6,7 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     private const string Version1 = """
         CREATE TABLE IF NOT EXISTS subscriptions (
@@ -96,6 +96,13 @@ internal static class SqliteSchema
         DROP INDEX IF EXISTS ix_deliveries_due;
         """;
 
+    // Version 5: the backlog sample (every BacklogSampleInterval and every health check) counts recent dead letters.
+    // SQLite cannot tell that status = 2 implies the completed index's status <> 0, so it read the whole deliveries
+    // table; this index holds the dead letters only, so only a dead-lettering write adds to it.
+    private const string Version5 = """
+        CREATE INDEX IF NOT EXISTS ix_deliveries_dead ON deliveries (completed_at) WHERE status = 2;
+        """;
+
     /// <summary>
     /// Brings the database to <see cref="CurrentVersion"/>. Safe to run from several connections or processes at once: the
     /// check and the changes happen under SQLite's write lock, and every statement is idempotent.
@@ -145,6 +152,11 @@ internal static class SqliteSchema
             if (version < 4)
             {
                 SqliteSql.Execute(connection, Version4);
+            }
+
+            if (version < 5)
+            {
+                SqliteSql.Execute(connection, Version5);
             }
 
             if (version < CurrentVersion)

@@ -414,6 +414,43 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         Assert.Equal(TimeSpan.Zero, stored.Timestamp.Offset);
     }
 
+    [Fact]
+    public async Task The_backlog_sample_counts_dead_letters_from_their_own_index_not_from_every_completed_delivery()
+    {
+        var schema = fixture.NewSchemaName();
+        var store = await fixture.CreatePostgreSqlStoreAsync(schema);
+        await using var connection = new NpgsqlConnection(fixture.DatabaseConnectionString);
+        await connection.OpenAsync();
+        // A delivery log of 20,000 succeeded deliveries and 3 dead letters, all completed in the sample's window.
+        await using (var seed = new NpgsqlCommand(
+            $"""
+            INSERT INTO "{schema}".messages (id, tenant_id, event_type, ts, data) VALUES ('msg_1', 'tenant-a', 'order.created', now(), '\x7b7d');
+            INSERT INTO "{schema}".deliveries (id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at, fencing_token)
+            SELECT 'dlv_' || i, 'tenant-a', 'msg_1', 'sub_1', 'order.created', CASE WHEN i <= 3 THEN 2 ELSE 1 END, 1, now(), now(), now(), 1
+            FROM generate_series(1, 20000) i;
+            ANALYZE "{schema}".deliveries;
+            """,
+            connection))
+        {
+            await seed.ExecuteNonQueryAsync();
+        }
+
+        await using var explain = new NpgsqlCommand("EXPLAIN " + store.BacklogSql, connection);
+        explain.Parameters.AddWithValue("since", DateTimeOffset.UtcNow.AddDays(-1));
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains(plan, line => line.Contains("deliveries_dead_idx", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("Seq Scan on deliveries", StringComparison.Ordinal));
+        Assert.Equal(new WebhookBacklog(0, null, 3), await store.GetBacklogAsync(DateTimeOffset.UtcNow.AddDays(-1)));
+    }
+
     private static async Task<object?> ScalarAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);

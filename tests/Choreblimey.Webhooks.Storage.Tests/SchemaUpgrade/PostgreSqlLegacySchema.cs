@@ -88,4 +88,10 @@ internal static class PostgreSqlLegacySchema
 
         INSERT INTO "{schema}".schema_version (version) VALUES (3);
         """;
+
+    public static string Version4Changes(string schema) => $"""
+        DROP INDEX "{schema}".deliveries_due_idx;
+
+        INSERT INTO "{schema}".schema_version (version) VALUES (4);
+        """;
 }

@@ -84,4 +84,8 @@ internal static class SqliteLegacySchema
         ALTER TABLE deliveries ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX ix_deliveries_due_priority ON deliveries (priority DESC, next_attempt_at, id) WHERE status = 0;
         """;
+
+    public const string Version4Changes = """
+        DROP INDEX ix_deliveries_due;
+        """;
 }

@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace Choreblimey.Webhooks.Storage.Tests.SchemaUpgrade;
 
 /// <summary>
-/// A database written by an older release (schema version 1, 2 or 3, built by hand from <see cref="SqliteLegacySchema"/>)
+/// A database written by an older release (schema version 1 to 4, built by hand from <see cref="SqliteLegacySchema"/>)
 /// is upgraded in place when the store opens it: the version becomes current, the new column and index exist, and every
 /// row reads back as it was written.
 /// </summary>
@@ -22,9 +22,10 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
+    [InlineData(4)]
     public async Task An_older_schema_is_upgraded_to_the_current_version_with_its_data_intact(int oldVersion)
     {
-        Assert.Equal(4, SqliteSchema.CurrentVersion);
+        Assert.Equal(5, SqliteSchema.CurrentVersion);
         var path = _directory.File();
         var rows = new LegacyRows(oldVersion);
         WriteLegacyDatabase(path, oldVersion, rows);
@@ -41,6 +42,7 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
             Assert.Equal(1, ReadScalar(path, "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'trace_parent'"));
             Assert.Equal(1, ReadScalar(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_messages_timestamp'"));
             Assert.Equal(0, ReadScalar(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_deliveries_due'"));
+            Assert.Equal(1, ReadScalar(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_deliveries_dead'"));
 
             await rows.AssertIntactAsync(store);
         }
@@ -68,6 +70,11 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
         if (version >= 3)
         {
             Execute(connection, SqliteLegacySchema.Version3Changes);
+        }
+
+        if (version >= 4)
+        {
+            Execute(connection, SqliteLegacySchema.Version4Changes);
         }
 
         var subscription = rows.Subscription;

@@ -354,6 +354,34 @@ public sealed class SqliteWebhookStoreTests : IDisposable
         Assert.Contains("ConnectionString", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_backlog_sample_reads_indexes_and_never_the_whole_delivery_log()
+    {
+        var path = _directory.File();
+        await using (var store = Open(path))
+        {
+            await store.EnsureInitializedAsync(CancellationToken.None);
+        }
+
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteWebhookStore.BacklogSql;
+        command.Parameters.AddWithValue("$since", 0L);
+        var plan = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        // Before schema 5 the dead-letter count was "SCAN deliveries": every delivery ever logged, every 15 s.
+        Assert.Contains(plan, step => step.Contains("USING INDEX ix_deliveries_dead", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal) && !step.Contains("USING", StringComparison.Ordinal));
+    }
+
     private static SqliteWebhookStore Open(string path, int maxGroupCommitSize = 256) =>
         new(new SqliteWebhookStoreOptions { ConnectionString = path, MaxGroupCommitSize = maxGroupCommitSize });
 
