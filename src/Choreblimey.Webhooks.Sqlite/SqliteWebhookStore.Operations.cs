@@ -146,6 +146,38 @@ internal sealed partial class SqliteWebhookStore
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The statement that collects a purge batch into <c>purge_ids</c>: with <paramref name="overrides"/> per-event-type rules
+    /// (<c>$t0</c>, <c>$s0</c>, <c>$f0</c>, ...) before the defaults (<c>$s</c>, <c>$f</c>), at most <c>$batch</c> ids.
+    /// </summary>
+    /// <remarks>
+    /// Each branch is one range of one index (succeeded deliveries through the completed index, dead letters through the
+    /// dead-letter index), so a purge that finds little to delete reads little. One condition with ORs made SQLite walk the
+    /// whole completed index, on the writer, every time the retention service found nothing more to purge. The succeeded
+    /// branches state <c>status &lt;&gt; 0</c> as well, the completed index's own condition, which SQLite cannot infer.
+    /// </remarks>
+    internal static string PurgeSelectSql(int overrides)
+    {
+        var branches = new List<string>();
+        var names = new List<string>();
+        void Add(string typeFilter, string succeededBefore, string failedBefore)
+        {
+            branches.Add($"SELECT id FROM deliveries WHERE status <> 0 AND status = 1 AND completed_at < {succeededBefore}{typeFilter}");
+            branches.Add($"SELECT id FROM deliveries WHERE status = 2 AND completed_at < {failedBefore}{typeFilter}");
+        }
+
+        for (var i = 0; i < overrides; i++)
+        {
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            names.Add("$t" + n);
+            Add($" AND event_type = $t{n}", "$s" + n, "$f" + n);
+        }
+
+        Add(overrides > 0 ? $" AND event_type NOT IN ({string.Join(", ", names)})" : string.Empty, "$s", "$f");
+        return "CREATE TEMP TABLE IF NOT EXISTS purge_ids (id TEXT PRIMARY KEY); DELETE FROM purge_ids; "
+            + $"INSERT INTO purge_ids SELECT id FROM ({string.Join(" UNION ALL ", branches)}) LIMIT $batch;";
+    }
+
     /// <inheritdoc />
     public async ValueTask<WebhookPurgeResult> PurgeAsync(WebhookPurgeRequest request, CancellationToken cancellationToken = default)
     {
@@ -154,27 +186,15 @@ internal sealed partial class SqliteWebhookStore
         return await WriteAsync(
             connection =>
             {
-                using var select = SqliteSql.Command(connection, string.Empty);
-                var sql = new StringBuilder("CREATE TEMP TABLE IF NOT EXISTS purge_ids (id TEXT PRIMARY KEY); DELETE FROM purge_ids; INSERT INTO purge_ids SELECT id FROM deliveries WHERE status <> 0 AND (");
-                var defaults = new StringBuilder("(status = 1 AND completed_at < $s) OR (status = 2 AND completed_at < $f)");
+                using var select = SqliteSql.Command(connection, PurgeSelectSql(request.Overrides.Count));
                 select.With("$s", SqliteSql.ToTicks(request.SucceededBefore)).With("$f", SqliteSql.ToTicks(request.FailedBefore));
-                if (request.Overrides.Count > 0)
+                for (var i = 0; i < request.Overrides.Count; i++)
                 {
-                    var names = new List<string>();
-                    for (var i = 0; i < request.Overrides.Count; i++)
-                    {
-                        var rule = request.Overrides[i];
-                        var n = i.ToString(CultureInfo.InvariantCulture);
-                        names.Add("$t" + n);
-                        select.With("$t" + n, rule.EventType).With("$s" + n, SqliteSql.ToTicks(rule.SucceededBefore)).With("$f" + n, SqliteSql.ToTicks(rule.FailedBefore));
-                        sql.Append(CultureInfo.InvariantCulture, $"(event_type = $t{n} AND ((status = 1 AND completed_at < $s{n}) OR (status = 2 AND completed_at < $f{n}))) OR ");
-                    }
-
-                    defaults.Insert(0, $"event_type NOT IN ({string.Join(", ", names)}) AND (").Append(')');
+                    var rule = request.Overrides[i];
+                    var n = i.ToString(CultureInfo.InvariantCulture);
+                    select.With("$t" + n, rule.EventType).With("$s" + n, SqliteSql.ToTicks(rule.SucceededBefore)).With("$f" + n, SqliteSql.ToTicks(rule.FailedBefore));
                 }
 
-                sql.Append('(').Append(defaults).Append(")) LIMIT $batch;");
-                select.CommandText = sql.ToString();
                 select.With("$batch", request.BatchSize);
                 select.ExecuteNonQuery();
 

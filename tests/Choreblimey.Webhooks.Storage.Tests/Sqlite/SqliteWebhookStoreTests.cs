@@ -382,6 +382,48 @@ public sealed class SqliteWebhookStoreTests : IDisposable
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal) && !step.Contains("USING", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task A_purge_batch_is_collected_from_index_ranges_not_by_walking_the_delivery_log(int overrides)
+    {
+        var path = _directory.File();
+        await using (var store = Open(path))
+        {
+            await store.EnsureInitializedAsync(CancellationToken.None);
+        }
+
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        var statements = SqliteWebhookStore.PurgeSelectSql(overrides).Split("; ", StringSplitOptions.RemoveEmptyEntries);
+        using (var setup = connection.CreateCommand())
+        {
+            setup.CommandText = statements[0] + ";";
+            setup.ExecuteNonQuery();
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + statements[^1];
+        foreach (var name in new[] { "$s", "$f", "$batch" }.Concat(Enumerable.Range(0, overrides).SelectMany(i => new[] { $"$t{i}", $"$s{i}", $"$f{i}" })))
+        {
+            command.Parameters.AddWithValue(name, name.StartsWith("$t", StringComparison.Ordinal) ? "order.created" : 1L);
+        }
+
+        var plan = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        // Two ranges per rule (succeeded, dead-lettered), each on its index; before, one walk of the whole completed index.
+        var reads = plan.Where(step => step.Contains("deliveries", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2 * (overrides + 1), reads.Count);
+        Assert.All(reads, step => Assert.Matches(@"^SEARCH deliveries USING INDEX ix_deliveries_(completed|dead) \(completed_at<\?\)$", step));
+    }
+
     private static SqliteWebhookStore Open(string path, int maxGroupCommitSize = 256) =>
         new(new SqliteWebhookStoreOptions { ConnectionString = path, MaxGroupCommitSize = maxGroupCommitSize });
 
