@@ -114,6 +114,40 @@ internal sealed partial class PostgreSqlWebhookStore
         }
     }
 
+    /// <summary>
+    /// The statement that deletes one purge batch: with <paramref name="overrides"/> per-event-type rules (<c>@t0</c>,
+    /// <c>@s0</c>, <c>@f0</c>, ...) before the defaults (<c>@s</c>, <c>@f</c>), at most <c>@batch</c> finished deliveries
+    /// (skipping rows another purger holds), with their attempts; it returns the deliveries and attempts removed.
+    /// </summary>
+    internal string PurgeSql(int overrides)
+    {
+        var rules = new StringBuilder();
+        var defaults = "(status = 1 AND completed_at < @s) OR (status = 2 AND completed_at < @f)";
+        if (overrides > 0)
+        {
+            var names = new List<string>();
+            for (var i = 0; i < overrides; i++)
+            {
+                var n = i.ToString(CultureInfo.InvariantCulture);
+                names.Add("@t" + n);
+                rules.Append(CultureInfo.InvariantCulture, $"(event_type = @t{n} AND ((status = 1 AND completed_at < @s{n}) OR (status = 2 AND completed_at < @f{n}))) OR ");
+            }
+
+            defaults = $"event_type <> ALL (ARRAY[{string.Join(", ", names)}]) AND ({defaults})";
+        }
+
+        // One statement: pick a bounded batch, delete its attempts and deliveries.
+        return $"""
+            WITH expired AS (
+                SELECT id FROM {_schema.Deliveries}
+                WHERE status <> 0 AND ({rules}({defaults}))
+                LIMIT @batch FOR UPDATE SKIP LOCKED),
+            attempts AS (DELETE FROM {_schema.Attempts} WHERE delivery_id IN (SELECT id FROM expired) RETURNING 1),
+            deliveries AS (DELETE FROM {_schema.Deliveries} WHERE id IN (SELECT id FROM expired) RETURNING 1)
+            SELECT (SELECT count(*) FROM deliveries), (SELECT count(*) FROM attempts)
+            """;
+    }
+
     /// <inheritdoc />
     public async ValueTask<WebhookPurgeResult> PurgeAsync(WebhookPurgeRequest request, CancellationToken cancellationToken = default)
     {
@@ -127,37 +161,16 @@ internal sealed partial class PostgreSqlWebhookStore
         AddTimestamp(p, "f", request.FailedBefore);
         AddTimestamp(p, "messages_before", request.MessagesBefore);
         p.Add(new NpgsqlParameter<int>("batch", NpgsqlDbType.Integer) { TypedValue = request.BatchSize });
-        var rules = new StringBuilder();
-        var defaults = "(status = 1 AND completed_at < @s) OR (status = 2 AND completed_at < @f)";
-        if (request.Overrides.Count > 0)
+        for (var i = 0; i < request.Overrides.Count; i++)
         {
-            var names = new List<string>();
-            for (var i = 0; i < request.Overrides.Count; i++)
-            {
-                var rule = request.Overrides[i];
-                var n = i.ToString(CultureInfo.InvariantCulture);
-                names.Add("@t" + n);
-                AddText(p, "t" + n, rule.EventType);
-                AddTimestamp(p, "s" + n, rule.SucceededBefore);
-                AddTimestamp(p, "f" + n, rule.FailedBefore);
-                rules.Append(CultureInfo.InvariantCulture, $"(event_type = @t{n} AND ((status = 1 AND completed_at < @s{n}) OR (status = 2 AND completed_at < @f{n}))) OR ");
-            }
-
-            defaults = $"event_type <> ALL (ARRAY[{string.Join(", ", names)}]) AND ({defaults})";
+            var rule = request.Overrides[i];
+            var n = i.ToString(CultureInfo.InvariantCulture);
+            AddText(p, "t" + n, rule.EventType);
+            AddTimestamp(p, "s" + n, rule.SucceededBefore);
+            AddTimestamp(p, "f" + n, rule.FailedBefore);
         }
 
-        // One statement: pick a bounded batch (skipping rows another purger holds), delete its attempts and deliveries, then
-        // a bounded batch of messages that no delivery refers to any more.
-        command.CommandText =
-            $"""
-            WITH expired AS (
-                SELECT id FROM {_schema.Deliveries}
-                WHERE status <> 0 AND ({rules}({defaults}))
-                LIMIT @batch FOR UPDATE SKIP LOCKED),
-            attempts AS (DELETE FROM {_schema.Attempts} WHERE delivery_id IN (SELECT id FROM expired) RETURNING 1),
-            deliveries AS (DELETE FROM {_schema.Deliveries} WHERE id IN (SELECT id FROM expired) RETURNING 1)
-            SELECT (SELECT count(*) FROM deliveries), (SELECT count(*) FROM attempts)
-            """;
+        command.CommandText = PurgeSql(request.Overrides.Count);
         int deliveriesRemoved, attemptsRemoved;
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))

@@ -422,18 +422,7 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         await using var connection = new NpgsqlConnection(fixture.DatabaseConnectionString);
         await connection.OpenAsync();
         // A delivery log of 20,000 succeeded deliveries and 3 dead letters, all completed in the sample's window.
-        await using (var seed = new NpgsqlCommand(
-            $"""
-            INSERT INTO "{schema}".messages (id, tenant_id, event_type, ts, data) VALUES ('msg_1', 'tenant-a', 'order.created', now(), '\x7b7d');
-            INSERT INTO "{schema}".deliveries (id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at, fencing_token)
-            SELECT 'dlv_' || i, 'tenant-a', 'msg_1', 'sub_1', 'order.created', CASE WHEN i <= 3 THEN 2 ELSE 1 END, 1, now(), now(), now(), 1
-            FROM generate_series(1, 20000) i;
-            ANALYZE "{schema}".deliveries;
-            """,
-            connection))
-        {
-            await seed.ExecuteNonQueryAsync();
-        }
+        await SeedCompletedLogAsync(connection, schema);
 
         await using var explain = new NpgsqlCommand("EXPLAIN " + store.BacklogSql, connection);
         explain.Parameters.AddWithValue("since", DateTimeOffset.UtcNow.AddDays(-1));
@@ -449,6 +438,58 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         Assert.Contains(plan, line => line.Contains("deliveries_dead_idx", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, line => line.Contains("Seq Scan on deliveries", StringComparison.Ordinal));
         Assert.Equal(new WebhookBacklog(0, null, 3), await store.GetBacklogAsync(DateTimeOffset.UtcNow.AddDays(-1)));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task A_purge_with_little_to_delete_reads_index_ranges_not_the_delivery_log(int overrides)
+    {
+        var schema = fixture.NewSchemaName();
+        var store = await fixture.CreatePostgreSqlStoreAsync(schema);
+        await using var connection = new NpgsqlConnection(fixture.DatabaseConnectionString);
+        await connection.OpenAsync();
+        await SeedCompletedLogAsync(connection, schema);
+
+        // Nothing is old enough to purge: the last call of every retention run.
+        var longAgo = DateTimeOffset.UtcNow.AddDays(-30);
+        await using var explain = new NpgsqlCommand("EXPLAIN " + store.PurgeSql(overrides), connection);
+        explain.Parameters.AddWithValue("s", longAgo);
+        explain.Parameters.AddWithValue("f", longAgo);
+        explain.Parameters.AddWithValue("batch", 1000);
+        for (var i = 0; i < overrides; i++)
+        {
+            explain.Parameters.AddWithValue($"t{i}", $"type.{i}");
+            explain.Parameters.AddWithValue($"s{i}", longAgo);
+            explain.Parameters.AddWithValue($"f{i}", longAgo);
+        }
+
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.DoesNotContain(plan, line => line.Contains("Seq Scan on deliveries", StringComparison.Ordinal));
+        Assert.Contains(plan, line => line.Contains("deliveries_completed_idx", StringComparison.Ordinal) || line.Contains("deliveries_dead_idx", StringComparison.Ordinal));
+    }
+
+    /// <summary>A delivery log of 20,000 succeeded deliveries and 3 dead letters, all completed now, analysed.</summary>
+    private static async Task SeedCompletedLogAsync(NpgsqlConnection connection, string schema)
+    {
+        await using var seed = new NpgsqlCommand(
+            $"""
+            INSERT INTO "{schema}".messages (id, tenant_id, event_type, ts, data) VALUES ('msg_1', 'tenant-a', 'order.created', now(), '\x7b7d');
+            INSERT INTO "{schema}".deliveries (id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at, fencing_token)
+            SELECT 'dlv_' || i, 'tenant-a', 'msg_1', 'sub_1', 'order.created', CASE WHEN i <= 3 THEN 2 ELSE 1 END, 1, now(), now(), now(), 1
+            FROM generate_series(1, 20000) i;
+            ANALYZE "{schema}".deliveries;
+            """,
+            connection);
+        await seed.ExecuteNonQueryAsync();
     }
 
     private static async Task<object?> ScalarAsync(string connectionString, string sql)
