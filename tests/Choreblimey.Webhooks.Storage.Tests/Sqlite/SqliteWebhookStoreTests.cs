@@ -424,6 +424,47 @@ public sealed class SqliteWebhookStoreTests : IDisposable
         Assert.All(reads, step => Assert.Matches(@"^SEARCH deliveries USING INDEX ix_deliveries_(completed|dead) \(completed_at<\?\)$", step));
     }
 
+    [Theory]
+    [InlineData(null, null, null, false, "ix_deliveries_tenant")]
+    [InlineData("sub_1", null, null, false, "ix_deliveries_tenant_subscription")]
+    [InlineData(null, WebhookDeliveryStatus.DeadLettered, null, false, "ix_deliveries_tenant_status")]
+    [InlineData(null, null, null, true, "ix_deliveries_tenant_status")]
+    [InlineData(null, null, "msg_1", false, "ix_deliveries_message")]
+    [InlineData("sub_1", null, "msg_1", false, "ix_deliveries_message")]
+    public async Task The_delivery_log_reads_the_index_of_its_filter(string? subscription, WebhookDeliveryStatus? status, string? message, bool failingOnly, string index)
+    {
+        var path = _directory.File();
+        await using (var store = Open(path))
+        {
+            await store.EnsureInitializedAsync(CancellationToken.None);
+        }
+
+        var query = new WebhookDeliveryQuery { TenantId = TenantA, SubscriptionId = subscription, Status = status, MessageId = message, FailingOnly = failingOnly, ContinuationToken = "dlv_9" };
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteWebhookStore.DeliveryQuerySql(query);
+        foreach (var name in new[] { "$tenant", "$subscription", "$message", "$status", "$after", "$take" })
+        {
+            if (command.CommandText.Contains(name, StringComparison.Ordinal))
+            {
+                command.Parameters.AddWithValue(name, name is "$status" or "$take" ? 1L : "x");
+            }
+        }
+
+        var plan = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        // Before, every filter was planned as ($x IS NULL OR column = $x) in one text, and always read the tenant index.
+        Assert.Contains(plan, step => step.StartsWith($"SEARCH deliveries USING INDEX {index} (", StringComparison.Ordinal));
+    }
+
     private static SqliteWebhookStore Open(string path, int maxGroupCommitSize = 256) =>
         new(new SqliteWebhookStoreOptions { ConnectionString = path, MaxGroupCommitSize = maxGroupCommitSize });
 
