@@ -13,7 +13,7 @@ namespace Choreblimey.Webhooks.PostgreSql;
 internal sealed class PostgreSqlSchema
 {
     /// <summary>The schema version this build installs.</summary>
-    public const int CurrentVersion = 5;
+    public const int CurrentVersion = 6;
 
     /// <summary>Creates the names for a validated schema.</summary>
     /// <param name="schema">The schema name.</param>
@@ -215,6 +215,11 @@ internal sealed class PostgreSqlSchema
         // only, so only a dead-lettering write adds to it.
         5 => $"""
             CREATE INDEX IF NOT EXISTS deliveries_dead_idx ON {Deliveries} (completed_at) WHERE status = 2;
+            """,
+        // Version 6: when a subscription's failure streak started, kept beside the subscription (not in its document, which
+        // subscription updates rewrite) so that the streak outlives a restart and spans the instances.
+        6 => $"""
+            ALTER TABLE {Subscriptions} ADD COLUMN IF NOT EXISTS failing_since timestamptz;
             """,
         _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown schema version."),
     };

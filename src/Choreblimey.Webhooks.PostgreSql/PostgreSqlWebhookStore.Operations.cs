@@ -194,6 +194,33 @@ internal sealed partial class PostgreSqlWebhookStore
         return new WebhookPurgeResult(deliveriesRemoved, attemptsRemoved, messagesRemoved);
     }
 
+    /// <inheritdoc />
+    public async ValueTask<DateTimeOffset> StartFailureStreakAsync(string subscriptionId, DateTimeOffset failedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var command = _dataSource.CreateCommand(
+            $"UPDATE {_schema.Subscriptions} SET failing_since = coalesce(failing_since, @at) WHERE id = @id RETURNING failing_since");
+        await using var commandScope = command.ConfigureAwait(false);
+        AddText(command.Parameters, "id", subscriptionId);
+        AddTimestamp(command.Parameters, "at", failedAt);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime since
+            ? new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc))
+            : failedAt;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask EndFailureStreakAsync(string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var command = _dataSource.CreateCommand(
+            $"UPDATE {_schema.Subscriptions} SET failing_since = NULL WHERE id = @id AND failing_since IS NOT NULL");
+        await using var commandScope = command.ConfigureAwait(false);
+        AddText(command.Parameters, "id", subscriptionId);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Gets the backlog sample's statement (parameter <c>@since</c>): pending deliveries of active subscriptions through the
     /// claim index, recent dead letters through the dead-letter index (schema 5), never a scan of the delivery log.

@@ -218,6 +218,37 @@ internal sealed partial class SqliteWebhookStore
     }
 
     /// <inheritdoc />
+    public async ValueTask<DateTimeOffset> StartFailureStreakAsync(string subscriptionId, DateTimeOffset failedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        return await WriteAsync(
+            connection =>
+            {
+                using var update = SqliteSql.Command(
+                        connection,
+                        "UPDATE subscriptions SET failing_since = COALESCE(failing_since, $at) WHERE id = $id RETURNING failing_since")
+                    .With("$id", subscriptionId)
+                    .With("$at", SqliteSql.ToTicks(failedAt));
+                return update.ExecuteScalar() is long since ? SqliteSql.FromTicks(since) : failedAt;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask EndFailureStreakAsync(string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        await WriteAsync(
+            connection =>
+            {
+                using var update = SqliteSql.Command(connection, "UPDATE subscriptions SET failing_since = NULL WHERE id = $id AND failing_since IS NOT NULL")
+                    .With("$id", subscriptionId);
+                return update.ExecuteNonQuery();
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async ValueTask<WebhookBacklog> GetBacklogAsync(DateTimeOffset deadLetteredSince, CancellationToken cancellationToken = default) =>
         await ReadAsync(
             static (connection, since) =>

@@ -197,6 +197,12 @@ internal sealed class WebhookHarnessStore(IWebhookStore inner) : IWebhookStore
     public ValueTask<WebhookBacklog> GetBacklogAsync(DateTimeOffset deadLetteredSince, CancellationToken cancellationToken = default) =>
         inner.GetBacklogAsync(deadLetteredSince, cancellationToken);
 
+    public ValueTask<DateTimeOffset> StartFailureStreakAsync(string subscriptionId, DateTimeOffset failedAt, CancellationToken cancellationToken = default) =>
+        inner.StartFailureStreakAsync(subscriptionId, failedAt, cancellationToken);
+
+    public ValueTask EndFailureStreakAsync(string subscriptionId, CancellationToken cancellationToken = default) =>
+        inner.EndFailureStreakAsync(subscriptionId, cancellationToken);
+
     public ValueTask<IReadOnlyList<WebhookEventTypeSummary>> GetEventTypeSummariesAsync(string? tenantId, DateTimeOffset? from, CancellationToken cancellationToken = default) =>
         inner.GetEventTypeSummariesAsync(tenantId, from, cancellationToken);
 

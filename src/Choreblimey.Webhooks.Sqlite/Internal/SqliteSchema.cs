@@ -6,7 +6,7 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int CurrentVersion = 5;
+    public const int CurrentVersion = 6;
 
     private const string Version1 = """
         CREATE TABLE IF NOT EXISTS subscriptions (
@@ -103,6 +103,12 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_deliveries_dead ON deliveries (completed_at) WHERE status = 2;
         """;
 
+    // Version 6: when a subscription's failure streak started, kept beside the subscription (not in its document, which
+    // subscription updates rewrite) so that the streak outlives a restart.
+    private const string Version6 = """
+        ALTER TABLE subscriptions ADD COLUMN failing_since INTEGER NULL;
+        """;
+
     /// <summary>
     /// Brings the database to <see cref="CurrentVersion"/>. Safe to run from several connections or processes at once: the
     /// check and the changes happen under SQLite's write lock, and every statement is idempotent.
@@ -157,6 +163,11 @@ internal static class SqliteSchema
             if (version < 5)
             {
                 SqliteSql.Execute(connection, Version5);
+            }
+
+            if (version < 6)
+            {
+                SqliteSql.Execute(connection, Version6);
             }
 
             if (version < CurrentVersion)

@@ -74,6 +74,9 @@ internal static partial class WebhookLog
     [LoggerMessage(305, LogLevel.Warning, "Sampling the webhook backlog failed")]
     public static partial void BacklogSampleFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(310, LogLevel.Warning, "Reading or writing the failure streak of subscription {SubscriptionId} in the store failed; this process counts the streak from its own first failure meanwhile")]
+    public static partial void FailureStreakStoreFailed(ILogger logger, string subscriptionId, Exception exception);
+
     [LoggerMessage(306, LogLevel.Information, "Test event {EventId} to subscription {SubscriptionId}: {Outcome}, status {StatusCode}")]
     public static partial void TestSent(ILogger logger, string eventId, string subscriptionId, WebhookAttemptOutcome outcome, int? statusCode);
 

@@ -181,6 +181,25 @@ public interface IWebhookStore
     ValueTask<WebhookBacklog> GetBacklogAsync(DateTimeOffset deadLetteredSince, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"{GetType().Name} does not report its backlog.");
 
+    /// <summary>
+    /// Starts a subscription's failure streak at <paramref name="failedAt"/> unless one is running, and returns when the
+    /// running streak started. A store that keeps the start lets a streak outlive a restart and span the host's instances
+    /// (see <see cref="WebhookHealthOptions.DisableAfterFailingFor"/>); the default keeps nothing and returns
+    /// <paramref name="failedAt"/>, so each process counts from its own first failure.
+    /// </summary>
+    /// <param name="subscriptionId">The subscription whose attempt failed.</param>
+    /// <param name="failedAt">When the attempt failed.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>When the running streak started: <paramref name="failedAt"/> if none was running (or the subscription is unknown).</returns>
+    ValueTask<DateTimeOffset> StartFailureStreakAsync(string subscriptionId, DateTimeOffset failedAt, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(failedAt);
+
+    /// <summary>Ends the subscription's failure streak, if one is running: an attempt succeeded, or the subscription was disabled.</summary>
+    /// <param name="subscriptionId">The subscription.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>A task that completes when the streak is ended.</returns>
+    ValueTask EndFailureStreakAsync(string subscriptionId, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
     /// <summary>Summarises published events and their deliveries per event type, for one tenant or all. Test sends are excluded.</summary>
     /// <param name="tenantId">The tenant, or <see langword="null"/> for every tenant.</param>
     /// <param name="from">Counts only events published at or after this time; <see langword="null"/> for all.</param>

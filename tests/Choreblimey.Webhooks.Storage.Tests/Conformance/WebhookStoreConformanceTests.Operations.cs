@@ -261,6 +261,36 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task A_failure_streak_keeps_its_first_start_until_it_ends()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        await store.CreateSubscriptionAsync(Subscription(SubId(2)));
+
+        Assert.Equal(T0, await store.StartFailureStreakAsync(SubId(1), T0));
+        Assert.Equal(T0, await store.StartFailureStreakAsync(SubId(1), T0.AddHours(1)));
+        Assert.Equal(T0.AddHours(2), await store.StartFailureStreakAsync(SubId(2), T0.AddHours(2)));
+
+        // An update of the subscription (its document) leaves the streak alone.
+        var updated = Subscription(SubId(1)) with { Description = "renamed" };
+        Assert.True(await store.UpdateSubscriptionAsync(updated));
+        Assert.Equal(T0, await store.StartFailureStreakAsync(SubId(1), T0.AddHours(3)));
+
+        // Ended, the next failure starts a new one; the other subscription's goes on.
+        await store.EndFailureStreakAsync(SubId(1));
+        await store.EndFailureStreakAsync(SubId(1));
+        Assert.Equal(T0.AddHours(4), await store.StartFailureStreakAsync(SubId(1), T0.AddHours(4)));
+        Assert.Equal(T0.AddHours(2), await store.StartFailureStreakAsync(SubId(2), T0.AddHours(5)));
+
+        // A deleted subscription's streak goes with it; an unknown one keeps nothing.
+        Assert.True(await store.DeleteSubscriptionAsync(TenantA, SubId(2)));
+        await store.CreateSubscriptionAsync(Subscription(SubId(2)));
+        Assert.Equal(T0.AddHours(6), await store.StartFailureStreakAsync(SubId(2), T0.AddHours(6)));
+        Assert.Equal(T0.AddHours(7), await store.StartFailureStreakAsync(SubId(9), T0.AddHours(7)));
+        Assert.Equal(T0.AddHours(8), await store.StartFailureStreakAsync(SubId(9), T0.AddHours(8)));
+    }
+
+    [Fact]
     public async Task Backlog_follows_a_delivery_into_and_out_of_dead_letters()
     {
         var store = await NewStoreAsync();

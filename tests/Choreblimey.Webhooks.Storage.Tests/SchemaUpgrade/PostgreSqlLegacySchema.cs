@@ -94,4 +94,10 @@ internal static class PostgreSqlLegacySchema
 
         INSERT INTO "{schema}".schema_version (version) VALUES (4);
         """;
+
+    public static string Version5Changes(string schema) => $"""
+        CREATE INDEX deliveries_dead_idx ON "{schema}".deliveries (completed_at) WHERE status = 2;
+
+        INSERT INTO "{schema}".schema_version (version) VALUES (5);
+        """;
 }

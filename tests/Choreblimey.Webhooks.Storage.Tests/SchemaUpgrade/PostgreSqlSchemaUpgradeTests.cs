@@ -9,7 +9,7 @@ using NpgsqlTypes;
 namespace Choreblimey.Webhooks.Storage.Tests.SchemaUpgrade;
 
 /// <summary>
-/// A schema installed by an older release (version 1 to 4, built by hand from <see cref="PostgreSqlLegacySchema"/>) is
+/// A schema installed by an older release (version 1 to 5, built by hand from <see cref="PostgreSqlLegacySchema"/>) is
 /// upgraded when the store first uses it: <c>schema_version</c> records every version up to the current one, the new
 /// column and index exist, and every row reads back as it was written.
 /// </summary>
@@ -21,9 +21,10 @@ public sealed class PostgreSqlSchemaUpgradeTests(PostgreSqlServerFixture fixture
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(4)]
+    [InlineData(5)]
     public async Task An_older_schema_is_upgraded_to_the_current_version_with_its_data_intact(int oldVersion)
     {
-        Assert.Equal(5, PostgreSqlSchema.CurrentVersion);
+        Assert.Equal(6, PostgreSqlSchema.CurrentVersion);
         var schema = fixture.NewSchemaName();
         var rows = new LegacyRows(oldVersion);
         await using (var connection = new NpgsqlConnection(fixture.DatabaseConnectionString))
@@ -39,13 +40,14 @@ public sealed class PostgreSqlSchemaUpgradeTests(PostgreSqlServerFixture fixture
         await using (var connection = new NpgsqlConnection(fixture.DatabaseConnectionString))
         {
             await connection.OpenAsync();
-            Assert.Equal("1,2,3,4,5", await ScalarAsync(connection, $"SELECT string_agg(version::text, ',' ORDER BY version) FROM \"{schema}\".schema_version"));
+            Assert.Equal("1,2,3,4,5,6", await ScalarAsync(connection, $"SELECT string_agg(version::text, ',' ORDER BY version) FROM \"{schema}\".schema_version"));
             Assert.Equal(1L, await ScalarAsync(connection, ColumnCount(schema, "deliveries", "priority")));
             Assert.Equal(1L, await ScalarAsync(connection, ColumnCount(schema, "messages", "trace_parent")));
             Assert.Equal(1L, await ScalarAsync(connection, $"SELECT count(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'deliveries_due_priority_idx'"));
             Assert.Equal(1L, await ScalarAsync(connection, $"SELECT count(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'messages_ts_idx'"));
             Assert.Equal(0L, await ScalarAsync(connection, $"SELECT count(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'deliveries_due_idx'"));
             Assert.Equal(1L, await ScalarAsync(connection, $"SELECT count(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'deliveries_dead_idx'"));
+            Assert.Equal(1L, await ScalarAsync(connection, ColumnCount(schema, "subscriptions", "failing_since")));
         }
 
         await rows.AssertIntactAsync(store);
@@ -56,7 +58,7 @@ public sealed class PostgreSqlSchemaUpgradeTests(PostgreSqlServerFixture fixture
         await using (var connection = new NpgsqlConnection(fixture.DatabaseConnectionString))
         {
             await connection.OpenAsync();
-            Assert.Equal(5L, await ScalarAsync(connection, $"SELECT count(*) FROM \"{schema}\".schema_version"));
+            Assert.Equal(6L, await ScalarAsync(connection, $"SELECT count(*) FROM \"{schema}\".schema_version"));
         }
     }
 
@@ -77,6 +79,11 @@ public sealed class PostgreSqlSchemaUpgradeTests(PostgreSqlServerFixture fixture
         if (version >= 4)
         {
             await ExecuteAsync(connection, transaction, PostgreSqlLegacySchema.Version4Changes(schema));
+        }
+
+        if (version >= 5)
+        {
+            await ExecuteAsync(connection, transaction, PostgreSqlLegacySchema.Version5Changes(schema));
         }
 
         var subscription = rows.Subscription;

@@ -88,4 +88,8 @@ internal static class SqliteLegacySchema
     public const string Version4Changes = """
         DROP INDEX ix_deliveries_due;
         """;
+
+    public const string Version5Changes = """
+        CREATE INDEX ix_deliveries_dead ON deliveries (completed_at) WHERE status = 2;
+        """;
 }

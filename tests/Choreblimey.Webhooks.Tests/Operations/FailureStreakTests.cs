@@ -1,6 +1,7 @@
 using Choreblimey.Webhooks.Operations.Internal;
 using Choreblimey.Webhooks.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using NSubstitute;
 
 namespace Choreblimey.Webhooks.Tests.Operations;
 
@@ -80,4 +81,77 @@ public sealed class FailureStreakTests
         _clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal("3 consecutive failed attempts over 2 hours.", await FailAsync(observer, 3));
     }
+
+    [Fact]
+    public async Task A_streak_continues_from_its_stored_start_after_a_restart()
+    {
+        await using var services = Build();
+        await services.GetRequiredService<IWebhookStore>().CreateSubscriptionAsync(Subscription);
+        var before = services.GetRequiredService<WebhookDeliveryObserver>();
+        Assert.Null(await FailAsync(before, 1));
+        Assert.Null(await FailAsync(before, 2));
+
+        // The process restarts (a new observer, nothing in memory) on the same store, an hour later.
+        _clock.Advance(TimeSpan.FromHours(1));
+        var after = ActivatorUtilities.CreateInstance<WebhookDeliveryObserver>(services);
+        Assert.Null(await FailAsync(after, 3));
+        Assert.Null(await FailAsync(after, 4));
+
+        // Three failures counted since the restart, failing for an hour since the first one before it.
+        Assert.Equal("3 consecutive failed attempts over 1 hours.", await FailAsync(after, 5));
+    }
+
+    [Fact]
+    public async Task The_first_success_after_a_restart_ends_the_stored_streak()
+    {
+        await using var services = Build();
+        await services.GetRequiredService<IWebhookStore>().CreateSubscriptionAsync(Subscription);
+        Assert.Null(await FailAsync(services.GetRequiredService<WebhookDeliveryObserver>(), 1));
+
+        _clock.Advance(TimeSpan.FromHours(2));
+        var after = ActivatorUtilities.CreateInstance<WebhookDeliveryObserver>(services);
+        Assert.Null(await SucceedAsync(after));
+        Assert.Null(await FailAsync(after, 1));
+        Assert.Null(await FailAsync(after, 2));
+
+        // Without the success ending it, this third failure would be two hours into the stored streak and disable.
+        Assert.Null(await FailAsync(after, 3));
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal("4 consecutive failed attempts over 1 hours.", await FailAsync(after, 4));
+    }
+
+    [Fact]
+    public async Task A_store_that_cannot_keep_the_streak_leaves_the_count_to_this_process()
+    {
+        var store = Substitute.For<IWebhookStore>();
+#pragma warning disable CA2012 // NSubstitute configures ValueTask-returning calls by invoking them.
+        store.StartFailureStreakAsync(Arg.Any<string>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>())
+            .Returns<ValueTask<DateTimeOffset>>(_ => throw new InvalidOperationException("The database is down."));
+#pragma warning restore CA2012
+        await using var services = TestServices.Build(
+            webhooks => webhooks.AddEvent("chore:created", "Chores").UseStore(_ => store),
+            options =>
+            {
+                options.Health.DisableAfterConsecutiveFailures = 2;
+                options.Health.DisableAfterFailingFor = TimeSpan.FromHours(1);
+            },
+            _clock);
+        var observer = services.GetRequiredService<WebhookDeliveryObserver>();
+
+        Assert.Null(await FailAsync(observer, 1));
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal("2 consecutive failed attempts over 1 hours.", await FailAsync(observer, 2));
+    }
+
+    private async Task<string?> SucceedAsync(WebhookDeliveryObserver observer) =>
+        await observer.OnAttemptRecordedAsync(Delivery, Subscription, new WebhookAttempt
+        {
+            DeliveryId = Delivery.Id,
+            TenantId = Delivery.TenantId,
+            AttemptNumber = 1,
+            StartedAt = _clock.GetUtcNow(),
+            Duration = TimeSpan.FromMilliseconds(30),
+            Outcome = WebhookAttemptOutcome.Succeeded,
+            StatusCode = 200,
+        }, WebhookDeliveryStatus.Succeeded, CancellationToken.None);
 }

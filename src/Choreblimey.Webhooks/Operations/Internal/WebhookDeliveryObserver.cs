@@ -11,9 +11,16 @@ namespace Choreblimey.Webhooks.Operations.Internal;
 /// when one should disable the subscription), calls the host's <see cref="IWebhookNotifier"/>s, and publishes the
 /// operational events when they are declared. Nothing here ever throws into the worker.
 /// </summary>
+/// <remarks>
+/// A streak's count of consecutive failed attempts is this process's; when it started is the store's
+/// (<see cref="IWebhookStore.StartFailureStreakAsync"/>), so a restart or another instance continues a streak rather than
+/// starting it again. The store is written when a streak starts here and when it ends, not on every attempt: the first
+/// success this process sees for a subscription ends any streak the store holds, later successes only one it started.
+/// </remarks>
 internal sealed class WebhookDeliveryObserver(
     IEnumerable<IWebhookNotifier> notifiers,
     IServiceProvider services,
+    IWebhookStore store,
     IWebhookEventRegistry registry,
     TimeProvider timeProvider,
     IOptionsMonitor<WebhookOptions> options,
@@ -22,10 +29,15 @@ internal sealed class WebhookDeliveryObserver(
     private readonly IWebhookNotifier[] _notifiers = [.. notifiers];
     private readonly ConcurrentDictionary<string, Streak> _streaks = new(StringComparer.Ordinal);
 
+    // Subscriptions whose streak, if the store held one, this process has ended since its last failure here.
+    private readonly ConcurrentDictionary<string, byte> _endedInStore = new(StringComparer.Ordinal);
+
     /// <summary>Tracks the attempt and reports a dead letter. Returns why the subscription should be disabled, if it should.</summary>
     public async ValueTask<string?> OnAttemptRecordedAsync(WebhookDelivery delivery, WebhookSubscription? subscription, WebhookAttempt attempt, WebhookDeliveryStatus newStatus, CancellationToken cancellationToken)
     {
-        var disableReason = subscription is null ? null : Track(subscription.Id, attempt.Outcome == WebhookAttemptOutcome.Succeeded);
+        var disableReason = subscription is null
+            ? null
+            : await TrackAsync(subscription.Id, attempt.Outcome == WebhookAttemptOutcome.Succeeded, cancellationToken).ConfigureAwait(false);
         if (newStatus == WebhookDeliveryStatus.DeadLettered)
         {
             var notification = new WebhookDeadLetterNotification(
@@ -49,6 +61,7 @@ internal sealed class WebhookDeliveryObserver(
     public async ValueTask OnSubscriptionDisabledAsync(WebhookSubscription subscription, string reason, CancellationToken cancellationToken)
     {
         _streaks.TryRemove(subscription.Id, out _);
+        await EndStreakAsync(subscription.Id, cancellationToken).ConfigureAwait(false);
         var notification = new WebhookSubscriptionDisabledNotification(subscription.TenantId, subscription.Id, reason, timeProvider.GetUtcNow());
         foreach (var notifier in _notifiers)
         {
@@ -58,15 +71,27 @@ internal sealed class WebhookDeliveryObserver(
         await PublishAsync(WebhookOperationalEvents.EndpointDisabled, notification, subscription.TenantId, cancellationToken).ConfigureAwait(false);
     }
 
-    private string? Track(string subscriptionId, bool succeeded)
+    private async ValueTask<string?> TrackAsync(string subscriptionId, bool succeeded, CancellationToken cancellationToken)
     {
         if (succeeded)
         {
-            _streaks.TryRemove(subscriptionId, out _);
+            // Non-short-circuiting: both the local streak and the "already ended in the store" mark are updated.
+            if (_streaks.TryRemove(subscriptionId, out _) | _endedInStore.TryAdd(subscriptionId, 0))
+            {
+                await EndStreakAsync(subscriptionId, cancellationToken).ConfigureAwait(false);
+            }
+
             return null;
         }
 
+        _endedInStore.TryRemove(subscriptionId, out _);
         var now = timeProvider.GetUtcNow();
+        if (!_streaks.ContainsKey(subscriptionId))
+        {
+            var since = await StartStreakAsync(subscriptionId, now, cancellationToken).ConfigureAwait(false);
+            _streaks.TryAdd(subscriptionId, new Streak(0, since));
+        }
+
         var streak = _streaks.AddOrUpdate(subscriptionId, static (_, at) => new Streak(1, at), static (_, s, _) => s with { Count = s.Count + 1 }, now);
         var health = options.CurrentValue.Health;
         if (health.DisableAfterConsecutiveFailures <= 0 || streak.Count < health.DisableAfterConsecutiveFailures || now - streak.Since < health.DisableAfterFailingFor)
@@ -76,6 +101,36 @@ internal sealed class WebhookDeliveryObserver(
 
         _streaks.TryRemove(subscriptionId, out _);
         return $"{streak.Count} consecutive failed attempts over {(now - streak.Since).TotalHours:0.#} hours.";
+    }
+
+    private async ValueTask<DateTimeOffset> StartStreakAsync(string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.StartFailureStreakAsync(subscriptionId, now, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The streak falls back to this process's own start; delivery goes on.
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            WebhookLog.FailureStreakStoreFailed(logger, subscriptionId, exception);
+            return now;
+        }
+    }
+
+    private async ValueTask EndStreakAsync(string subscriptionId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.EndFailureStreakAsync(subscriptionId, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The next success tries again; delivery goes on.
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+#pragma warning restore CA1031
+        {
+            _endedInStore.TryRemove(subscriptionId, out _);
+            WebhookLog.FailureStreakStoreFailed(logger, subscriptionId, exception);
+        }
     }
 
     private async ValueTask CallAsync<T>(IWebhookNotifier notifier, Func<IWebhookNotifier, T, CancellationToken, ValueTask> call, T notification, string operation, CancellationToken cancellationToken)

@@ -169,6 +169,35 @@ public sealed partial class InMemoryWebhookStore
     }
 
     /// <inheritdoc />
+    public ValueTask<DateTimeOffset> StartFailureStreakAsync(string subscriptionId, DateTimeOffset failedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!_subscriptions.ContainsKey(subscriptionId))
+            {
+                return ValueTask.FromResult(failedAt);
+            }
+
+            return ValueTask.FromResult(_failingSince.TryAdd(subscriptionId, failedAt) ? failedAt : _failingSince[subscriptionId]);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask EndFailureStreakAsync(string subscriptionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _failingSince.Remove(subscriptionId);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public ValueTask<WebhookBacklog> GetBacklogAsync(DateTimeOffset deadLetteredSince, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -20,6 +20,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
     // Dead-lettered deliveries, kept up to date by DeliveryEntry itself, so that the backlog sample (every
     // BacklogSampleInterval, under the lock) reads the pending and dead-lettered deliveries, not the whole delivery log.
     private readonly HashSet<DeliveryEntry> _deadLettered = [];
+    private readonly Dictionary<string, DateTimeOffset> _failingSince = new(StringComparer.Ordinal);
 
     // Pending deliveries by priority, then (due time, id); an entry's key is updated whenever its due time changes.
     private readonly InMemoryDueQueue _due = new();
@@ -120,6 +121,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
             }
 
             _subscriptions.Remove(subscriptionId);
+            _failingSince.Remove(subscriptionId);
             _subscriptionVersion++;
             return ValueTask.FromResult(true);
         }
