@@ -261,25 +261,36 @@ internal sealed partial class SqliteWebhookStore
             deadLetteredSince,
             cancellationToken).ConfigureAwait(false);
 
+    /// <summary>
+    /// The coverage audit's per-event-type counts, with only the filters that are set, so that SQLite reads a tenant's rows
+    /// through its tenant indexes (and messages since a time through the timestamp index) rather than every row.
+    /// </summary>
+    internal static string EventTypeSummariesSql(bool byTenant, bool since)
+    {
+        static string Where(string tenantFilter, string timeFilter) =>
+            tenantFilter.Length + timeFilter.Length == 0 ? string.Empty : " WHERE " + string.Join(" AND ", new[] { tenantFilter, timeFilter }.Where(static f => f.Length > 0));
+
+        var tenant = byTenant ? "tenant_id = $tenant" : string.Empty;
+        return $"""
+            SELECT event_type, SUM(published), MAX(last_published), SUM(deliveries), SUM(succeeded), SUM(dead) FROM (
+                SELECT event_type, COUNT(*) AS published, MAX(timestamp) AS last_published, 0 AS deliveries, 0 AS succeeded, 0 AS dead
+                FROM messages{Where(tenant, since ? "timestamp >= $from" : string.Empty)} GROUP BY event_type
+                UNION ALL
+                SELECT event_type, 0, NULL, COUNT(*), SUM(status = 1), SUM(status = 2)
+                FROM deliveries{Where(tenant, since ? "created_at >= $from" : string.Empty)} GROUP BY event_type)
+            WHERE event_type <> {TestEvent}
+            GROUP BY event_type ORDER BY event_type COLLATE BINARY
+            """;
+    }
+
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<WebhookEventTypeSummary>> GetEventTypeSummariesAsync(string? tenantId, DateTimeOffset? from, CancellationToken cancellationToken = default) =>
         await ReadAsync(
             static (connection, state) =>
             {
-                using var command = SqliteSql.Command(
-                        connection,
-                        $"""
-                        SELECT event_type, SUM(published), MAX(last_published), SUM(deliveries), SUM(succeeded), SUM(dead) FROM (
-                            SELECT event_type, COUNT(*) AS published, MAX(timestamp) AS last_published, 0 AS deliveries, 0 AS succeeded, 0 AS dead
-                            FROM messages WHERE ($tenant IS NULL OR tenant_id = $tenant) AND ($from IS NULL OR timestamp >= $from) GROUP BY event_type
-                            UNION ALL
-                            SELECT event_type, 0, NULL, COUNT(*), SUM(status = 1), SUM(status = 2)
-                            FROM deliveries WHERE ($tenant IS NULL OR tenant_id = $tenant) AND ($from IS NULL OR created_at >= $from) GROUP BY event_type)
-                        WHERE event_type <> {TestEvent}
-                        GROUP BY event_type ORDER BY event_type COLLATE BINARY
-                        """)
-                    .With("$tenant", state.tenantId)
-                    .With("$from", SqliteSql.ToTicksOrNull(state.from));
+                using var command = SqliteSql.Command(connection, EventTypeSummariesSql(state.tenantId is not null, state.from is not null));
+                AddIfSet(command, "$tenant", state.tenantId);
+                AddIfSet(command, "$from", SqliteSql.ToTicksOrNull(state.from));
                 using var reader = command.ExecuteReader();
                 var items = new List<WebhookEventTypeSummary>();
                 while (reader.Read())

@@ -492,7 +492,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
 
     private static void AddIfSet(SqliteCommand command, string name, object? value)
     {
-        if (value is not null)
+        if (value is not null and not DBNull)
         {
             command.With(name, value);
         }

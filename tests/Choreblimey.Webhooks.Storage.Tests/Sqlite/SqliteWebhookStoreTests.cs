@@ -465,6 +465,35 @@ public sealed class SqliteWebhookStoreTests : IDisposable
         Assert.Contains(plan, step => step.StartsWith($"SEARCH deliveries USING INDEX {index} (", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_coverage_audit_of_one_tenant_reads_that_tenants_rows_only()
+    {
+        var path = _directory.File();
+        await using (var store = Open(path))
+        {
+            await store.EnsureInitializedAsync(CancellationToken.None);
+        }
+
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteWebhookStore.EventTypeSummariesSql(byTenant: true, since: false);
+        command.Parameters.AddWithValue("$tenant", TenantA);
+        var plan = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        // Before, ($tenant IS NULL OR tenant_id = $tenant) made both reads full scans whatever the tenant.
+        Assert.Contains(plan, step => step.StartsWith("SEARCH messages USING ", StringComparison.Ordinal) && step.Contains("(tenant_id=?)", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.StartsWith("SEARCH deliveries USING ", StringComparison.Ordinal) && step.Contains("(tenant_id=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN messages", StringComparison.Ordinal) || step.StartsWith("SCAN deliveries", StringComparison.Ordinal));
+    }
+
     private static SqliteWebhookStore Open(string path, int maxGroupCommitSize = 256) =>
         new(new SqliteWebhookStoreOptions { ConnectionString = path, MaxGroupCommitSize = maxGroupCommitSize });
 
