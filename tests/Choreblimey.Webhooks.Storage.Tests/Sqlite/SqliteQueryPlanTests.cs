@@ -1,0 +1,112 @@
+using Choreblimey.Webhooks.Sqlite;
+using Microsoft.Data.Sqlite;
+using static Choreblimey.Webhooks.Storage.Tests.Conformance.StoreTestData;
+
+namespace Choreblimey.Webhooks.Storage.Tests.Sqlite;
+
+/// <summary>
+/// The plans SQLite makes for the statements that run periodically or on a large log: each must read an index range, never
+/// walk the delivery log. SQLite plans without statistics (the store never runs <c>ANALYZE</c>), so these plans are the
+/// ones a real database gets.
+/// </summary>
+public sealed class SqliteQueryPlanTests : IDisposable
+{
+    private readonly TempDatabaseDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task The_backlog_sample_reads_indexes_and_never_the_whole_delivery_log()
+    {
+        var plan = await PlanAsync(SqliteWebhookStore.BacklogSql, ("$since", 0L));
+
+        // Before schema 5 the dead-letter count was "SCAN deliveries": every delivery ever logged, every 15 s.
+        Assert.Contains(plan, step => step.Contains("USING INDEX ix_deliveries_dead", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal) && !step.Contains("USING", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task A_purge_batch_is_collected_from_index_ranges_not_by_walking_the_delivery_log(int overrides)
+    {
+        var statements = SqliteWebhookStore.PurgeSelectSql(overrides).Split("; ", StringSplitOptions.RemoveEmptyEntries);
+        var parameters = new (string, object)[] { ("$s", 1L), ("$f", 1L), ("$batch", 1L) }
+            .Concat(Enumerable.Range(0, overrides).SelectMany(i => new (string, object)[] { ($"$t{i}", "order.created"), ($"$s{i}", 1L), ($"$f{i}", 1L) }))
+            .ToArray();
+        var plan = await PlanAsync(statements[^1], setup: statements[0] + ";", parameters);
+
+        // Two ranges per rule (succeeded, dead-lettered), each on its index; before, one walk of the whole completed index.
+        var reads = plan.Where(step => step.Contains("deliveries", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2 * (overrides + 1), reads.Count);
+        Assert.All(reads, step => Assert.Matches(@"^SEARCH deliveries USING INDEX ix_deliveries_(completed|dead) \(completed_at<\?\)$", step));
+    }
+
+    [Theory]
+    [InlineData(null, null, null, false, "ix_deliveries_tenant")]
+    [InlineData("sub_1", null, null, false, "ix_deliveries_tenant_subscription")]
+    [InlineData(null, WebhookDeliveryStatus.DeadLettered, null, false, "ix_deliveries_tenant_status")]
+    [InlineData(null, null, null, true, "ix_deliveries_tenant_status")]
+    [InlineData(null, null, "msg_1", false, "ix_deliveries_message")]
+    [InlineData("sub_1", null, "msg_1", false, "ix_deliveries_message")]
+    public async Task The_delivery_log_reads_the_index_of_its_filter(string? subscription, WebhookDeliveryStatus? status, string? message, bool failingOnly, string index)
+    {
+        var query = new WebhookDeliveryQuery { TenantId = TenantA, SubscriptionId = subscription, Status = status, MessageId = message, FailingOnly = failingOnly, ContinuationToken = "dlv_9" };
+        var sql = SqliteWebhookStore.DeliveryQuerySql(query);
+        var parameters = new (string Name, object Value)[] { ("$tenant", TenantA), ("$subscription", "x"), ("$message", "x"), ("$status", 1L), ("$after", "x"), ("$take", 1L) }
+            .Where(p => sql.Contains(p.Name, StringComparison.Ordinal))
+            .ToArray();
+        var plan = await PlanAsync(sql, parameters);
+
+        // Before, every filter was planned as ($x IS NULL OR column = $x) in one text, and always read the tenant index.
+        Assert.Contains(plan, step => step.StartsWith($"SEARCH deliveries USING INDEX {index} (", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_coverage_audit_of_one_tenant_reads_that_tenants_rows_only()
+    {
+        var plan = await PlanAsync(SqliteWebhookStore.EventTypeSummariesSql(byTenant: true, since: false), ("$tenant", TenantA));
+
+        // Before, ($tenant IS NULL OR tenant_id = $tenant) made both reads full scans whatever the tenant.
+        Assert.Contains(plan, step => step.StartsWith("SEARCH messages USING ", StringComparison.Ordinal) && step.Contains("(tenant_id=?)", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.StartsWith("SEARCH deliveries USING ", StringComparison.Ordinal) && step.Contains("(tenant_id=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN messages", StringComparison.Ordinal) || step.StartsWith("SCAN deliveries", StringComparison.Ordinal));
+    }
+
+    private Task<List<string>> PlanAsync(string sql, params (string Name, object Value)[] parameters) => PlanAsync(sql, setup: null, parameters);
+
+    /// <summary>The store's schema in a new file, then <c>EXPLAIN QUERY PLAN</c> of <paramref name="sql"/>: one line per step.</summary>
+    private async Task<List<string>> PlanAsync(string sql, string? setup, params (string Name, object Value)[] parameters)
+    {
+        var path = _directory.File();
+        await using (var store = new SqliteWebhookStore(new SqliteWebhookStoreOptions { ConnectionString = path }))
+        {
+            await store.EnsureInitializedAsync(CancellationToken.None);
+        }
+
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        if (setup is not null)
+        {
+            using var prepare = connection.CreateCommand();
+            prepare.CommandText = setup;
+            prepare.ExecuteNonQuery();
+        }
+
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var plan = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        return plan;
+    }
+}
