@@ -23,14 +23,28 @@ internal sealed partial class SqliteWebhookStore
         WHERE d.status = 0 AND d.event_type <> {TestEvent}
         """;
 
+    /// <summary>
+    /// The deliveries a stats query counts: non-test deliveries of the tenant, and of the subscription and window when the
+    /// query sets them. Only the filters that are set appear, so SQLite reads a subscription's deliveries through its index.
+    /// </summary>
+    internal static string StatsCountsSql(WebhookStatsQuery query) =>
+        $"""
+        SELECT COUNT(*), COALESCE(SUM(status = 1), 0), COALESCE(SUM(status = 2), 0), COALESCE(SUM(status = 0 AND attempt_count > 0), 0)
+        FROM deliveries
+        WHERE tenant_id = $tenant AND event_type <> {TestEvent}{StatsFilters(query, "subscription_id", "created_at")}
+        """;
+
     // The attempts a stats query looks at: non-test attempts of the tenant (and subscription) started in the window.
-    private const string StatsAttempts =
+    private static string StatsAttempts(WebhookStatsQuery query) =>
         $"""
         FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
-        WHERE a.tenant_id = $tenant AND a.is_test = 0 AND d.event_type <> {TestEvent}
-          AND ($subscription IS NULL OR d.subscription_id = $subscription)
-          AND ($from IS NULL OR a.started_at >= $from) AND ($before IS NULL OR a.started_at < $before)
+        WHERE a.tenant_id = $tenant AND a.is_test = 0 AND d.event_type <> {TestEvent}{StatsFilters(query, "d.subscription_id", "a.started_at")}
         """;
+
+    private static string StatsFilters(WebhookStatsQuery query, string subscriptionColumn, string timeColumn) =>
+        (query.SubscriptionId is null ? string.Empty : $" AND {subscriptionColumn} = $subscription")
+        + (query.From is null ? string.Empty : $" AND {timeColumn} >= $from")
+        + (query.Before is null ? string.Empty : $" AND {timeColumn} < $before");
 
     /// <inheritdoc />
     public async ValueTask<WebhookDeliveryStats> GetDeliveryStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default)
@@ -39,21 +53,18 @@ internal sealed partial class SqliteWebhookStore
         return await ReadAsync(
             static (connection, q) =>
             {
-                SqliteCommand Bind(string sql) => SqliteSql.Command(connection, sql)
-                    .With("$tenant", q.TenantId)
-                    .With("$subscription", q.SubscriptionId)
-                    .With("$from", SqliteSql.ToTicksOrNull(q.From))
-                    .With("$before", SqliteSql.ToTicksOrNull(q.Before));
+                SqliteCommand Bind(string sql)
+                {
+                    var command = SqliteSql.Command(connection, sql).With("$tenant", q.TenantId);
+                    AddIfSet(command, "$subscription", q.SubscriptionId);
+                    AddIfSet(command, "$from", SqliteSql.ToTicksOrNull(q.From));
+                    AddIfSet(command, "$before", SqliteSql.ToTicksOrNull(q.Before));
+                    return command;
+                }
 
+                var attemptsFrom = StatsAttempts(q);
                 WebhookDeliveryStats stats;
-                using (var counts = Bind(
-                           $"""
-                           SELECT COUNT(*), COALESCE(SUM(status = 1), 0), COALESCE(SUM(status = 2), 0), COALESCE(SUM(status = 0 AND attempt_count > 0), 0)
-                           FROM deliveries
-                           WHERE tenant_id = $tenant AND event_type <> {TestEvent}
-                             AND ($subscription IS NULL OR subscription_id = $subscription)
-                             AND ($from IS NULL OR created_at >= $from) AND ($before IS NULL OR created_at < $before)
-                           """))
+                using (var counts = Bind(StatsCountsSql(q)))
                 using (var reader = counts.ExecuteReader())
                 {
                     reader.Read();
@@ -61,7 +72,7 @@ internal sealed partial class SqliteWebhookStore
                 }
 
                 long attempts;
-                using (var summary = Bind($"SELECT COUNT(*), MAX(CASE WHEN a.outcome = 0 THEN a.started_at END), MAX(CASE WHEN a.outcome <> 0 THEN a.started_at END) {StatsAttempts}"))
+                using (var summary = Bind($"SELECT COUNT(*), MAX(CASE WHEN a.outcome = 0 THEN a.started_at END), MAX(CASE WHEN a.outcome <> 0 THEN a.started_at END) {attemptsFrom}"))
                 using (var reader = summary.ExecuteReader())
                 {
                     reader.Read();
@@ -78,7 +89,7 @@ internal sealed partial class SqliteWebhookStore
                 TimeSpan Percentile(double p)
                 {
                     var (lower, fraction) = WebhookPercentile.Rank(attempts, p);
-                    using var command = Bind($"SELECT a.duration_ticks {StatsAttempts} ORDER BY a.duration_ticks LIMIT 2 OFFSET $offset").With("$offset", lower);
+                    using var command = Bind($"SELECT a.duration_ticks {attemptsFrom} ORDER BY a.duration_ticks LIMIT 2 OFFSET $offset").With("$offset", lower);
                     using var reader = command.ExecuteReader();
                     reader.Read();
                     var low = reader.GetInt64(0);

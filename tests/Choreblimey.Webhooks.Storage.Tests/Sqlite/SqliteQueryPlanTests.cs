@@ -73,6 +73,16 @@ public sealed class SqliteQueryPlanTests : IDisposable
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN messages", StringComparison.Ordinal) || step.StartsWith("SCAN deliveries", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_subscriptions_stats_count_its_deliveries_through_its_index()
+    {
+        var query = new WebhookStatsQuery { TenantId = TenantA, SubscriptionId = "sub_1" };
+        var plan = await PlanAsync(SqliteWebhookStore.StatsCountsSql(query), ("$tenant", TenantA), ("$subscription", "sub_1"));
+
+        // Before, ($subscription IS NULL OR subscription_id = $subscription) counted through the tenant index: every delivery of the tenant.
+        Assert.Contains(plan, step => step.StartsWith("SEARCH deliveries USING INDEX ix_deliveries_tenant_subscription (tenant_id=? AND subscription_id=?)", StringComparison.Ordinal));
+    }
+
     private Task<List<string>> PlanAsync(string sql, params (string Name, object Value)[] parameters) => PlanAsync(sql, setup: null, parameters);
 
     /// <summary>The store's schema in a new file, then <c>EXPLAIN QUERY PLAN</c> of <paramref name="sql"/>: one line per step.</summary>
