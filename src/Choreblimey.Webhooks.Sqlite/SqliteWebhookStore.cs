@@ -121,18 +121,13 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             {
                 var (tenant, q) = state;
 
-                // The event-type filter matches patterns in code, so without it SQL can stop at one row past the page.
-                using var command = SqliteSql.Command(
-                        connection,
-                        """
-                        SELECT id, document FROM subscriptions
-                        WHERE tenant_id = $tenant AND ($state IS NULL OR state = $state) AND ($after IS NULL OR id > $after)
-                        ORDER BY id LIMIT $take
-                        """)
+                // The event-type filter matches patterns in code, so without it SQL can stop at one row past the page. Only the
+                // filters that are set appear, so a later page starts at its continuation id in the tenant index.
+                using var command = SqliteSql.Command(connection, SubscriptionListSql(q))
                     .With("$tenant", tenant)
-                    .With("$state", q.State is { } s ? (int)s : null)
-                    .With("$after", q.ContinuationToken)
                     .With("$take", q.EventType is null ? q.Limit + 1 : -1);
+                AddIfSet(command, "$state", q.State is { } s ? (int)s : null);
+                AddIfSet(command, "$after", q.ContinuationToken);
                 using var reader = command.ExecuteReader();
                 var items = new List<WebhookSubscription>(Math.Min(q.Limit, 64));
                 var more = false;
@@ -467,6 +462,13 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             query,
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The subscription listing for <paramref name="query"/>'s filters, with only the filters that are set.</summary>
+    internal static string SubscriptionListSql(WebhookSubscriptionQuery query) =>
+        "SELECT id, document FROM subscriptions WHERE tenant_id = $tenant"
+        + (query.State is null ? string.Empty : " AND state = $state")
+        + (query.ContinuationToken is null ? string.Empty : " AND id > $after")
+        + " ORDER BY id LIMIT $take";
 
     /// <summary>
     /// The delivery log query for <paramref name="query"/>'s filters: only the filters that are set appear, so SQLite picks

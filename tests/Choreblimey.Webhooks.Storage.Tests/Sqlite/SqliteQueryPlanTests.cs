@@ -83,6 +83,16 @@ public sealed class SqliteQueryPlanTests : IDisposable
         Assert.Contains(plan, step => step.StartsWith("SEARCH deliveries USING INDEX ix_deliveries_tenant_subscription (tenant_id=? AND subscription_id=?)", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_later_page_of_subscriptions_starts_at_its_continuation_id()
+    {
+        var query = new WebhookSubscriptionQuery { ContinuationToken = "sub_500" };
+        var plan = await PlanAsync(SqliteWebhookStore.SubscriptionListSql(query), ("$tenant", TenantA), ("$after", "sub_500"), ("$take", 101L));
+
+        // Before, ($after IS NULL OR id > $after) walked the tenant's subscriptions from the first one for every page.
+        Assert.Contains(plan, step => step.StartsWith("SEARCH subscriptions USING INDEX ix_subscriptions_tenant (tenant_id=? AND id>?)", StringComparison.Ordinal));
+    }
+
     private Task<List<string>> PlanAsync(string sql, params (string Name, object Value)[] parameters) => PlanAsync(sql, setup: null, parameters);
 
     /// <summary>The store's schema in a new file, then <c>EXPLAIN QUERY PLAN</c> of <paramref name="sql"/>: one line per step.</summary>
