@@ -278,18 +278,14 @@ internal sealed partial class SqliteWebhookStore
     /// </summary>
     internal static string EventTypeSummariesSql(bool byTenant, bool since)
     {
-        static string Where(string tenantFilter, string timeFilter) =>
-            tenantFilter.Length + timeFilter.Length == 0 ? string.Empty : " WHERE " + string.Join(" AND ", new[] { tenantFilter, timeFilter }.Where(static f => f.Length > 0));
-
-        var tenant = byTenant ? "tenant_id = $tenant" : string.Empty;
+        var tenant = byTenant ? " AND tenant_id = $tenant" : string.Empty;
         return $"""
             SELECT event_type, SUM(published), MAX(last_published), SUM(deliveries), SUM(succeeded), SUM(dead) FROM (
                 SELECT event_type, COUNT(*) AS published, MAX(timestamp) AS last_published, 0 AS deliveries, 0 AS succeeded, 0 AS dead
-                FROM messages{Where(tenant, since ? "timestamp >= $from" : string.Empty)} GROUP BY event_type
+                FROM messages WHERE event_type <> {TestEvent}{tenant}{(since ? " AND timestamp >= $from" : string.Empty)} GROUP BY event_type
                 UNION ALL
                 SELECT event_type, 0, NULL, COUNT(*), SUM(status = 1), SUM(status = 2)
-                FROM deliveries{Where(tenant, since ? "created_at >= $from" : string.Empty)} GROUP BY event_type)
-            WHERE event_type <> {TestEvent}
+                FROM deliveries WHERE event_type <> {TestEvent}{tenant}{(since ? " AND created_at >= $from" : string.Empty)} GROUP BY event_type)
             GROUP BY event_type ORDER BY event_type COLLATE BINARY
             """;
     }
