@@ -16,6 +16,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
 
     private const string MessageColumns = "id, tenant_id, event_type, timestamp, actor, data, idempotency_key, trace_parent";
 
+    private const string InsertMessageSql = $"INSERT INTO messages ({MessageColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+    private const string InsertDeliverySql =
+        $"INSERT INTO deliveries ({DeliveryColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+
     // Due deliveries are taken per priority band, each band a range of the claim index: ordered by priority alone, SQLite
     // would walk every pending row of a band, due or not (a backlog of retries waiting for later), to fill the limit. The
     // bands together cover every priority; an empty one costs one index probe.
@@ -246,8 +251,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             }
         }
 
-        var data = message.Data.ToArray();
-        return await WriteAsync(connection => InsertMessage(connection, _writer.Statements, message, data, deliveries), cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(connection => InsertMessage(connection, _writer.Statements, message, deliveries), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Gets the full path of the store's database file.</summary>
@@ -278,7 +282,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         transaction.Save(Savepoint);
         try
         {
-            var result = InsertMessage(connection, statements: null, message, message.Data.ToArray(), deliveries);
+            var result = InsertMessage(connection, statements: null, message, deliveries);
             transaction.Release(Savepoint);
             return result;
         }
@@ -603,7 +607,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     private static void BumpSubscriptionVersion(SqliteConnection connection) =>
         SqliteSql.Execute(connection, "UPDATE subscription_version SET version = version + 1 WHERE id = 1");
 
-    private static WebhookMessageInsertResult InsertMessage(SqliteConnection connection, SqliteStatementCache? statements, WebhookMessage message, byte[] data, IReadOnlyList<WebhookDelivery> deliveries)
+    private static WebhookMessageInsertResult InsertMessage(SqliteConnection connection, SqliteStatementCache? statements, WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries)
     {
         if (message.IdempotencyKey is { } key)
         {
@@ -624,66 +628,62 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             }
         }
 
-        using (var insert = SqliteStatement.For(
-                   statements,
-                   connection,
-                   $"INSERT INTO messages ({MessageColumns}) VALUES ($id, $tenant, $eventType, $timestamp, $actor, $data, $key, $traceParent)"))
+        var insertMessage = statements?.GetRaw(connection, InsertMessageSql) ?? SqliteRawStatement.Prepare(connection, InsertMessageSql);
+        try
         {
-            insert.Command
-               .With("$id", message.Id)
-               .With("$tenant", message.TenantId)
-               .With("$eventType", message.EventType)
-               .With("$timestamp", SqliteSql.ToTicks(message.Timestamp))
-               .With("$actor", message.Actor)
-               .With("$data", data)
-               .With("$key", message.IdempotencyKey)
-               .With("$traceParent", message.TraceParent)
-               .ExecuteNonQuery();
+            insertMessage
+                .Bind(1, message.Id)
+                .Bind(2, message.TenantId)
+                .Bind(3, message.EventType)
+                .Bind(4, SqliteSql.ToTicks(message.Timestamp))
+                .Bind(5, message.Actor)
+                .Bind(6, message.Data.Span)
+                .Bind(7, message.IdempotencyKey)
+                .Bind(8, message.TraceParent)
+                .Execute();
+        }
+        finally
+        {
+            if (statements is null)
+            {
+                insertMessage.Dispose();
+            }
         }
 
-        if (deliveries.Count > 0)
+        if (deliveries.Count == 0)
         {
-            using var statement = SqliteStatement.For(
-                statements,
-                connection,
-                $"""
-                INSERT INTO deliveries ({DeliveryColumns})
-                VALUES ($id, $tenant, $message, $subscription, $eventType, $status, $attempts, $next, $created, $completed, $owner, $token, $code, $error, $priority)
-                """);
-            var insert = statement.Command;
-            var id = insert.Parameters.Add("$id", SqliteType.Text);
-            var tenant = insert.Parameters.Add("$tenant", SqliteType.Text);
-            var messageId = insert.Parameters.Add("$message", SqliteType.Text);
-            var subscription = insert.Parameters.Add("$subscription", SqliteType.Text);
-            var eventType = insert.Parameters.Add("$eventType", SqliteType.Text);
-            var status = insert.Parameters.Add("$status", SqliteType.Integer);
-            var attempts = insert.Parameters.Add("$attempts", SqliteType.Integer);
-            var next = insert.Parameters.Add("$next", SqliteType.Integer);
-            var created = insert.Parameters.Add("$created", SqliteType.Integer);
-            var completed = insert.Parameters.Add("$completed", SqliteType.Integer);
-            var owner = insert.Parameters.Add("$owner", SqliteType.Text);
-            var token = insert.Parameters.Add("$token", SqliteType.Integer);
-            var code = insert.Parameters.Add("$code", SqliteType.Integer);
-            var error = insert.Parameters.Add("$error", SqliteType.Text);
-            var priority = insert.Parameters.Add("$priority", SqliteType.Integer);
+            return new WebhookMessageInsertResult(message.Id, 0, IsDuplicate: false);
+        }
+
+        var insertDelivery = statements?.GetRaw(connection, InsertDeliverySql) ?? SqliteRawStatement.Prepare(connection, InsertDeliverySql);
+        try
+        {
             foreach (var delivery in deliveries)
             {
-                id.Value = delivery.Id;
-                tenant.Value = delivery.TenantId;
-                messageId.Value = delivery.MessageId;
-                subscription.Value = delivery.SubscriptionId;
-                eventType.Value = delivery.EventType;
-                status.Value = (int)delivery.Status;
-                attempts.Value = delivery.AttemptCount;
-                next.Value = SqliteSql.ToTicks(delivery.NextAttemptAt);
-                created.Value = SqliteSql.ToTicks(delivery.CreatedAt);
-                completed.Value = SqliteSql.ToTicksOrNull(delivery.CompletedAt);
-                owner.Value = (object?)delivery.LeaseOwner ?? DBNull.Value;
-                token.Value = delivery.FencingToken;
-                code.Value = (object?)delivery.LastStatusCode ?? DBNull.Value;
-                error.Value = (object?)delivery.LastError ?? DBNull.Value;
-                priority.Value = (int)delivery.Priority;
-                insert.ExecuteNonQuery();
+                insertDelivery
+                    .Bind(1, delivery.Id)
+                    .Bind(2, delivery.TenantId)
+                    .Bind(3, delivery.MessageId)
+                    .Bind(4, delivery.SubscriptionId)
+                    .Bind(5, delivery.EventType)
+                    .Bind(6, (long)delivery.Status)
+                    .Bind(7, delivery.AttemptCount)
+                    .Bind(8, SqliteSql.ToTicks(delivery.NextAttemptAt))
+                    .Bind(9, SqliteSql.ToTicks(delivery.CreatedAt))
+                    .Bind(10, delivery.CompletedAt?.UtcTicks)
+                    .Bind(11, delivery.LeaseOwner)
+                    .Bind(12, delivery.FencingToken)
+                    .Bind(13, delivery.LastStatusCode)
+                    .Bind(14, delivery.LastError)
+                    .Bind(15, (long)delivery.Priority)
+                    .Execute();
+            }
+        }
+        finally
+        {
+            if (statements is null)
+            {
+                insertDelivery.Dispose();
             }
         }
 

@@ -10,6 +10,7 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 internal sealed class SqliteStatementCache : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteRawStatement> _rawStatements = new(StringComparer.Ordinal);
     private SqliteConnection? _connection;
 
     /// <summary>Gets the command for <paramref name="sql"/> on <paramref name="connection"/>, its parameters cleared.</summary>
@@ -34,6 +35,24 @@ internal sealed class SqliteStatementCache : IDisposable
         return SqliteStatement.Cached(command);
     }
 
+    /// <summary>Gets the raw statement for <paramref name="sql"/> on <paramref name="connection"/>, prepared once per connection.</summary>
+    public SqliteRawStatement GetRaw(SqliteConnection connection, string sql)
+    {
+        if (!ReferenceEquals(connection, _connection))
+        {
+            Clear();
+            _connection = connection;
+        }
+
+        if (!_rawStatements.TryGetValue(sql, out var statement))
+        {
+            statement = SqliteRawStatement.Prepare(connection, sql);
+            _rawStatements.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
     /// <summary>Executes a statement without parameters through the cache.</summary>
     public void Execute(SqliteConnection connection, string sql) => Get(connection, sql).Command.ExecuteNonQuery();
 
@@ -47,6 +66,12 @@ internal sealed class SqliteStatementCache : IDisposable
         }
 
         _commands.Clear();
+        foreach (var statement in _rawStatements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _rawStatements.Clear();
         _connection = null;
     }
 }

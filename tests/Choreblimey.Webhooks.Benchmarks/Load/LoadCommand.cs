@@ -48,53 +48,17 @@ internal sealed class LoadCommand(LoadOptions options)
 
         try
         {
-            await WarmUpAsync(StoreKind.Memory);
-            var baselineBefore = await RunBaselineAsync();
-            var results = new List<StoreResult>();
-            foreach (var store in options.Stores)
+            if (!options.Issue5Only)
             {
-                results.Add(await RunStoreAsync(store));
+                await RunEndToEndAsync();
             }
 
-            var baselineAfter = await RunBaselineAsync();
-            var baseline = Math.Max(baselineBefore.PerSecond, baselineAfter.PerSecond);
-
-            Line("## End to end (one subscription, no-op receiver answering 204)");
-            Line();
-            Line($"Baseline (raw HttpClient, same signed bodies, {options.Concurrency} connections): {baselineBefore.PerSecond:N0}/s before the stores, {baselineAfter.PerSecond:N0}/s after; ratios use the higher, {baseline:N0}/s. Peak working set {Mb(Math.Max(baselineBefore.PeakWorkingSet, baselineAfter.PeakWorkingSet))}. Process CPU per request (sender and receiver together): {baselineBefore.CpuPerMessage:0} / {baselineAfter.CpuPerMessage:0} µs.");
-            Line();
-            Line("Drain: N events published first (worker not running), then the worker started; deliveries/s over those N after a 5,000-event warm-up.");
-            Line("End to end: N events published by the concurrent publishers while the worker delivers; deliveries/s from the first publish to the last receipt.");
-            Line();
-            Line("| Store | Drain deliveries/s | Drain ratio | End-to-end deliveries/s | End-to-end ratio | Process CPU per delivery (drain / end to end) | Peak working set |");
-            Line("|---|---:|---:|---:|---:|---:|---:|");
-            foreach (var r in results)
-            {
-                Line($"| {r.Store} | {r.DrainPerSecond:N0} | {r.DrainPerSecond / baseline:0.00}x | {r.DeliveriesPerSecond:N0} | {r.DeliveriesPerSecond / baseline:0.00}x | {r.DrainCpuPerDelivery:0} / {r.CpuPerDelivery:0} µs | {Mb(r.PeakWorkingSet)} |");
-            }
-
-            Line();
-            Line($"| Store | Publishes/s, no worker ({options.Publishers} publishers) | p50 / p99 | Publishes/s, worker running | p50 / p99 | Paced {options.PacedRate}/s: publish p50 / p99 | Paced: publish-to-receipt p50 / p99 |");
-            Line("|---|---:|---:|---:|---:|---:|---:|");
-            foreach (var r in results)
-            {
-                Line($"| {r.Store} | {r.IdlePublishesPerSecond:N0} | {Us(r.IdlePublishP50)} / {Us(r.IdlePublishP99)} | {r.PublishesPerSecond:N0} | {Us(r.PublishP50)} / {Us(r.PublishP99)} | {Us(r.PacedPublishP50)} / {Us(r.PacedPublishP99)} | {Us(r.ReceiptP50)} / {Us(r.ReceiptP99)} |");
-            }
-
-            Line();
-            if (_statements is not null)
-            {
-                Line("### PostgreSQL server time per statement (pg_stat_statements: drain and end to end, publishing included)");
-                Line();
-                Line(_statements);
-            }
-
-            if (options.Issue5 && options.Stores.Contains(StoreKind.Sqlite))
+            if ((options.Issue5 || options.Issue5Only) && options.Stores.Contains(StoreKind.Sqlite))
             {
                 await RunSqlitePublishAndClaimAsync();
             }
 
-            if (options.Issue5 && options.Backlog > 0)
+            if ((options.Issue5 || options.Issue5Only) && options.Backlog > 0)
             {
                 foreach (var store in options.Stores.Where(static s => s != StoreKind.Memory))
                 {
@@ -113,6 +77,51 @@ internal sealed class LoadCommand(LoadOptions options)
         }
 
         return 0;
+    }
+
+    /// <summary>The baseline, then drain, end to end and paced phases per store, with the ratios to the baseline.</summary>
+    private async Task RunEndToEndAsync()
+    {
+        await WarmUpAsync(StoreKind.Memory);
+        var baselineBefore = await RunBaselineAsync();
+        var results = new List<StoreResult>();
+        foreach (var store in options.Stores)
+        {
+            results.Add(await RunStoreAsync(store));
+        }
+
+        var baselineAfter = await RunBaselineAsync();
+        var baseline = Math.Max(baselineBefore.PerSecond, baselineAfter.PerSecond);
+
+        Line("## End to end (one subscription, no-op receiver answering 204)");
+        Line();
+        Line($"Baseline (raw HttpClient, same signed bodies, {options.Concurrency} connections): {baselineBefore.PerSecond:N0}/s before the stores, {baselineAfter.PerSecond:N0}/s after; ratios use the higher, {baseline:N0}/s. Peak working set {Mb(Math.Max(baselineBefore.PeakWorkingSet, baselineAfter.PeakWorkingSet))}. Process CPU per request (sender and receiver together): {baselineBefore.CpuPerMessage:0} / {baselineAfter.CpuPerMessage:0} µs.");
+        Line();
+        Line("Drain: N events published first (worker not running), then the worker started; deliveries/s over those N after a 5,000-event warm-up.");
+        Line("End to end: N events published by the concurrent publishers while the worker delivers; deliveries/s from the first publish to the last receipt.");
+        Line();
+        Line("| Store | Drain deliveries/s | Drain ratio | End-to-end deliveries/s | End-to-end ratio | Process CPU per delivery (drain / end to end) | Peak working set |");
+        Line("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            Line($"| {r.Store} | {r.DrainPerSecond:N0} | {r.DrainPerSecond / baseline:0.00}x | {r.DeliveriesPerSecond:N0} | {r.DeliveriesPerSecond / baseline:0.00}x | {r.DrainCpuPerDelivery:0} / {r.CpuPerDelivery:0} µs | {Mb(r.PeakWorkingSet)} |");
+        }
+
+        Line();
+        Line($"| Store | Publishes/s, no worker ({options.Publishers} publishers) | p50 / p99 | Publishes/s, worker running | p50 / p99 | Paced {options.PacedRate}/s: publish p50 / p99 | Paced: publish-to-receipt p50 / p99 |");
+        Line("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            Line($"| {r.Store} | {r.IdlePublishesPerSecond:N0} | {Us(r.IdlePublishP50)} / {Us(r.IdlePublishP99)} | {r.PublishesPerSecond:N0} | {Us(r.PublishP50)} / {Us(r.PublishP99)} | {Us(r.PacedPublishP50)} / {Us(r.PacedPublishP99)} | {Us(r.ReceiptP50)} / {Us(r.ReceiptP99)} |");
+        }
+
+        Line();
+        if (_statements is not null)
+        {
+            Line("### PostgreSQL server time per statement (pg_stat_statements: drain and end to end, publishing included)");
+            Line();
+            Line(_statements);
+        }
     }
 
     private async Task<(double PerSecond, long PeakWorkingSet, double CpuPerMessage)> RunBaselineAsync()

@@ -28,6 +28,9 @@ internal sealed class LoadOptions
 
     public bool Issue5 { get; private set; } = true;
 
+    /// <summary>Runs only the issue-5 phases (SQLite publishes/s and claim + complete, then the backlogs), without the end-to-end table.</summary>
+    public bool Issue5Only { get; private set; }
+
     /// <summary>Loads pg_stat_statements into the throwaway server and prints the PostgreSQL store's statements by server time.</summary>
     public bool PostgreSqlStatements { get; private set; }
 
@@ -53,6 +56,7 @@ internal sealed class LoadOptions
                 case "--backlog": options.Backlog = NextInt(); break;
                 case "--backlog-seconds": options.BacklogSeconds = NextInt(); break;
                 case "--no-issue5": options.Issue5 = false; break;
+                case "--issue5-only": options.Issue5Only = true; break;
                 case "--no-circuit-breaker": options.NoCircuitBreaker = true; break;
                 case "--postgres-statements": options.PostgreSqlStatements = true; break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");

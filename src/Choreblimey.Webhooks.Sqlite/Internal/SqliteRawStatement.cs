@@ -1,0 +1,100 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Choreblimey.Webhooks.Sqlite.Internal;
+
+/// <summary>
+/// A statement prepared directly on a connection's SQLite handle, with values bound by position. The publish inserts run
+/// on the single writer, whose serial work bounds publishes per second; through <see cref="SqliteCommand"/> each insert
+/// also builds a parameter object per value, looks every parameter up by name and boxes every number. Errors surface as
+/// the same <see cref="SqliteException"/> a command would throw.
+/// </summary>
+internal sealed class SqliteRawStatement : IDisposable
+{
+    private readonly sqlite3 _database;
+    private readonly sqlite3_stmt _statement;
+
+    private SqliteRawStatement(sqlite3 database, sqlite3_stmt statement)
+    {
+        _database = database;
+        _statement = statement;
+    }
+
+    /// <summary>Prepares <paramref name="sql"/> (one statement, parameters numbered <c>?1</c>, <c>?2</c>, ...) on <paramref name="connection"/>.</summary>
+    public static SqliteRawStatement Prepare(SqliteConnection connection, string sql)
+    {
+        var database = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
+        var rc = raw.sqlite3_prepare_v2(database, sql, out sqlite3_stmt? statement);
+        if (rc == raw.SQLITE_OK && statement is not null)
+        {
+            return new SqliteRawStatement(database, statement);
+        }
+
+        statement?.Dispose();
+        SqliteException.ThrowExceptionForRC(rc, database);
+        throw new ArgumentException("The SQL holds no statement.", nameof(sql));
+    }
+
+    public SqliteRawStatement Bind(int position, string? value)
+    {
+        Check(value is null ? raw.sqlite3_bind_null(_statement, position) : raw.sqlite3_bind_text(_statement, position, value));
+        return this;
+    }
+
+    public SqliteRawStatement Bind(int position, long value)
+    {
+        Check(raw.sqlite3_bind_int64(_statement, position, value));
+        return this;
+    }
+
+    public SqliteRawStatement Bind(int position, long? value) =>
+        value is { } set ? Bind(position, set) : BindNull(position);
+
+    public SqliteRawStatement Bind(int position, ReadOnlySpan<byte> value)
+    {
+        // An empty span has no address, and SQLite binds a blob without one as NULL.
+        Check(value.IsEmpty ? raw.sqlite3_bind_zeroblob(_statement, position, 0) : raw.sqlite3_bind_blob(_statement, position, value));
+        return this;
+    }
+
+    /// <summary>Runs the statement to completion (a write returns no rows) and resets it for the next values.</summary>
+    public void Execute()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        if (rc == raw.SQLITE_DONE)
+        {
+            raw.sqlite3_reset(_statement);
+            return;
+        }
+
+        try
+        {
+            if (rc == raw.SQLITE_ROW)
+            {
+                throw new InvalidOperationException("The statement returned rows; a raw statement runs writes only.");
+            }
+
+            SqliteException.ThrowExceptionForRC(rc, _database);
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    private SqliteRawStatement BindNull(int position)
+    {
+        Check(raw.sqlite3_bind_null(_statement, position));
+        return this;
+    }
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _database);
+        }
+    }
+}
