@@ -482,16 +482,28 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     /// </summary>
     internal static string DeliveryQuerySql(WebhookDeliveryQuery query)
     {
-        // By message, a handful of rows: the unary + keeps SQLite from preferring the tenant index for its order.
-        var sql = new StringBuilder($"SELECT {DeliveryColumns} FROM deliveries WHERE {(query.MessageId is null ? string.Empty : "+")}tenant_id = $tenant");
-        sql.Append(query.SubscriptionId is null ? string.Empty : " AND subscription_id = $subscription")
-            .Append(query.MessageId is null ? string.Empty : " AND message_id = $message")
+        var filters = new StringBuilder()
             .Append(query.EventType is null ? string.Empty : " AND event_type = $eventType")
-            .Append(query.Status is null ? string.Empty : " AND status = $status")
-            .Append(query.FailingOnly ? " AND status = 0 AND attempt_count > 0" : string.Empty)
             .Append(query.CreatedFrom is null ? string.Empty : " AND created_at >= $from")
             .Append(query.CreatedBefore is null ? string.Empty : " AND created_at < $before")
             .Append(query.ContinuationToken is null ? string.Empty : " AND id < $after")
+            .ToString();
+        if (query is { SubscriptionId: null, MessageId: null, Status: null, FailingOnly: false })
+        {
+            // A tenant's whole log, newest first: the newest of each status, merged (schema 7 dropped the index of a
+            // tenant's deliveries by id alone, which every publish wrote; each status is a range of the status index).
+            var perStatus = Enum.GetValues<WebhookDeliveryStatus>().Select(status =>
+                $"SELECT {DeliveryColumns} FROM deliveries WHERE tenant_id = $tenant AND status = {(int)status}{filters}");
+            return $"{string.Join(" UNION ALL ", perStatus)} ORDER BY id DESC LIMIT $take";
+        }
+
+        // By message, a handful of rows: the unary + keeps SQLite from preferring a tenant index for its order.
+        var sql = new StringBuilder($"SELECT {DeliveryColumns} FROM deliveries WHERE {(query.MessageId is null ? string.Empty : "+")}tenant_id = $tenant");
+        sql.Append(query.SubscriptionId is null ? string.Empty : " AND subscription_id = $subscription")
+            .Append(query.MessageId is null ? string.Empty : " AND message_id = $message")
+            .Append(query.Status is null ? string.Empty : " AND status = $status")
+            .Append(query.FailingOnly ? " AND status = 0 AND attempt_count > 0" : string.Empty)
+            .Append(filters)
             .Append(" ORDER BY id DESC LIMIT $take");
         return sql.ToString();
     }

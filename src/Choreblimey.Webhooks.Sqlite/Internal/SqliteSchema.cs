@@ -6,7 +6,7 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 internal static class SqliteSchema
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int CurrentVersion = 6;
+    public const int CurrentVersion = 7;
 
     private const string Version1 = """
         CREATE TABLE IF NOT EXISTS subscriptions (
@@ -109,6 +109,13 @@ internal static class SqliteSchema
         ALTER TABLE subscriptions ADD COLUMN failing_since INTEGER NULL;
         """;
 
+    // Version 7: every publish wrote an entry into each of the delivery indexes, and the single writer's serial work bounds
+    // publishes per second. The index of a tenant's deliveries by id alone goes: a tenant's whole log is read newest first
+    // from the status index, one range per status, merged; counts by tenant use the tenant prefix of the other indexes.
+    private const string Version7 = """
+        DROP INDEX IF EXISTS ix_deliveries_tenant;
+        """;
+
     /// <summary>
     /// Brings the database to <see cref="CurrentVersion"/>. Safe to run from several connections or processes at once: the
     /// check and the changes happen under SQLite's write lock, and every statement is idempotent.
@@ -168,6 +175,11 @@ internal static class SqliteSchema
             if (version < 6)
             {
                 SqliteSql.Execute(connection, Version6);
+            }
+
+            if (version < 7)
+            {
+                SqliteSql.Execute(connection, Version7);
             }
 
             if (version < CurrentVersion)

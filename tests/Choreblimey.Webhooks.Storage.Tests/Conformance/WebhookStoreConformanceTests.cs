@@ -838,7 +838,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task QueryDeliveries_paging_covers_every_row_exactly_once()
+    public async Task QueryDeliveries_paging_covers_every_row_exactly_once_across_statuses()
     {
         var store = await NewStoreAsync();
         const int Count = 53;
@@ -846,7 +846,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         {
             var message = Message(MsgId(m + 1));
             var deliveries = Enumerable.Range(m + 1, Math.Min(10, Count - m))
-                .Select(i => StoreTestData.Delivery(DlvId(i), message, SubId(i % 2), createdAt: T0.AddSeconds(i)))
+                .Select(i => StoreTestData.Delivery(DlvId(i), message, SubId(i % 2), createdAt: T0.AddSeconds(i), status: (WebhookDeliveryStatus)(i % 3)))
                 .ToArray();
             await store.InsertMessageAsync(message, deliveries);
         }

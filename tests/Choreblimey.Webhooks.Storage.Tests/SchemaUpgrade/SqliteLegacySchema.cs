@@ -92,4 +92,8 @@ internal static class SqliteLegacySchema
     public const string Version5Changes = """
         CREATE INDEX ix_deliveries_dead ON deliveries (completed_at) WHERE status = 2;
         """;
+
+    public const string Version6Changes = """
+        ALTER TABLE subscriptions ADD COLUMN failing_since INTEGER NULL;
+        """;
 }

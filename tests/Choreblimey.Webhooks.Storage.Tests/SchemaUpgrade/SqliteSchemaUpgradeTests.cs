@@ -8,7 +8,7 @@ using Microsoft.Data.Sqlite;
 namespace Choreblimey.Webhooks.Storage.Tests.SchemaUpgrade;
 
 /// <summary>
-/// A database written by an older release (schema version 1 to 5, built by hand from <see cref="SqliteLegacySchema"/>)
+/// A database written by an older release (schema version 1 to 6, built by hand from <see cref="SqliteLegacySchema"/>)
 /// is upgraded in place when the store opens it: the version becomes current, the new column and index exist, and every
 /// row reads back as it was written.
 /// </summary>
@@ -24,9 +24,10 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
     public async Task An_older_schema_is_upgraded_to_the_current_version_with_its_data_intact(int oldVersion)
     {
-        Assert.Equal(6, SqliteSchema.CurrentVersion);
+        Assert.Equal(7, SqliteSchema.CurrentVersion);
         var path = _directory.File();
         var rows = new LegacyRows(oldVersion);
         WriteLegacyDatabase(path, oldVersion, rows);
@@ -45,6 +46,11 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
             Assert.Equal(0, ReadScalar(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_deliveries_due'"));
             Assert.Equal(1, ReadScalar(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_deliveries_dead'"));
             Assert.Equal(1, ReadScalar(path, "SELECT count(*) FROM pragma_table_info('subscriptions') WHERE name = 'failing_since'"));
+            Assert.Equal(0, ReadScalar(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_deliveries_tenant'"));
+
+            // The tenant's whole log, read without that index: every status, newest first.
+            var log = await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = rows.Pending.TenantId });
+            Assert.Equal(new[] { rows.Pending.Id, rows.Succeeded.Id }.Order(StringComparer.Ordinal).Reverse(), log.Items.Select(d => d.Id));
 
             await rows.AssertIntactAsync(store);
         }
@@ -82,6 +88,11 @@ public sealed class SqliteSchemaUpgradeTests : IDisposable
         if (version >= 5)
         {
             Execute(connection, SqliteLegacySchema.Version5Changes);
+        }
+
+        if (version >= 6)
+        {
+            Execute(connection, SqliteLegacySchema.Version6Changes);
         }
 
         var subscription = rows.Subscription;

@@ -43,7 +43,7 @@ public sealed class SqliteQueryPlanTests : IDisposable
     }
 
     [Theory]
-    [InlineData(null, null, null, false, "ix_deliveries_tenant")]
+    [InlineData(null, null, null, false, "ix_deliveries_tenant_status")]
     [InlineData("sub_1", null, null, false, "ix_deliveries_tenant_subscription")]
     [InlineData(null, WebhookDeliveryStatus.DeadLettered, null, false, "ix_deliveries_tenant_status")]
     [InlineData(null, null, null, true, "ix_deliveries_tenant_status")]
@@ -60,6 +60,30 @@ public sealed class SqliteQueryPlanTests : IDisposable
 
         // Before, every filter was planned as ($x IS NULL OR column = $x) in one text, and always read the tenant index.
         Assert.Contains(plan, step => step.StartsWith($"SEARCH deliveries USING INDEX {index} (", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_tenants_whole_log_is_read_newest_first_from_one_status_range_per_status(bool filtered)
+    {
+        var query = filtered
+            ? new WebhookDeliveryQuery { TenantId = TenantA, EventType = "order.created", CreatedFrom = DateTimeOffset.UnixEpoch, ContinuationToken = "dlv_9" }
+            : new WebhookDeliveryQuery { TenantId = TenantA };
+        var sql = SqliteWebhookStore.DeliveryQuerySql(query);
+        var parameters = new (string Name, object Value)[] { ("$tenant", TenantA), ("$eventType", "order.created"), ("$from", 0L), ("$after", "dlv_9"), ("$take", 51L) }
+            .Where(p => sql.Contains(p.Name, StringComparison.Ordinal))
+            .ToArray();
+        var plan = await PlanAsync(sql, parameters);
+
+        // Schema 7 dropped the tenant's index by id alone (an entry per publish): each status is one range of the status
+        // index, already newest first, merged as they stream, so nothing is sorted and the merge stops at the page's end.
+        var reads = plan.Where(step => step.Contains("deliveries", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enum.GetValues<WebhookDeliveryStatus>().Length, reads.Count);
+        var range = filtered ? @"\(tenant_id=\? AND status=\? AND id<\?\)" : @"\(tenant_id=\? AND status=\?\)";
+        Assert.All(reads, step => Assert.Matches("^SEARCH deliveries USING INDEX ix_deliveries_tenant_status " + range + "$", step));
+        Assert.Contains("MERGE (UNION ALL)", plan);
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
     [Fact]
