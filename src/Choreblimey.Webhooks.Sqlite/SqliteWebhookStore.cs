@@ -18,6 +18,28 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
 
     private const string InsertMessageSql = $"INSERT INTO messages ({MessageColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
+    /// <summary>The messages of a claimed batch, by id (<c>$ids</c>: a JSON array of message ids).</summary>
+    internal const string ClaimedMessagesSql = $"SELECT {MessageColumns} FROM messages WHERE id IN (SELECT value FROM json_each($ids))";
+
+    // The fencing token and pending status make a stale or repeated record change nothing (and return no tenant).
+    private const string RecordAttemptSql = """
+        UPDATE deliveries
+        SET status = ?3,
+            attempt_count = attempt_count + 1,
+            next_attempt_at = CASE WHEN ?4 = 1 THEN next_attempt_at ELSE ?5 END,
+            completed_at = CASE WHEN ?4 = 1 THEN ?6 ELSE NULL END,
+            lease_owner = NULL,
+            last_status_code = ?7,
+            last_error = ?8
+        WHERE id = ?1 AND fencing_token = ?2 AND status = 0
+        RETURNING tenant_id
+        """;
+
+    private const string InsertAttemptSql = """
+        INSERT INTO attempts (delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+        """;
+
     private const string InsertDeliverySql =
         $"INSERT INTO deliveries ({DeliveryColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
@@ -745,16 +767,25 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             }
         }
 
+        // The claimed deliveries' messages in one statement (one per message cost a command execution each on the writer).
         var messages = new Dictionary<string, WebhookMessage>(StringComparer.Ordinal);
+        using (var select = statements.Get(connection, ClaimedMessagesSql))
+        using (var reader = select.Command.With("$ids", ToJsonArray([.. claimed.Values.Select(d => d.MessageId).Distinct(StringComparer.Ordinal)])).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var message = ReadMessage(reader);
+                messages[message.Id] = message;
+            }
+        }
+
         var leases = new List<WebhookDeliveryLease>(order.Count);
         foreach (var id in order)
         {
             var delivery = claimed[id];
-            if (!messages.TryGetValue(delivery.MessageId, out var message))
+            if (!messages.TryGetValue(delivery.MessageId, out var message) || message.TenantId != delivery.TenantId)
             {
-                message = LoadMessage(connection, statements, delivery.MessageId, delivery.TenantId)
-                    ?? throw new InvalidOperationException($"Delivery '{delivery.Id}' refers to missing message '{delivery.MessageId}'.");
-                messages.Add(message.Id, message);
+                throw new InvalidOperationException($"Delivery '{delivery.Id}' refers to missing message '{delivery.MessageId}'.");
             }
 
             leases.Add(new WebhookDeliveryLease(delivery, message, delivery.FencingToken, leaseExpiresAt));
@@ -767,58 +798,33 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     {
         var attempt = record.Attempt;
         var final = record.NewStatus != WebhookDeliveryStatus.Pending;
-        string tenantId;
-        using (var update = statements.Get(
-                   connection,
-                   """
-                   UPDATE deliveries
-                   SET status = $status,
-                       attempt_count = attempt_count + 1,
-                       next_attempt_at = CASE WHEN $final = 1 THEN next_attempt_at ELSE $next END,
-                       completed_at = CASE WHEN $final = 1 THEN $completed ELSE NULL END,
-                       lease_owner = NULL,
-                       last_status_code = $code,
-                       last_error = $error
-                   WHERE id = $id AND fencing_token = $token AND status = 0
-                   RETURNING tenant_id
-                   """))
+        var tenantId = statements.GetRaw(connection, RecordAttemptSql)
+            .Bind(1, record.DeliveryId)
+            .Bind(2, record.FencingToken)
+            .Bind(3, (long)record.NewStatus)
+            .Bind(4, final ? 1L : 0L)
+            .Bind(5, SqliteSql.ToTicks(record.NextAttemptAt))
+            .Bind(6, SqliteSql.ToTicks(attempt.StartedAt + attempt.Duration))
+            .Bind(7, attempt.StatusCode)
+            .Bind(8, attempt.Error)
+            .ExecuteScalarText();
+        if (tenantId is null)
         {
-            var updated = update.Command
-                .With("$id", record.DeliveryId)
-                .With("$token", record.FencingToken)
-                .With("$status", (int)record.NewStatus)
-                .With("$final", final ? 1 : 0)
-                .With("$next", SqliteSql.ToTicks(record.NextAttemptAt))
-                .With("$completed", SqliteSql.ToTicks(attempt.StartedAt + attempt.Duration))
-                .With("$code", attempt.StatusCode)
-                .With("$error", attempt.Error)
-                .ExecuteScalar();
-            if (updated is not string tenant)
-            {
-                return false;
-            }
-
-            tenantId = tenant;
+            return false;
         }
 
-        using var insert = statements.Get(
-            connection,
-            """
-            INSERT INTO attempts (delivery_id, tenant_id, attempt_number, started_at, duration_ticks, outcome, status_code, response_body, error, is_test)
-            VALUES ($delivery, $tenant, $number, $started, $duration, $outcome, $code, $body, $error, $test)
-            """);
-        insert.Command
-            .With("$delivery", record.DeliveryId)
-            .With("$tenant", tenantId)
-            .With("$number", attempt.AttemptNumber)
-            .With("$started", SqliteSql.ToTicks(attempt.StartedAt))
-            .With("$duration", attempt.Duration.Ticks)
-            .With("$outcome", (int)attempt.Outcome)
-            .With("$code", attempt.StatusCode)
-            .With("$body", attempt.ResponseBody)
-            .With("$error", attempt.Error)
-            .With("$test", attempt.IsTest ? 1 : 0)
-            .ExecuteNonQuery();
+        statements.GetRaw(connection, InsertAttemptSql)
+            .Bind(1, record.DeliveryId)
+            .Bind(2, tenantId)
+            .Bind(3, attempt.AttemptNumber)
+            .Bind(4, SqliteSql.ToTicks(attempt.StartedAt))
+            .Bind(5, attempt.Duration.Ticks)
+            .Bind(6, (long)attempt.Outcome)
+            .Bind(7, attempt.StatusCode)
+            .Bind(8, attempt.ResponseBody)
+            .Bind(9, attempt.Error)
+            .Bind(10, attempt.IsTest ? 1L : 0L)
+            .Execute();
         return true;
     }
 
@@ -829,12 +835,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             .With("$id", messageId)
             .With("$tenant", tenantId)
             .ExecuteReader();
-        if (!reader.Read())
-        {
-            return null;
-        }
+        return reader.Read() ? ReadMessage(reader) : null;
+    }
 
-        return new WebhookMessage
+    private static WebhookMessage ReadMessage(SqliteDataReader reader) =>
+        new()
         {
             Id = reader.GetString(0),
             TenantId = reader.GetString(1),
@@ -845,7 +850,6 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             IdempotencyKey = SqliteSql.GetStringOrNull(reader, 6),
             TraceParent = SqliteSql.GetStringOrNull(reader, 7),
         };
-    }
 
     private static WebhookDelivery ReadDelivery(SqliteDataReader reader) => new()
     {

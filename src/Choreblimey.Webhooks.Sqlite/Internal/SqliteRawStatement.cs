@@ -60,21 +60,48 @@ internal sealed class SqliteRawStatement : IDisposable
     /// <summary>Runs the statement to completion (a write returns no rows) and resets it for the next values.</summary>
     public void Execute()
     {
+        if (Step())
+        {
+            raw.sqlite3_reset(_statement);
+            throw new InvalidOperationException("The statement returned rows; use ExecuteScalarText for a write with RETURNING.");
+        }
+    }
+
+    /// <summary>
+    /// Runs a write whose <c>RETURNING</c> clause gives one text column, and resets the statement: the first row's value,
+    /// or <see langword="null"/> when the write changed no row (or the value is NULL). SQLite makes all of a statement's changes on its first step.
+    /// </summary>
+    public string? ExecuteScalarText()
+    {
+        if (!Step())
+        {
+            return null;
+        }
+
+        var value = raw.sqlite3_column_type(_statement, 0) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(_statement, 0).utf8_to_string();
+        raw.sqlite3_reset(_statement);
+        return value;
+    }
+
+    /// <summary>Steps once: <see langword="true"/> on a row (left for the caller to read and reset), <see langword="false"/> when done (reset).</summary>
+    private bool Step()
+    {
         var rc = raw.sqlite3_step(_statement);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
         if (rc == raw.SQLITE_DONE)
         {
             raw.sqlite3_reset(_statement);
-            return;
+            return false;
         }
 
         try
         {
-            if (rc == raw.SQLITE_ROW)
-            {
-                throw new InvalidOperationException("The statement returned rows; a raw statement runs writes only.");
-            }
-
             SqliteException.ThrowExceptionForRC(rc, _database);
+            throw new InvalidOperationException($"SQLite returned {rc} from a step.");
         }
         finally
         {

@@ -108,6 +108,16 @@ public sealed class SqliteQueryPlanTests : IDisposable
     }
 
     [Fact]
+    public async Task A_claimed_batch_reads_its_messages_by_primary_key()
+    {
+        var plan = await PlanAsync(SqliteWebhookStore.ClaimedMessagesSql, ("$ids", "[\"msg_1\",\"msg_2\"]"));
+
+        // One statement for the batch, one key lookup per message (before, one command per claimed delivery).
+        Assert.Contains(plan, step => step.StartsWith("SEARCH messages USING INDEX sqlite_autoindex_messages_1 (id=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN messages", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_later_page_of_subscriptions_starts_at_its_continuation_id()
     {
         var query = new WebhookSubscriptionQuery { ContinuationToken = "sub_500" };

@@ -52,6 +52,20 @@ public sealed class SqliteRawStatementTests : IDisposable
     }
 
     [Fact]
+    public void A_write_with_returning_gives_its_first_value_or_null_when_it_changed_nothing()
+    {
+        using var insert = SqliteRawStatement.Prepare(_connection, Insert);
+        insert.Bind(1, "first").Bind(2, "old").Bind(3, 1L).Bind(4, (long?)null).Bind(5, "x"u8).Execute();
+        using var update = SqliteRawStatement.Prepare(_connection, "UPDATE items SET note = ?2 WHERE name = ?1 RETURNING note");
+
+        Assert.Equal("new", update.Bind(1, "first").Bind(2, "new").ExecuteScalarText());
+        Assert.Null(update.Bind(1, "missing").Bind(2, "other").ExecuteScalarText());
+        Assert.Null(update.Bind(1, "first").Bind(2, (string?)null).ExecuteScalarText());
+
+        Assert.Equal("null", Assert.Single(Rows()).Note);
+    }
+
+    [Fact]
     public void A_statement_that_returns_rows_is_refused_and_can_run_again()
     {
         using var select = SqliteRawStatement.Prepare(_connection, "SELECT 1");
