@@ -108,6 +108,17 @@ public sealed class SqliteQueryPlanTests : IDisposable
     }
 
     [Fact]
+    public async Task A_tenants_stats_count_its_deliveries_through_a_tenant_index()
+    {
+        var query = new WebhookStatsQuery { TenantId = TenantA, From = DateTimeOffset.UnixEpoch };
+        var plan = await PlanAsync(SqliteWebhookStore.StatsCountsSql(query), ("$tenant", TenantA), ("$from", 0L));
+
+        // Schema 7 dropped the tenant's index by id alone: the count reads the tenant's entries of another tenant-led index.
+        Assert.Contains(plan, step => step.StartsWith("SEARCH deliveries USING INDEX ix_deliveries_tenant_", StringComparison.Ordinal) && step.Contains("(tenant_id=?", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN deliveries", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_claimed_batch_reads_its_messages_by_primary_key()
     {
         var plan = await PlanAsync(SqliteWebhookStore.ClaimedMessagesSql, ("$ids", "[\"msg_1\",\"msg_2\"]"));
