@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -6,18 +7,24 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 /// <summary>
 /// A statement prepared directly on a connection's SQLite handle, with values bound by position. The publish inserts run
 /// on the single writer, whose serial work bounds publishes per second; through <see cref="SqliteCommand"/> each insert
-/// also builds a parameter object per value, looks every parameter up by name and boxes every number. Errors surface as
-/// the same <see cref="SqliteException"/> a command would throw.
+/// also builds a parameter object per value, looks every parameter up by name and boxes every number. It behaves as a
+/// command would: a locked database is retried until the connection's default timeout, and errors surface as the same
+/// <see cref="SqliteException"/>.
 /// </summary>
 internal sealed class SqliteRawStatement : IDisposable
 {
+    // Microsoft.Data.Sqlite's commands wait this long between tries while the database is locked.
+    private static readonly TimeSpan BusyRetryDelay = TimeSpan.FromMilliseconds(150);
+
     private readonly sqlite3 _database;
     private readonly sqlite3_stmt _statement;
+    private readonly TimeSpan _busyTimeout;
 
-    private SqliteRawStatement(sqlite3 database, sqlite3_stmt statement)
+    private SqliteRawStatement(sqlite3 database, sqlite3_stmt statement, TimeSpan busyTimeout)
     {
         _database = database;
         _statement = statement;
+        _busyTimeout = busyTimeout;
     }
 
     /// <summary>Prepares <paramref name="sql"/> (one statement, parameters numbered <c>?1</c>, <c>?2</c>, ...) on <paramref name="connection"/>.</summary>
@@ -27,7 +34,7 @@ internal sealed class SqliteRawStatement : IDisposable
         var rc = raw.sqlite3_prepare_v2(database, sql, out sqlite3_stmt? statement);
         if (rc == raw.SQLITE_OK && statement is not null)
         {
-            return new SqliteRawStatement(database, statement);
+            return new SqliteRawStatement(database, statement, TimeSpan.FromSeconds(connection.DefaultTimeout));
         }
 
         statement?.Dispose();
@@ -87,6 +94,11 @@ internal sealed class SqliteRawStatement : IDisposable
     private bool Step()
     {
         var rc = raw.sqlite3_step(_statement);
+        if (IsLocked(rc))
+        {
+            rc = RetryWhileLocked(rc);
+        }
+
         if (rc == raw.SQLITE_ROW)
         {
             return true;
@@ -110,6 +122,23 @@ internal sealed class SqliteRawStatement : IDisposable
     }
 
     public void Dispose() => _statement.Dispose();
+
+    // SQLITE_BUSY covers the cases SQLite's own busy handler does not wait for (a deferred transaction that must take the
+    // write lock), SQLITE_LOCKED a table lock in a shared cache; a command retries both, so a raw statement does too.
+    private static bool IsLocked(int rc) => (rc & 0xFF) is raw.SQLITE_BUSY or raw.SQLITE_LOCKED;
+
+    private int RetryWhileLocked(int rc)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (IsLocked(rc) && Stopwatch.GetElapsedTime(started) < _busyTimeout)
+        {
+            raw.sqlite3_reset(_statement);
+            Thread.Sleep(BusyRetryDelay);
+            rc = raw.sqlite3_step(_statement);
+        }
+
+        return rc;
+    }
 
     private SqliteRawStatement BindNull(int position)
     {

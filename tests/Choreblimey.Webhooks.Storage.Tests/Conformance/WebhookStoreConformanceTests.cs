@@ -286,6 +286,28 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InsertMessage_round_trips_every_delivery_field_set_or_not()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        var everyField = StoreTestData.Delivery(DlvId(1), message, SubId(1), createdAt: T0, nextAttemptAt: T0.AddMinutes(5), status: WebhookDeliveryStatus.DeadLettered, attemptCount: 3, priority: WebhookPriority.High) with
+        {
+            CompletedAt = T0.AddMinutes(4),
+            LeaseOwner = "worker-7",
+            FencingToken = 9,
+            LastStatusCode = 503,
+            LastError = "HTTP 503 from the receiver",
+        };
+        var nothingOptional = StoreTestData.Delivery(DlvId(2), message, SubId(2), createdAt: T0.AddSeconds(1), nextAttemptAt: T0.AddSeconds(2), priority: WebhookPriority.Low);
+
+        await store.InsertMessageAsync(message, [everyField, nothingOptional]);
+
+        // Each optional column set and unset, so that a value bound to the wrong column shows.
+        Assert.Equal(everyField, await store.GetDeliveryAsync(TenantA, DlvId(1)));
+        Assert.Equal(nothingOptional, await store.GetDeliveryAsync(TenantA, DlvId(2)));
+    }
+
+    [Fact]
     public async Task InsertMessage_without_deliveries_stores_the_message()
     {
         var store = await NewStoreAsync();

@@ -75,6 +75,52 @@ public sealed class SqliteRawStatementTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_waits_while_another_connection_holds_the_write_lock_as_a_command_would()
+    {
+        using var directory = new TempDatabaseDirectory();
+        var path = directory.File();
+        using var holder = OpenFile(path, timeoutSeconds: 30);
+        using var waiter = OpenFile(path, timeoutSeconds: 30);
+        using var insert = SqliteRawStatement.Prepare(waiter, Insert);
+
+        using (var begin = holder.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE; INSERT INTO items (name, amount, data) VALUES ('held', 1, x'00');";
+            begin.ExecuteNonQuery();
+        }
+
+        // Without a retry the insert fails at once with SQLITE_BUSY (the connection sets no busy timeout of its own).
+        var write = Task.Run(() => insert.Bind(1, "waited").Bind(2, (string?)null).Bind(3, 2L).Bind(4, (long?)null).Bind(5, "x"u8).Execute());
+        Assert.NotSame(write, await Task.WhenAny(write, Task.Delay(TimeSpan.FromMilliseconds(500))));
+
+        using (var commit = holder.CreateCommand())
+        {
+            commit.CommandText = "COMMIT;";
+            commit.ExecuteNonQuery();
+        }
+
+        await write;
+        Assert.Equal(["held", "waited"], Rows(waiter).Select(r => r.Name));
+    }
+
+    [Fact]
+    public void A_write_gives_up_with_sqlites_busy_error_after_the_connections_default_timeout()
+    {
+        using var directory = new TempDatabaseDirectory();
+        var path = directory.File();
+        using var holder = OpenFile(path, timeoutSeconds: 30);
+        using var waiter = OpenFile(path, timeoutSeconds: 1);
+        using var insert = SqliteRawStatement.Prepare(waiter, Insert);
+        using var begin = holder.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE;";
+        begin.ExecuteNonQuery();
+
+        var busy = Assert.Throws<SqliteException>(() => insert.Bind(1, "late").Bind(2, (string?)null).Bind(3, 1L).Bind(4, (long?)null).Bind(5, "x"u8).Execute());
+
+        Assert.Equal(5, busy.SqliteErrorCode); // SQLITE_BUSY
+    }
+
+    [Fact]
     public void The_cache_prepares_a_text_once_per_connection()
     {
         using var other = Open();
@@ -89,6 +135,16 @@ public sealed class SqliteRawStatementTests : IDisposable
 
         Assert.Empty(Rows());
         Assert.Equal(["elsewhere"], Rows(other).Select(r => r.Name));
+    }
+
+    private static SqliteConnection OpenFile(string path, int timeoutSeconds)
+    {
+        var connection = new SqliteConnection($"Data Source={path};Pooling=False;Default Timeout={timeoutSeconds}");
+        connection.Open();
+        using var create = connection.CreateCommand();
+        create.CommandText = "PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS items (name TEXT NOT NULL UNIQUE, note TEXT NULL, amount INTEGER NOT NULL, maybe INTEGER NULL, data BLOB NOT NULL)";
+        create.ExecuteNonQuery();
+        return connection;
     }
 
     private static SqliteConnection Open()

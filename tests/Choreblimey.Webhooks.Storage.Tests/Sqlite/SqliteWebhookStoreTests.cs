@@ -354,6 +354,82 @@ public sealed class SqliteWebhookStoreTests : IDisposable
         Assert.Contains("ConnectionString", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_publish_failing_inside_a_host_transaction_leaves_the_transaction_usable_for_the_hosts_commit()
+    {
+        var path = _directory.File();
+        await using var store = Open(path);
+        await store.EnsureInitializedAsync(CancellationToken.None);
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE chores (name TEXT NOT NULL)";
+            create.ExecuteNonQuery();
+        }
+
+        using (var transaction = connection.BeginTransaction())
+        {
+            using (var insert = connection.CreateCommand())
+            {
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO chores (name) VALUES ('dishes')";
+                insert.ExecuteNonQuery();
+            }
+
+            // The second delivery repeats the first's id: the message and first delivery are written, then undone.
+            var broken = Message(MsgId(1));
+            Assert.Throws<SqliteException>(() => store.InsertMessage(transaction, broken, [Conformance.StoreTestData.Delivery(DlvId(1), broken), Conformance.StoreTestData.Delivery(DlvId(1), broken)]));
+
+            var message = Message(MsgId(2));
+            Assert.Equal(new WebhookMessageInsertResult(MsgId(2), 1, false), store.InsertMessage(transaction, message, [Conformance.StoreTestData.Delivery(DlvId(2), message)]));
+            transaction.Commit();
+        }
+
+        Assert.Equal(1L, ReadScalar(path, "SELECT count(*) FROM chores"));
+        Assert.Null(await store.GetMessageAsync(TenantA, MsgId(1)));
+        Assert.NotNull(await store.GetDeliveryAsync(TenantA, DlvId(2)));
+    }
+
+    [Fact]
+    public async Task A_claim_refuses_a_delivery_whose_message_belongs_to_another_tenant()
+    {
+        var path = _directory.File();
+        await using var store = Open(path);
+        var message = Message(MsgId(1), TenantA);
+        await store.InsertMessageAsync(message, []);
+
+        // Only a damaged file holds such a row: the store checks a delivery's tenant against its message's on insert.
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var insert = connection.CreateCommand();
+            insert.CommandText = """
+                INSERT INTO deliveries (id, tenant_id, message_id, subscription_id, event_type, status, attempt_count, next_attempt_at, created_at, fencing_token, priority)
+                VALUES ($id, $tenant, $message, 'sub_1', 'order.created', 0, 0, 0, 0, 0, 0)
+                """;
+            insert.Parameters.AddWithValue("$id", DlvId(1));
+            insert.Parameters.AddWithValue("$tenant", TenantB);
+            insert.Parameters.AddWithValue("$message", MsgId(1));
+            insert.ExecuteNonQuery();
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker-1", 10, T0, TimeSpan.FromMinutes(1))));
+
+        Assert.Contains(DlvId(1), error.Message, StringComparison.Ordinal);
+        Assert.Contains(MsgId(1), error.Message, StringComparison.Ordinal);
+    }
+
+    private static long ReadScalar(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
+
     private static SqliteWebhookStore Open(string path, int maxGroupCommitSize = 256) =>
         new(new SqliteWebhookStoreOptions { ConnectionString = path, MaxGroupCommitSize = maxGroupCommitSize });
 
