@@ -175,6 +175,27 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task Purge_goes_by_the_latest_completion_of_a_delivery_that_was_requeued_and_finished_again()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message, [StoreTestData.Delivery(DlvId(1), message, status: WebhookDeliveryStatus.DeadLettered, attemptCount: 3)]);
+        var before = new WebhookPurgeRequest { SucceededBefore = T0.AddDays(1), FailedBefore = T0.AddDays(1), MessagesBefore = T0.AddDays(1) };
+        var after = before with { FailedBefore = T0.AddDays(3), MessagesBefore = T0.AddDays(3) };
+
+        // Dead-lettered at T0, requeued (pending: never purged), dead-lettered again two days later.
+        Assert.True(await store.RequeueDeliveryAsync(TenantA, DlvId(1), T0.AddDays(2)));
+        Assert.Equal(new WebhookPurgeResult(0, 0, 0), await store.PurgeAsync(before));
+        await DeadLetterAsync(store, DlvId(1), T0.AddDays(2));
+        Assert.Equal(new WebhookPurgeResult(0, 0, 0), await store.PurgeAsync(before));
+
+        Assert.Equal(new WebhookPurgeResult(1, 1, 1), await store.PurgeAsync(after));
+        Assert.Equal(new WebhookPurgeResult(0, 0, 0), await store.PurgeAsync(after));
+        Assert.Null(await store.GetDeliveryAsync(TenantA, DlvId(1)));
+        Assert.Null(await store.GetMessageAsync(TenantA, MsgId(1)));
+    }
+
+    [Fact]
     public async Task Purge_removes_expired_finished_deliveries_their_attempts_and_orphan_messages_in_bounded_batches()
     {
         var store = await NewStoreAsync();

@@ -135,28 +135,24 @@ public sealed partial class InMemoryWebhookStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var expired = _deliveries.Values
-                .Select(e => e.Delivery)
-                .Where(d => IsExpired(d, request))
-                .Take(request.BatchSize)
-                .ToList();
+            // Finished deliveries in completion order, up to the latest cutoff of any rule; each is checked against its own rule.
+            var expired = _completed.Before(LatestCutoff(request), id => IsExpired(_deliveries[id].Delivery, request), request.BatchSize);
             var attempts = 0;
-            foreach (var delivery in expired)
+            foreach (var id in expired)
             {
-                var entry = _deliveries[delivery.Id];
+                var entry = _deliveries[id];
                 attempts += entry.Attempts.Count;
                 entry.Remove();
-                _deliveries.Remove(delivery.Id);
-                _deliveryCountByMessage[delivery.MessageId]--;
+                _deliveries.Remove(id);
+                _deliveryCountByMessage[entry.Delivery.MessageId]--;
             }
 
-            var orphans = _messages.Values
-                .Where(m => m.Timestamp < request.MessagesBefore && _deliveryCountByMessage.GetValueOrDefault(m.Id) == 0)
-                .Take(request.BatchSize)
-                .ToList();
-            foreach (var message in orphans)
+            var orphans = _messagesByTime.Before(request.MessagesBefore, id => _deliveryCountByMessage.GetValueOrDefault(id) == 0, request.BatchSize);
+            foreach (var id in orphans)
             {
-                _messages.Remove(message.Id);
+                var message = _messages[id];
+                _messages.Remove(id);
+                _messagesByTime.Remove(message.Timestamp, id);
                 _deliveryCountByMessage.Remove(message.Id);
                 if (message.IdempotencyKey is { } key)
                 {
@@ -281,6 +277,18 @@ public sealed partial class InMemoryWebhookStore
         WebhookDeliveryStatus.Pending => (d.LeaseOwner is null || (request.IncludePending && request.IncludeLeased)) && (request.IncludePending || d.AttemptCount > 0),
         _ => false,
     };
+
+    private static DateTimeOffset LatestCutoff(WebhookPurgeRequest request)
+    {
+        var latest = request.SucceededBefore > request.FailedBefore ? request.SucceededBefore : request.FailedBefore;
+        foreach (var rule in request.Overrides)
+        {
+            latest = rule.SucceededBefore > latest ? rule.SucceededBefore : latest;
+            latest = rule.FailedBefore > latest ? rule.FailedBefore : latest;
+        }
+
+        return latest;
+    }
 
     private static bool IsExpired(WebhookDelivery d, WebhookPurgeRequest request)
     {

@@ -20,6 +20,8 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
     // Dead-lettered deliveries, kept up to date by DeliveryEntry itself, so that the backlog sample (every
     // BacklogSampleInterval, under the lock) reads the pending and dead-lettered deliveries, not the whole delivery log.
     private readonly HashSet<DeliveryEntry> _deadLettered = [];
+    private readonly InMemoryTimeIndex _completed = new();
+    private readonly InMemoryTimeIndex _messagesByTime = new();
     private readonly Dictionary<string, DateTimeOffset> _failingSince = new(StringComparer.Ordinal);
 
     // Pending deliveries by priority, then (due time, id); an entry's key is updated whenever its due time changes.
@@ -164,6 +166,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
             }
 
             _messages.Add(message.Id, message);
+            _messagesByTime.Add(message.Timestamp, message.Id);
             _deliveryCountByMessage.Add(message.Id, deliveries.Count);
             if (message.IdempotencyKey is { } newKey)
             {
@@ -172,7 +175,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
 
             foreach (var delivery in deliveries)
             {
-                var entry = new DeliveryEntry(delivery, _deadLettered);
+                var entry = new DeliveryEntry(delivery, _deadLettered, _completed);
                 _deliveries.Add(delivery.Id, entry);
                 if (delivery.Status == WebhookDeliveryStatus.Pending)
                 {
@@ -408,19 +411,28 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
     private sealed class DeliveryEntry
     {
         private readonly HashSet<DeliveryEntry> _deadLettered;
+        private readonly InMemoryTimeIndex _completed;
         private WebhookDelivery _delivery;
 
-        public DeliveryEntry(WebhookDelivery delivery, HashSet<DeliveryEntry> deadLettered)
+        public DeliveryEntry(WebhookDelivery delivery, HashSet<DeliveryEntry> deadLettered, InMemoryTimeIndex completed)
         {
             _deadLettered = deadLettered;
+            _completed = completed;
             _delivery = delivery;
             if (delivery.Status == WebhookDeliveryStatus.DeadLettered)
             {
                 deadLettered.Add(this);
             }
+
+            if (CompletedAt(delivery) is { } at)
+            {
+                completed.Add(at, delivery.Id);
+            }
         }
 
-        /// <summary>Gets or sets the delivery; setting it moves the entry in or out of the dead-lettered set.</summary>
+        /// <summary>
+        /// Gets or sets the delivery; setting it moves the entry in or out of the dead-lettered set and the completion-time index.
+        /// </summary>
         public WebhookDelivery Delivery
         {
             get => _delivery;
@@ -437,6 +449,21 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
                     _deadLettered.Remove(this);
                 }
 
+                var wasCompletedAt = CompletedAt(_delivery);
+                var isCompletedAt = CompletedAt(value);
+                if (wasCompletedAt != isCompletedAt)
+                {
+                    if (wasCompletedAt is { } was)
+                    {
+                        _completed.Remove(was, _delivery.Id);
+                    }
+
+                    if (isCompletedAt is { } now)
+                    {
+                        _completed.Add(now, value.Id);
+                    }
+                }
+
                 _delivery = value;
             }
         }
@@ -444,6 +471,17 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
         public List<WebhookAttempt> Attempts { get; } = [];
 
         /// <summary>Forgets the entry as it leaves the store (retention).</summary>
-        public void Remove() => _deadLettered.Remove(this);
+        public void Remove()
+        {
+            _deadLettered.Remove(this);
+            if (CompletedAt(_delivery) is { } at)
+            {
+                _completed.Remove(at, _delivery.Id);
+            }
+        }
+
+        // Retention deletes finished deliveries only, by when they finished.
+        private static DateTimeOffset? CompletedAt(WebhookDelivery delivery) =>
+            delivery.Status == WebhookDeliveryStatus.Pending ? null : delivery.CompletedAt;
     }
 }
