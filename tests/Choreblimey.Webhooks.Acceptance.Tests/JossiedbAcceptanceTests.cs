@@ -388,9 +388,13 @@ public sealed class JossiedbAcceptanceTests
         Assert.Equal(TimeSpan.FromSeconds(5), host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.AttemptTimeout);
     }
 
+    // Real time bounds only how long a failing test takes: the full suite runs its projects side by side on two cores, where
+    // ten seconds proved too short for the worker to catch up once.
+    internal static readonly TimeSpan EventuallyTimeout = TimeSpan.FromSeconds(30);
+
     internal static async Task Eventually(Func<Task<bool>> condition)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(EventuallyTimeout);
         while (!await condition())
         {
             await Task.Delay(5, cts.Token);
@@ -399,7 +403,7 @@ public sealed class JossiedbAcceptanceTests
 
     internal static async Task Eventually(Func<bool> condition)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(EventuallyTimeout);
         while (!condition())
         {
             await Task.Delay(5, cts.Token);
