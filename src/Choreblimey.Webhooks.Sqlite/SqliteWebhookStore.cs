@@ -643,10 +643,12 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
 
     private static WebhookMessageInsertResult InsertMessage(SqliteConnection connection, SqliteStatementCache? statements, WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries)
     {
+        // On a host's connection the statements are prepared for this call only, and finalised when it ends.
+        using var ownStatements = statements is null ? new SqliteStatementCache() : null;
+        var cache = statements ?? ownStatements!;
         if (message.IdempotencyKey is { } key)
         {
-            using var find = SqliteStatement.For(
-                statements,
+            using var find = cache.Get(
                 connection,
                 """
                 SELECT m.id, (SELECT COUNT(*) FROM deliveries d WHERE d.message_id = m.id)
@@ -662,36 +664,20 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             }
         }
 
-        var insertMessage = statements?.GetRaw(connection, InsertMessageSql) ?? SqliteRawStatement.Prepare(connection, InsertMessageSql);
-        try
-        {
-            insertMessage
-                .Bind(1, message.Id)
-                .Bind(2, message.TenantId)
-                .Bind(3, message.EventType)
-                .Bind(4, SqliteSql.ToTicks(message.Timestamp))
-                .Bind(5, message.Actor)
-                .Bind(6, message.Data.Span)
-                .Bind(7, message.IdempotencyKey)
-                .Bind(8, message.TraceParent)
-                .Execute();
-        }
-        finally
-        {
-            if (statements is null)
-            {
-                insertMessage.Dispose();
-            }
-        }
+        cache.GetRaw(connection, InsertMessageSql)
+            .Bind(1, message.Id)
+            .Bind(2, message.TenantId)
+            .Bind(3, message.EventType)
+            .Bind(4, SqliteSql.ToTicks(message.Timestamp))
+            .Bind(5, message.Actor)
+            .Bind(6, message.Data.Span)
+            .Bind(7, message.IdempotencyKey)
+            .Bind(8, message.TraceParent)
+            .Execute();
 
-        if (deliveries.Count == 0)
+        if (deliveries.Count > 0)
         {
-            return new WebhookMessageInsertResult(message.Id, 0, IsDuplicate: false);
-        }
-
-        var insertDelivery = statements?.GetRaw(connection, InsertDeliverySql) ?? SqliteRawStatement.Prepare(connection, InsertDeliverySql);
-        try
-        {
+            var insertDelivery = cache.GetRaw(connection, InsertDeliverySql);
             foreach (var delivery in deliveries)
             {
                 insertDelivery
@@ -711,13 +697,6 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
                     .Bind(14, delivery.LastError)
                     .Bind(15, (long)delivery.Priority)
                     .Execute();
-            }
-        }
-        finally
-        {
-            if (statements is null)
-            {
-                insertDelivery.Dispose();
             }
         }
 

@@ -116,6 +116,8 @@ internal static class SqliteSchema
         DROP INDEX IF EXISTS ix_deliveries_tenant;
         """;
 
+    private static readonly string[] Changes = [Version1, Version2, Version3, Version4, Version5, Version6, Version7];
+
     /// <summary>
     /// Brings the database to <see cref="CurrentVersion"/>. Safe to run from several connections or processes at once: the
     /// check and the changes happen under SQLite's write lock, and every statement is idempotent.
@@ -147,39 +149,10 @@ internal static class SqliteSchema
                     $"The webhook database has schema version {version}, newer than this library's {CurrentVersion}. Upgrade Choreblimey.Webhooks.Sqlite.");
             }
 
-            if (version < 1)
+            // Changes[n] takes a database from version n to n + 1.
+            for (var step = (int)Math.Max(version, 0); step < CurrentVersion; step++)
             {
-                SqliteSql.Execute(connection, Version1);
-            }
-
-            if (version < 2)
-            {
-                SqliteSql.Execute(connection, Version2);
-            }
-
-            if (version < 3)
-            {
-                SqliteSql.Execute(connection, Version3);
-            }
-
-            if (version < 4)
-            {
-                SqliteSql.Execute(connection, Version4);
-            }
-
-            if (version < 5)
-            {
-                SqliteSql.Execute(connection, Version5);
-            }
-
-            if (version < 6)
-            {
-                SqliteSql.Execute(connection, Version6);
-            }
-
-            if (version < 7)
-            {
-                SqliteSql.Execute(connection, Version7);
+                SqliteSql.Execute(connection, Changes[step]);
             }
 
             if (version < CurrentVersion)

@@ -11,9 +11,6 @@ internal sealed class InMemoryTimeIndex
 
     private readonly SortedSet<(DateTimeOffset At, string Id)> _set = new(Order);
 
-    /// <summary>Gets how many ids the index holds.</summary>
-    public int Count => _set.Count;
-
     public void Add(DateTimeOffset at, string id) => _set.Add((at, id));
 
     public void Remove(DateTimeOffset at, string id) => _set.Remove((at, id));
