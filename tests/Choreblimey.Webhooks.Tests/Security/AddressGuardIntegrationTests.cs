@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -221,6 +222,33 @@ public sealed class AddressGuardIntegrationTests : IAsyncLifetime
         Assert.Equal(1, delivery.AttemptCount);
         Assert.Equal(new string('x', 4096), attempt.ResponseBody);
         await droppedByTheSender.Task.WaitAsync(TimeSpan.FromSeconds(15));
+    }
+
+    [Theory]
+    [InlineData(64 * 1024, 40_000, 40_000)] // longer than the sender's read buffer (16 KiB), shorter than the cap
+    [InlineData(20_000, 50_000, 20_000)] // longer than the buffer and the cap
+    public async Task A_response_longer_than_the_read_buffer_is_kept_whole_up_to_the_cap(int cap, int bodyBytes, int expectedBytes)
+    {
+        // Three-byte characters written in chunks that split them: the body must be decoded as one sequence of bytes.
+        var body = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("€", bodyBytes / 3)) + new string('x', bodyBytes % 3));
+        _receiver.Respond = async (context, _) =>
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            for (var sent = 0; sent < body.Length; sent += 1_000)
+            {
+                await context.Response.Body.WriteAsync(body.AsMemory(sent, Math.Min(1_000, body.Length - sent)), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+
+            return 200;
+        };
+        await using var host = await StartHostAsync(allowLoopback: true, o => o.MaxResponseBodyBytes = cap);
+
+        var (_, attempt) = await PublishAndWaitAsync(host, _receiver.Url().ToString(), WebhookDeliveryStatus.Succeeded);
+
+        Assert.Equal(WebhookAttemptOutcome.Succeeded, attempt.Outcome);
+        Assert.Equal(Encoding.UTF8.GetString(body, 0, expectedBytes), attempt.ResponseBody);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Choreblimey.Webhooks.Diagnostics;
@@ -36,8 +37,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     private readonly IOptionsMonitor<WebhookOptions> _options;
     private readonly ILogger<WebhookDeliveryWorker> _logger;
     private readonly CancellationTokenSource _hardStop = new();
-    private readonly Lock _inFlightGate = new();
-    private readonly HashSet<Task> _inFlight = [];
+    private readonly ConcurrentQueue<WebhookDeliveryLease> _ahead = new();
+    private readonly TaskCompletionSource _allFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inFlight = 1; // The claim loop's own reference: it is given up at shutdown, so the count reaches zero only then.
     private readonly string _workerId;
 
     public WebhookDeliveryWorker(
@@ -101,9 +103,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         var errorBackoff = TimeSpan.Zero;
 
         // Claim-ahead: while the last claim came back full (a backlog), each claim also takes up to one batch more than the
-        // free slots, kept here in order and started as slots free up. Under load this turns one store round trip per
-        // delivery into one per batch; when the queue is short, claims ask for the free slots only, as before.
-        var ahead = new Queue<WebhookDeliveryLease>();
+        // free slots, kept in order in _ahead and started as slots free up (by this loop, or by a delivery that has just
+        // finished, see ProcessAndReleaseSlotAsync). Under load this turns one store round trip per delivery into one per
+        // batch; when the queue is short, claims ask for the free slots only, as before.
         var lastClaimFull = false;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -117,10 +119,10 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
                     taken++;
                 }
 
-                while (taken > 0 && ahead.TryDequeue(out var claimedAhead))
+                while (taken > 0 && _ahead.TryDequeue(out var claimedAhead))
                 {
                     taken--;
-                    Track(ProcessAndReleaseSlotAsync(claimedAhead, new WebhookWorkerSlot(slots, recordings)));
+                    Start(claimedAhead, new WebhookWorkerSlot(slots, recordings), stoppingToken);
                 }
 
                 if (taken == 0)
@@ -140,11 +142,11 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
                     if (started < taken)
                     {
                         started++;
-                        Track(ProcessAndReleaseSlotAsync(lease, new WebhookWorkerSlot(slots, recordings)));
+                        Start(lease, new WebhookWorkerSlot(slots, recordings), stoppingToken);
                     }
                     else
                     {
-                        ahead.Enqueue(lease);
+                        _ahead.Enqueue(lease);
                     }
                 }
 
@@ -189,7 +191,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         }
 
         // Leases claimed ahead and never started go back at once, so another worker (or this one, restarted) need not wait for them to lapse.
-        while (ahead.TryDequeue(out var unstarted))
+        while (_ahead.TryDequeue(out var unstarted))
         {
             try
             {
@@ -203,14 +205,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             }
         }
 
-        Task[] remaining;
-        lock (_inFlightGate)
-        {
-            remaining = [.. _inFlight];
-        }
-
-        WebhookLog.WorkerStopping(_logger, _workerId, remaining.Length);
-        await Task.WhenAll(remaining).ConfigureAwait(false);
+        WebhookLog.WorkerStopping(_logger, _workerId, Volatile.Read(ref _inFlight) - 1);
+        Finished();
+        await _allFinished.Task.ConfigureAwait(false);
         await listening.ConfigureAwait(false);
     }
 
@@ -263,34 +260,28 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         await _signal.WaitAsync(wait, _timeProvider, stoppingToken).ConfigureAwait(false);
     }
 
-    private void Track(Task task)
+    /// <summary>Starts a claimed delivery; shutdown waits for every delivery started here.</summary>
+    private void Start(WebhookDeliveryLease lease, WebhookWorkerSlot slot, CancellationToken stoppingToken)
     {
-        lock (_inFlightGate)
-        {
-            _inFlight.Add(task);
-        }
-
-        task.ContinueWith(
-            static (completed, state) =>
-            {
-                var self = (WebhookDeliveryWorker)state!;
-                lock (self._inFlightGate)
-                {
-                    self._inFlight.Remove(completed);
-                }
-            },
-            this,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        // A count rather than a set of tasks: no lock, no continuation and no set entry per delivery.
+        Interlocked.Increment(ref _inFlight);
+        _ = ProcessAndReleaseSlotAsync(lease, slot, stoppingToken);
     }
 
-    private async Task ProcessAndReleaseSlotAsync(WebhookDeliveryLease lease, WebhookWorkerSlot slot)
+    private void Finished()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == 0)
+        {
+            _allFinished.TrySetResult();
+        }
+    }
+
+    private async Task ProcessAndReleaseSlotAsync(WebhookDeliveryLease lease, WebhookWorkerSlot slot, CancellationToken stoppingToken)
     {
         try
         {
             await Task.Yield();
-            await ProcessAsync(lease, slot, _hardStop.Token).ConfigureAwait(false);
+            await ProcessAsync(lease, slot, stoppingToken, _hardStop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
         {
@@ -305,10 +296,11 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         finally
         {
             slot.Complete();
+            Finished();
         }
     }
 
-    private async Task ProcessAsync(WebhookDeliveryLease lease, WebhookWorkerSlot slot, CancellationToken cancellationToken)
+    private async Task ProcessAsync(WebhookDeliveryLease lease, WebhookWorkerSlot slot, CancellationToken stoppingToken, CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
         var delivery = lease.Delivery;
@@ -387,8 +379,25 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
 
         if (attempt is { } sent)
         {
-            // The receiver has answered: the send slots go to the next delivery while this outcome is written.
-            await slot.BeginRecordingAsync(cancellationToken).ConfigureAwait(false);
+            // The receiver has answered: the send slot goes to the next delivery while this outcome is written. While a
+            // backlog lasts that is the next lease claimed ahead, started from here rather than by waking the claim loop.
+            await slot.AcquireRecordingPermitAsync(cancellationToken).ConfigureAwait(false);
+            if (!stoppingToken.IsCancellationRequested && !_ahead.IsEmpty && slot.PassSendSlot() is { } passed)
+            {
+                if (_ahead.TryDequeue(out var claimedAhead))
+                {
+                    Start(claimedAhead, passed, stoppingToken);
+                }
+                else
+                {
+                    passed.Complete();
+                }
+            }
+            else
+            {
+                slot.ReleaseSend();
+            }
+
             await RecordAsync(lease, subscription, sent.Result, sent.StartedAt, options, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -36,8 +36,10 @@ internal sealed class WebhookHttpSender(
             return Blocked(refusal, started);
         }
 
-        using var timeout = new CancellationTokenSource(request.Timeout, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        // One source for the attempt's timeout (on the TimeProvider, so tests can step it) and the caller's token, which is
+        // registered on it rather than linked to it: when it is cancelled and the caller's token is not, the timeout fired.
+        using var attemptCancellation = new CancellationTokenSource(request.Timeout, timeProvider);
+        using var callerCancellation = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), attemptCancellation);
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, request.Url);
@@ -49,14 +51,14 @@ internal sealed class WebhookHttpSender(
                 message.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
 
-            using var response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            using var response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCancellation.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             string? body;
             try
             {
-                body = await ReadCappedAsync(response.Content, request.MaxResponseBodyBytes, linked.Token).ConfigureAwait(false);
+                body = await ReadCappedAsync(response.Content, request.MaxResponseBodyBytes, attemptCancellation.Token).ConfigureAwait(false);
             }
-            catch (IOException exception) when (!linked.IsCancellationRequested)
+            catch (IOException exception) when (!attemptCancellation.IsCancellationRequested)
             {
                 // HttpIOException included: the receiver closed or reset the connection before the body it announced was
                 // complete. Whatever the status said, the answer did not arrive whole, so it is a failure to be retried.
@@ -78,7 +80,7 @@ internal sealed class WebhookHttpSender(
                 timeProvider.GetElapsedTime(started),
                 response.Headers.RetryAfter);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (attemptCancellation.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return new WebhookSendResult(
                 WebhookAttemptOutcome.TimedOut,
@@ -179,21 +181,49 @@ internal sealed class WebhookHttpSender(
             var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes, 16 * 1024));
             try
             {
+                // Most receivers answer with no body or a short one: the rented buffer alone holds those, and only a body
+                // longer than the buffer spills into a stream.
                 var total = 0;
-                using var collected = new MemoryStream();
-                while (total < maxBytes)
+                var filled = 0;
+                MemoryStream? spilled = null;
+                try
                 {
-                    var read = await stream.ReadAsync(buffer.AsMemory(0, Math.Min(buffer.Length, maxBytes - total)), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
+                    while (total < maxBytes)
                     {
-                        break;
+                        if (filled == buffer.Length)
+                        {
+                            spilled ??= new MemoryStream();
+                            spilled.Write(buffer, 0, filled);
+                            filled = 0;
+                        }
+
+                        var read = await stream.ReadAsync(buffer.AsMemory(filled, Math.Min(buffer.Length - filled, maxBytes - total)), cancellationToken).ConfigureAwait(false);
+                        if (read == 0)
+                        {
+                            break;
+                        }
+
+                        filled += read;
+                        total += read;
                     }
 
-                    collected.Write(buffer, 0, read);
-                    total += read;
-                }
+                    if (total == 0)
+                    {
+                        return null;
+                    }
 
-                return total == 0 ? null : Encoding.UTF8.GetString(collected.GetBuffer(), 0, total);
+                    if (spilled is null)
+                    {
+                        return Encoding.UTF8.GetString(buffer, 0, filled);
+                    }
+
+                    spilled.Write(buffer, 0, filled);
+                    return Encoding.UTF8.GetString(spilled.GetBuffer(), 0, total);
+                }
+                finally
+                {
+                    spilled?.Dispose();
+                }
             }
             finally
             {

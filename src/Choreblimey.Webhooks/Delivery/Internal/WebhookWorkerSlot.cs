@@ -12,12 +12,25 @@ internal sealed class WebhookWorkerSlot(SemaphoreSlim sends, SemaphoreSlim recor
     private int _sendReleased;
     private int _recording;
 
-    /// <summary>Waits for a recording permit, then gives the send slot back.</summary>
-    public async Task BeginRecordingAsync(CancellationToken cancellationToken)
+    /// <summary>Waits for a recording permit; the send slot is still held, to be passed on or released.</summary>
+    public async Task AcquireRecordingPermitAsync(CancellationToken cancellationToken)
     {
         await recordings.WaitAsync(cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _recording, 1);
-        ReleaseSend();
+    }
+
+    /// <summary>Passes the send slot to a new holder (the next delivery) without giving it back in between.</summary>
+    /// <returns>The next delivery's slot, or <see langword="null"/> when this one no longer holds its send slot.</returns>
+    public WebhookWorkerSlot? PassSendSlot() =>
+        Interlocked.Exchange(ref _sendReleased, 1) == 0 ? new WebhookWorkerSlot(sends, recordings) : null;
+
+    /// <summary>Gives the send slot back to the worker, if this one still holds it.</summary>
+    public void ReleaseSend()
+    {
+        if (Interlocked.Exchange(ref _sendReleased, 1) == 0)
+        {
+            sends.Release();
+        }
     }
 
     /// <summary>Gives back whatever is still held; safe to call more than once.</summary>
@@ -27,14 +40,6 @@ internal sealed class WebhookWorkerSlot(SemaphoreSlim sends, SemaphoreSlim recor
         if (Interlocked.Exchange(ref _recording, 0) == 1)
         {
             recordings.Release();
-        }
-    }
-
-    private void ReleaseSend()
-    {
-        if (Interlocked.Exchange(ref _sendReleased, 1) == 0)
-        {
-            sends.Release();
         }
     }
 }
