@@ -29,6 +29,36 @@ public sealed class DeliveryIntegrationTests : IAsyncLifetime
     private async Task<WebhookSubscription> SubscribeAsync(WebhookTestHost host, string path = "/hooks", string tenant = Family) =>
         await host.Subscriptions.CreateAsync(tenant, new WebhookSubscriptionRequest { Url = _receiver.Url(path).ToString(), EventTypes = ["chore:*"] });
 
+    [Theory]
+    [InlineData(false, 1)] // the default handler lifetime (infinite): one client for the worker's life
+    [InlineData(true, 5)] // a host's own handler lifetime: a client per attempt, so the factory's rotation reaches the worker
+    public async Task The_worker_keeps_its_typed_client_unless_the_host_set_a_handler_lifetime(bool hostLifetime, int expectedClients)
+    {
+        var clientsCreated = 0;
+        await using var host = await WebhookTestHost.StartAsync(webhooks =>
+        {
+            webhooks.AddEvent("chore:created", "Chores");
+            webhooks.ConfigureHttpClient(client =>
+            {
+                client.ConfigureHttpClient(_ => Interlocked.Increment(ref clientsCreated));
+                if (hostLifetime)
+                {
+                    client.SetHandlerLifetime(TimeSpan.FromMinutes(5));
+                }
+            });
+        });
+        await SubscribeAsync(host);
+
+        for (var i = 0; i < 5; i++)
+        {
+            var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = $"c{i}" }, tenantId: Family);
+            await host.WaitForDeliveryStatusAsync(Family, receipt.EventId!, WebhookDeliveryStatus.Succeeded);
+        }
+
+        Assert.Equal(5, _receiver.Received.Count);
+        Assert.Equal(expectedClients, Volatile.Read(ref clientsCreated));
+    }
+
     [Fact]
     public async Task Delivers_the_envelope_with_a_signature_the_verifier_accepts()
     {

@@ -9,6 +9,7 @@ using Choreblimey.Webhooks.Signing.Internal;
 using Choreblimey.Webhooks.Subscriptions.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
@@ -38,6 +39,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     private readonly ILogger<WebhookDeliveryWorker> _logger;
     private readonly CancellationTokenSource _hardStop = new();
     private readonly ConcurrentQueue<WebhookDeliveryLease> _ahead = new();
+    private WebhookHttpSender? _sender;
     private readonly TaskCompletionSource _allFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight = 1; // The claim loop's own reference: it is given up at shutdown, so the count reaches zero only then.
     private readonly string _workerId;
@@ -429,7 +431,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         var sendStarted = _timeProvider.GetTimestamp();
         try
         {
-            var sender = _services.GetRequiredService<WebhookHttpSender>();
+            var sender = GetSender();
             result = await endpoint.Pipeline.ExecuteAsync(
                 static (state, token) => new ValueTask<WebhookSendResult>(state.sender.SendAsync(state.request, token)),
                 (sender, request),
@@ -466,6 +468,25 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         }
 
         return (result, now);
+    }
+
+    private WebhookHttpSender GetSender()
+    {
+        if (_sender is { } cached)
+        {
+            return cached;
+        }
+
+        // The typed client's handler is not rotated by default (its lifetime is infinite; the primary handler renews its own
+        // connections), so one client then serves the worker's whole life instead of a new one per attempt. A host that set a
+        // handler lifetime of its own gets a client per attempt, so that the factory's rotation reaches the worker.
+        var sender = _services.GetRequiredService<WebhookHttpSender>();
+        if (_services.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(WebhookConstants.HttpClientName).HandlerLifetime == Timeout.InfiniteTimeSpan)
+        {
+            _sender = sender;
+        }
+
+        return sender;
     }
 
     private static string DescribeUnexpected(Exception exception, Uri url)
