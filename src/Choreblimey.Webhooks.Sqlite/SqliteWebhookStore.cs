@@ -84,11 +84,17 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         }
 
         _connections = new SqliteConnectionFactory(options);
-        _writer = new SqliteWriter(_connections, options.MaxGroupCommitSize);
+        _writer = new SqliteWriter(
+            _connections,
+            options.MaxGroupCommitSize,
+            deferBookkeepingFlushes: options.Synchronous == SqliteSynchronousMode.Full && !options.FlushWorkerWrites);
     }
 
     /// <summary>Gets how many write batches have been committed.</summary>
     internal long CommittedBatches => _writer.CommittedBatches;
+
+    /// <summary>Gets how many of them held only the worker's bookkeeping and committed without a flush of their own.</summary>
+    internal long UnflushedBatches => _writer.UnflushedBatches;
 
     /// <inheritdoc />
     public async ValueTask CreateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
@@ -327,7 +333,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             return [];
         }
 
-        return await WriteAsync<IReadOnlyList<WebhookDeliveryLease>>(connection => Claim(connection, _writer.Statements, request), cancellationToken).ConfigureAwait(false);
+        return await WriteAsync<IReadOnlyList<WebhookDeliveryLease>>(connection => Claim(connection, _writer.Statements, request), cancellationToken, flushOnCommit: false).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -335,7 +341,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(record.Attempt);
-        return await WriteAsync(connection => RecordAttempt(connection, _writer.Statements, record), cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(connection => RecordAttempt(connection, _writer.Statements, record), cancellationToken, flushOnCommit: false).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -354,7 +360,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
                     .With("$due", SqliteSql.ToTicks(release.DueAt))
                     .ExecuteNonQuery() == 1;
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            flushOnCommit: false).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -562,11 +569,17 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     }
 
     /// <summary>Queues a raw write operation on the writer (tests use it to shape batches).</summary>
-    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    /// <param name="work">The write.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="flushOnCommit">
+    /// <see langword="false"/> for the worker's bookkeeping (claims, attempt outcomes, lease releases), which may commit
+    /// without a flush of its own; see <see cref="SqliteWebhookStoreOptions.FlushWorkerWrites"/>.
+    /// </param>
+    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken, bool flushOnCommit = true)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        return await _writer.EnqueueAsync(work, cancellationToken).ConfigureAwait(false);
+        return await _writer.EnqueueAsync(work, cancellationToken, flushOnCommit).ConfigureAwait(false);
     }
 
     /// <summary>Opens the database and migrates the schema if that has not happened yet.</summary>

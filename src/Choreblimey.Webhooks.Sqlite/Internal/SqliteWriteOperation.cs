@@ -11,6 +11,13 @@ internal abstract class SqliteWriteOperation
 
     private int _state;
 
+    /// <summary>
+    /// Gets a value indicating whether the commit that carries this operation must flush the write-ahead log (with
+    /// <c>synchronous=FULL</c>), as publishes and every host-facing write do. The worker's own bookkeeping (claims, attempt
+    /// outcomes, lease releases) does not: lost to a power failure, it only means a delivery is sent again.
+    /// </summary>
+    public bool FlushOnCommit { get; init; } = true;
+
     /// <summary>Claims the operation for a batch; <see langword="false"/> when its caller already cancelled.</summary>
     public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
 

@@ -8,6 +8,12 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 /// runs them inside one transaction, commits once (one disk flush), then completes the callers. An operation that throws
 /// fails alone: the batch is rolled back and run again with each operation in its own savepoint.
 /// </summary>
+/// <remarks>
+/// With <see cref="SqliteSynchronousMode.Full"/>, a batch made only of the worker's bookkeeping (operations whose
+/// <see cref="SqliteWriteOperation.FlushOnCommit"/> is off) commits with <c>synchronous=NORMAL</c>: no flush of its own.
+/// The write-ahead log is appended in commit order and a later flush covers every frame before it, so such a commit becomes
+/// durable with the next flushed one, and a power failure can only take the newest of them, never a flushed publish.
+/// </remarks>
 internal sealed class SqliteWriter : IAsyncDisposable
 {
     private readonly Channel<SqliteWriteOperation> _queue =
@@ -16,13 +22,23 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly SqliteConnectionFactory _connections;
     private readonly SqliteStatementCache _statements = new();
     private readonly int _maxBatchSize;
+    private readonly bool _deferBookkeepingFlushes;
     private readonly Task _loop;
     private long _committedBatches;
+    private long _unflushedBatches;
+    private bool? _flushing;
 
-    public SqliteWriter(SqliteConnectionFactory connections, int maxBatchSize)
+    /// <param name="connections">Opens the writer connection.</param>
+    /// <param name="maxBatchSize">The most operations committed together.</param>
+    /// <param name="deferBookkeepingFlushes">
+    /// Whether batches of bookkeeping alone commit without a flush; only meaningful when the connection runs with
+    /// <c>synchronous=FULL</c>.
+    /// </param>
+    public SqliteWriter(SqliteConnectionFactory connections, int maxBatchSize, bool deferBookkeepingFlushes)
     {
         _connections = connections;
         _maxBatchSize = maxBatchSize;
+        _deferBookkeepingFlushes = deferBookkeepingFlushes;
         _loop = Task.Run(RunAsync);
     }
 
@@ -35,11 +51,19 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// <summary>Gets how many batches have been committed (for tests and diagnostics).</summary>
     public long CommittedBatches => Interlocked.Read(ref _committedBatches);
 
+    /// <summary>Gets how many of the committed batches were bookkeeping alone, committed without a flush of their own.</summary>
+    public long UnflushedBatches => Interlocked.Read(ref _unflushedBatches);
+
     /// <summary>Queues a write and waits for its batch to commit.</summary>
-    public Task<T> EnqueueAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    /// <param name="work">The write, run on the writer connection inside the batch's transaction.</param>
+    /// <param name="cancellationToken">Cancels the wait; a write already taken into a batch still runs.</param>
+    /// <param name="flushOnCommit">
+    /// Whether the batch that carries the write must flush the log; <see langword="false"/> only for the worker's bookkeeping.
+    /// </param>
+    public Task<T> EnqueueAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken, bool flushOnCommit = true)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var operation = new SqliteWriteOperation<T>(work, cancellationToken);
+        var operation = new SqliteWriteOperation<T>(work, cancellationToken) { FlushOnCommit = flushOnCommit };
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), this);
 
         return operation.Task;
@@ -91,6 +115,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
                     _statements.Dispose();
                     connection?.Dispose();
                     connection = null;
+                    _flushing = null;
                 }
             }
         }
@@ -103,6 +128,22 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private void RunBatch(SqliteConnection connection, List<SqliteWriteOperation> batch)
     {
+        if (_deferBookkeepingFlushes)
+        {
+            // The pragma cannot change inside a transaction, so it is set before BEGIN, and only when it differs.
+            var flush = false;
+            foreach (var operation in batch)
+            {
+                flush |= operation.FlushOnCommit;
+            }
+
+            if (_flushing != flush)
+            {
+                _statements.Execute(connection, flush ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+                _flushing = flush;
+            }
+        }
+
         // Operations almost never fail, so a batch first runs without savepoints (each costs two statements and copies
         // every page it touches into the statement journal). If one fails, the whole transaction is rolled back and the
         // batch runs again with a savepoint per operation, so that only the failing one fails. An operation is a function
@@ -206,6 +247,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _committedBatches);
+        if (_flushing == false)
+        {
+            Interlocked.Increment(ref _unflushedBatches);
+        }
     }
 
     private static void TryRollback(SqliteConnection connection)

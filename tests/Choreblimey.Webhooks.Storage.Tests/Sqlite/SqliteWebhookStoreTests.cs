@@ -261,6 +261,80 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     }
 
     [Theory]
+    [InlineData(SqliteSynchronousMode.Full, false, 1L, 2L)] // the default: bookkeeping alone is not flushed, the rest is
+    [InlineData(SqliteSynchronousMode.Full, true, 2L, 2L)] // FlushWorkerWrites: every commit is flushed
+    [InlineData(SqliteSynchronousMode.Normal, false, 1L, 1L)] // NORMAL throughout
+    public async Task Only_batches_of_the_workers_bookkeeping_alone_commit_without_a_flush(
+        SqliteSynchronousMode mode, bool flushWorkerWrites, long bookkeepingAlone, long withAFlushedWrite)
+    {
+        await using var store = new SqliteWebhookStore(new SqliteWebhookStoreOptions
+        {
+            ConnectionString = $"Data Source={_directory.File()}",
+            Synchronous = mode,
+            FlushWorkerWrites = flushWorkerWrites,
+        });
+        static long ReadSynchronous(SqliteConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA synchronous;";
+            return (long)command.ExecuteScalar()!;
+        }
+
+        Assert.Equal(bookkeepingAlone, await store.WriteAsync(ReadSynchronous, CancellationToken.None, flushOnCommit: false));
+        Assert.Equal(withAFlushedWrite, await store.WriteAsync(ReadSynchronous, CancellationToken.None));
+        Assert.Equal(bookkeepingAlone, await store.WriteAsync(ReadSynchronous, CancellationToken.None, flushOnCommit: false));
+
+        // Bookkeeping that shares a batch with a flushed write is flushed with it.
+        Task<long> bookkeeping, flushed;
+        using (var gate = await WriterGate.CloseAsync(store))
+        {
+            bookkeeping = store.WriteAsync(ReadSynchronous, CancellationToken.None, flushOnCommit: false);
+            flushed = store.WriteAsync(ReadSynchronous, CancellationToken.None);
+            gate.Open();
+            Assert.True(await gate.Blocked);
+        }
+
+        Assert.Equal(withAFlushedWrite, await bookkeeping);
+        Assert.Equal(withAFlushedWrite, await flushed);
+    }
+
+    [Fact]
+    public async Task Claims_outcomes_and_lease_releases_are_the_bookkeeping_that_may_commit_unflushed()
+    {
+        await using var store = Open(_directory.File());
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message, [Conformance.StoreTestData.Delivery(DlvId(1), message), Conformance.StoreTestData.Delivery(DlvId(2), message)]);
+        var before = store.UnflushedBatches;
+
+        var leases = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker-1", 2, DateTimeOffset.UtcNow.AddMinutes(1), TimeSpan.FromMinutes(5)));
+        Assert.Equal(2, leases.Count);
+        Assert.True(await store.ReleaseLeaseAsync(new WebhookLeaseRelease(leases[1].Delivery.Id, leases[1].FencingToken, DateTimeOffset.UtcNow)));
+        Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = leases[0].Delivery.Id,
+            FencingToken = leases[0].FencingToken,
+            Attempt = new WebhookAttempt
+            {
+                DeliveryId = leases[0].Delivery.Id,
+                TenantId = TenantA,
+                AttemptNumber = 1,
+                StartedAt = DateTimeOffset.UtcNow,
+                Duration = TimeSpan.FromMilliseconds(3),
+                Outcome = WebhookAttemptOutcome.Succeeded,
+                StatusCode = 200,
+            },
+            NewStatus = WebhookDeliveryStatus.Succeeded,
+            NextAttemptAt = DateTimeOffset.UtcNow,
+        }));
+        Assert.Equal(before + 3, store.UnflushedBatches);
+
+        // A publish is flushed.
+        var second = Message(MsgId(2));
+        await store.InsertMessageAsync(second, [Conformance.StoreTestData.Delivery(DlvId(3), second)]);
+        Assert.Equal(before + 3, store.UnflushedBatches);
+    }
+
+    [Theory]
     [InlineData(null, 2L)]
     [InlineData(SqliteSynchronousMode.Full, 2L)]
     [InlineData(SqliteSynchronousMode.Normal, 1L)]
