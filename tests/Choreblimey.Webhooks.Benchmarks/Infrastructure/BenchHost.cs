@@ -7,7 +7,7 @@ namespace Choreblimey.Webhooks.Benchmarks.Infrastructure;
 /// <summary>Builds a host with webhooks on one store, the way an application would (AddWebhooks + AllowLoopback + a store).</summary>
 internal static class BenchHost
 {
-    public static IHost Build(StoreKind store, string? connection, Action<WebhookOptions>? configure = null, Action<IHttpClientBuilder>? http = null)
+    public static IHost Build(StoreKind store, string? connection, Action<WebhookOptions>? configure = null, Action<IHttpClientBuilder>? http = null, bool sqliteFlushWorkerWrites = false)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.ClearProviders();
@@ -31,6 +31,7 @@ internal static class BenchHost
                 {
                     o.ConnectionString = connection ?? throw new ArgumentNullException(nameof(connection));
                     o.Synchronous = Sqlite.SqliteSynchronousMode.Full;
+                    o.FlushWorkerWrites = sqliteFlushWorkerWrites;
                 });
                 break;
             case StoreKind.PostgreSql:

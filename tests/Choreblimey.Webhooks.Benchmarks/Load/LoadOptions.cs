@@ -37,6 +37,9 @@ internal sealed class LoadOptions
     /// <summary>Turns the per-endpoint circuit breaker off, only to measure what it costs (it is on by default).</summary>
     public bool NoCircuitBreaker { get; private set; }
 
+    /// <summary>Flushes the SQLite worker's bookkeeping commits too (<c>FlushWorkerWrites</c>), to compare with the default.</summary>
+    public bool SqliteFlushWorkerWrites { get; private set; }
+
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
         var options = new LoadOptions();
@@ -58,6 +61,7 @@ internal sealed class LoadOptions
                 case "--no-issue5": options.Issue5 = false; break;
                 case "--issue5-only": options.Issue5Only = true; break;
                 case "--no-circuit-breaker": options.NoCircuitBreaker = true; break;
+                case "--sqlite-flush-worker-writes": options.SqliteFlushWorkerWrites = true; break;
                 case "--postgres-statements": options.PostgreSqlStatements = true; break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
