@@ -17,16 +17,15 @@ public sealed class SqliteWebhookStoreOptions
 
     /// <summary>
     /// Gets or sets a value indicating whether the delivery worker's own writes (claims, attempt outcomes, lease releases)
-    /// are flushed to disk at their commit too. The default value is <see langword="false"/>: with
-    /// <see cref="SqliteSynchronousMode.Full"/>, publishes and every other write are flushed before they are acknowledged,
-    /// while a commit that holds only the worker's writes is not flushed on its own; it becomes durable with the next flushed
-    /// commit, since the write-ahead log is flushed in commit order. A power failure or OS crash can therefore lose the newest
-    /// attempt outcomes and leases (never a publish that returned): those deliveries are then sent again, with the same
-    /// <c>webhook-id</c>, as at-least-once delivery allows. A process crash loses nothing. Set to <see langword="true"/> to
-    /// flush those commits as well, at the cost of one disk flush per batch of outcomes. Has no effect with
+    /// are flushed to disk at their commit, like every other write. The default value is <see langword="true"/>. Set to
+    /// <see langword="false"/> on a disk whose flush is slow: with <see cref="SqliteSynchronousMode.Full"/>, a commit that
+    /// holds only the worker's writes is then not flushed on its own and becomes durable with the next flushed commit (the
+    /// write-ahead log is flushed in commit order). A power failure or OS crash can then lose the newest attempt outcomes and
+    /// leases, never a publish that returned: those deliveries are sent again, with the same <c>webhook-id</c>, as
+    /// at-least-once delivery allows. A process crash loses nothing either way. Has no effect with
     /// <see cref="SqliteSynchronousMode.Normal"/>.
     /// </summary>
-    public bool FlushWorkerWrites { get; set; }
+    public bool FlushWorkerWrites { get; set; } = true;
 
     /// <summary>
     /// Gets or sets how long a connection waits for a lock held by another connection or process before failing.

@@ -9,7 +9,8 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 /// fails alone: the batch is rolled back and run again with each operation in its own savepoint.
 /// </summary>
 /// <remarks>
-/// With <see cref="SqliteSynchronousMode.Full"/>, a batch made only of the worker's bookkeeping (operations whose
+/// With <see cref="SqliteSynchronousMode.Full"/> and <see cref="SqliteWebhookStoreOptions.FlushWorkerWrites"/> turned off,
+/// a batch made only of the worker's bookkeeping (operations whose
 /// <see cref="SqliteWriteOperation.FlushOnCommit"/> is off) commits with <c>synchronous=NORMAL</c>: no flush of its own.
 /// The write-ahead log is appended in commit order and a later flush covers every frame before it, so such a commit becomes
 /// durable with the next flushed one, and a power failure can only take the newest of them, never a flushed publish.

@@ -7,7 +7,7 @@ namespace Choreblimey.Webhooks.Benchmarks.Infrastructure;
 /// <summary>Builds a host with webhooks on one store, the way an application would (AddWebhooks + AllowLoopback + a store).</summary>
 internal static class BenchHost
 {
-    public static IHost Build(StoreKind store, string? connection, Action<WebhookOptions>? configure = null, Action<IHttpClientBuilder>? http = null, bool sqliteFlushWorkerWrites = false)
+    public static IHost Build(StoreKind store, string? connection, Action<WebhookOptions>? configure = null, Action<IHttpClientBuilder>? http = null, bool sqliteFlushWorkerWrites = true)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.ClearProviders();

@@ -40,7 +40,7 @@ internal sealed class LoadCommand(LoadOptions options)
         Line();
         Line($"Machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average at start: {LoadAverage()}");
         Line($"Settings: events={options.Events:N0}, concurrency={options.Concurrency} (MaxConcurrentDeliveries = MaxConcurrentDeliveriesPerEndpoint = baseline connections), " +
-             $"ClaimBatchSize={options.ClaimBatchSize}, publishers={options.Publishers}, paced={options.PacedRate}/s for {options.PacedSeconds} s, circuit breaker {(options.NoCircuitBreaker ? "OFF (to measure its cost)" : "on (default)")}, SQLite worker commits {(options.SqliteFlushWorkerWrites ? "flushed (FlushWorkerWrites)" : "unflushed when bookkeeping alone (default)")}");
+             $"ClaimBatchSize={options.ClaimBatchSize}, publishers={options.Publishers}, paced={options.PacedRate}/s for {options.PacedSeconds} s, circuit breaker {(options.NoCircuitBreaker ? "OFF (to measure its cost)" : "on (default)")}, SQLite worker commits {(options.SqliteDeferWorkerFlushes ? "unflushed when bookkeeping alone (FlushWorkerWrites = false)" : "flushed (default)")}");
         Line();
 
         await using var receiver = _receiver = await NoOpReceiver.StartAsync();
@@ -217,7 +217,7 @@ internal sealed class LoadCommand(LoadOptions options)
         var (connection, cleanup) = await NewDatabaseAsync(kind);
         try
         {
-            using var host = BenchHost.Build(kind, connection, Configure, sqliteFlushWorkerWrites: options.SqliteFlushWorkerWrites);
+            using var host = BenchHost.Build(kind, connection, Configure, sqliteFlushWorkerWrites: !options.SqliteDeferWorkerFlushes);
             await host.StartAsync();
             try
             {
@@ -265,7 +265,7 @@ internal sealed class LoadCommand(LoadOptions options)
 
         Progress($"{kind}: start");
         var (connection, cleanup) = await NewDatabaseAsync(kind);
-        using var host = BenchHost.Build(kind, connection, Configure, sqliteFlushWorkerWrites: options.SqliteFlushWorkerWrites);
+        using var host = BenchHost.Build(kind, connection, Configure, sqliteFlushWorkerWrites: !options.SqliteDeferWorkerFlushes);
         _lastBatches = 0;
         _lastCombined = 0;
         _lastClaims = 0;
@@ -494,7 +494,7 @@ internal sealed class LoadCommand(LoadOptions options)
         var path = BenchHost.NewSqlitePath();
         try
         {
-            using var host = BenchHost.Build(StoreKind.Sqlite, path, Configure, sqliteFlushWorkerWrites: options.SqliteFlushWorkerWrites); // not started: no worker
+            using var host = BenchHost.Build(StoreKind.Sqlite, path, Configure, sqliteFlushWorkerWrites: !options.SqliteDeferWorkerFlushes); // not started: no worker
             var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
             var store = host.Services.GetRequiredService<SqliteWebhookStore>();
             await host.Services.GetRequiredService<IWebhookSubscriptionManager>()
@@ -546,7 +546,7 @@ internal sealed class LoadCommand(LoadOptions options)
             })));
             var claimElapsed = Stopwatch.GetElapsedTime(claimStarted);
 
-            Line($"## Issue 5: SQLite (synchronous=FULL{(options.SqliteFlushWorkerWrites ? ", FlushWorkerWrites" : string.Empty)}) on its own");
+            Line($"## Issue 5: SQLite (synchronous=FULL{(options.SqliteDeferWorkerFlushes ? ", FlushWorkerWrites = false" : string.Empty)}) on its own");
             Line();
             Line("| Figure | Result | Target |");
             Line("|---|---:|---:|");
@@ -593,7 +593,7 @@ internal sealed class LoadCommand(LoadOptions options)
             await direct.DisposeAsync();
             Settle();
             var before = WorkingSetSampler.CurrentBytes();
-            using var host = BenchHost.Build(kind, connection, Configure, sqliteFlushWorkerWrites: options.SqliteFlushWorkerWrites);
+            using var host = BenchHost.Build(kind, connection, Configure, sqliteFlushWorkerWrites: !options.SqliteDeferWorkerFlushes);
             _ = _receiver.ExpectAsync(long.MaxValue);
             _sampler.Reset();
             var started = Stopwatch.GetTimestamp();

@@ -37,8 +37,8 @@ internal sealed class LoadOptions
     /// <summary>Turns the per-endpoint circuit breaker off, only to measure what it costs (it is on by default).</summary>
     public bool NoCircuitBreaker { get; private set; }
 
-    /// <summary>Flushes the SQLite worker's bookkeeping commits too (<c>FlushWorkerWrites</c>), to compare with the default.</summary>
-    public bool SqliteFlushWorkerWrites { get; private set; }
+    /// <summary>Lets the SQLite worker's bookkeeping commit unflushed (<c>FlushWorkerWrites = false</c>), to compare with the default.</summary>
+    public bool SqliteDeferWorkerFlushes { get; private set; }
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
@@ -61,7 +61,7 @@ internal sealed class LoadOptions
                 case "--no-issue5": options.Issue5 = false; break;
                 case "--issue5-only": options.Issue5Only = true; break;
                 case "--no-circuit-breaker": options.NoCircuitBreaker = true; break;
-                case "--sqlite-flush-worker-writes": options.SqliteFlushWorkerWrites = true; break;
+                case "--sqlite-defer-worker-flushes": options.SqliteDeferWorkerFlushes = true; break;
                 case "--postgres-statements": options.PostgreSqlStatements = true; break;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }

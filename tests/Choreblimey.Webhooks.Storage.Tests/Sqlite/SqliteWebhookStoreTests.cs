@@ -261,8 +261,8 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     }
 
     [Theory]
-    [InlineData(SqliteSynchronousMode.Full, false, 1L, 2L)] // the default: bookkeeping alone is not flushed, the rest is
-    [InlineData(SqliteSynchronousMode.Full, true, 2L, 2L)] // FlushWorkerWrites: every commit is flushed
+    [InlineData(SqliteSynchronousMode.Full, true, 2L, 2L)] // the default: every commit is flushed
+    [InlineData(SqliteSynchronousMode.Full, false, 1L, 2L)] // bookkeeping alone is not flushed, the rest is
     [InlineData(SqliteSynchronousMode.Normal, false, 1L, 1L)] // NORMAL throughout
     public async Task Only_batches_of_the_workers_bookkeeping_alone_commit_without_a_flush(
         SqliteSynchronousMode mode, bool flushWorkerWrites, long bookkeepingAlone, long withAFlushedWrite)
@@ -301,7 +301,11 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     [Fact]
     public async Task Claims_outcomes_and_lease_releases_are_the_bookkeeping_that_may_commit_unflushed()
     {
-        await using var store = Open(_directory.File());
+        await using var store = new SqliteWebhookStore(new SqliteWebhookStoreOptions
+        {
+            ConnectionString = $"Data Source={_directory.File()}",
+            FlushWorkerWrites = false,
+        });
         var message = Message(MsgId(1));
         await store.InsertMessageAsync(message, [Conformance.StoreTestData.Delivery(DlvId(1), message), Conformance.StoreTestData.Delivery(DlvId(2), message)]);
         var before = store.UnflushedBatches;
