@@ -39,10 +39,11 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     private readonly ILogger<WebhookDeliveryWorker> _logger;
     private readonly CancellationTokenSource _hardStop = new();
     private readonly ConcurrentQueue<WebhookDeliveryLease> _ahead = new();
-    private WebhookHttpSender? _sender;
     private readonly TaskCompletionSource _allFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _inFlight = 1; // The claim loop's own reference: it is given up at shutdown, so the count reaches zero only then.
     private readonly string _workerId;
+    private int _inFlight = 1; // The claim loop's own reference: it is given up at shutdown, so the count reaches zero only then.
+    private WebhookHttpSender? _sender;
+    private bool? _keepSender;
 
     public WebhookDeliveryWorker(
         IWebhookStore store,
@@ -481,7 +482,8 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         // connections), so one client then serves the worker's whole life instead of a new one per attempt. A host that set a
         // handler lifetime of its own gets a client per attempt, so that the factory's rotation reaches the worker.
         var sender = _services.GetRequiredService<WebhookHttpSender>();
-        if (_services.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(WebhookConstants.HttpClientName).HandlerLifetime == Timeout.InfiniteTimeSpan)
+        _keepSender ??= _services.GetRequiredService<IOptionsMonitor<HttpClientFactoryOptions>>().Get(WebhookConstants.HttpClientName).HandlerLifetime == Timeout.InfiniteTimeSpan;
+        if (_keepSender == true)
         {
             _sender = sender;
         }
