@@ -40,6 +40,14 @@ internal static class SqliteConnectionStrings
             {
                 return "The SQLite webhook store needs a writable database.";
             }
+
+            // Shared-cache connections lock whole tables and fail at once with SQLITE_LOCKED, which the busy timeout does not
+            // wait out: a delivery-log query would fail whenever the writer's transaction is open.
+            if (builder.Cache == SqliteCacheMode.Shared)
+            {
+                return "The SQLite webhook store does not support Cache=Shared: shared-cache connections lock whole tables and fail " +
+                       "with SQLITE_LOCKED instead of waiting. Remove Cache=Shared from the connection string (WAL already lets readers and the writer work at once).";
+            }
         }
         catch (ArgumentException ex)
         {

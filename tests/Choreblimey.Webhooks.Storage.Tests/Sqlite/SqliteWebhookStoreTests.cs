@@ -432,6 +432,23 @@ public sealed class SqliteWebhookStoreTests : IDisposable
         Assert.Contains("ConnectionString", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Data Source=:memory:", "in-memory databases are not supported")]
+    [InlineData("Data Source=hooks;Mode=Memory", "in-memory databases are not supported")]
+    [InlineData("Data Source=hooks.db;Mode=ReadOnly", "needs a writable database")]
+    [InlineData("Data Source=hooks.db;Cache=Shared", "does not support Cache=Shared")]
+    [InlineData("Data Source=hooks.db;Colour=blue", "not a valid SQLite connection string")]
+    public async Task UseSqliteStore_rejects_a_connection_string_it_cannot_work_with_and_names_the_problem(string connectionString, string expected)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddWebhooks().UseSqliteStore(o => o.ConnectionString = connectionString);
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IWebhookStore>());
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_publish_failing_inside_a_host_transaction_leaves_the_transaction_usable_for_the_hosts_commit()
     {
