@@ -479,6 +479,7 @@ internal sealed class LoadCommand(LoadOptions options)
 
         await WaitAsync(done, "paced phase");
         _receiver.Receipts = null;
+        Progress($"paced: publish p90 {Us(Stats.Percentile(latencies, 90))}, p99 {Us(Stats.Percentile(latencies, 99))}, p99.9 {Us(Stats.Percentile(latencies, 99.9))}, max {Us(Stats.Percentile(latencies, 100))}");
         var toReceipt = published.Select(p => receipts.TryGetValue(p.Id, out var at) ? at - p.At : long.MaxValue).ToArray();
         return (Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 99), Stats.Percentile(toReceipt, 50), Stats.Percentile(toReceipt, 99));
     }
