@@ -249,18 +249,14 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
 
     private async Task WaitForWorkAsync(WebhookOptions options, CancellationToken stoppingToken)
     {
-        var wait = options.PollInterval;
+        var deadline = _timeProvider.GetUtcNow() + options.PollInterval;
         var nextDue = await _store.GetNextDueTimeAsync(stoppingToken).ConfigureAwait(false);
-        if (nextDue is { } due)
+        if (nextDue is { } due && due < deadline)
         {
-            var untilDue = due - _timeProvider.GetUtcNow();
-            if (untilDue < wait)
-            {
-                wait = untilDue;
-            }
+            deadline = due;
         }
 
-        await _signal.WaitAsync(wait, _timeProvider, stoppingToken).ConfigureAwait(false);
+        await _signal.WaitUntilAsync(deadline, _timeProvider, stoppingToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts a claimed delivery; shutdown waits for every delivery started here.</summary>

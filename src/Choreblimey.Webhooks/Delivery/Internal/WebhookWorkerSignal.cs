@@ -20,16 +20,26 @@ internal sealed class WebhookWorkerSignal : IDisposable
         }
     }
 
-    /// <summary>Waits until notified or until <paramref name="timeout"/> passes on <paramref name="timeProvider"/>.</summary>
+    /// <summary>Waits until notified or until <paramref name="deadline"/> on <paramref name="timeProvider"/>.</summary>
     /// <returns><see langword="true"/> when notified.</returns>
-    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    public async Task<bool> WaitUntilAsync(DateTimeOffset deadline, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
+        var timeout = deadline - timeProvider.GetUtcNow();
         if (timeout <= TimeSpan.Zero)
         {
             return _signal.Wait(0, CancellationToken.None);
         }
 
         using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
+
+        // A timer is set relative to the clock when it is created. A clock that moved on after it was read above (a test
+        // clock stepped just then) would leave the timer due past the deadline, and a stepped clock may not move again until
+        // the worker acts: look again now that the timer is set.
+        if (timeProvider.GetUtcNow() >= deadline)
+        {
+            return _signal.Wait(0, CancellationToken.None);
+        }
+
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutSource.Token, cancellationToken);
         try
         {
