@@ -8,6 +8,9 @@ internal sealed class WebhookMetrics
 {
     public const string MeterName = "Choreblimey.Webhooks";
 
+    // Boxed once: a tag value is an object, and boxing the bool on every publish allocated.
+    private static readonly object BoxedTrue = true;
+    private static readonly object BoxedFalse = false;
     private readonly Counter<long> _published;
     private readonly Counter<long> _publishRejected;
     private readonly Counter<long> _attempts;
@@ -33,7 +36,7 @@ internal sealed class WebhookMetrics
     public Meter Meter { get; }
 
     public void Published(string eventType, int deliveries) =>
-        _published.Add(1, new KeyValuePair<string, object?>("event.type", eventType), new KeyValuePair<string, object?>("has_deliveries", deliveries > 0));
+        _published.Add(1, new KeyValuePair<string, object?>("event.type", eventType), new KeyValuePair<string, object?>("has_deliveries", deliveries > 0 ? BoxedTrue : BoxedFalse));
 
     public void PublishRejected(string eventType) => _publishRejected.Add(1, new KeyValuePair<string, object?>("event.type", eventType));
 

@@ -46,9 +46,10 @@ internal sealed class WebhookHttpSender(
             var content = new ReadOnlyMemoryContent(request.Body);
             content.Headers.ContentType = JsonContentType;
             message.Content = content;
-            foreach (var header in request.Headers)
+            var headers = request.Headers;
+            for (var i = 0; i < headers.Count; i++)
             {
-                message.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                message.Headers.TryAddWithoutValidation(headers[i].Key, headers[i].Value);
             }
 
             using var response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCancellation.Token).ConfigureAwait(false);

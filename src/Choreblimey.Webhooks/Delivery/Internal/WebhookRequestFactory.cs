@@ -38,12 +38,13 @@ internal sealed class WebhookRequestFactory(
 
     private List<KeyValuePair<string, string>> BuildHeaders(WebhookMessage message, WebhookSubscription subscription, ReadOnlySpan<byte> body, DateTimeOffset now)
     {
-        var secrets = new List<WebhookSecret>(subscription.Secrets.Count);
-        foreach (var secret in subscription.Secrets)
+        var all = subscription.Secrets;
+        var secrets = new List<WebhookSecret>(all.Count);
+        for (var i = 0; i < all.Count; i++)
         {
-            if (secret.IsValidAt(now))
+            if (all[i].IsValidAt(now))
             {
-                secrets.Add(secret.Secret);
+                secrets.Add(all[i].Secret);
             }
         }
 

@@ -157,11 +157,11 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
                 throw new InvalidOperationException($"A webhook message with id '{message.Id}' already exists.");
             }
 
-            foreach (var delivery in deliveries)
+            for (var i = 0; i < deliveries.Count; i++)
             {
-                if (_deliveries.ContainsKey(delivery.Id))
+                if (_deliveries.ContainsKey(deliveries[i].Id))
                 {
-                    throw new InvalidOperationException($"A webhook delivery with id '{delivery.Id}' already exists.");
+                    throw new InvalidOperationException($"A webhook delivery with id '{deliveries[i].Id}' already exists.");
                 }
             }
 
@@ -173,8 +173,9 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
                 _idempotencyKeys.Add((message.TenantId, newKey), message.Id);
             }
 
-            foreach (var delivery in deliveries)
+            for (var i = 0; i < deliveries.Count; i++)
             {
+                var delivery = deliveries[i];
                 var entry = new DeliveryEntry(delivery, _deadLettered, _completed);
                 _deliveries.Add(delivery.Id, entry);
                 if (delivery.Status == WebhookDeliveryStatus.Pending)
@@ -250,7 +251,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
                 LastStatusCode = record.Attempt.StatusCode,
                 LastError = record.Attempt.Error,
             };
-            entry.Attempts.Add(record.Attempt);
+            entry.AddAttempt(record.Attempt);
             if (!isFinal)
             {
                 _due.Add(current.Priority, record.NextAttemptAt, current.Id);
@@ -468,7 +469,13 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
             }
         }
 
-        public List<WebhookAttempt> Attempts { get; } = [];
+        // Created on the first attempt: most deliveries are answered at once, and a list made at publish would be kept empty
+        // until then by every pending delivery.
+        private List<WebhookAttempt>? _attempts;
+
+        public IReadOnlyList<WebhookAttempt> Attempts => _attempts is { } attempts ? attempts : Array.Empty<WebhookAttempt>();
+
+        public void AddAttempt(WebhookAttempt attempt) => (_attempts ??= new List<WebhookAttempt>(1)).Add(attempt);
 
         /// <summary>Forgets the entry as it leaves the store (retention).</summary>
         public void Remove()
