@@ -125,6 +125,50 @@ public sealed class EnableWhileLeasedTests : IAsyncLifetime
         Assert.Single(await host.Store.GetAttemptsAsync(Tenant, inFlight.Id));
     }
 
+    [Fact]
+    public async Task Enabled_after_the_worker_set_the_delivery_aside_and_delivered_before_its_recheck_it_is_not_made_pending_again()
+    {
+        // The worker has handed the lease back (held until the recheck) and has not yet read the subscription again. The
+        // enable makes the delivery due; the worker's claim loop sends it and records it delivered. Only then does the
+        // worker that set it aside read the subscription (active now) and make the subscription's held deliveries due: that
+        // must not take a delivered one back to pending, or it is sent twice.
+        var armed = new TaskCompletionSource<(WebhookTestHost Host, string SubscriptionId, string HeldEventId)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondRequeue = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var released = 0;
+        var requeues = 0;
+        var hooks = new HookedStore.Hooks
+        {
+            AfterRelease = async _ =>
+            {
+                var (host, subscriptionId, heldEventId) = await armed.Task;
+                if (Interlocked.Exchange(ref released, 1) == 0)
+                {
+                    Assert.True(await host.Services.GetRequiredService<IWebhookOperations>().EnableSubscriptionAsync(Tenant, subscriptionId));
+                    await host.WaitForDeliveryStatusAsync(Tenant, heldEventId, WebhookDeliveryStatus.Succeeded);
+                }
+            },
+            AfterRequeue = () =>
+            {
+                if (Interlocked.Increment(ref requeues) == 2)
+                {
+                    secondRequeue.TrySetResult();
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+        var (host, subscription, heldEventId) = await StartWithHeldDeliveryAsync(hooks);
+        await using var _ = host;
+        armed.SetResult((host, subscription.Id, heldEventId));
+
+        // The enable's re-queue, then the worker's own once it has read the subscription again.
+        await secondRequeue.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var delivered = await DeliveryOfAsync(host, heldEventId);
+        Assert.Equal(WebhookDeliveryStatus.Succeeded, delivered.Status);
+        Assert.Single(await host.Store.GetAttemptsAsync(Tenant, delivered.Id));
+        Assert.Single(_receiver.Received, r => r.WebhookId == heldEventId);
+    }
+
     /// <summary>Forwards every store call to the inner store, awaiting the test's hook first where one is set.</summary>
     public class HookedStore : DispatchProxy
     {
@@ -145,14 +189,19 @@ public sealed class EnableWhileLeasedTests : IAsyncLifetime
             ArgumentNullException.ThrowIfNull(targetMethod);
             ArgumentNullException.ThrowIfNull(args);
 #pragma warning disable CA2012 // Returned to the proxied caller, which awaits it once.
-            if (targetMethod.Name == nameof(IWebhookStore.ReleaseLeaseAsync) && _hooks.BeforeRelease is { } beforeRelease)
+            if (targetMethod.Name == nameof(IWebhookStore.ReleaseLeaseAsync) && (_hooks.BeforeRelease is not null || _hooks.AfterRelease is not null))
             {
-                return ReleaseAsync(beforeRelease, (WebhookLeaseRelease)args[0]!, (CancellationToken)args[1]!);
+                return ReleaseAsync((WebhookLeaseRelease)args[0]!, (CancellationToken)args[1]!);
             }
 
-            if (targetMethod.Name == nameof(IWebhookStore.RequeueDeliveriesAsync) && _hooks.BeforeRequeueMany is { } beforeRequeue)
+            if (targetMethod.Name == nameof(IWebhookStore.RequeueDeliveriesAsync) && (_hooks.BeforeRequeueMany is not null || _hooks.AfterRequeue is not null))
             {
-                return RequeueManyAsync(beforeRequeue, (WebhookRequeueRequest)args[0]!, (CancellationToken)args[1]!);
+                return RequeueManyAsync((WebhookRequeueRequest)args[0]!, (CancellationToken)args[1]!);
+            }
+
+            if (targetMethod.Name == nameof(IWebhookStore.RequeueDeliveryAsync) && _hooks.AfterRequeue is { } afterRequeue)
+            {
+                return RequeueOneAsync(afterRequeue, (string)args[0]!, (string)args[1]!, (DateTimeOffset)args[2]!, (CancellationToken)args[3]!);
             }
 #pragma warning restore CA2012
 
@@ -167,23 +216,55 @@ public sealed class EnableWhileLeasedTests : IAsyncLifetime
             }
         }
 
-        private async ValueTask<bool> ReleaseAsync(Func<WebhookLeaseRelease, Task> hook, WebhookLeaseRelease release, CancellationToken cancellationToken)
+        private async ValueTask<bool> ReleaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken)
         {
-            await hook(release);
-            return await _inner.ReleaseLeaseAsync(release, cancellationToken);
+            if (_hooks.BeforeRelease is { } before)
+            {
+                await before(release);
+            }
+
+            var released = await _inner.ReleaseLeaseAsync(release, cancellationToken);
+            if (_hooks.AfterRelease is { } after)
+            {
+                await after(release);
+            }
+
+            return released;
         }
 
-        private async ValueTask<int> RequeueManyAsync(Func<WebhookRequeueRequest, Task> hook, WebhookRequeueRequest request, CancellationToken cancellationToken)
+        private async ValueTask<int> RequeueManyAsync(WebhookRequeueRequest request, CancellationToken cancellationToken)
         {
-            await hook(request);
-            return await _inner.RequeueDeliveriesAsync(request, cancellationToken);
+            if (_hooks.BeforeRequeueMany is { } before)
+            {
+                await before(request);
+            }
+
+            var count = await _inner.RequeueDeliveriesAsync(request, cancellationToken);
+            if (_hooks.AfterRequeue is { } after)
+            {
+                await after();
+            }
+
+            return count;
+        }
+
+        private async ValueTask<bool> RequeueOneAsync(Func<Task> hook, string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken)
+        {
+            var requeued = await _inner.RequeueDeliveryAsync(tenantId, deliveryId, dueAt, cancellationToken);
+            await hook();
+            return requeued;
         }
 
         public sealed class Hooks
         {
             public Func<WebhookLeaseRelease, Task>? BeforeRelease { get; init; }
 
+            public Func<WebhookLeaseRelease, Task>? AfterRelease { get; init; }
+
             public Func<WebhookRequeueRequest, Task>? BeforeRequeueMany { get; init; }
+
+            /// <summary>Runs once a re-queue (of one delivery or in bulk) has been written.</summary>
+            public Func<Task>? AfterRequeue { get; init; }
         }
     }
 }

@@ -629,11 +629,25 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         // Enabling a subscription makes its held deliveries due, but not one leased at that moment (taking that one from
         // its worker could send it twice). If the subscription became active while this one was being set aside, the
         // store says so now, past the routing cache: make it due at once rather than after a whole recheck interval.
+        // The re-queue is the enable's own (pending and not leased): an enable that came after the release may already
+        // have made this delivery due, and a worker may have claimed or even delivered it since; an unconditional re-queue
+        // would take it from that worker or make a delivered one pending again, and it would be sent twice.
         var current = await _store.GetSubscriptionAsync(subscription.TenantId, subscription.Id, cancellationToken).ConfigureAwait(false);
         if (current is { State: WebhookSubscriptionState.Active })
         {
             _router.Invalidate(subscription.TenantId);
-            if (await _store.RequeueDeliveryAsync(delivery.TenantId, delivery.Id, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            var requeued = await _store.RequeueDeliveriesAsync(
+                new WebhookRequeueRequest
+                {
+                    TenantId = subscription.TenantId,
+                    SubscriptionId = subscription.Id,
+                    DueAt = _timeProvider.GetUtcNow(),
+                    IncludePending = true,
+                    IncludeLeased = false,
+                    IncludeDeadLettered = false,
+                },
+                cancellationToken).ConfigureAwait(false);
+            if (requeued > 0)
             {
                 _signal.Notify();
             }
