@@ -14,15 +14,21 @@ internal sealed class WebhookHarnessStore(IWebhookStore inner) : IWebhookStore
     private readonly Dictionary<string, DeliveryRecord> _deliveries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _leases = new(StringComparer.Ordinal);
 
+    // A claim counts as outstanding from before it reaches the store: once the store has leased a delivery (moving its due
+    // time to the lease's expiry) and before the leases are noted here, an idle check would otherwise see no lease and take
+    // that expiry for the next retry.
+    private int _claimsInProgress;
+
     public IWebhookStore Inner => inner;
 
+    /// <summary>Gets the leases held, counting each claim still in progress as one.</summary>
     public int OutstandingLeases
     {
         get
         {
             lock (_gate)
             {
-                return _leases.Count;
+                return _leases.Count + _claimsInProgress;
             }
         }
     }
@@ -126,16 +132,28 @@ internal sealed class WebhookHarnessStore(IWebhookStore inner) : IWebhookStore
 
     public async ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default)
     {
-        var leases = await inner.ClaimDueDeliveriesAsync(request, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
-            foreach (var lease in leases)
-            {
-                _leases[lease.Delivery.Id] = lease.FencingToken;
-            }
+            _claimsInProgress++;
         }
 
-        return leases;
+        IReadOnlyList<WebhookDeliveryLease>? leases = null;
+        try
+        {
+            leases = await inner.ClaimDueDeliveriesAsync(request, cancellationToken).ConfigureAwait(false);
+            return leases;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _claimsInProgress--;
+                foreach (var lease in leases ?? [])
+                {
+                    _leases[lease.Delivery.Id] = lease.FencingToken;
+                }
+            }
+        }
     }
 
     public async ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default)
