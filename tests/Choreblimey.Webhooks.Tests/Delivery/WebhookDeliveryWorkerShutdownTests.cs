@@ -143,7 +143,9 @@ public sealed class WebhookDeliveryWorkerShutdownTests : IAsyncLifetime
         var attempt = Assert.Single(await _store.GetAttemptsAsync(Tenant, delivered.Id));
         Assert.Equal(T0 + LeaseDuration, attempt.StartedAt);
         await _receiver.WaitForCountAsync(2);
-        Assert.Equal([499, 200], _receiver.Received.Select(r => r.AnsweredStatus));
+        // The receiver logs a request when it is over: the abandoned one when Kestrel notices the aborted connection, which
+        // under load can come after the second worker's request was answered. Both are there; the order is not the point.
+        Assert.Equal([200, 499], _receiver.Received.Select(r => r.AnsweredStatus).Order());
         await second.StopAsync(CancellationToken.None);
     }
 }

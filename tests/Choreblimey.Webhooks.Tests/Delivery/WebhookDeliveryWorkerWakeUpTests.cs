@@ -69,9 +69,21 @@ public sealed class WebhookDeliveryWorkerWakeUpTests : IAsyncLifetime
 
             _clock.Advance(TimeSpan.FromMinutes(1));
 
-            await WebhookTestHost.EventuallyAsync(
-                async () => (await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant, MessageId = receipt.EventId })).Items.Single().Status == WebhookDeliveryStatus.Succeeded,
-                "the retry to be sent a minute later, not at the worker's five-minute poll");
+            try
+            {
+                await WebhookTestHost.EventuallyAsync(
+                    async () => (await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant, MessageId = receipt.EventId })).Items.Single().Status == WebhookDeliveryStatus.Succeeded,
+                    "the retry to be sent a minute later, not at the worker's five-minute poll");
+            }
+            catch (TimeoutException timeout)
+            {
+                // Rare under a loaded full-suite run: say where the delivery and the worker's gate stood.
+                var stuck = (await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant, MessageId = receipt.EventId })).Items.Single();
+                throw new TimeoutException(
+                    $"{timeout.Message} Delivery: {stuck.Status}, {stuck.AttemptCount} attempt(s), next at {stuck.NextAttemptAt:O}, lease owner {stuck.LeaseOwner ?? "none"}; " +
+                    $"clock {_clock.GetUtcNow():O}; requests received {_receiver.Received.Count}; records waiting {gate.Waiting}, recorded {gate.Recorded}, due-time queries {gate.NextDueQueries}.",
+                    timeout);
+            }
             Assert.Equal(2, _receiver.Received.Count);
             var attempts = await store.GetAttemptsAsync(Tenant, (await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant, MessageId = receipt.EventId })).Items.Single().Id);
             Assert.Equal([T0, T0 + TimeSpan.FromMinutes(1)], attempts.Select(a => a.StartedAt));
