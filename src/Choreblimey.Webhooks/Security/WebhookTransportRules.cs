@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net;
 
 namespace Choreblimey.Webhooks.Security;
 
@@ -28,17 +29,37 @@ internal static class WebhookTransportRules
 
         if (string.Equals(url.Scheme, Uri.UriSchemeHttp, StringComparison.OrdinalIgnoreCase))
         {
-            if (security.AllowHttp || (security.AllowHttpForLoopback && url.IsLoopback))
+            var loopback = IsLoopbackHost(url);
+            if (security.AllowHttp || (security.AllowHttpForLoopback && loopback))
             {
                 return true;
             }
 
             error = $"The webhook URL for host {url.IdnHost} uses the scheme 'http', which is refused: use https, or allow plain http with WebhookOptions.Security.AllowHttp"
-                + (url.IsLoopback ? " (or WebhookOptions.Security.AllowHttpForLoopback, set by AllowLoopback())." : ".");
+                + (loopback ? " (or WebhookOptions.Security.AllowHttpForLoopback, set by AllowLoopback())." : ".");
             return false;
         }
 
         error = $"The webhook URL for host {url.IdnHost} uses the scheme '{url.Scheme}'; only https (and http when WebhookOptions.Security.AllowHttp is set) is supported.";
         return false;
+    }
+
+    /// <summary>Returns whether the URL's host is <c>localhost</c> or a loopback address (127.0.0.0/8, ::1, or 127.x mapped to IPv6).</summary>
+    /// <remarks>
+    /// Not <see cref="Uri.IsLoopback"/>: it is computed lazily, and on .NET 10 two threads asking a new <see cref="Uri"/> at
+    /// once can read <see langword="false"/> for 127.0.0.1 (about one pair in 70,000 in a stress loop). The worker's
+    /// attempts share their subscription's <see cref="Uri"/>, so a delivery to a loopback receiver was refused as plain
+    /// http now and then and dead-lettered. The host string itself reads the same from every thread.
+    /// </remarks>
+    internal static bool IsLoopbackHost(Uri url)
+    {
+        var host = url.IdnHost;
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return IPAddress.TryParse(host, out var address)
+            && (IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4())));
     }
 }

@@ -28,6 +28,9 @@ public sealed class WebhookTransportRulesTests
     [InlineData("http://localhost:5000/hook")]
     [InlineData("http://127.0.0.1:5000/hook")]
     [InlineData("http://[::1]:5000/hook")]
+    [InlineData("http://LOCALHOST:5000/hook")]
+    [InlineData("http://127.1.2.3/hook")]
+    [InlineData("http://[::ffff:127.0.0.1]/hook")]
     public void Plain_http_to_loopback_is_allowed_with_allow_http_for_loopback(string url) =>
         Assert.True(WebhookTransportRules.IsSchemeAllowed(new Uri(url), new WebhookSecurityOptions { AllowHttpForLoopback = true }, out _));
 
@@ -35,6 +38,9 @@ public sealed class WebhookTransportRulesTests
     [InlineData("http://example.com/hook")]
     [InlineData("http://10.0.0.5/hook")]
     [InlineData("http://localhost.example.com/hook")]
+    [InlineData("http://128.0.0.1/hook")]
+    [InlineData("http://[::ffff:10.0.0.5]/hook")]
+    [InlineData("http://[::2]/hook")]
     public void Allow_http_for_loopback_does_not_cover_other_hosts(string url) =>
         Assert.False(WebhookTransportRules.IsSchemeAllowed(new Uri(url), new WebhookSecurityOptions { AllowHttpForLoopback = true }, out _));
 
