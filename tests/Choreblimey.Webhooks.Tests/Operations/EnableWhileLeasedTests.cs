@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Runtime.ExceptionServices;
+using Choreblimey.Webhooks.Delivery.Internal;
 using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,8 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Choreblimey.Webhooks.Tests.Operations;
 
 /// <summary>
-/// Enabling a disabled subscription while a worker holds the lease of one of its deliveries: the delivery is neither held for
-/// another recheck interval nor sent twice. The store is wrapped so the test decides where the enable lands in the worker's
+/// Enabling a disabled subscription (or resuming a paused one) while a worker holds the lease of one of its deliveries, or
+/// after a worker has delivered it: the delivery is neither held for another recheck interval nor sent twice. The store is wrapped so the test decides where the enable lands in the worker's
 /// steps; the clock is fake and moved only while no attempt is in flight.
 /// </summary>
 public sealed class EnableWhileLeasedTests : IAsyncLifetime
@@ -169,6 +170,71 @@ public sealed class EnableWhileLeasedTests : IAsyncLifetime
         Assert.Single(_receiver.Received, r => r.WebhookId == heldEventId);
     }
 
+    private async Task<(WebhookTestHost Host, WebhookSubscription Subscription, string HeldEventId)> StartWithPausedDeliveryAsync(HookedStore.Hooks hooks)
+    {
+        _gone = false;
+        var host = await WebhookTestHost.StartAsync(
+            webhooks => webhooks.AddEvent("chore:created", "Chores").UseStore(_ => HookedStore.Wrap(new InMemoryWebhookStore(), hooks)),
+            services => services.AddSingleton<TimeProvider>(_clock));
+        var subscription = await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url("/hooks").ToString(), EventTypes = ["chore:*"] });
+        await host.Subscriptions.PauseAsync(Tenant, subscription.Id);
+
+        // A paused subscription is not routed to; this delivery stands for one published just before the pause.
+        await host.Store.InsertMessageAsync(
+            new WebhookMessage { Id = "msg_held", TenantId = Tenant, EventType = "chore:created", Timestamp = T0, Data = """{"id":1}"""u8.ToArray() },
+            [new WebhookDelivery { Id = "dlv_held", TenantId = Tenant, MessageId = "msg_held", SubscriptionId = subscription.Id, EventType = "chore:created", NextAttemptAt = T0, CreatedAt = T0 }]);
+        host.Services.GetRequiredService<WebhookWorkerSignal>().Notify(); // as a publish does: the idle worker sleeps on the fake clock
+        await WebhookTestHost.EventuallyAsync(
+            async () => await DeliveryOfAsync(host, "msg_held") is { LeaseOwner: null } d && d.NextAttemptAt == T0 + Recheck,
+            "the worker to hold the paused subscription's delivery until the recheck");
+        return (host, subscription, "msg_held");
+    }
+
+    [Fact]
+    public async Task Resumed_after_the_recheck_delivered_the_held_delivery_it_is_not_made_pending_again()
+    {
+        // The resume has made the subscription active and is about to make its held deliveries due. Right then the recheck
+        // comes: the worker claims the delivery, finds the subscription active and delivers it. The resume's re-queue that
+        // follows must leave a delivered one alone, or it is sent twice.
+        var armed = new TaskCompletionSource<(WebhookTestHost Host, string HeldEventId)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var raced = 0;
+        async Task DeliverFirstAsync()
+        {
+            var (host, heldEventId) = await armed.Task;
+            if (Interlocked.Exchange(ref raced, 1) == 0)
+            {
+                _clock.Advance(Recheck);
+                await host.WaitForDeliveryStatusAsync(Tenant, heldEventId, WebhookDeliveryStatus.Succeeded);
+            }
+        }
+
+        var hooks = new HookedStore.Hooks { BeforeRequeueMany = _ => DeliverFirstAsync(), BeforeRequeueOne = DeliverFirstAsync };
+        var (host, subscription, heldEventId) = await StartWithPausedDeliveryAsync(hooks);
+        await using var _ = host;
+        armed.SetResult((host, heldEventId));
+
+        Assert.NotNull(await host.Subscriptions.ResumeAsync(Tenant, subscription.Id));
+
+        Assert.Equal(1, raced);
+        var delivered = await DeliveryOfAsync(host, heldEventId);
+        Assert.Equal(WebhookDeliveryStatus.Succeeded, delivered.Status);
+        Assert.Single(await host.Store.GetAttemptsAsync(Tenant, delivered.Id));
+        Assert.Single(_receiver.Received, r => r.WebhookId == heldEventId);
+    }
+
+    [Fact]
+    public async Task Resumed_on_a_store_without_bulk_requeue_the_held_delivery_is_still_sent_at_once()
+    {
+        var (host, subscription, heldEventId) = await StartWithPausedDeliveryAsync(new HookedStore.Hooks { BulkRequeueUnsupported = true });
+        await using var _ = host;
+
+        Assert.NotNull(await host.Subscriptions.ResumeAsync(Tenant, subscription.Id));
+
+        // The clock never reaches the recheck: only the resume can have made it due.
+        await host.WaitForDeliveryStatusAsync(Tenant, heldEventId, WebhookDeliveryStatus.Succeeded);
+        Assert.Equal(T0, Assert.Single(await host.Store.GetAttemptsAsync(Tenant, (await DeliveryOfAsync(host, heldEventId)).Id)).StartedAt);
+    }
+
     /// <summary>Forwards every store call to the inner store, awaiting the test's hook first where one is set.</summary>
     public class HookedStore : DispatchProxy
     {
@@ -194,14 +260,20 @@ public sealed class EnableWhileLeasedTests : IAsyncLifetime
                 return ReleaseAsync((WebhookLeaseRelease)args[0]!, (CancellationToken)args[1]!);
             }
 
+            if (targetMethod.Name == nameof(IWebhookStore.RequeueDeliveriesAsync) && _hooks.BulkRequeueUnsupported)
+            {
+                // What the interface's default member does for a store that does not implement it.
+                return ValueTask.FromException<int>(new NotSupportedException("This store does not re-queue in bulk."));
+            }
+
             if (targetMethod.Name == nameof(IWebhookStore.RequeueDeliveriesAsync) && (_hooks.BeforeRequeueMany is not null || _hooks.AfterRequeue is not null))
             {
                 return RequeueManyAsync((WebhookRequeueRequest)args[0]!, (CancellationToken)args[1]!);
             }
 
-            if (targetMethod.Name == nameof(IWebhookStore.RequeueDeliveryAsync) && _hooks.AfterRequeue is { } afterRequeue)
+            if (targetMethod.Name == nameof(IWebhookStore.RequeueDeliveryAsync) && (_hooks.BeforeRequeueOne is not null || _hooks.AfterRequeue is not null))
             {
-                return RequeueOneAsync(afterRequeue, (string)args[0]!, (string)args[1]!, (DateTimeOffset)args[2]!, (CancellationToken)args[3]!);
+                return RequeueOneAsync((string)args[0]!, (string)args[1]!, (DateTimeOffset)args[2]!, (CancellationToken)args[3]!);
             }
 #pragma warning restore CA2012
 
@@ -248,10 +320,19 @@ public sealed class EnableWhileLeasedTests : IAsyncLifetime
             return count;
         }
 
-        private async ValueTask<bool> RequeueOneAsync(Func<Task> hook, string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken)
+        private async ValueTask<bool> RequeueOneAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken)
         {
+            if (_hooks.BeforeRequeueOne is { } before)
+            {
+                await before();
+            }
+
             var requeued = await _inner.RequeueDeliveryAsync(tenantId, deliveryId, dueAt, cancellationToken);
-            await hook();
+            if (_hooks.AfterRequeue is { } after)
+            {
+                await after();
+            }
+
             return requeued;
         }
 
@@ -262,6 +343,11 @@ public sealed class EnableWhileLeasedTests : IAsyncLifetime
             public Func<WebhookLeaseRelease, Task>? AfterRelease { get; init; }
 
             public Func<WebhookRequeueRequest, Task>? BeforeRequeueMany { get; init; }
+
+            public Func<Task>? BeforeRequeueOne { get; init; }
+
+            /// <summary>Makes the store answer <see cref="IWebhookStore.RequeueDeliveriesAsync"/> as a custom store without it does.</summary>
+            public bool BulkRequeueUnsupported { get; init; }
 
             /// <summary>Runs once a re-queue (of one delivery or in bulk) has been written.</summary>
             public Func<Task>? AfterRequeue { get; init; }

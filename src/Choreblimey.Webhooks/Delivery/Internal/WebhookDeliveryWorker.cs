@@ -636,17 +636,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         if (current is { State: WebhookSubscriptionState.Active })
         {
             _router.Invalidate(subscription.TenantId);
-            var requeued = await _store.RequeueDeliveriesAsync(
-                new WebhookRequeueRequest
-                {
-                    TenantId = subscription.TenantId,
-                    SubscriptionId = subscription.Id,
-                    DueAt = _timeProvider.GetUtcNow(),
-                    IncludePending = true,
-                    IncludeLeased = false,
-                    IncludeDeadLettered = false,
-                },
-                cancellationToken).ConfigureAwait(false);
+            var requeued = await WebhookHeldDeliveries.MakeDueAsync(_store, subscription.TenantId, subscription.Id, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             if (requeued > 0)
             {
                 _signal.Notify();

@@ -121,9 +121,7 @@ internal sealed class WebhookOperations(
             // Dead letters stay dead (RecoverAsync re-queues them), among them the ones that got it disabled. A delivery a
             // worker has leased right now is left to it: the worker either sends it (it saw the subscription active) or,
             // setting it aside, reads the subscription again and makes it due itself; taking it away could send it twice.
-            count = await store.RequeueDeliveriesAsync(
-                new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, DueAt = now, IncludePending = true, IncludeLeased = false, IncludeDeadLettered = false },
-                cancellationToken).ConfigureAwait(false);
+            count = await WebhookHeldDeliveries.MakeDueAsync(store, tenant, subscriptionId, now, cancellationToken).ConfigureAwait(false);
             signal.Notify();
         }
 

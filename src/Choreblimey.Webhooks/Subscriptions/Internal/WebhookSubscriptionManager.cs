@@ -22,8 +22,6 @@ internal sealed class WebhookSubscriptionManager(
     /// <summary>Keeps at most this many secrets (the newest), however often a subscription is rotated within one window.</summary>
     public const int MaxSecrets = 8;
 
-    private const int RequeuePageSize = 200;
-
     public ValueTask<WebhookSubscription> CreateAsync(string? tenantId, WebhookSubscriptionRequest request, CancellationToken cancellationToken = default) =>
         CreateAsync(tenantId, ids.NewSubscriptionId(), request, cancellationToken);
 
@@ -157,36 +155,9 @@ internal sealed class WebhookSubscriptionManager(
             return null;
         }
 
-        // The worker released the held deliveries to a later recheck; make them due now, page by page. A delivery due
-        // further away than a lease can last is held, not leased, so requeuing it cannot cut an attempt in flight short.
-        var now = timeProvider.GetUtcNow();
-        var leaseDuration = options.CurrentValue.LeaseDuration;
-        var requeued = 0;
-        string? continuation = null;
-        do
-        {
-            var page = await store.QueryDeliveriesAsync(new WebhookDeliveryQuery
-            {
-                TenantId = resumed.TenantId,
-                SubscriptionId = resumed.Id,
-                Status = WebhookDeliveryStatus.Pending,
-                Limit = RequeuePageSize,
-                ContinuationToken = continuation,
-            }, cancellationToken).ConfigureAwait(false);
-            foreach (var delivery in page.Items)
-            {
-                if (delivery.NextAttemptAt > now
-                    && (delivery.LeaseOwner is null || delivery.NextAttemptAt - now > leaseDuration)
-                    && await store.RequeueDeliveryAsync(resumed.TenantId, delivery.Id, now, cancellationToken).ConfigureAwait(false))
-                {
-                    requeued++;
-                }
-            }
-
-            continuation = page.ContinuationToken;
-        }
-        while (continuation is not null);
-
+        // The worker released the held deliveries to a later recheck; make them due now. One conditional step in the store:
+        // a delivery a worker claimed or delivered since it was held (the recheck came) stays with that worker.
+        var requeued = await WebhookHeldDeliveries.MakeDueAsync(store, resumed.TenantId, resumed.Id, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (requeued > 0)
         {
             signal.Notify();
