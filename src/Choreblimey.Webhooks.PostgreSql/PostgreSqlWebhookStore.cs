@@ -335,24 +335,42 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default) =>
+        await WriteSubscriptionAsync(subscription, expectedUpdatedAt: null, cancellationToken).ConfigureAwait(false) == WebhookSubscriptionUpdateResult.Updated;
+
+    /// <inheritdoc />
+    public ValueTask<WebhookSubscriptionUpdateResult> UpdateSubscriptionIfUnchangedAsync(WebhookSubscription subscription, DateTimeOffset expectedUpdatedAt, CancellationToken cancellationToken = default) =>
+        WriteSubscriptionAsync(subscription, expectedUpdatedAt, cancellationToken);
+
+    private async ValueTask<WebhookSubscriptionUpdateResult> WriteSubscriptionAsync(WebhookSubscription subscription, DateTimeOffset? expectedUpdatedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+
+        // Under READ COMMITTED a concurrent writer's committed change is re-checked against the condition before the update
+        // applies, so two writers that read the same version cannot both win.
         var command = _dataSource.CreateCommand(
             $"""
             WITH changed AS (
                 UPDATE {_schema.Subscriptions}
                 SET state = @state, created_at = @created, updated_at = @updated, document = @document
-                WHERE tenant_id = @tenant AND id = @id
+                WHERE tenant_id = @tenant AND id = @id AND (@expected::timestamptz IS NULL OR updated_at = @expected)
                 RETURNING id),
             bumped AS (
                 UPDATE {_schema.SubscriptionVersion} SET version = version + 1 WHERE EXISTS (SELECT 1 FROM changed))
-            SELECT count(*) FROM changed
+            SELECT (SELECT count(*) FROM changed), (SELECT count(*) FROM {_schema.Subscriptions} WHERE tenant_id = @tenant AND id = @id)
             """);
         await using var commandScope = command.ConfigureAwait(false);
         AddSubscriptionParameters(command.Parameters, subscription);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        AddNullableTimestamp(command.Parameters, "expected", expectedUpdatedAt);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return reader.GetInt64(0) > 0 ? WebhookSubscriptionUpdateResult.Updated
+                : reader.GetInt64(1) > 0 ? WebhookSubscriptionUpdateResult.Changed
+                : WebhookSubscriptionUpdateResult.NotFound;
+        }
     }
 
     /// <inheritdoc />

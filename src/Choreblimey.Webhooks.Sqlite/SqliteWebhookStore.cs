@@ -210,25 +210,41 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default) =>
+        await WriteSubscriptionAsync(subscription, expectedUpdatedAt: null, cancellationToken).ConfigureAwait(false) == WebhookSubscriptionUpdateResult.Updated;
+
+    /// <inheritdoc />
+    public ValueTask<WebhookSubscriptionUpdateResult> UpdateSubscriptionIfUnchangedAsync(WebhookSubscription subscription, DateTimeOffset expectedUpdatedAt, CancellationToken cancellationToken = default) =>
+        WriteSubscriptionAsync(subscription, expectedUpdatedAt, cancellationToken);
+
+    private async ValueTask<WebhookSubscriptionUpdateResult> WriteSubscriptionAsync(WebhookSubscription subscription, DateTimeOffset? expectedUpdatedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);
         var document = WebhookSubscriptionJson.Serialize(subscription, _protector);
         return await WriteAsync(
             connection =>
             {
+                // The writer is the only connection that writes, so the check and the write cannot be split by another writer.
                 using var update = SubscriptionCommand(
                     connection,
-                    "UPDATE subscriptions SET state = $state, created_at = $created, updated_at = $updated, document = $document WHERE id = $id AND tenant_id = $tenant",
+                    "UPDATE subscriptions SET state = $state, created_at = $created, updated_at = $updated, document = $document WHERE id = $id AND tenant_id = $tenant AND ($expected IS NULL OR updated_at = $expected)",
                     subscription,
-                    document);
-                if (update.ExecuteNonQuery() == 0)
+                    document).With("$expected", expectedUpdatedAt is { } expected ? SqliteSql.ToTicks(expected) : null);
+                if (update.ExecuteNonQuery() > 0)
                 {
-                    return false;
+                    BumpSubscriptionVersion(connection);
+                    return WebhookSubscriptionUpdateResult.Updated;
                 }
 
-                BumpSubscriptionVersion(connection);
-                return true;
+                if (expectedUpdatedAt is null)
+                {
+                    return WebhookSubscriptionUpdateResult.NotFound;
+                }
+
+                using var exists = SqliteSql.Command(connection, "SELECT 1 FROM subscriptions WHERE id = $id AND tenant_id = $tenant")
+                    .With("$id", subscription.Id)
+                    .With("$tenant", subscription.TenantId);
+                return exists.ExecuteScalar() is null ? WebhookSubscriptionUpdateResult.NotFound : WebhookSubscriptionUpdateResult.Changed;
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -70,6 +70,9 @@ internal sealed class WebhookHarnessStore(IWebhookStore inner) : IWebhookStore
     public ValueTask<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default) =>
         inner.UpdateSubscriptionAsync(subscription, cancellationToken);
 
+    public ValueTask<WebhookSubscriptionUpdateResult> UpdateSubscriptionIfUnchangedAsync(WebhookSubscription subscription, DateTimeOffset expectedUpdatedAt, CancellationToken cancellationToken = default) =>
+        inner.UpdateSubscriptionIfUnchangedAsync(subscription, expectedUpdatedAt, cancellationToken);
+
     public ValueTask<bool> DeleteSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken = default) =>
         inner.DeleteSubscriptionAsync(tenantId, subscriptionId, cancellationToken);
 

@@ -44,6 +44,24 @@ public interface IWebhookStore
     /// <returns><see langword="true"/> when it existed and was replaced.</returns>
     ValueTask<bool> UpdateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Replaces a stored subscription (matched by tenant and id) only if no other writer has changed it since it was read:
+    /// its stored <see cref="WebhookSubscription.UpdatedAt"/> must still be <paramref name="expectedUpdatedAt"/>. The library
+    /// changes subscriptions this way (read, change, write back, read again on <see cref="WebhookSubscriptionUpdateResult.Changed"/>),
+    /// so that a worker disabling a failing subscription and an owner editing it at the same moment do not overwrite each
+    /// other, and every write moves <see cref="WebhookSubscription.UpdatedAt"/> forward by at least a microsecond.
+    /// </summary>
+    /// <remarks>
+    /// The default implementation cannot tell a concurrent change: it replaces the subscription unconditionally with
+    /// <see cref="UpdateSubscriptionAsync(WebhookSubscription, CancellationToken)"/>, as a store written before this member did.
+    /// </remarks>
+    /// <param name="subscription">The new version.</param>
+    /// <param name="expectedUpdatedAt">The <see cref="WebhookSubscription.UpdatedAt"/> of the version the change was made from, as read from this store.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>Whether it was replaced, missing, or changed by another writer.</returns>
+    async ValueTask<WebhookSubscriptionUpdateResult> UpdateSubscriptionIfUnchangedAsync(WebhookSubscription subscription, DateTimeOffset expectedUpdatedAt, CancellationToken cancellationToken = default) =>
+        await UpdateSubscriptionAsync(subscription, cancellationToken).ConfigureAwait(false) ? WebhookSubscriptionUpdateResult.Updated : WebhookSubscriptionUpdateResult.NotFound;
+
     /// <summary>Deletes a tenant's subscription. Its deliveries stay in the log.</summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="subscriptionId">The subscription id.</param>

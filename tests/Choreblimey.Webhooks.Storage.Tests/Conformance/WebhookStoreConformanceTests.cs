@@ -162,6 +162,49 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateSubscriptionIfUnchanged_writes_only_over_the_version_it_was_read_from()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        var read = (await store.GetSubscriptionAsync(TenantA, SubId(1)))!;
+        var first = read with { Description = "first", UpdatedAt = read.UpdatedAt.AddMicroseconds(1) };
+        var stale = read with { Description = "stale", UpdatedAt = read.UpdatedAt.AddMicroseconds(2) };
+
+        Assert.Equal(WebhookSubscriptionUpdateResult.Updated, await store.UpdateSubscriptionIfUnchangedAsync(first, read.UpdatedAt));
+        Assert.Equal(WebhookSubscriptionUpdateResult.Changed, await store.UpdateSubscriptionIfUnchangedAsync(stale, read.UpdatedAt));
+        StoreAssert.Equal(first, await store.GetSubscriptionAsync(TenantA, SubId(1)));
+
+        var reread = (await store.GetSubscriptionAsync(TenantA, SubId(1)))!;
+        var second = reread with { State = WebhookSubscriptionState.Paused, UpdatedAt = reread.UpdatedAt.AddMicroseconds(1) };
+        Assert.Equal(WebhookSubscriptionUpdateResult.Updated, await store.UpdateSubscriptionIfUnchangedAsync(second, reread.UpdatedAt));
+        StoreAssert.Equal(second, await store.GetSubscriptionAsync(TenantA, SubId(1)));
+
+        Assert.Equal(WebhookSubscriptionUpdateResult.NotFound, await store.UpdateSubscriptionIfUnchangedAsync(Subscription(SubId(2)), T0));
+        Assert.Equal(WebhookSubscriptionUpdateResult.NotFound, await store.UpdateSubscriptionIfUnchangedAsync(second with { TenantId = TenantB, Description = "hijacked" }, second.UpdatedAt));
+        StoreAssert.Equal(second, await store.GetSubscriptionAsync(TenantA, SubId(1)));
+    }
+
+    [Fact]
+    public async Task UpdateSubscriptionIfUnchanged_lets_one_of_two_writers_of_the_same_version_win()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        for (var round = 0; round < 10; round++)
+        {
+            var read = (await store.GetSubscriptionAsync(TenantA, SubId(1)))!;
+            var writers = Enumerable.Range(0, 2)
+                .Select(w => Task.Run(async () => (Writer: w, Result: await store.UpdateSubscriptionIfUnchangedAsync(
+                    read with { Description = $"round {round} writer {w}", UpdatedAt = read.UpdatedAt.AddMicroseconds(1) }, read.UpdatedAt))))
+                .ToArray();
+            var results = await Task.WhenAll(writers);
+
+            var winner = Assert.Single(results, r => r.Result == WebhookSubscriptionUpdateResult.Updated);
+            Assert.Single(results, r => r.Result == WebhookSubscriptionUpdateResult.Changed);
+            Assert.Equal($"round {round} writer {winner.Writer}", (await store.GetSubscriptionAsync(TenantA, SubId(1)))!.Description);
+        }
+    }
+
+    [Fact]
     public async Task DeleteSubscription_removes_it_and_keeps_its_deliveries()
     {
         var store = await NewStoreAsync();

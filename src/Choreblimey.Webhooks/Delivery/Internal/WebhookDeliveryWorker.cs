@@ -592,19 +592,16 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
 
     private async Task DisableSubscriptionAsync(WebhookSubscription subscription, string reason, CancellationToken cancellationToken)
     {
-        var current = await _store.GetSubscriptionAsync(subscription.TenantId, subscription.Id, cancellationToken).ConfigureAwait(false);
-        if (current is null || current.State == WebhookSubscriptionState.Disabled)
-        {
-            return;
-        }
-
-        var disabled = current with
-        {
-            State = WebhookSubscriptionState.Disabled,
-            DisabledReason = reason,
-            UpdatedAt = _timeProvider.GetUtcNow(),
-        };
-        if (await _store.UpdateSubscriptionAsync(disabled, cancellationToken).ConfigureAwait(false))
+        // Written only over the version it was read from: an owner's edit at the same moment (a fixed URL) is kept, and
+        // the disable is applied to it, or dropped if the owner disabled it first.
+        var change = await WebhookSubscriptionWriter.ChangeAsync(
+            _store,
+            _timeProvider,
+            subscription.TenantId,
+            subscription.Id,
+            (current, _) => current.State == WebhookSubscriptionState.Disabled ? null : current with { State = WebhookSubscriptionState.Disabled, DisabledReason = reason },
+            cancellationToken).ConfigureAwait(false);
+        if (change is { Written: true, Subscription: { } disabled })
         {
             _router.Invalidate(subscription.TenantId);
             _metrics.SubscriptionDisabled();

@@ -98,21 +98,22 @@ internal sealed class WebhookOperations(
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
         var tenant = tenantId ?? string.Empty;
-        var current = await store.GetSubscriptionAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false);
-        if (current is null)
+        var change = await WebhookSubscriptionWriter.ChangeAsync(
+            store,
+            timeProvider,
+            tenant,
+            subscriptionId,
+            static (current, _) => current.State == WebhookSubscriptionState.Active ? null : current with { State = WebhookSubscriptionState.Active, DisabledReason = null },
+            cancellationToken).ConfigureAwait(false);
+        if (change.Subscription is null)
         {
             return false;
         }
 
         var count = 0;
-        if (current.State != WebhookSubscriptionState.Active)
+        if (change.Written)
         {
             var now = timeProvider.GetUtcNow();
-            if (!await store.UpdateSubscriptionAsync(current with { State = WebhookSubscriptionState.Active, DisabledReason = null, UpdatedAt = now }, cancellationToken).ConfigureAwait(false))
-            {
-                return false;
-            }
-
             router.Invalidate(tenant);
             endpoints.Remove(subscriptionId);
 

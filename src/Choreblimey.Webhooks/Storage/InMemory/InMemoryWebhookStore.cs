@@ -110,6 +110,29 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
     }
 
     /// <inheritdoc />
+    public ValueTask<WebhookSubscriptionUpdateResult> UpdateSubscriptionIfUnchangedAsync(WebhookSubscription subscription, DateTimeOffset expectedUpdatedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (FindSubscription(subscription.TenantId, subscription.Id) is not { } stored)
+            {
+                return ValueTask.FromResult(WebhookSubscriptionUpdateResult.NotFound);
+            }
+
+            if (stored.UpdatedAt != expectedUpdatedAt)
+            {
+                return ValueTask.FromResult(WebhookSubscriptionUpdateResult.Changed);
+            }
+
+            _subscriptions[subscription.Id] = subscription;
+            _subscriptionVersion++;
+            return ValueTask.FromResult(WebhookSubscriptionUpdateResult.Updated);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<bool> DeleteSubscriptionAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);

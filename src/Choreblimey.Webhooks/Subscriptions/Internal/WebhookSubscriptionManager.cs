@@ -78,16 +78,17 @@ internal sealed class WebhookSubscriptionManager(
                 return existing;
             }
 
-            updated = updated with { UpdatedAt = now };
-            if (await store.UpdateSubscriptionAsync(updated, cancellationToken).ConfigureAwait(false))
+            updated = updated with { UpdatedAt = WebhookSubscriptionWriter.NextUpdatedAt(existing.UpdatedAt, now) };
+            if (await store.UpdateSubscriptionIfUnchangedAsync(updated, existing.UpdatedAt, cancellationToken).ConfigureAwait(false) == WebhookSubscriptionUpdateResult.Updated)
             {
                 router.Invalidate(tenant);
                 return updated;
             }
 
-            if (attempt > 0)
+            // Changed or deleted since it was read: read it again (and create it if it is gone).
+            if (attempt + 1 >= WebhookSubscriptionWriter.MaxAttempts)
             {
-                throw new InvalidOperationException($"The webhook subscription '{subscriptionId}' could not be stored.");
+                throw new InvalidOperationException($"The webhook subscription '{subscriptionId}' could not be stored: it was changed or deleted by another writer on each of {WebhookSubscriptionWriter.MaxAttempts} tries.");
             }
         }
     }
@@ -224,21 +225,13 @@ internal sealed class WebhookSubscriptionManager(
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
         var tenant = NormalizeTenant(tenantId);
-        var current = await store.GetSubscriptionAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false);
-        if (current is null)
+        var result = await WebhookSubscriptionWriter.ChangeAsync(store, timeProvider, tenant, subscriptionId, change, cancellationToken).ConfigureAwait(false);
+        if (result.Written)
         {
-            return null;
+            router.Invalidate(tenant);
         }
 
-        var now = timeProvider.GetUtcNow();
-        var changed = change(current, now) with { UpdatedAt = now };
-        if (!await store.UpdateSubscriptionAsync(changed, cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        router.Invalidate(tenant);
-        return changed;
+        return result.Subscription;
     }
 
     private WebhookSubscription Build(string tenant, string subscriptionId, WebhookSubscriptionRequest request)
