@@ -12,7 +12,7 @@ public enum WebhookAttemptOutcome
     /// <summary>The attempt did not complete within its timeout.</summary>
     TimedOut = 2,
 
-    /// <summary>The connection failed (refused, reset, DNS, TLS, lost while the response body was read), or the send failed unexpectedly (the error names the exception).</summary>
+    /// <summary>The connection failed (refused, reset, DNS, TLS, lost while the response body was read), or the request could not be built or sent for an unexpected reason (the error names the exception).</summary>
     NetworkError = 3,
 
     /// <summary>The attempt was refused before sending (for example by the address guard).</summary>

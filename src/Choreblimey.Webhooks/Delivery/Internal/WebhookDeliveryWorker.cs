@@ -318,7 +318,8 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             return;
         }
 
-        var subscription = await _router.GetSubscriptionAsync(delivery.TenantId, delivery.SubscriptionId, cancellationToken).ConfigureAwait(false);
+        var subscription = await _router.GetSubscriptionAsync(delivery.TenantId, delivery.SubscriptionId, cancellationToken).ConfigureAwait(false)
+            ?? await FindUncachedSubscriptionAsync(delivery, cancellationToken).ConfigureAwait(false);
         if (subscription is null)
         {
             var now = _timeProvider.GetUtcNow();
@@ -401,6 +402,28 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         }
     }
 
+    /// <summary>
+    /// Reads a subscription the routing cache does not have from the store. Another instance may have created it since this
+    /// one cached the tenant (within <see cref="WebhookOptions.SubscriptionCacheDuration"/>) and published to it at once;
+    /// only the store can say it no longer exists, which dead-letters the delivery for good.
+    /// </summary>
+    private async ValueTask<WebhookSubscription?> FindUncachedSubscriptionAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        var subscription = await _store.GetSubscriptionAsync(delivery.TenantId, delivery.SubscriptionId, cancellationToken).ConfigureAwait(false);
+        if (subscription is null && delivery.TenantId != WebhookTenants.All)
+        {
+            subscription = await _store.GetSubscriptionAsync(WebhookTenants.All, delivery.SubscriptionId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (subscription is not null)
+        {
+            // The cache is behind the store: reload it, so the deliveries that follow find the subscription there.
+            _router.Invalidate(subscription.TenantId);
+        }
+
+        return subscription;
+    }
+
     /// <summary>Sends one attempt; <see langword="null"/> when the lease was handed back instead (circuit open, too little lease left).</summary>
     private async Task<(WebhookSendResult Result, DateTimeOffset StartedAt)?> AttemptAsync(WebhookDeliveryLease lease, WebhookSubscription subscription, WebhookEndpointState endpoint, WebhookOptions options, CancellationToken cancellationToken)
     {
@@ -422,7 +445,27 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         activity?.SetTag("webhooks.delivery.id", lease.Delivery.Id);
         activity?.SetTag("webhooks.subscription.id", subscription.Id);
 
-        var request = _requests.Create(lease.Message, subscription, now, activity?.Id ?? lease.Message.TraceParent, timeout, options.MaxResponseBodyBytes);
+        WebhookSendRequest request;
+        try
+        {
+            request = _requests.Create(lease.Message, subscription, now, activity?.Id ?? lease.Message.TraceParent, timeout, options.MaxResponseBodyBytes);
+        }
+#pragma warning disable CA1031 // A request that cannot be built (a host's envelope formatter throwing) is a failed attempt.
+        catch (Exception exception) when (exception is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            // Recorded like a failed send, so the retry schedule and dead-lettering apply; left unrecorded, the lease would
+            // lapse and the delivery be claimed and fail the same way forever, pending with no attempt.
+            var failed = new WebhookSendResult(
+                WebhookAttemptOutcome.NetworkError,
+                null,
+                null,
+                "The request could not be built, so nothing was sent: " + DescribeUnexpected(exception, subscription.Url),
+                TimeSpan.Zero,
+                null);
+            activity?.SetStatus(ActivityStatusCode.Error, failed.Error);
+            return (failed, now);
+        }
 
         WebhookSendResult result;
         var sendStarted = _timeProvider.GetTimestamp();
