@@ -84,6 +84,8 @@ internal sealed partial class PostgreSqlWebhookStore
     {
         ArgumentNullException.ThrowIfNull(request);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        // A host-level subscription's deliveries carry their events' tenants: they are found by subscription alone.
+        var tenantCondition = request.TenantId == WebhookTenants.All ? "@tenant = @tenant AND " : "tenant_id = @tenant AND ";
         var batch = new NpgsqlBatch();
         await using (batch.ConfigureAwait(false))
         {
@@ -91,7 +93,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 $"""
                 UPDATE {_schema.Deliveries}
                 SET status = 0, next_attempt_at = @due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
-                WHERE tenant_id = @tenant AND subscription_id = @subscription AND event_type <> {TestEvent}
+                WHERE {tenantCondition}subscription_id = @subscription AND event_type <> {TestEvent}
                   AND (@from::timestamptz IS NULL OR created_at >= @from)
                   AND ((status = 2 AND @dead) OR (status = 0 AND (@leased OR lease_owner IS NULL) AND (@pending OR attempt_count > 0)))
                 """);

@@ -133,6 +133,8 @@ internal sealed partial class SqliteWebhookStore
     public async ValueTask<int> RequeueDeliveriesAsync(WebhookRequeueRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // A host-level subscription's deliveries carry their events' tenants: they are found by subscription alone.
+        var tenantCondition = request.TenantId == WebhookTenants.All ? string.Empty : "tenant_id = $tenant AND ";
         return await WriteAsync(
             connection =>
             {
@@ -141,7 +143,7 @@ internal sealed partial class SqliteWebhookStore
                         $"""
                         UPDATE deliveries
                         SET status = 0, next_attempt_at = $due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
-                        WHERE tenant_id = $tenant AND subscription_id = $subscription AND event_type <> {TestEvent}
+                        WHERE {tenantCondition}subscription_id = $subscription AND event_type <> {TestEvent}
                           AND ($from IS NULL OR created_at >= $from)
                           AND ((status = 2 AND $dead = 1) OR (status = 0 AND ($leased = 1 OR lease_owner IS NULL) AND ($pending = 1 OR attempt_count > 0)))
                         """)

@@ -3,7 +3,10 @@ namespace Choreblimey.Webhooks;
 /// <summary>Asks a store to re-queue, in one step, the failed deliveries of one subscription (bulk recovery).</summary>
 public sealed record WebhookRequeueRequest
 {
-    /// <summary>Gets the tenant.</summary>
+    /// <summary>
+    /// Gets the subscription's tenant. For a host-level subscription (<see cref="WebhookTenants.All"/>), whose deliveries
+    /// carry the tenant of each event published to it, the request covers its deliveries in every tenant.
+    /// </summary>
     public required string TenantId { get; init; }
 
     /// <summary>Gets the subscription.</summary>

@@ -174,7 +174,9 @@ public interface IWebhookStore
 
     /// <summary>
     /// Re-queues, in one step, a subscription's dead-lettered deliveries and pending ones that have failed (or, with
-    /// <see cref="WebhookRequeueRequest.IncludePending"/>, every pending one), skipping deliveries leased right now.
+    /// <see cref="WebhookRequeueRequest.IncludePending"/>, every pending one), skipping deliveries leased right now. For a
+    /// host-level subscription (<see cref="WebhookRequeueRequest.TenantId"/> is <see cref="WebhookTenants.All"/>) that is
+    /// its deliveries in every tenant.
     /// </summary>
     /// <param name="request">The subscription, time bound and due time.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>

@@ -105,6 +105,45 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task RequeueDeliveries_of_a_host_level_subscription_covers_its_deliveries_in_every_tenant()
+    {
+        // A host-level subscription (tenant "*") receives every tenant's events; its deliveries carry those tenants.
+        const string HostLevel = "sub_host";
+        var store = await CreateStoreAsync();
+        var held = T0.AddHours(6);
+        var inA = Message("msg_host_a", TenantA);
+        var inB = Message("msg_host_b", TenantB);
+        var otherSubscription = Message("msg_host_c", TenantB);
+        await store.InsertMessageAsync(inA, [StoreTestData.Delivery("dlv_host_a", inA, HostLevel, nextAttemptAt: held)]);
+        await store.InsertMessageAsync(inB, [StoreTestData.Delivery("dlv_host_b", inB, HostLevel, nextAttemptAt: held)]);
+        await store.InsertMessageAsync(otherSubscription, [StoreTestData.Delivery("dlv_host_c", otherSubscription, SubId(1), nextAttemptAt: held)]);
+        var due = T0.AddMinutes(1);
+
+        Assert.Equal(2, await store.RequeueDeliveriesAsync(new WebhookRequeueRequest
+        {
+            TenantId = WebhookTenants.All,
+            SubscriptionId = HostLevel,
+            DueAt = due,
+            IncludePending = true,
+            IncludeDeadLettered = false,
+        }));
+
+        Assert.Equal(due, (await store.GetDeliveryAsync(TenantA, "dlv_host_a"))!.NextAttemptAt);
+        Assert.Equal(due, (await store.GetDeliveryAsync(TenantB, "dlv_host_b"))!.NextAttemptAt);
+        Assert.Equal(held, (await store.GetDeliveryAsync(TenantB, "dlv_host_c"))!.NextAttemptAt);
+
+        // Named by its own tenant, a tenant's request still reaches that tenant's deliveries only.
+        Assert.Equal(1, await store.RequeueDeliveriesAsync(new WebhookRequeueRequest
+        {
+            TenantId = TenantA,
+            SubscriptionId = HostLevel,
+            DueAt = due.AddMinutes(1),
+            IncludePending = true,
+        }));
+        Assert.Equal(due, (await store.GetDeliveryAsync(TenantB, "dlv_host_b"))!.NextAttemptAt);
+    }
+
+    [Fact]
     public async Task RequeueDeliveries_recovers_failed_and_dead_lettered_ones_of_a_subscription_and_skips_leased_ones()
     {
         var store = await StatsStoreAsync();

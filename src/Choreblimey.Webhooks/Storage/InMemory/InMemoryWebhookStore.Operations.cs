@@ -100,7 +100,7 @@ public sealed partial class InMemoryWebhookStore
             foreach (var entry in _deliveries.Values)
             {
                 var d = entry.Delivery;
-                if (d.TenantId != request.TenantId || d.SubscriptionId != request.SubscriptionId || d.EventType == WebhookOperationalEvents.Test
+                if ((d.TenantId != request.TenantId && request.TenantId != WebhookTenants.All) || d.SubscriptionId != request.SubscriptionId || d.EventType == WebhookOperationalEvents.Test
                     || (request.CreatedFrom is { } from && d.CreatedAt < from) || !IsRecoverable(d, request))
                 {
                     continue;
