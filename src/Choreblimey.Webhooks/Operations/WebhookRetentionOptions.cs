@@ -6,10 +6,10 @@ public sealed class WebhookRetentionOptions
     /// <summary>Gets or sets whether the background purge runs. The default value is <see langword="true"/>.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Gets or sets how long succeeded deliveries are kept after they complete. The default value is 30 days.</summary>
+    /// <summary>Gets or sets how long succeeded deliveries are kept after they complete, between 0 and 36,500 days. The default value is 30 days.</summary>
     public TimeSpan SucceededTtl { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>Gets or sets how long dead-lettered deliveries are kept after they complete. The default value is 90 days.</summary>
+    /// <summary>Gets or sets how long dead-lettered deliveries are kept after they complete, between 0 and 36,500 days. The default value is 90 days.</summary>
     public TimeSpan FailedTtl { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>
@@ -18,7 +18,7 @@ public sealed class WebhookRetentionOptions
     /// </summary>
     public IDictionary<string, TimeSpan> PerEventType { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
 
-    /// <summary>Gets or sets how often the purge runs. The default value is 1 hour.</summary>
+    /// <summary>Gets or sets how often the purge runs, between 1 second and 7 days. The default value is 1 hour.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Gets or sets how many rows one purge statement removes at most. The default value is 1000.</summary>

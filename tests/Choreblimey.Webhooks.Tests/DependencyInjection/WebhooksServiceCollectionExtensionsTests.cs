@@ -60,6 +60,11 @@ public sealed class WebhooksServiceCollectionExtensionsTests
         { "JitterFactor=1.5", "JitterFactor" },
         { "MinRetryAfter>MaxRetryAfter", "MinRetryAfter" },
         { "WorkerId=\"\"", "WorkerId" },
+        { "Retention.Interval=0", "Retention.Interval" },
+        { "Retention.Interval=-1h", "Retention.Interval" },
+        { "Retention.SucceededTtl=-1d", "Retention.SucceededTtl" },
+        { "Retention.FailedTtl=MaxValue", "Retention.FailedTtl" },
+        { "Retention.PerEventType[error.occurred]=-1d", "Retention.PerEventType[error.occurred]" },
     };
 
     private static void Apply(string change, WebhookOptions o)
@@ -80,6 +85,11 @@ public sealed class WebhooksServiceCollectionExtensionsTests
             case "JitterFactor=1.5": o.Retry.JitterFactor = 1.5; break;
             case "MinRetryAfter>MaxRetryAfter": o.Retry.MinRetryAfter = TimeSpan.FromHours(2); break;
             case "WorkerId=\"\"": o.WorkerId = ""; break;
+            case "Retention.Interval=0": o.Retention.Interval = TimeSpan.Zero; break;
+            case "Retention.Interval=-1h": o.Retention.Interval = TimeSpan.FromHours(-1); break;
+            case "Retention.SucceededTtl=-1d": o.Retention.SucceededTtl = TimeSpan.FromDays(-1); break;
+            case "Retention.FailedTtl=MaxValue": o.Retention.FailedTtl = TimeSpan.MaxValue; break;
+            case "Retention.PerEventType[error.occurred]=-1d": o.Retention.PerEventType["error.occurred"] = TimeSpan.FromDays(-1); break;
             default: throw new ArgumentOutOfRangeException(nameof(change), change, null);
         }
     }

@@ -6,6 +6,8 @@ namespace Choreblimey.Webhooks.DependencyInjection.Internal;
 /// <summary>The rules of <see cref="WebhookOptions"/> that span several values or have no annotation.</summary>
 internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOptions>
 {
+    private static readonly TimeSpan MaxRetention = TimeSpan.FromDays(36_500);
+
     public ValidateOptionsResult Validate(string? name, WebhookOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -59,6 +61,21 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
             Describe("WebhookOptions.CircuitBreaker.SamplingDuration", "must be at least 0.5 seconds", breaker.SamplingDuration));
         Check(breaker.BreakDuration >= TimeSpan.FromMilliseconds(500),
             Describe("WebhookOptions.CircuitBreaker.BreakDuration", "must be at least 0.5 seconds", breaker.BreakDuration));
+
+        // A negative or huge TTL made the purge's cutoff (now - TTL) overflow or lie in the future, and an interval of 0 or
+        // less made the retention service spin or throw from Task.Delay, which stops the host.
+        var retention = options.Retention;
+        Check(retention.Interval >= TimeSpan.FromSeconds(1) && retention.Interval <= TimeSpan.FromDays(7),
+            Describe("WebhookOptions.Retention.Interval", "must be between 1 second and 7 days", retention.Interval));
+        Check(retention.SucceededTtl >= TimeSpan.Zero && retention.SucceededTtl <= MaxRetention,
+            Describe("WebhookOptions.Retention.SucceededTtl", "must be between 0 and 100 years (36,500 days)", retention.SucceededTtl));
+        Check(retention.FailedTtl >= TimeSpan.Zero && retention.FailedTtl <= MaxRetention,
+            Describe("WebhookOptions.Retention.FailedTtl", "must be between 0 and 100 years (36,500 days)", retention.FailedTtl));
+        foreach (var (eventType, ttl) in retention.PerEventType)
+        {
+            Check(ttl >= TimeSpan.Zero && ttl <= MaxRetention,
+                Describe($"WebhookOptions.Retention.PerEventType[{eventType}]", "must be between 0 and 100 years (36,500 days)", ttl));
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
