@@ -29,7 +29,7 @@ public sealed class WebhookDestinationMap
     /// <remarks>
     /// Each route is its own subscription with its own limit, so two routes that resolve to the same URL (one through its
     /// fallback key) can together send twice the rate; <see cref="WebhookOptions.MaxConcurrentDeliveriesPerEndpoint"/> bounds
-    /// the concurrent requests per URL across all of them. A value subscriptions do not accept (more than 0, at most 10,000)
+    /// the concurrent requests per URL across all of them. A value subscriptions do not accept (at least 0.001, one in about 17 minutes, and at most 10,000)
     /// fails the host's start, naming the route.
     /// </remarks>
     public double? RateLimitPerSecond { get; set; }

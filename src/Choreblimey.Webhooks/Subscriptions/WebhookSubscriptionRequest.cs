@@ -40,7 +40,7 @@ public sealed record WebhookSubscriptionRequest
     /// <summary>Gets attribute filters that must all match an event's attributes for it to be delivered.</summary>
     public IReadOnlyList<WebhookAttributeFilter>? Filters { get; init; }
 
-    /// <summary>Gets the most deliveries per second sent to this subscription (more than 0, at most 10,000); unlimited when <see langword="null"/>.</summary>
+    /// <summary>Gets the most deliveries per second sent to this subscription (at least 0.001, one in about 17 minutes, and at most 10,000); unlimited when <see langword="null"/>.</summary>
     public double? RateLimitPerSecond { get; init; }
 
     /// <summary>Gets the name of the signature profile (see <see cref="WebhookSignatureProfile"/>); Standard Webhooks when <see langword="null"/>.</summary>

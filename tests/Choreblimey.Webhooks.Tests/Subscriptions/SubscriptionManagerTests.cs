@@ -71,6 +71,8 @@ public sealed class SubscriptionManagerTests : IAsyncLifetime
     [InlineData("Headers", "webhook-signature")]
     [InlineData("Headers", "X-Ok\r\nInjected: 1")]
     [InlineData("RateLimitPerSecond", "-1")]
+    [InlineData("RateLimitPerSecond", "1E-12")]
+    [InlineData("RateLimitPerSecond", "0.0009")]
     [InlineData("SignatureProfile", "nope")]
     [InlineData("Envelope", "nope")]
     [InlineData("Filters", "stock<=many")]

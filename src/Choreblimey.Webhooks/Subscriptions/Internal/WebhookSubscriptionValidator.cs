@@ -15,6 +15,9 @@ internal sealed class WebhookSubscriptionValidator(
     public const int MaxAttributeNameLength = 128;
     public const double MaxRateLimitPerSecond = 10_000;
 
+    /// <summary>One delivery in about 17 minutes: below that the limiter's wait for a token no longer fits a due time.</summary>
+    public const double MinRateLimitPerSecond = 0.001;
+
     /// <summary>The most custom headers a subscription may send.</summary>
     public const int MaxHeaders = 32;
 
@@ -214,11 +217,11 @@ internal sealed class WebhookSubscriptionValidator(
         IReadOnlyDictionary<string, string>? headers)
     {
         ValidateFilters(filters);
-        if (rateLimitPerSecond is { } rate && (!double.IsFinite(rate) || rate <= 0 || rate > MaxRateLimitPerSecond))
+        if (rateLimitPerSecond is { } rate && (!double.IsFinite(rate) || rate < MinRateLimitPerSecond || rate > MaxRateLimitPerSecond))
         {
             throw new WebhookValidationException(
                 "RateLimitPerSecond",
-                string.Create(CultureInfo.InvariantCulture, $"RateLimitPerSecond must be more than 0 and at most {MaxRateLimitPerSecond}; it is {rate}."),
+                string.Create(CultureInfo.InvariantCulture, $"RateLimitPerSecond must be at least {MinRateLimitPerSecond} and at most {MaxRateLimitPerSecond}; it is {rate}."),
                 null);
         }
 
