@@ -23,58 +23,64 @@ internal static class StandardWebhookSignature
     /// <summary>The characters of one <c>v1,base64</c> entry.</summary>
     public const int EntryChars = 3 + Base64Chars;
 
-    /// <summary>Signed content up to this size is built on the stack.</summary>
-    private const int StackallocThreshold = 512;
+    /// <summary>A signed prefix (<c>id.timestamp.</c>) up to this many bytes is encoded on the stack.</summary>
+    private const int StackallocPrefixBytes = 512;
 
     /// <summary>The most characters a formatted <see cref="long"/> takes (<c>-9223372036854775808</c>).</summary>
     private const int MaxInt64Chars = 20;
 
     /// <summary>Computes the HMAC-SHA256 signature of a message.</summary>
-    /// <param name="key">The secret's key bytes.</param>
+    /// <param name="secret">The secret.</param>
     /// <param name="id">The message id. Unpaired surrogates are encoded as U+FFFD, as UTF-8 encoding always does.</param>
     /// <param name="unixSeconds">The timestamp, in seconds since the Unix epoch.</param>
     /// <param name="body">The exact body bytes sent.</param>
     /// <param name="destination">Receives the <see cref="HashBytes"/> signature bytes.</param>
-    public static void ComputeSignature(ReadOnlySpan<byte> key, string id, long unixSeconds, ReadOnlySpan<byte> body, Span<byte> destination) =>
-        ComputeSignature(key, id, unixSeconds, body, destination, Array.MaxLength);
+    public static void ComputeSignature(WebhookSecret secret, string id, long unixSeconds, ReadOnlySpan<byte> body, Span<byte> destination) =>
+        ComputeSignature(secret, id, unixSeconds, body, destination, StackallocPrefixBytes);
 
     /// <summary>
-    /// Computes the signature, building the signed content in one buffer when it fits in <paramref name="maxBufferBytes"/>
-    /// and streaming it through an incremental HMAC otherwise (only reachable with pathologically large ids or bodies).
+    /// Computes the signature through one of the secret's reusable HMAC contexts: the prefix, then the body, so the body is
+    /// never copied. A prefix that may not fit in <paramref name="maxStackPrefixBytes"/> (a very long id) is encoded in chunks.
     /// </summary>
-    /// <remarks>The threshold is a parameter so tests can exercise the streaming path without gigabytes of input.</remarks>
+    /// <remarks>The threshold is a parameter so tests can exercise the chunked path with short ids.</remarks>
     internal static void ComputeSignature(
-        ReadOnlySpan<byte> key, string id, long unixSeconds, ReadOnlySpan<byte> body, Span<byte> destination, int maxBufferBytes)
+        WebhookSecret secret, string id, long unixSeconds, ReadOnlySpan<byte> body, Span<byte> destination, int maxStackPrefixBytes)
     {
+        ArgumentNullException.ThrowIfNull(secret);
         ArgumentNullException.ThrowIfNull(id);
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, HashBytes, nameof(destination));
 
-        // An upper bound on the UTF-8 length that cannot overflow: every UTF-16 char encodes to at most 3 bytes.
-        var maxContentBytes = ((long)id.Length * 3) + 1 + MaxInt64Chars + 1 + body.Length;
-        if (maxContentBytes > maxBufferBytes)
-        {
-            ComputeStreaming(key, id, unixSeconds, body, destination);
-            return;
-        }
-
-        var length = (int)maxContentBytes;
-        byte[]? rented = null;
-        var buffer = length <= StackallocThreshold
-            ? stackalloc byte[StackallocThreshold]
-            : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var pool = secret.Hmacs;
+        var hmac = pool.Rent();
+        var reset = false;
         try
         {
-            var written = WritePrefix(buffer, id, unixSeconds);
-            body.CopyTo(buffer[written..]);
-            written += body.Length;
-            HMACSHA256.HashData(key, buffer[..written], destination);
+            // An upper bound on the UTF-8 length that cannot overflow: every UTF-16 char encodes to at most 3 bytes.
+            var maxPrefixBytes = ((long)id.Length * 3) + 1 + MaxInt64Chars + 1;
+            if (maxPrefixBytes <= Math.Min(maxStackPrefixBytes, StackallocPrefixBytes))
+            {
+                Span<byte> prefix = stackalloc byte[StackallocPrefixBytes];
+                hmac.AppendData(prefix[..WritePrefix(prefix, id, unixSeconds)]);
+            }
+            else
+            {
+                AppendChunkedPrefix(hmac, id, unixSeconds);
+            }
+
+            hmac.AppendData(body);
+            _ = hmac.GetHashAndReset(destination);
+            reset = true;
         }
         finally
         {
-            if (rented is not null)
+            // A context that failed part-way may hold part of a message; it is not reused.
+            if (reset)
             {
-                // The buffer held the message body; do not leave it in the shared pool.
-                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+                pool.Return(hmac);
+            }
+            else
+            {
+                hmac.Dispose();
             }
         }
     }
@@ -94,10 +100,9 @@ internal static class StandardWebhookSignature
         return written;
     }
 
-    private static void ComputeStreaming(ReadOnlySpan<byte> key, string id, long unixSeconds, ReadOnlySpan<byte> body, Span<byte> destination)
+    private static void AppendChunkedPrefix(IncrementalHash hmac, string id, long unixSeconds)
     {
         const int ChunkChars = 4096;
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
         var encoder = Encoding.UTF8.GetEncoder();
         var chunk = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(ChunkChars));
         try
@@ -121,8 +126,6 @@ internal static class StandardWebhookSignature
             _ = unixSeconds.TryFormat(middle[1..], out var digits, default, CultureInfo.InvariantCulture);
             middle[1 + digits] = (byte)'.';
             hmac.AppendData(middle[..(digits + 2)]);
-            hmac.AppendData(body);
-            _ = hmac.GetHashAndReset(destination);
         }
         finally
         {

@@ -37,7 +37,7 @@ public sealed class StandardWebhookSigner
         var unixSeconds = ValidateAndGetUnixSeconds(messageId, timestamp);
 
         Span<byte> hash = stackalloc byte[StandardWebhookSignature.HashBytes];
-        StandardWebhookSignature.ComputeSignature(secret.Key, messageId, unixSeconds, body, hash);
+        StandardWebhookSignature.ComputeSignature(secret, messageId, unixSeconds, body, hash);
         Span<char> chars = stackalloc char[StandardWebhookSignature.EntryChars];
         var written = StandardWebhookSignature.FormatEntry(hash, chars);
         return new string(chars[..written]);
@@ -94,7 +94,7 @@ public sealed class StandardWebhookSigner
                     chars[written++] = ' ';
                 }
 
-                StandardWebhookSignature.ComputeSignature(secrets[i].Key, messageId, unixSeconds, body, hash);
+                StandardWebhookSignature.ComputeSignature(secrets[i], messageId, unixSeconds, body, hash);
                 written += StandardWebhookSignature.FormatEntry(hash, chars[written..]);
             }
 

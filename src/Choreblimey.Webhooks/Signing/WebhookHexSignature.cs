@@ -35,7 +35,7 @@ internal static class WebhookHexSignature
 
                 prefix.CopyTo(chars.AsSpan(written));
                 written += prefix.Length;
-                HMACSHA256.HashData(secrets[i].Key, body, hash);
+                secrets[i].Hmacs.Compute(body, hash);
                 if (!Convert.TryToHexStringLower(hash, chars.AsSpan(written), out var hexWritten))
                 {
                     throw new InvalidOperationException("The signature buffer was sized too small.");
@@ -107,7 +107,7 @@ internal static class WebhookHexSignature
                 {
                     for (var i = 0; i < secrets.Length; i++)
                     {
-                        HMACSHA256.HashData(secrets[i].Key, body, expected.AsSpan(i * HashBytes, HashBytes));
+                        secrets[i].Hmacs.Compute(body, expected.AsSpan(i * HashBytes, HashBytes));
                     }
 
                     computed = true;

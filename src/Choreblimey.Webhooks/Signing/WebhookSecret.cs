@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Choreblimey.Webhooks.Signing.Internal;
 
 namespace Choreblimey.Webhooks;
 
@@ -21,14 +22,27 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
     public const int DefaultKeyBytes = 32;
 
     private readonly byte[] _key;
+    private WebhookHmacPool? _hmacs;
 
     private WebhookSecret(byte[] key) => _key = key;
 
     /// <summary>Gets the number of key bytes.</summary>
     public int KeyLength => _key.Length;
 
-    /// <summary>Gets the key bytes used for HMAC.</summary>
-    internal ReadOnlySpan<byte> Key => _key;
+    /// <summary>Gets this key's reusable HMAC-SHA256 contexts, created on first use (a secret that never signs holds none).</summary>
+    internal WebhookHmacPool Hmacs
+    {
+        get
+        {
+            if (Volatile.Read(ref _hmacs) is { } existing)
+            {
+                return existing;
+            }
+
+            var created = new WebhookHmacPool(_key);
+            return Interlocked.CompareExchange(ref _hmacs, created, null) ?? created;
+        }
+    }
 
     /// <summary>Generates a random secret from a cryptographically secure generator.</summary>
     /// <returns>A new secret of <see cref="DefaultKeyBytes"/> bytes.</returns>

@@ -280,7 +280,7 @@ public sealed class WebhookVerifier
                     for (var i = 0; i < secrets.Length; i++)
                     {
                         StandardWebhookSignature.ComputeSignature(
-                            secrets[i].Key, webhookId, unixSeconds, body, expected.Slice(i * HashBytes, HashBytes));
+                            secrets[i], webhookId, unixSeconds, body, expected.Slice(i * HashBytes, HashBytes));
                     }
 
                     computed = true;
