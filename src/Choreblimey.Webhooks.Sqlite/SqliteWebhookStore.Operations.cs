@@ -103,6 +103,20 @@ internal sealed partial class SqliteWebhookStore
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A tenant's usage in a window: events, deliveries and attempts, none of the test event's. An attempt's own row does not
+    /// say which event it belongs to (a test delivery the worker sent has ordinary attempts), so attempts are read through
+    /// the tenant's range of the attempt index and each one's delivery by its key.
+    /// </summary>
+    internal const string UsageSql =
+        $"""
+        SELECT
+          (SELECT COUNT(*) FROM messages WHERE tenant_id = $tenant AND event_type <> {TestEvent} AND timestamp >= $from AND timestamp < $before),
+          (SELECT COUNT(*) FROM deliveries WHERE tenant_id = $tenant AND event_type <> {TestEvent} AND created_at >= $from AND created_at < $before),
+          (SELECT COUNT(*) FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+           WHERE a.tenant_id = $tenant AND a.is_test = 0 AND a.started_at >= $from AND a.started_at < $before AND d.event_type <> {TestEvent})
+        """;
+
     /// <inheritdoc />
     public async ValueTask<WebhookUsage> GetUsageAsync(string tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default)
     {
@@ -110,14 +124,7 @@ internal sealed partial class SqliteWebhookStore
         return await ReadAsync(
             static (connection, state) =>
             {
-                using var command = SqliteSql.Command(
-                        connection,
-                        $"""
-                        SELECT
-                          (SELECT COUNT(*) FROM messages WHERE tenant_id = $tenant AND event_type <> {TestEvent} AND timestamp >= $from AND timestamp < $before),
-                          (SELECT COUNT(*) FROM deliveries WHERE tenant_id = $tenant AND event_type <> {TestEvent} AND created_at >= $from AND created_at < $before),
-                          (SELECT COUNT(*) FROM attempts WHERE tenant_id = $tenant AND is_test = 0 AND started_at >= $from AND started_at < $before)
-                        """)
+                using var command = SqliteSql.Command(connection, UsageSql)
                     .With("$tenant", state.tenantId)
                     .With("$from", SqliteSql.ToTicks(state.from))
                     .With("$before", SqliteSql.ToTicks(state.before));

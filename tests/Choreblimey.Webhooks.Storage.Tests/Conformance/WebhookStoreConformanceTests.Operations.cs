@@ -105,6 +105,34 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task Usage_leaves_out_attempts_on_a_test_delivery_even_when_they_are_not_marked_as_test_attempts()
+    {
+        var store = await NewStoreAsync();
+        var real = Message(MsgId(1));
+        var test = Message(MsgId(2), eventType: WebhookOperationalEvents.Test);
+        await store.InsertMessageAsync(real, [StoreTestData.Delivery(DlvId(1), real)]);
+        await store.InsertMessageAsync(test, [StoreTestData.Delivery(DlvId(2), test)]);
+
+        // The worker records an ordinary attempt (IsTest unset) on any delivery it claims, a test delivery re-queued
+        // through the store included; usage leaves out the test event's attempts as it does its events and deliveries.
+        var leases = await Claim(store, T0.AddMinutes(1));
+        Assert.Equal(2, leases.Count);
+        foreach (var lease in leases)
+        {
+            Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+            {
+                DeliveryId = lease.Delivery.Id,
+                FencingToken = lease.FencingToken,
+                Attempt = Attempt(lease.Delivery, 1, T0.AddSeconds(10)),
+                NewStatus = WebhookDeliveryStatus.Pending,
+                NextAttemptAt = T0.AddHours(1),
+            }));
+        }
+
+        Assert.Equal(new WebhookUsage(TenantA, T0, T0.AddDays(1), 1, 1, 1), await store.GetUsageAsync(TenantA, T0, T0.AddDays(1)));
+    }
+
+    [Fact]
     public async Task RequeueDeliveries_of_a_host_level_subscription_covers_its_deliveries_in_every_tenant()
     {
         // A host-level subscription (tenant "*") receives every tenant's events; its deliveries carry those tenants.

@@ -119,6 +119,17 @@ public sealed class SqliteQueryPlanTests : IDisposable
     }
 
     [Fact]
+    public async Task Usage_counts_a_tenants_attempts_from_its_index_range_and_looks_up_each_ones_delivery_by_key()
+    {
+        var plan = await PlanAsync(SqliteWebhookStore.UsageSql, ("$tenant", TenantA), ("$from", 0L), ("$before", 1L));
+
+        // The attempt count joins deliveries to leave out the test event's attempts: it must not walk either table.
+        Assert.Contains(plan, step => step.StartsWith("SEARCH a USING INDEX ix_attempts_tenant_started (tenant_id=? AND started_at>? AND started_at<?)", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.StartsWith("SEARCH d USING INDEX sqlite_autoindex_deliveries_1 (id=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN ", StringComparison.Ordinal) && step != "SCAN CONSTANT ROW");
+    }
+
+    [Fact]
     public async Task A_claimed_batch_reads_its_messages_by_primary_key()
     {
         var plan = await PlanAsync(SqliteWebhookStore.ClaimedMessagesSql, ("$ids", "[\"msg_1\",\"msg_2\"]"));
