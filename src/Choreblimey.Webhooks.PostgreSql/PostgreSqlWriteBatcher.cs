@@ -18,10 +18,11 @@ namespace Choreblimey.Webhooks.PostgreSql;
 /// go as one statement each in one <see cref="NpgsqlBatch"/>, each keeping its own result.
 /// </para>
 /// <para>
-/// A server error rolls the whole batch back, so nothing of it was written; its writes then run one by one, and each
-/// caller gets its own result or error. Any other failure (the connection broke, say) leaves the outcome unknown, as it
-/// would for a single write, and is handed to every caller of the batch rather than retried; the flusher then drops its
-/// connection and the next batch takes a new one.
+/// A server error (severity <c>ERROR</c>) rolls the whole batch back, so nothing of it was written; its writes then run one
+/// by one, and each caller gets its own result or error. Any other failure (the connection broke, or the server ended the
+/// session with a <c>FATAL</c> or <c>PANIC</c> error) leaves the outcome unknown, as it would for a single write, and is
+/// handed to every caller of the batch rather than retried; the flusher then drops its connection and the next batch
+/// takes a new one.
 /// </para>
 /// </remarks>
 internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
@@ -184,7 +185,7 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
                 writes[i].Complete(applied[i]);
             }
         }
-        catch (PostgresException) when (writes.Length > 1)
+        catch (PostgresException ex) when (writes.Length > 1 && IsRolledBackBatchError(ex))
         {
             // The server rolled the batch back: nothing was written. One bad write must not fail the others.
             foreach (var write in writes)
@@ -202,6 +203,20 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Gets whether <paramref name="exception"/> means the server rolled the batch back and the session goes on, so that
+    /// running its writes again cannot apply one twice.
+    /// </summary>
+    /// <param name="exception">The server's error.</param>
+    /// <returns><see langword="true"/> for severity <c>ERROR</c>.</returns>
+    /// <remarks>
+    /// A <c>FATAL</c> or <c>PANIC</c> error ends the session (the backend was terminated, the server shuts down or
+    /// crashed), and may come after the batch's commit went through: its outcome is unknown. The severity is the invariant
+    /// one, since <see cref="PostgresException.Severity"/> is in the server's language.
+    /// </remarks>
+    internal static bool IsRolledBackBatchError(PostgresException exception) =>
+        string.Equals(exception.InvariantSeverity, "ERROR", StringComparison.Ordinal);
 
     private async Task ExecuteAloneAsync(PostgreSqlBatchedWrite write)
     {
@@ -281,7 +296,7 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
                 await ReleaseConnectionAsync().ConfigureAwait(false);
                 throw PostgreSqlPreparedStatements.LostError(ex);
             }
-            catch (Exception ex) when (ex is not PostgresException)
+            catch (Exception ex) when (ex is not PostgresException postgres || !IsRolledBackBatchError(postgres))
             {
                 // The connection may be broken, or mid-protocol: the next batch starts on a fresh one.
                 await ReleaseConnectionAsync().ConfigureAwait(false);

@@ -225,6 +225,53 @@ public sealed class PostgreSqlFencedWriteBatchTests(PostgreSqlServerFixture fixt
     }
 
     [Fact]
+    public async Task A_batch_whose_session_ends_with_a_fatal_error_fails_every_write_and_runs_none_again()
+    {
+        var store = await fixture.CreatePostgreSqlStoreAsync();
+        var message = Message("tenant-a");
+        var deliveries = Deliveries(message, 5);
+        await store.InsertMessageAsync(message, deliveries);
+        var leases = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("w", 100, T0, Lease));
+
+        // The first attempt inserted terminates its own server session (FATAL 57P01, as an administrator's kill or a shutdown
+        // does); later ones pass, so a write run again after the batch would be applied.
+        await ExecuteAsync(
+            $"""
+            CREATE SEQUENCE "{store.Schema}".terminations;
+            CREATE FUNCTION "{store.Schema}".terminate_once() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF nextval('"{store.Schema}".terminations') = 1 THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER terminate_once BEFORE INSERT ON "{store.Schema}".attempts FOR EACH ROW EXECUTE FUNCTION "{store.Schema}".terminate_once();
+            """);
+
+        var calls = new List<Task<bool>>();
+        await using (await HoldFlusherAsync(store, message))
+        {
+            calls.AddRange(leases.Select(lease =>
+                store.RecordAttemptAsync(Record(lease.Delivery, lease.FencingToken, WebhookDeliveryStatus.Succeeded, WebhookAttemptOutcome.Succeeded, 200)).AsTask()));
+        }
+
+        // A session that ended may have committed first: the outcome is unknown, so each caller gets the error.
+        foreach (var call in calls)
+        {
+            var fatal = await Assert.ThrowsAsync<PostgresException>(() => call);
+            Assert.Equal(PostgresErrorCodes.AdminShutdown, fatal.SqlState);
+        }
+
+        foreach (var lease in leases)
+        {
+            Assert.Equal(0, (await store.GetDeliveryAsync("tenant-a", lease.Delivery.Id))!.AttemptCount);
+        }
+
+        // The flusher goes on, on a new connection.
+        var first = leases[0];
+        Assert.True(await store.RecordAttemptAsync(Record(first.Delivery, first.FencingToken, WebhookDeliveryStatus.Succeeded, WebhookAttemptOutcome.Succeeded, 200)));
+        Assert.Equal(WebhookDeliveryStatus.Succeeded, (await store.GetDeliveryAsync("tenant-a", first.Delivery.Id))!.Status);
+    }
+
+    [Fact]
     public async Task A_caller_that_cancels_while_queued_is_answered_at_once_and_its_write_is_skipped()
     {
         var store = await fixture.CreatePostgreSqlStoreAsync();
