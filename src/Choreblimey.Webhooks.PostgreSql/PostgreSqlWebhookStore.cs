@@ -280,11 +280,13 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
 
         if (query.EventType is { } eventType)
         {
-            // Exact names, "*" for everything, and prefix wildcards ("booking.*" matches "booking.created").
+            // Exact names, "*" for everything, and prefix wildcards ("booking.*" matches "booking.created"), as
+            // WebhookEventPatterns.Matches routes: a wildcard needs at least one character after its prefix, so the prefix
+            // itself ("booking.") is no match.
             sql.Append(
                 " AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(s.document->'eventPatterns') AS p(pattern)" +
                 " WHERE p.pattern = '*' OR p.pattern = @event_type" +
-                " OR (right(p.pattern, 1) = '*' AND starts_with(@event_type, left(p.pattern, -1))))");
+                " OR (right(p.pattern, 1) = '*' AND length(@event_type) >= length(p.pattern) AND starts_with(@event_type, left(p.pattern, -1))))");
             AddText(command.Parameters, "event_type", eventType);
         }
 

@@ -144,6 +144,31 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         Assert.Equal([SubId(2), SubId(4), SubId(5)], await Ids("invoice.paid", limit: 2));
     }
 
+    [Theory]
+    [InlineData("booking.")]
+    [InlineData("booking")]
+    [InlineData("booking.*")]
+    [InlineData("booking.c")]
+    [InlineData("bookings")]
+    [InlineData("Booking.created")]
+    [InlineData("*")]
+    [InlineData("")]
+    public async Task ListSubscriptions_by_event_type_matches_as_routing_does_at_the_edges_of_a_prefix_wildcard(string eventType)
+    {
+        var store = await NewStoreAsync();
+        IReadOnlyList<string>[] patterns = [["booking.*"], ["*"], ["booking.created"], ["bookings.*", "booking"], ["booking.c"]];
+        for (var n = 0; n < patterns.Length; n++)
+        {
+            await store.CreateSubscriptionAsync(Subscription(SubId(n + 1), patterns: patterns[n]));
+        }
+
+        // A prefix wildcard needs at least one character after its prefix: "booking.*" matches "booking.c", not "booking.".
+        var expected = Enumerable.Range(0, patterns.Length).Where(n => WebhookEventPatterns.MatchesAny(patterns[n], eventType)).Select(n => SubId(n + 1));
+        var page = await store.ListSubscriptionsAsync(TenantA, new WebhookSubscriptionQuery { EventType = eventType });
+
+        Assert.Equal(expected, page.Items.Select(s => s.Id));
+    }
+
     [Fact]
     public async Task UpdateSubscription_replaces_the_stored_one_and_reports_missing_ones()
     {
