@@ -137,7 +137,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         // A host-level subscription (tenant "*") receives every tenant's events; its deliveries carry those tenants.
         const string HostLevel = "sub_host";
-        var store = await CreateStoreAsync();
+        var store = await NewStoreAsync();
         var held = T0.AddHours(6);
         var inA = Message("msg_host_a", TenantA);
         var inB = Message("msg_host_b", TenantB);
