@@ -15,7 +15,21 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
 
     public void Remove(string subscriptionId) => _endpoints.TryRemove(subscriptionId, out _);
 
-    private WebhookEndpointState Create()
+    /// <summary>
+    /// Closes the subscription's circuit with a new breaker (from the current options), keeping its concurrency slots and
+    /// rate limiter: attempts still in flight keep counting against the cap, and the tokens they spent stay spent.
+    /// </summary>
+    public void ResetCircuit(string subscriptionId)
+    {
+        if (_endpoints.TryGetValue(subscriptionId, out var endpoint))
+        {
+            endpoint.ReplacePipeline(CreatePipeline());
+        }
+    }
+
+    private WebhookEndpointState Create() => new(options.CurrentValue.MaxConcurrentDeliveriesPerEndpoint, CreatePipeline());
+
+    private ResiliencePipeline<WebhookSendResult> CreatePipeline()
     {
         var current = options.CurrentValue;
         var builder = new ResiliencePipelineBuilder<WebhookSendResult> { TimeProvider = timeProvider };
@@ -34,6 +48,6 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
             });
         }
 
-        return new WebhookEndpointState(current.MaxConcurrentDeliveriesPerEndpoint, builder.Build());
+        return builder.Build();
     }
 }

@@ -7,12 +7,13 @@ internal sealed class WebhookEndpointState(int maxConcurrency, ResiliencePipelin
 {
     private int _held;
     private WebhookRateLimiter? _rateLimiter;
+    private ResiliencePipeline<WebhookSendResult> _pipeline = pipeline;
 
     /// <summary>Gets the slots for attempts in flight to this endpoint.</summary>
     public SemaphoreSlim Slots { get; } = new(maxConcurrency, maxConcurrency);
 
     /// <summary>Gets the circuit breaker pipeline for this endpoint.</summary>
-    public ResiliencePipeline<WebhookSendResult> Pipeline { get; } = pipeline;
+    public ResiliencePipeline<WebhookSendResult> Pipeline => Volatile.Read(ref _pipeline);
 
     /// <summary>Takes a place among the leases this worker holds for the endpoint, if fewer than <paramref name="limit"/> are held.</summary>
     public bool TryHold(int limit)
@@ -49,6 +50,13 @@ internal sealed class WebhookEndpointState(int maxConcurrency, ResiliencePipelin
         created.Dispose();
         return seen!;
     }
+
+    /// <summary>
+    /// Replaces the circuit breaker with <paramref name="closed"/>, a new one. Only the breaker: the slots, the held leases
+    /// and the rate limiter still count the attempts in flight and the tokens spent, so the endpoint's limits hold across
+    /// the change. An attempt in flight finishes on the breaker it started with, which is then dropped.
+    /// </summary>
+    public void ReplacePipeline(ResiliencePipeline<WebhookSendResult> closed) => Volatile.Write(ref _pipeline, closed);
 
     /// <summary>Gives back a place taken by <see cref="TryHold"/>.</summary>
     public void Unhold() => Interlocked.Decrement(ref _held);

@@ -115,7 +115,10 @@ internal sealed class WebhookOperations(
         {
             var now = timeProvider.GetUtcNow();
             router.Invalidate(tenant);
-            endpoints.Remove(subscriptionId);
+
+            // A closed circuit, so the first attempt is sent; but the same concurrency slots and rate limiter: a fresh set
+            // would let the attempts still in flight plus new ones exceed the per-endpoint cap, and refill the rate burst.
+            endpoints.ResetCircuit(subscriptionId);
 
             // Deliveries were held, not dropped, while it was inactive: make every pending one due now. Not only those created
             // since UpdatedAt: editing a disabled subscription (fixing its URL) moves UpdatedAt past deliveries it held.
