@@ -322,6 +322,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             ?? await FindUncachedSubscriptionAsync(delivery, cancellationToken).ConfigureAwait(false);
         if (subscription is null)
         {
+            // The store says it is gone: deleted on another instance, which could not drop this one's state for it.
+            _endpoints.Remove(delivery.SubscriptionId);
+            _services.GetService<WebhookDeliveryObserver>()?.Forget(delivery.SubscriptionId);
             var now = _timeProvider.GetUtcNow();
             await RecordAsync(lease, subscription: null, new WebhookSendResult(
                 WebhookAttemptOutcome.Blocked,

@@ -13,7 +13,16 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
     public WebhookEndpointState Get(string subscriptionId) =>
         _endpoints.GetOrAdd(subscriptionId, static (_, self) => self.Create(), this);
 
+    /// <summary>Drops a deleted subscription's state.</summary>
+    /// <remarks>
+    /// Nothing is disposed: an attempt still in flight keeps using the slots, breaker and rate limiter it holds, and
+    /// disposing them under it would throw. None of them holds anything the collector cannot free (the semaphore's wait
+    /// handle is never asked for), so they go when the last attempt lets go.
+    /// </remarks>
     public void Remove(string subscriptionId) => _endpoints.TryRemove(subscriptionId, out _);
+
+    /// <summary>Gets whether state is kept for the subscription; what a deleted subscription must no longer have.</summary>
+    public bool Contains(string subscriptionId) => _endpoints.ContainsKey(subscriptionId);
 
     /// <summary>
     /// Closes the subscription's circuit with a new breaker (from the current options), keeping its concurrency slots and

@@ -71,6 +71,16 @@ internal sealed class WebhookDeliveryObserver(
         await PublishAsync(WebhookOperationalEvents.EndpointDisabled, notification, subscription.TenantId, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Forgets a deleted subscription's streak; no attempt of it will be tracked again.</summary>
+    public void Forget(string subscriptionId)
+    {
+        _streaks.TryRemove(subscriptionId, out _);
+        _endedInStore.TryRemove(subscriptionId, out _);
+    }
+
+    /// <summary>Gets whether anything is tracked for the subscription; what a deleted subscription must no longer have.</summary>
+    public bool Tracks(string subscriptionId) => _streaks.ContainsKey(subscriptionId) || _endedInStore.ContainsKey(subscriptionId);
+
     private async ValueTask<string?> TrackAsync(string subscriptionId, bool succeeded, CancellationToken cancellationToken)
     {
         if (succeeded)

@@ -1,5 +1,7 @@
 using Choreblimey.Webhooks.Delivery.Internal;
 using Choreblimey.Webhooks.Internal;
+using Choreblimey.Webhooks.Operations.Internal;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +17,8 @@ internal sealed class WebhookSubscriptionManager(
     WebhookSubscriptionRouter router,
     WebhookIdGenerator ids,
     WebhookWorkerSignal signal,
+    WebhookEndpointRegistry endpoints,
+    IServiceProvider services,
     TimeProvider timeProvider,
     IOptionsMonitor<WebhookOptions> options,
     ILogger<WebhookSubscriptionManager> logger) : IWebhookSubscriptionManager
@@ -134,6 +138,15 @@ internal sealed class WebhookSubscriptionManager(
         var tenant = NormalizeTenant(tenantId);
         var deleted = await store.DeleteSubscriptionAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false);
         router.Invalidate(tenant);
+        if (deleted)
+        {
+            // Nothing is sent to it again: its endpoint state and failure streak would only grow memory as subscriptions
+            // come and go. Only when this tenant's subscription was deleted: the state is keyed by id alone. The observer
+            // is resolved here, not injected, because a host's notifiers (which it takes) may themselves need this manager.
+            endpoints.Remove(subscriptionId);
+            services.GetService<WebhookDeliveryObserver>()?.Forget(subscriptionId);
+        }
+
         return deleted;
     }
 
