@@ -76,4 +76,24 @@ public sealed class WebhookRateLimiterTests
 
         Assert.Equal(3, Enumerable.Range(0, 10).Count(_ => limiter.TryAcquire(out TimeSpan _)));
     }
+
+    [Fact]
+    public void A_refunded_token_leaves_the_bucket_as_if_it_had_not_been_taken()
+    {
+        var clock = new WebhookTestClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var limiter = new WebhookRateLimiter(2, clock);
+        Assert.True(limiter.TryAcquire(out _));
+        Assert.True(limiter.TryAcquire(out _));
+
+        limiter.Refund();
+        Assert.True(limiter.TryAcquire(out _));
+        Assert.False(limiter.TryAcquire(out _));
+
+        // A token taken, then the bucket refilled to capacity before the refund: the refund adds nothing beyond it.
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(limiter.TryAcquire(out _));
+        clock.Advance(TimeSpan.FromSeconds(5));
+        limiter.Refund();
+        Assert.Equal(2, Enumerable.Range(0, 10).Count(_ => limiter.TryAcquire(out TimeSpan _)));
+    }
 }

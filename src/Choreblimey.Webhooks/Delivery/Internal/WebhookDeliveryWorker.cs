@@ -342,9 +342,12 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             return;
         }
 
+        // The token is taken first, so that a delivery over the rate is handed back at once, due exactly when a token will
+        // be free, without taking a hold place or waiting for a slot. Every later check that hands the delivery back gives
+        // the token back too: spent unsent, it would hold the endpoint below its rate.
         var endpoint = _endpoints.Get(subscription.Id);
-        if (subscription.RateLimitPerSecond is { } rate
-            && !endpoint.GetRateLimiter(rate, _timeProvider).TryAcquire(out var retryAfter))
+        var limiter = subscription.RateLimitPerSecond is { } rate ? endpoint.GetRateLimiter(rate, _timeProvider) : null;
+        if (limiter is not null && !limiter.TryAcquire(out var retryAfter))
         {
             // No token: hand the lease back, due when one will be, without counting an attempt.
             var dueAt = _timeProvider.GetUtcNow() + retryAfter;
@@ -358,6 +361,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         if (!endpoint.TryHold(holdLimit))
         {
             // This endpoint already has as many leases here as it can use; give the rest back so others are not starved.
+            limiter?.Refund();
             await ReleaseAsync(lease, _timeProvider.GetUtcNow() + options.PollInterval, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -368,7 +372,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             await endpoint.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                attempt = await AttemptAsync(lease, subscription, endpoint, options, cancellationToken).ConfigureAwait(false);
+                attempt = await AttemptAsync(lease, subscription, endpoint, limiter, options, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -427,8 +431,12 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         return subscription;
     }
 
-    /// <summary>Sends one attempt; <see langword="null"/> when the lease was handed back instead (circuit open, too little lease left).</summary>
-    private async Task<(WebhookSendResult Result, DateTimeOffset StartedAt)?> AttemptAsync(WebhookDeliveryLease lease, WebhookSubscription subscription, WebhookEndpointState endpoint, WebhookOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one attempt; <see langword="null"/> when the lease was handed back instead (circuit open, too little lease left).
+    /// Whatever stops the send gives back the rate-limit token taken for it from <paramref name="limiter"/>.
+    /// </summary>
+    private async Task<(WebhookSendResult Result, DateTimeOffset StartedAt)?> AttemptAsync(
+        WebhookDeliveryLease lease, WebhookSubscription subscription, WebhookEndpointState endpoint, WebhookRateLimiter? limiter, WebhookOptions options, CancellationToken cancellationToken)
     {
         var timeout = subscription.Timeout ?? options.AttemptTimeout;
         var now = _timeProvider.GetUtcNow();
@@ -436,6 +444,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         {
             // Not enough lease left to finish an attempt safely (it waited long for its endpoint); hand it back rather
             // than risk a second sender, and let the next claim start with a full lease.
+            limiter?.Refund();
             await ReleaseAsync(lease, now + options.PollInterval, cancellationToken).ConfigureAwait(false);
             return null;
         }
@@ -457,6 +466,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         catch (Exception exception) when (exception is not OperationCanceledException)
 #pragma warning restore CA1031
         {
+            // Nothing goes to the receiver, so its token is given back.
+            limiter?.Refund();
+
             // Recorded like a failed send, so the retry schedule and dead-lettering apply; left unrecorded, the lease would
             // lapse and the delivery be claimed and fail the same way forever, pending with no attempt.
             var failed = new WebhookSendResult(
@@ -482,6 +494,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         }
         catch (BrokenCircuitException exception)
         {
+            limiter?.Refund();
             var dueAt = _timeProvider.GetUtcNow() + (exception.RetryAfter ?? options.CircuitBreaker.BreakDuration);
             WebhookLog.CircuitOpen(_logger, subscription.Id, lease.Delivery.Id, dueAt);
             await ReleaseAsync(lease, dueAt, cancellationToken).ConfigureAwait(false);

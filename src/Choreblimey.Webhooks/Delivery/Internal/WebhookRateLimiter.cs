@@ -67,6 +67,24 @@ internal sealed class WebhookRateLimiter : RateLimiter
         return false;
     }
 
+    /// <summary>
+    /// Gives back a token taken by <see cref="TryAcquire"/> for a delivery that was then not sent (the worker handed it
+    /// back after all). The bucket ends as it would have been had the token never been taken: refills stop at the capacity
+    /// either way.
+    /// </summary>
+    public void Refund()
+    {
+        lock (_gate)
+        {
+            Refill();
+            _tokens = Math.Min(_capacity, _tokens + 1);
+            if (_tokens >= _capacity && _idleSince is null)
+            {
+                _idleSince = _last;
+            }
+        }
+    }
+
     public override RateLimiterStatistics GetStatistics()
     {
         lock (_gate)
