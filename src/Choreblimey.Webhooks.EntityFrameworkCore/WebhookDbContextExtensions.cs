@@ -15,6 +15,12 @@ public static class WebhookDbContextExtensions
     /// database-generated keys are in it. Nothing is validated until then: an undeclared event type or a bad payload makes
     /// SaveChanges throw and nothing commits.
     /// </summary>
+    /// <remarks>
+    /// EF Core marks the context's changes saved before the webhooks are written. When the write or the commit of the
+    /// transaction the outbox began fails, that transaction is rolled back, the staged webhooks are dropped, and every
+    /// later SaveChanges on the context throws <see cref="InvalidOperationException"/>: discard it and make the changes
+    /// again on a new context. When EF Core itself fails the save, the changes and the webhooks stay for a retry.
+    /// </remarks>
     /// <typeparam name="TPayload">The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>.</typeparam>
     /// <param name="context">A context configured with <c>UseWebhooksOutbox</c>.</param>
     /// <param name="eventType">A declared event type.</param>

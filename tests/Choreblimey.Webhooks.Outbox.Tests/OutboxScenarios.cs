@@ -229,6 +229,17 @@ public abstract class OutboxScenarios : IAsyncLifetime
         Assert.Equal((1L, EventType, (object?)true), Assert.Single(published));
     }
 
+    /// <summary>
+    /// Runs a scenario written once for several ways of publishing (xunit 2 facts cannot be shared otherwise) on a fresh
+    /// database, with a subscribed host whose worker is not started; the scenario counts a table's rows with the function.
+    /// </summary>
+    protected async Task RunOnNewHostAsync(Func<IServiceProvider, Func<string, Task<long>>, Task> scenario)
+    {
+        var database = await NewDatabaseAsync();
+        var host = await StartHostAsync(database, worker: false, subscribe: true);
+        await scenario(host.Services, table => CountAsync(database, table));
+    }
+
     protected static WebhookPublishOptions PublishOptions(string invoiceId) => new() { TenantId = Tenant, Actor = "user_1", IdempotencyKey = "invoice:" + invoiceId };
 
     protected async Task<IHost> StartHostAsync(string database, bool worker, bool subscribe)

@@ -13,12 +13,25 @@ public sealed class PostgreSqlEntityFrameworkOutboxTests(PostgreSqlOutboxFixture
     {
         base.Configure(webhooks, services, database);
         services.AddSingleton<ConnectionOpenCounter>();
+        services.AddSingleton<CommitFailureInjector>();
         services.AddDbContext<InvoiceContext>((provider, options) => options
             .UseNpgsql(database)
             .UseWebhooksOutbox(provider)
-            .AddInterceptors(provider.GetRequiredService<ConnectionOpenCounter>()));
+            .AddInterceptors(provider.GetRequiredService<ConnectionOpenCounter>(), provider.GetRequiredService<CommitFailureInjector>()));
     }
 
     protected override Task<int> WriteInvoiceAsync(IServiceProvider services, string database, string invoiceId, Ending ending) =>
         EntityFrameworkWriter.WriteInvoiceAsync(services, invoiceId, ending);
+
+    [Fact]
+    public Task A_failed_webhook_write_rolls_back_the_outboxs_transaction_and_every_later_save_on_the_context_throws() =>
+        RunOnNewHostAsync(EntityFrameworkRetryScenarios.AFailedWebhookWriteInTheOutboxsTransactionAsync);
+
+    [Fact]
+    public Task A_failed_commit_of_the_outboxs_transaction_makes_every_later_save_on_the_context_throw() =>
+        RunOnNewHostAsync(EntityFrameworkRetryScenarios.AFailedCommitOfTheOutboxsTransactionAsync);
+
+    [Fact]
+    public Task A_save_that_EF_Core_itself_failed_can_be_retried_on_the_same_context() =>
+        RunOnNewHostAsync(EntityFrameworkRetryScenarios.ASaveThatEntityFrameworkCoreFailedAsync);
 }

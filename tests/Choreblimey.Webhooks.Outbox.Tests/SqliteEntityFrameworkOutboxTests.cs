@@ -12,10 +12,11 @@ public class SqliteEntityFrameworkOutboxTests : SqliteScenarios
     {
         base.Configure(webhooks, services, database);
         services.AddSingleton<ConnectionOpenCounter>();
+        services.AddSingleton<CommitFailureInjector>();
         AddInvoiceContext(services, (provider, options) => options
             .UseSqlite(ConnectionString(database))
             .UseWebhooksOutbox(provider)
-            .AddInterceptors(provider.GetRequiredService<ConnectionOpenCounter>()));
+            .AddInterceptors(provider.GetRequiredService<ConnectionOpenCounter>(), provider.GetRequiredService<CommitFailureInjector>()));
     }
 
     /// <summary>Registers the host's context: a context per scope here, a pooled one in the pooled variant.</summary>
@@ -24,4 +25,16 @@ public class SqliteEntityFrameworkOutboxTests : SqliteScenarios
 
     protected override Task<int> WriteInvoiceAsync(IServiceProvider services, string database, string invoiceId, Ending ending) =>
         EntityFrameworkWriter.WriteInvoiceAsync(services, invoiceId, ending);
+
+    [Fact]
+    public Task A_failed_webhook_write_rolls_back_the_outboxs_transaction_and_every_later_save_on_the_context_throws() =>
+        RunOnNewHostAsync(EntityFrameworkRetryScenarios.AFailedWebhookWriteInTheOutboxsTransactionAsync);
+
+    [Fact]
+    public Task A_failed_commit_of_the_outboxs_transaction_makes_every_later_save_on_the_context_throw() =>
+        RunOnNewHostAsync(EntityFrameworkRetryScenarios.AFailedCommitOfTheOutboxsTransactionAsync);
+
+    [Fact]
+    public Task A_save_that_EF_Core_itself_failed_can_be_retried_on_the_same_context() =>
+        RunOnNewHostAsync(EntityFrameworkRetryScenarios.ASaveThatEntityFrameworkCoreFailedAsync);
 }

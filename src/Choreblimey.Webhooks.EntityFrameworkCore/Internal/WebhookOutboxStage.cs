@@ -22,6 +22,13 @@ internal sealed class WebhookOutboxStage : IResettableService
     /// <summary>Gets or sets whether written webhooks wait for the transaction's commit to wake the worker.</summary>
     public bool WakeOnCommit { get; set; }
 
+    /// <summary>
+    /// Gets the failure after which this context must be discarded, or <see langword="null"/>: the outbox rolled back its
+    /// transaction after EF Core had marked the context's changes saved, so the tracked entities no longer match the
+    /// database and no later SaveChanges on the context can put that right.
+    /// </summary>
+    public Exception? DiscardedBy { get; private set; }
+
     /// <summary>Finds the stage of a context configured with <c>UseWebhooksOutbox</c>.</summary>
     public static WebhookOutboxStage? Find(DbContext? context) =>
         context is null ? null : ((IInfrastructure<IServiceProvider>)context).Instance.GetService(typeof(WebhookOutboxStage)) as WebhookOutboxStage;
@@ -37,6 +44,32 @@ internal sealed class WebhookOutboxStage : IResettableService
         }
 
         _staged.Clear();
+    }
+
+    /// <summary>
+    /// Drops the staged webhooks and makes every later SaveChanges on the context throw, naming <paramref name="failure"/>:
+    /// the outbox's transaction is being rolled back after EF Core accepted the changes, and a retry would find the
+    /// entities unchanged and commit the webhooks without their rows (or, after a failed commit, commit nothing and report
+    /// success).
+    /// </summary>
+    public void Discard(Exception failure)
+    {
+        _staged.Clear();
+        DiscardedBy = failure;
+    }
+
+    /// <summary>Throws when the context must be discarded (see <see cref="DiscardedBy"/>).</summary>
+    public void ThrowIfDiscarded()
+    {
+        if (DiscardedBy is { } failure)
+        {
+            throw new InvalidOperationException(
+                $"This DbContext must be discarded: an earlier SaveChanges failed ({failure.GetType().Name}: {failure.Message}) " +
+                "after EF Core had marked its changes saved, and the transaction the webhooks outbox began for them was rolled " +
+                "back, so the tracked entities no longer match the database and the staged webhooks were dropped. Make the " +
+                "changes again on a new context (a pooled one is reset when its scope ends).",
+                failure);
+        }
     }
 
     /// <summary>Rolls back and forgets the transaction the interceptor began, if any.</summary>
@@ -60,6 +93,9 @@ internal sealed class WebhookOutboxStage : IResettableService
         OwnedTransaction?.Dispose();
         OwnedTransaction = null;
         WakeOnCommit = false;
+
+        // A pooled context's change tracker is cleared with it, so nothing stale is left to refuse.
+        DiscardedBy = null;
     }
 
     public Task ResetStateAsync(CancellationToken cancellationToken = default)
