@@ -37,6 +37,40 @@ internal static class EntityFrameworkRetryScenarios
     }
 
     /// <summary>
+    /// In the host's own transaction, the first of two webhooks is written and the second fails: the invoice's row and the
+    /// first webhook stay in the host's transaction, so retrying the save writes the second webhook only.
+    /// </summary>
+    public static async Task ARetriedSaveInTheHostsTransactionAsync(IServiceProvider services, Func<string, Task<long>> count)
+    {
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<InvoiceContext>();
+            await using var transaction = await context.Database.BeginTransactionAsync();
+            var invoice = new Invoice { Id = "inv_host_retry", AmountCents = 1 };
+            context.Invoices.Add(invoice);
+            context.AddWebhook(OutboxScenariosAccess.EventType, invoice, Options);
+            context.AddWebhook(OutboxScenariosAccess.EventType, new FailsOncePayload(invoice.Id), Options);
+
+            await Assert.ThrowsAsync<WebhookPayloadException>(() => context.SaveChangesAsync());
+            Assert.Equal(0, await context.SaveChangesAsync());
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(1, await count("invoices"));
+        Assert.Equal(2, await count("messages"));
+        var store = services.GetRequiredService<IWebhookStore>();
+        var bodies = new List<string>();
+        foreach (var delivery in (await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = "t1" })).Items)
+        {
+            var message = await store.GetMessageAsync("t1", delivery.MessageId);
+            bodies.Add(System.Text.Encoding.UTF8.GetString(message!.Data.Span));
+        }
+
+        Assert.Equal(2, bodies.Count);
+        Assert.Single(bodies, b => b.Contains("created", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// EF Core itself fails the save (a row with the invoice's key already exists): it leaves the invoice Added and the
     /// outbox keeps the webhook staged, so once the conflict is gone the same context saves both together.
     /// </summary>

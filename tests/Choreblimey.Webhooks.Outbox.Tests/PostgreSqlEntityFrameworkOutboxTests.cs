@@ -32,6 +32,10 @@ public sealed class PostgreSqlEntityFrameworkOutboxTests(PostgreSqlOutboxFixture
         RunOnNewHostAsync(EntityFrameworkRetryScenarios.AFailedCommitOfTheOutboxsTransactionAsync);
 
     [Fact]
+    public Task A_retried_save_in_the_hosts_transaction_writes_only_the_webhooks_the_failed_save_did_not() =>
+        RunOnNewHostAsync(EntityFrameworkRetryScenarios.ARetriedSaveInTheHostsTransactionAsync);
+
+    [Fact]
     public Task A_save_that_EF_Core_itself_failed_can_be_retried_on_the_same_context() =>
         RunOnNewHostAsync(EntityFrameworkRetryScenarios.ASaveThatEntityFrameworkCoreFailedAsync);
 }

@@ -35,15 +35,29 @@ internal sealed class WebhookOutboxStage : IResettableService
 
     public void Add(Func<IWebhookOutbox, DbTransaction, CancellationToken, ValueTask<WebhookPublishReceipt>> write) => _staged.Add(write);
 
-    /// <summary>Writes every staged webhook in <paramref name="transaction"/>; they are cleared only when all were written.</summary>
+    /// <summary>
+    /// Writes the staged webhooks in <paramref name="transaction"/>, in order, and unstages each one once it is written.
+    /// </summary>
+    /// <remarks>
+    /// After a failure in the host's transaction, the webhooks written before it are in that transaction with the rows,
+    /// so only the rest stay staged: a retried SaveChanges writes each webhook once. One write is all or nothing (on
+    /// SQLite under a savepoint of its own; on PostgreSQL one statement, and a failed statement aborts the transaction),
+    /// so no webhook is left half written.
+    /// </remarks>
     public async Task WriteAsync(IWebhookOutbox outbox, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        foreach (var write in _staged)
+        var written = 0;
+        try
         {
-            await write(outbox, transaction, cancellationToken).ConfigureAwait(false);
+            for (; written < _staged.Count; written++)
+            {
+                await _staged[written](outbox, transaction, cancellationToken).ConfigureAwait(false);
+            }
         }
-
-        _staged.Clear();
+        finally
+        {
+            _staged.RemoveRange(0, written);
+        }
     }
 
     /// <summary>
