@@ -50,57 +50,66 @@ internal sealed partial class SqliteWebhookStore
     public async ValueTask<WebhookDeliveryStats> GetDeliveryStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return await ReadAsync(
-            static (connection, q) =>
-            {
-                SqliteCommand Bind(string sql)
-                {
-                    var command = SqliteSql.Command(connection, sql).With("$tenant", q.TenantId);
-                    AddIfSet(command, "$subscription", q.SubscriptionId);
-                    AddIfSet(command, "$from", SqliteSql.ToTicksOrNull(q.From));
-                    AddIfSet(command, "$before", SqliteSql.ToTicksOrNull(q.Before));
-                    return command;
-                }
+        return await ReadAsync(static (connection, q) => ReadDeliveryStats(connection, q), query, cancellationToken).ConfigureAwait(false);
+    }
 
-                var attemptsFrom = StatsAttempts(q);
-                WebhookDeliveryStats stats;
-                using (var counts = Bind(StatsCountsSql(q)))
-                using (var reader = counts.ExecuteReader())
-                {
-                    reader.Read();
-                    stats = new WebhookDeliveryStats { Total = reader.GetInt64(0), Succeeded = reader.GetInt64(1), DeadLettered = reader.GetInt64(2), Failing = reader.GetInt64(3) };
-                }
+    /// <summary>Computes delivery statistics with the statements below, all reading one snapshot of the database.</summary>
+    /// <remarks>
+    /// The percentiles are read at ranks taken from the attempt count, so every statement must see the rows the count saw:
+    /// outside a transaction each statement has a snapshot of its own, and a purge committed between the count and a
+    /// percentile read left that read with no row to return (an <see cref="InvalidOperationException"/> from the reader).
+    /// A deferred transaction takes its snapshot at the first read and keeps it; in WAL mode it blocks no writer.
+    /// </remarks>
+    internal static WebhookDeliveryStats ReadDeliveryStats(SqliteConnection connection, WebhookStatsQuery query)
+    {
+        // Nothing is written: disposing the transaction (a rollback) only lets go of the snapshot.
+        using var snapshot = connection.BeginTransaction(deferred: true);
+        SqliteCommand Bind(string sql)
+        {
+            var command = SqliteSql.Command(connection, sql).With("$tenant", query.TenantId);
+            command.Transaction = snapshot;
+            AddIfSet(command, "$subscription", query.SubscriptionId);
+            AddIfSet(command, "$from", SqliteSql.ToTicksOrNull(query.From));
+            AddIfSet(command, "$before", SqliteSql.ToTicksOrNull(query.Before));
+            return command;
+        }
 
-                long attempts;
-                using (var summary = Bind($"SELECT COUNT(*), MAX(CASE WHEN a.outcome = 0 THEN a.started_at END), MAX(CASE WHEN a.outcome <> 0 THEN a.started_at END) {attemptsFrom}"))
-                using (var reader = summary.ExecuteReader())
-                {
-                    reader.Read();
-                    attempts = reader.GetInt64(0);
-                    stats = stats with { LastSuccessAt = SqliteSql.GetTimeOrNull(reader, 1), LastFailureAt = SqliteSql.GetTimeOrNull(reader, 2) };
-                }
+        var attemptsFrom = StatsAttempts(query);
+        WebhookDeliveryStats stats;
+        using (var counts = Bind(StatsCountsSql(query)))
+        using (var reader = counts.ExecuteReader())
+        {
+            reader.Read();
+            stats = new WebhookDeliveryStats { Total = reader.GetInt64(0), Succeeded = reader.GetInt64(1), DeadLettered = reader.GetInt64(2), Failing = reader.GetInt64(3) };
+        }
 
-                if (attempts == 0)
-                {
-                    return stats;
-                }
+        long attempts;
+        using (var summary = Bind($"SELECT COUNT(*), MAX(CASE WHEN a.outcome = 0 THEN a.started_at END), MAX(CASE WHEN a.outcome <> 0 THEN a.started_at END) {attemptsFrom}"))
+        using (var reader = summary.ExecuteReader())
+        {
+            reader.Read();
+            attempts = reader.GetInt64(0);
+            stats = stats with { LastSuccessAt = SqliteSql.GetTimeOrNull(reader, 1), LastFailureAt = SqliteSql.GetTimeOrNull(reader, 2) };
+        }
 
-                // Percentiles read at most two rows each at their rank (ORDER BY ... LIMIT 2 OFFSET rank), never the whole log.
-                TimeSpan Percentile(double p)
-                {
-                    var (lower, fraction) = WebhookPercentile.Rank(attempts, p);
-                    using var command = Bind($"SELECT a.duration_ticks {attemptsFrom} ORDER BY a.duration_ticks LIMIT 2 OFFSET $offset").With("$offset", lower);
-                    using var reader = command.ExecuteReader();
-                    reader.Read();
-                    var low = reader.GetInt64(0);
-                    var high = reader.Read() ? reader.GetInt64(0) : low;
-                    return WebhookPercentile.Interpolate(low, high, fraction);
-                }
+        if (attempts == 0)
+        {
+            return stats;
+        }
 
-                return stats with { LatencyP50 = Percentile(0.5), LatencyP95 = Percentile(0.95) };
-            },
-            query,
-            cancellationToken).ConfigureAwait(false);
+        // Percentiles read at most two rows each at their rank (ORDER BY ... LIMIT 2 OFFSET rank), never the whole log.
+        TimeSpan Percentile(double p)
+        {
+            var (lower, fraction) = WebhookPercentile.Rank(attempts, p);
+            using var command = Bind($"SELECT a.duration_ticks {attemptsFrom} ORDER BY a.duration_ticks LIMIT 2 OFFSET $offset").With("$offset", lower);
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            var low = reader.GetInt64(0);
+            var high = reader.Read() ? reader.GetInt64(0) : low;
+            return WebhookPercentile.Interpolate(low, high, fraction);
+        }
+
+        return stats with { LatencyP50 = Percentile(0.5), LatencyP95 = Percentile(0.95) };
     }
 
     /// <summary>
