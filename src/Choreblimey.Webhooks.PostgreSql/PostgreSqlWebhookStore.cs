@@ -257,8 +257,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, WebhookSubscriptionQuery.MaxLimit, nameof(query));
+        query = query.WithLimitInRange();
         var after = query.ContinuationToken is { } token ? PostgreSqlContinuationToken.ParseSubscription(token) : null;
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
 
@@ -691,8 +690,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(query.TenantId, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, WebhookDeliveryQuery.MaxLimit, nameof(query));
+        query = query.WithLimitInRange();
         (DateTimeOffset CreatedAt, string Id)? after = query.ContinuationToken is { } token ? PostgreSqlContinuationToken.ParseDelivery(token) : null;
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
 

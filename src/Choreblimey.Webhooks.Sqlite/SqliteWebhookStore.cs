@@ -147,8 +147,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(query);
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, WebhookSubscriptionQuery.MaxLimit, nameof(query));
+        query = query.WithLimitInRange();
         return await ReadAsync(
             (connection, state) =>
             {
@@ -479,8 +478,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(query.TenantId, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, WebhookDeliveryQuery.MaxLimit, nameof(query));
+        query = query.WithLimitInRange();
         return await ReadAsync(
             static (connection, q) =>
             {

@@ -27,7 +27,10 @@ public interface IWebhookStore
 
     /// <summary>Lists a tenant's subscriptions in id order, one page at a time.</summary>
     /// <param name="tenantId">The tenant.</param>
-    /// <param name="query">Filters and paging.</param>
+    /// <param name="query">
+    /// Filters and paging. A <see cref="WebhookSubscriptionQuery.Limit"/> below 1 is taken as 1, and one above
+    /// <see cref="WebhookSubscriptionQuery.MaxLimit"/> as that; it is not an error.
+    /// </param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>One page of subscriptions.</returns>
     ValueTask<WebhookPage<WebhookSubscription>> ListSubscriptionsAsync(string tenantId, WebhookSubscriptionQuery query, CancellationToken cancellationToken = default);
@@ -140,7 +143,10 @@ public interface IWebhookStore
     ValueTask<IReadOnlyList<WebhookAttempt>> GetAttemptsAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default);
 
     /// <summary>Queries a tenant's delivery log, newest first.</summary>
-    /// <param name="query">Filters and paging.</param>
+    /// <param name="query">
+    /// Filters and paging. A <see cref="WebhookDeliveryQuery.Limit"/> below 1 is taken as 1, and one above
+    /// <see cref="WebhookDeliveryQuery.MaxLimit"/> as that; it is not an error.
+    /// </param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>One page of deliveries.</returns>
     ValueTask<WebhookPage<WebhookDelivery>> QueryDeliveriesAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default);

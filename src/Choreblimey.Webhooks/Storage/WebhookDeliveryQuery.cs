@@ -3,7 +3,7 @@ namespace Choreblimey.Webhooks;
 /// <summary>Filters and pages a tenant's delivery log, newest first.</summary>
 public sealed record WebhookDeliveryQuery
 {
-    /// <summary>Gets the largest page size a query may ask for.</summary>
+    /// <summary>Gets the largest page size: a larger <see cref="Limit"/> gets pages of this size.</summary>
     public const int MaxLimit = 1000;
 
     /// <summary>Gets the tenant whose deliveries are returned.</summary>
@@ -30,9 +30,15 @@ public sealed record WebhookDeliveryQuery
     /// <summary>Gets the exclusive upper bound on <see cref="WebhookDelivery.CreatedAt"/>.</summary>
     public DateTimeOffset? CreatedBefore { get; init; }
 
-    /// <summary>Gets the page size. The default value is 100.</summary>
+    /// <summary>
+    /// Gets the page size, from 1 to <see cref="MaxLimit"/>: a smaller value is taken as 1 and a larger one as
+    /// <see cref="MaxLimit"/>. The default value is 100.
+    /// </summary>
     public int Limit { get; init; } = 100;
 
     /// <summary>Gets the token returned by the previous page.</summary>
     public string? ContinuationToken { get; init; }
+
+    /// <summary>Gets this query with <see cref="Limit"/> brought into 1 to <see cref="MaxLimit"/>, as the stores read it.</summary>
+    internal WebhookDeliveryQuery WithLimitInRange() => Limit is >= 1 and <= MaxLimit ? this : this with { Limit = Math.Clamp(Limit, 1, MaxLimit) };
 }

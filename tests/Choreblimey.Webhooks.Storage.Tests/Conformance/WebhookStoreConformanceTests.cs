@@ -967,6 +967,52 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
             await All(new WebhookDeliveryQuery { TenantId = TenantA, SubscriptionId = SubId(1), Limit = 4 }));
     }
 
+    [Fact]
+    public async Task A_page_size_below_1_or_above_MaxLimit_is_taken_as_the_nearest_bound()
+    {
+        var store = await NewStoreAsync();
+        const int Count = WebhookDeliveryQuery.MaxLimit + 1;
+        Assert.Equal(WebhookDeliveryQuery.MaxLimit, WebhookSubscriptionQuery.MaxLimit);
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message, [.. Enumerable.Range(1, Count).Select(i => StoreTestData.Delivery(DlvId(i), message, createdAt: T0.AddSeconds(i)))]);
+        foreach (var chunk in Enumerable.Range(1, Count).Chunk(16))
+        {
+            await Task.WhenAll(chunk.Select(n => store.CreateSubscriptionAsync(Subscription(SubId(n))).AsTask()));
+        }
+
+        // The event-type filter takes another path in some stores (matched in code, not in SQL).
+        WebhookSubscriptionQuery[] subscriptionQueries = [new(), new() { EventType = "booking.created" }];
+        foreach (var limit in new[] { 0, -1, int.MinValue })
+        {
+            var deliveries = await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = TenantA, Limit = limit });
+            Assert.Equal(DlvId(Count), Assert.Single(deliveries.Items).Id);
+            Assert.NotNull(deliveries.ContinuationToken);
+            foreach (var query in subscriptionQueries)
+            {
+                var subscriptions = await store.ListSubscriptionsAsync(TenantA, query with { Limit = limit });
+                Assert.Equal(SubId(1), Assert.Single(subscriptions.Items).Id);
+                Assert.NotNull(subscriptions.ContinuationToken);
+            }
+        }
+
+        foreach (var limit in new[] { WebhookDeliveryQuery.MaxLimit + 1, int.MaxValue })
+        {
+            var deliveries = await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = TenantA, Limit = limit });
+            Assert.Equal(WebhookDeliveryQuery.MaxLimit, deliveries.Items.Count);
+            var lastDelivery = await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = TenantA, Limit = limit, ContinuationToken = deliveries.ContinuationToken });
+            Assert.Equal(DlvId(1), Assert.Single(lastDelivery.Items).Id);
+            Assert.Null(lastDelivery.ContinuationToken);
+            foreach (var query in subscriptionQueries)
+            {
+                var subscriptions = await store.ListSubscriptionsAsync(TenantA, query with { Limit = limit });
+                Assert.Equal(WebhookSubscriptionQuery.MaxLimit, subscriptions.Items.Count);
+                var lastSubscription = await store.ListSubscriptionsAsync(TenantA, query with { Limit = limit, ContinuationToken = subscriptions.ContinuationToken });
+                Assert.Equal(SubId(Count), Assert.Single(lastSubscription.Items).Id);
+                Assert.Null(lastSubscription.ContinuationToken);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private async Task<IWebhookStore> NewStoreAsync()

@@ -64,7 +64,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
-        var limit = Math.Clamp(query.Limit, 1, WebhookSubscriptionQuery.MaxLimit);
+        var limit = query.WithLimitInRange().Limit;
         lock (_gate)
         {
             var rows = _subscriptions.Values
@@ -354,7 +354,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
     {
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
-        var limit = Math.Clamp(query.Limit, 1, WebhookDeliveryQuery.MaxLimit);
+        var limit = query.WithLimitInRange().Limit;
         lock (_gate)
         {
             var rows = _deliveries.Values
