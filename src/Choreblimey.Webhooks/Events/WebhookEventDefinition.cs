@@ -18,7 +18,11 @@ public sealed record WebhookEventDefinition
     /// <summary>Gets an optional human-readable description of when the event is published.</summary>
     public string? Description { get; init; }
 
-    /// <summary>Gets the CLR type of the event's payload, when the event has a typed payload.</summary>
+    /// <summary>
+    /// Gets the CLR type of the event's payload, when the event has a typed payload. Publishing the event then takes only an
+    /// instance of this type (or a type derived from it), and serialises it as this type; without one, any payload is
+    /// serialised as the type it is passed as.
+    /// </summary>
     public Type? PayloadType { get; init; }
 
     /// <summary>Gets the version of the payload schema, starting at 1.</summary>

@@ -15,7 +15,10 @@ namespace Choreblimey.Webhooks;
 public interface IWebhookOutbox
 {
     /// <summary>Prepares an event for writing in the caller's transaction; nothing is stored.</summary>
-    /// <typeparam name="TPayload">The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>.</typeparam>
+    /// <typeparam name="TPayload">
+    /// The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>. For an event declared with a
+    /// payload type, the payload must be an instance of it and is serialised as it, as by <see cref="IWebhookPublisher"/>.
+    /// </typeparam>
     /// <param name="eventType">A declared event type.</param>
     /// <param name="payload">The event's data.</param>
     /// <param name="options">Tenant, actor and idempotency key; <see langword="null"/> for none.</param>
@@ -25,7 +28,10 @@ public interface IWebhookOutbox
     /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> off), nothing to write and the receipt to return.
     /// </returns>
     /// <exception cref="UnknownWebhookEventException">The event type is not declared (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).</exception>
-    /// <exception cref="WebhookPayloadException">The payload cannot be serialised or is too large (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).</exception>
+    /// <exception cref="WebhookPayloadException">
+    /// The payload is not of the event's declared payload type, cannot be serialised or is too large (when
+    /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
+    /// </exception>
     ValueTask<WebhookPreparedEvent> PrepareAsync<TPayload>(
         string eventType,
         TPayload payload,

@@ -14,7 +14,11 @@ namespace Choreblimey.Webhooks;
 public interface IWebhookPublisher
 {
     /// <summary>Publishes an event.</summary>
-    /// <typeparam name="TPayload">The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>.</typeparam>
+    /// <typeparam name="TPayload">
+    /// The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>. For an event declared with a
+    /// payload type (<see cref="WebhookEventDefinition.PayloadType"/>, as <c>AddEvent&lt;T&gt;</c> sets), the payload must be
+    /// an instance of that type (or <see langword="null"/>) and is serialised as that type, whatever <typeparamref name="TPayload"/> is.
+    /// </typeparam>
     /// <param name="eventType">A declared event type, such as <c>chore:created</c>.</param>
     /// <param name="payload">The event's data.</param>
     /// <param name="tenantId">The tenant the event belongs to; only that tenant's subscriptions receive it. <see langword="null"/> for single-tenant hosts.</param>
@@ -23,7 +27,10 @@ public interface IWebhookPublisher
     /// <param name="cancellationToken">A token to cancel the store write.</param>
     /// <returns>The receipt: the event id and how many deliveries were created.</returns>
     /// <exception cref="UnknownWebhookEventException">The event type is not declared (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).</exception>
-    /// <exception cref="WebhookPayloadException">The payload cannot be serialised or is too large (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).</exception>
+    /// <exception cref="WebhookPayloadException">
+    /// The payload is not of the event's declared payload type, cannot be serialised or is too large (when
+    /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
+    /// </exception>
     ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
         string eventType,
         TPayload payload,
@@ -33,12 +40,21 @@ public interface IWebhookPublisher
         CancellationToken cancellationToken = default);
 
     /// <summary>Publishes an event with every publish option.</summary>
-    /// <typeparam name="TPayload">The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>.</typeparam>
+    /// <typeparam name="TPayload">
+    /// The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>. For an event declared with a
+    /// payload type (<see cref="WebhookEventDefinition.PayloadType"/>, as <c>AddEvent&lt;T&gt;</c> sets), the payload must be
+    /// an instance of that type (or <see langword="null"/>) and is serialised as that type, whatever <typeparamref name="TPayload"/> is.
+    /// </typeparam>
     /// <param name="eventType">A declared event type.</param>
     /// <param name="payload">The event's data.</param>
     /// <param name="options">Tenant, actor, idempotency key and the rest.</param>
     /// <param name="cancellationToken">A token to cancel the store write.</param>
     /// <returns>The receipt.</returns>
+    /// <exception cref="UnknownWebhookEventException">The event type is not declared (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).</exception>
+    /// <exception cref="WebhookPayloadException">
+    /// The payload is not of the event's declared payload type, cannot be serialised or is too large (when
+    /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
+    /// </exception>
     ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
         string eventType,
         TPayload payload,

@@ -1,6 +1,9 @@
 namespace Choreblimey.Webhooks;
 
-/// <summary>A payload could not be published: it cannot be serialised, or it is larger than the limit.</summary>
+/// <summary>
+/// A payload could not be published: it is not an instance of the payload type its event was declared with, it cannot be
+/// serialised, or it is larger than the limit.
+/// </summary>
 public sealed class WebhookPayloadException : WebhookException
 {
     /// <summary>Creates the exception.</summary>

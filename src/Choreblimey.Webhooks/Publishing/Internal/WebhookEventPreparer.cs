@@ -90,7 +90,7 @@ internal sealed class WebhookEventPreparer(
 
     private byte[] Serialize<TPayload>(string eventType, TPayload payload, string tenantId, WebhookPublishOptions publishOptions, WebhookOptions current)
     {
-        if (!registry.TryGetEvent(eventType, out _))
+        if (!registry.TryGetEvent(eventType, out var definition))
         {
             throw new UnknownWebhookEventException(eventType, registry.FindClosestNames(eventType));
         }
@@ -109,16 +109,31 @@ internal sealed class WebhookEventPreparer(
             throw new ArgumentOutOfRangeException(nameof(publishOptions), publishOptions.Priority, "The priority must be Low, Normal or High.");
         }
 
+        // An event declared with AddEvent<T> promises its subscribers (and its contract's schema) T's shape: another type
+        // would be delivered as if it were one, and a T held as a base type or object would lose the fields only T has.
+        // A null payload is written as JSON null, as before.
+        var declaredType = payload is null ? null : definition.PayloadType;
+        if (declaredType is not null && !declaredType.IsInstanceOfType(payload))
+        {
+            throw new WebhookPayloadException(
+                eventType,
+                $"The payload of webhook event '{eventType}' must be a {declaredType}, the payload type it was declared with (AddEvent<T>); a {payload!.GetType()} was given.",
+                null);
+        }
+
         byte[] data;
         try
         {
-            data = JsonSerializer.SerializeToUtf8Bytes(payload, _payloadOptions.For(current.JsonSerializerOptions));
+            var serializerOptions = _payloadOptions.For(current.JsonSerializerOptions);
+            data = declaredType is null
+                ? JsonSerializer.SerializeToUtf8Bytes(payload, serializerOptions)
+                : JsonSerializer.SerializeToUtf8Bytes(payload, declaredType, serializerOptions);
         }
         catch (Exception exception) when (exception is not (OutOfMemoryException or OperationCanceledException))
         {
             throw new WebhookPayloadException(
                 eventType,
-                $"The payload of webhook event '{eventType}' ({typeof(TPayload)}) cannot be serialised to JSON: {DescribeSerializationFailure(exception)}",
+                $"The payload of webhook event '{eventType}' ({declaredType ?? typeof(TPayload)}) cannot be serialised to JSON: {DescribeSerializationFailure(exception)}",
                 exception);
         }
 
