@@ -11,7 +11,8 @@ public static class PostgreSqlWebhookOutboxExtensions
     /// Publishes an event inside <paramref name="transaction"/>: the message and its deliveries are inserted with the host's
     /// connection and transaction, so they exist if and only if the host commits. The worker cannot see them before the
     /// commit, and is woken by the <c>NOTIFY</c> PostgreSQL delivers on commit (polling finds them too). On rollback nothing
-    /// remains. Idempotency keys apply as with <see cref="IWebhookPublisher"/>.
+    /// remains. Idempotency keys apply as with <see cref="IWebhookPublisher"/>, also to events written earlier in the same
+    /// transaction.
     /// </summary>
     /// <typeparam name="TPayload">The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>.</typeparam>
     /// <param name="outbox">The outbox (registered by <c>AddWebhooks</c>).</param>
@@ -24,6 +25,10 @@ public static class PostgreSqlWebhookOutboxExtensions
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The receipt. <see cref="WebhookPublishStatus.Published"/> means written in the transaction, not yet committed.</returns>
     /// <exception cref="InvalidOperationException">The registered store is not the PostgreSQL store, or the transaction has completed.</exception>
+    /// <exception cref="WebhookIdempotencyConflictException">
+    /// The idempotency key already belongs to an event of another type (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/>
+    /// is set). Nothing was written and the transaction is not aborted: it is still the host's to commit or roll back.
+    /// </exception>
     /// <remarks>
     /// A failure while inserting aborts the host's transaction, as any failed statement does in PostgreSQL. Matching
     /// subscriptions are resolved now, through the routing cache (which may read the store on its own connection).
@@ -55,6 +60,9 @@ public static class PostgreSqlWebhookOutboxExtensions
 
         await store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         var result = await store.InsertMessageAsync(connection, transaction, prepared.Message, prepared.Deliveries, cancellationToken).ConfigureAwait(false);
-        return writer.Written(prepared, result);
+        var storedEventType = result.IsDuplicate
+            ? (await store.GetMessageAsync(connection, transaction, prepared.Message.TenantId, result.MessageId, cancellationToken).ConfigureAwait(false))?.EventType
+            : null;
+        return writer.Written(prepared, result, storedEventType);
     }
 }

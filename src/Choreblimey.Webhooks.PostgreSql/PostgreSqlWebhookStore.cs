@@ -473,6 +473,28 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     }
 
     /// <summary>
+    /// Reads a message on the caller's connection, inside the caller's transaction, so a message that transaction wrote
+    /// itself (not visible to other connections until the commit) is found too.
+    /// </summary>
+    /// <param name="connection">An open connection to the store's database.</param>
+    /// <param name="transaction">The transaction on <paramref name="connection"/>.</param>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>The message, or <see langword="null"/> when the tenant has none with that id.</returns>
+    internal async Task<WebhookMessage?> GetMessageAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string tenantId,
+        string messageId,
+        CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(MessageByIdSql, connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
+        return await ReadOneAsync(command, tenantId, messageId, ReadMessage, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Inserts a message and, only when it was inserted (its idempotency key, if any, not seen before), its deliveries and
     /// a <c>NOTIFY</c>, in one statement that affects (returns) one row when the message was inserted.
     /// </summary>
@@ -630,12 +652,14 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         }
     }
 
+    private string MessageByIdSql => $"SELECT {MessageColumns} FROM {_schema.Messages} WHERE tenant_id = @tenant AND id = @id";
+
     /// <inheritdoc />
     public async ValueTask<WebhookMessage?> GetMessageAsync(string tenantId, string messageId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(messageId);
-        return await ReadOneAsync($"SELECT {MessageColumns} FROM {_schema.Messages} WHERE tenant_id = @tenant AND id = @id", tenantId, messageId, ReadMessage, cancellationToken).ConfigureAwait(false);
+        return await ReadOneAsync(MessageByIdSql, tenantId, messageId, ReadMessage, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -978,6 +1002,12 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         var command = _dataSource.CreateCommand(sql);
         await using var commandScope = command.ConfigureAwait(false);
+        return await ReadOneAsync(command, tenantId, id, read, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<T?> ReadOneAsync<T>(NpgsqlCommand command, string tenantId, string id, Func<DbDataReader, int, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
         AddText(command.Parameters, "tenant", tenantId);
         AddText(command.Parameters, "id", id);
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

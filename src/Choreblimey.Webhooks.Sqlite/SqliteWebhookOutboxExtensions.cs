@@ -11,7 +11,7 @@ public static class SqliteWebhookOutboxExtensions
     /// <summary>
     /// Publishes an event inside <paramref name="transaction"/>: the message and its deliveries are inserted with the host's
     /// connection, so they exist if and only if the host commits. On rollback nothing remains. Idempotency keys apply as
-    /// with <see cref="IWebhookPublisher"/>.
+    /// with <see cref="IWebhookPublisher"/>, also to events written earlier in the same transaction.
     /// </summary>
     /// <typeparam name="TPayload">The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>.</typeparam>
     /// <param name="outbox">The outbox (registered by <c>AddWebhooks</c>).</param>
@@ -24,6 +24,10 @@ public static class SqliteWebhookOutboxExtensions
     /// <exception cref="InvalidOperationException">
     /// The registered store is not the SQLite store, the transaction is on another database file or has completed, or the
     /// store has not created its tables in the file yet.
+    /// </exception>
+    /// <exception cref="WebhookIdempotencyConflictException">
+    /// The idempotency key already belongs to an event of another type (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/>
+    /// is set). Nothing was written; the transaction is as it was, and still the host's to commit or roll back.
     /// </exception>
     /// <remarks>
     /// <para>Call <see cref="IWebhookOutbox.NotifyCommitted"/> after committing to wake the worker at once; otherwise it finds
@@ -62,7 +66,8 @@ public static class SqliteWebhookOutboxExtensions
 
         cancellationToken.ThrowIfCancellationRequested();
         var result = store.InsertMessage(transaction, prepared.Message, prepared.Deliveries);
-        return writer.Written(prepared, result);
+        var storedEventType = result.IsDuplicate ? store.GetMessage(transaction, prepared.Message.TenantId, result.MessageId)?.EventType : null;
+        return writer.Written(prepared, result, storedEventType);
     }
 
     private static void EnsureSameDatabase(SqliteConnection connection, SqliteWebhookStore store)

@@ -337,6 +337,22 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         }
     }
 
+    /// <summary>
+    /// Reads a message with the host's connection, inside the host's transaction, so a message that transaction wrote
+    /// itself (not visible to the store's own connections until the commit) is found too.
+    /// </summary>
+    /// <param name="transaction">The host's open transaction on the store's database file.</param>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="messageId">The message id.</param>
+    /// <returns>The message, or <see langword="null"/> when the tenant has none with that id.</returns>
+    internal WebhookMessage? GetMessage(SqliteTransaction transaction, string tenantId, string messageId)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var connection = transaction.Connection
+            ?? throw new InvalidOperationException("The transaction has already been committed or rolled back; publish before committing.");
+        return LoadMessage(connection, statements: null, messageId, tenantId);
+    }
+
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default)
     {

@@ -38,4 +38,47 @@ internal static class EntityFrameworkWriter
 
         return counter.Opens - opensBefore;
     }
+
+    /// <summary>
+    /// Saves an invoice with a webhook, then another invoice with a webhook of another type under the same idempotency key,
+    /// first in the same SaveChanges and then in a later one: each SaveChanges that reuses the key throws, and nothing of
+    /// it commits.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="count">Counts a table's rows on a fresh connection.</param>
+    public static async Task AssertKeyReusedForAnotherEventTypeIsRefusedAsync(IServiceProvider services, Func<string, Task<long>> count)
+    {
+        var options = new WebhookPublishOptions { TenantId = "t1", IdempotencyKey = "invoice:reused" };
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<InvoiceContext>();
+            context.Invoices.Add(new Invoice { Id = "inv_a", AmountCents = 1 });
+            context.AddWebhook(OutboxScenariosAccess.EventType, new { n = 1 }, options);
+            context.AddWebhook(OutboxScenariosAccess.OtherEventType, new { n = 2 }, options);
+            await Assert.ThrowsAsync<WebhookIdempotencyConflictException>(() => context.SaveChangesAsync());
+        }
+
+        Assert.Equal(0, await count("invoices"));
+        Assert.Equal(0, await count("messages"));
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<InvoiceContext>();
+            context.Invoices.Add(new Invoice { Id = "inv_b", AmountCents = 1 });
+            context.AddWebhook(OutboxScenariosAccess.EventType, new { n = 1 }, options);
+            await context.SaveChangesAsync();
+        }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var context = scope.ServiceProvider.GetRequiredService<InvoiceContext>();
+            context.Invoices.Add(new Invoice { Id = "inv_c", AmountCents = 1 });
+            context.AddWebhook(OutboxScenariosAccess.OtherEventType, new { n = 2 }, options);
+            var conflict = await Assert.ThrowsAsync<WebhookIdempotencyConflictException>(() => context.SaveChangesAsync());
+            Assert.Equal(OutboxScenariosAccess.EventType, conflict.StoredEventType);
+        }
+
+        Assert.Equal(1, await count("invoices"));
+        Assert.Equal(1, await count("messages"));
+    }
 }

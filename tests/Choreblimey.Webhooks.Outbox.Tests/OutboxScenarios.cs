@@ -15,6 +15,9 @@ public abstract class OutboxScenarios : IAsyncLifetime
     protected const string Tenant = "t1";
     protected const string EventType = "invoice.created";
 
+    /// <summary>A second declared event type, for an idempotency key reused across types.</summary>
+    protected const string OtherEventType = "invoice.voided";
+
     /// <summary>Long enough that a delivery seen within <see cref="WakeBound"/> proves the commit woke the worker.</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan WakeBound = TimeSpan.FromSeconds(8);
@@ -256,6 +259,7 @@ public abstract class OutboxScenarios : IAsyncLifetime
                 options.CircuitBreaker.Enabled = false;
             })
             .AddEvent(EventType, "Invoices", "An invoice was created.")
+            .AddEvent(OtherEventType, "Invoices", "An invoice was voided.")
             .AllowLoopback();
         Configure(webhooks, builder.Services, database);
         var host = builder.Build();

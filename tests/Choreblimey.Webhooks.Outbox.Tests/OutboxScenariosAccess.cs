@@ -4,4 +4,6 @@ namespace Choreblimey.Webhooks.Outbox.Tests;
 internal static class OutboxScenariosAccess
 {
     public const string EventType = "invoice.created";
+
+    public const string OtherEventType = "invoice.voided";
 }

@@ -38,4 +38,22 @@ public sealed class PostgreSqlAdoNetOutboxTests(PostgreSqlOutboxFixture fixture)
 
         return 1;
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_key_reused_for_another_event_type_is_refused_and_the_transaction_can_still_commit(bool sameTransaction)
+    {
+        var database = await NewDatabaseAsync();
+        var host = await StartHostAsync(database, worker: false, subscribe: true);
+        var outbox = host.Services.GetRequiredService<IWebhookOutbox>();
+        await using var connection = new NpgsqlConnection(database);
+
+        // No statement failed, so PostgreSQL has not aborted the transaction: the repeat and the commit go through.
+        await AdoNetWriter.AssertKeyReusedForAnotherEventTypeIsRefusedAsync(
+            connection,
+            sameTransaction,
+            (transaction, eventType, options) => outbox.PublishAsync((NpgsqlTransaction)transaction, eventType, new { eventType }, options));
+        Assert.Equal(1, await CountAsync(database, "messages"));
+    }
 }

@@ -38,4 +38,13 @@ public sealed class PostgreSqlEntityFrameworkOutboxTests(PostgreSqlOutboxFixture
     [Fact]
     public Task A_save_that_EF_Core_itself_failed_can_be_retried_on_the_same_context() =>
         RunOnNewHostAsync(EntityFrameworkRetryScenarios.ASaveThatEntityFrameworkCoreFailedAsync);
+
+    [Fact]
+    public async Task A_key_reused_for_another_event_type_makes_SaveChanges_throw_and_nothing_commits()
+    {
+        var database = await NewDatabaseAsync();
+        var host = await StartHostAsync(database, worker: false, subscribe: true);
+
+        await EntityFrameworkWriter.AssertKeyReusedForAnotherEventTypeIsRefusedAsync(host.Services, table => CountAsync(database, table));
+    }
 }

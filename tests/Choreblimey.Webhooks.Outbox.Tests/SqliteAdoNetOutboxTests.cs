@@ -109,6 +109,23 @@ public sealed class SqliteAdoNetOutboxTests : SqliteScenarios
         Assert.Equal(1, Interlocked.Read(ref published));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_key_reused_for_another_event_type_is_refused_and_the_transaction_can_still_commit(bool sameTransaction)
+    {
+        var database = await NewDatabaseAsync();
+        var host = await StartHostAsync(database, worker: false, subscribe: true);
+        var outbox = host.Services.GetRequiredService<IWebhookOutbox>();
+        await using var connection = new SqliteConnection(ConnectionString(database));
+
+        await AdoNetWriter.AssertKeyReusedForAnotherEventTypeIsRefusedAsync(
+            connection,
+            sameTransaction,
+            (transaction, eventType, options) => outbox.PublishAsync((SqliteTransaction)transaction, eventType, new { eventType }, options));
+        Assert.Equal(1, await CountAsync(database, "messages"));
+    }
+
     [Fact]
     public async Task A_transaction_on_another_file_is_refused()
     {

@@ -23,12 +23,20 @@ public interface IWebhookPublisher
     /// <param name="payload">The event's data.</param>
     /// <param name="tenantId">The tenant the event belongs to; only that tenant's subscriptions receive it. <see langword="null"/> for single-tenant hosts.</param>
     /// <param name="actor">The id of whoever caused the event, if known.</param>
-    /// <param name="idempotencyKey">A key that makes re-publishing harmless: a second publish with the same key (per tenant) returns the first receipt.</param>
+    /// <param name="idempotencyKey">
+    /// A key that makes re-publishing harmless: a second publish of the same event type with the same key (per tenant)
+    /// stores nothing and returns the first event's id as a <see cref="WebhookPublishStatus.Duplicate"/>. A key stands for one
+    /// event: reused for another event type it is refused (<see cref="WebhookIdempotencyConflictException"/>).
+    /// </param>
     /// <param name="cancellationToken">A token to cancel the store write.</param>
     /// <returns>The receipt: the event id and how many deliveries were created.</returns>
     /// <exception cref="UnknownWebhookEventException">The event type is not declared (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).</exception>
     /// <exception cref="WebhookPayloadException">
     /// The payload is not of the event's declared payload type, cannot be serialised or is too large (when
+    /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
+    /// </exception>
+    /// <exception cref="WebhookIdempotencyConflictException">
+    /// The idempotency key already belongs to an event of another type, so this one was not stored (when
     /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
     /// </exception>
     ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
@@ -53,6 +61,10 @@ public interface IWebhookPublisher
     /// <exception cref="UnknownWebhookEventException">The event type is not declared (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).</exception>
     /// <exception cref="WebhookPayloadException">
     /// The payload is not of the event's declared payload type, cannot be serialised or is too large (when
+    /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
+    /// </exception>
+    /// <exception cref="WebhookIdempotencyConflictException">
+    /// The idempotency key already belongs to an event of another type, so this one was not stored (when
     /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
     /// </exception>
     ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(

@@ -32,7 +32,11 @@ public sealed class WebhookPreparedEvent
     [MemberNotNullWhen(true, nameof(Message))]
     public bool HasMessage => Message is not null;
 
-    /// <summary>Creates the receipt of this event once a store has written it (or found its idempotency key).</summary>
+    /// <summary>
+    /// Creates the receipt of this event once a store has written it (or found its idempotency key). It cannot see which
+    /// event holds the key: a caller that writes prepared events itself and wants a key reused for another event type
+    /// refused, as <see cref="IWebhookPublisher"/> and the store packages refuse it, compares that event's type first.
+    /// </summary>
     /// <param name="result">What the store did; ignored when there was nothing to write.</param>
     /// <returns>The receipt, as <see cref="IWebhookPublisher"/> would have returned it.</returns>
     public WebhookPublishReceipt CreateReceipt(WebhookMessageInsertResult result) =>

@@ -9,7 +9,12 @@ public sealed record WebhookPublishOptions
     /// <summary>Gets the id of whoever caused the event.</summary>
     public string? Actor { get; init; }
 
-    /// <summary>Gets a key that makes re-publishing harmless (per tenant).</summary>
+    /// <summary>
+    /// Gets a key that makes re-publishing harmless (per tenant): a second publish of the same event type with this key
+    /// stores nothing and returns the first event's id. The key stands for one event; reusing it for another event type is
+    /// refused with a <see cref="WebhookIdempotencyConflictException"/> (a <see cref="WebhookPublishStatus.Rejected"/> receipt
+    /// with <see cref="WebhookOptions.ThrowOnInvalidPublish"/> off).
+    /// </summary>
     public string? IdempotencyKey { get; init; }
 
     /// <summary>

@@ -45,10 +45,7 @@ internal sealed class WebhookEventPreparer(
         }
         catch (Exception exception) when (!current.ThrowOnInvalidPublish && exception is WebhookException or ArgumentException)
         {
-            metrics.PublishRejected(eventType);
-            WebhookLog.PublishRejected(logger, eventType, exception.Message, exception);
-            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-            return new WebhookPreparedEvent(new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Rejected, exception.Message));
+            return new WebhookPreparedEvent(Reject(eventType, exception, activity));
         }
 
         var subscriptions = await router.GetMatchingActiveAsync(tenantId, eventType, publishOptions.Attributes, cancellationToken).ConfigureAwait(false);
@@ -86,6 +83,45 @@ internal sealed class WebhookEventPreparer(
         }
 
         return new WebhookPreparedEvent(message, deliveries);
+    }
+
+    /// <summary>
+    /// Checks an event the store did not write because its idempotency key was taken (per tenant) against the event that
+    /// holds the key. The same event type is a harmless re-publish; another type means the key was reused for a different
+    /// event, which would be dropped silently if it were reported as a duplicate.
+    /// </summary>
+    /// <param name="message">The event that was not written.</param>
+    /// <param name="result">What the store returned: the id of the event that holds the key.</param>
+    /// <param name="storedEventType">
+    /// The type of the event that holds the key, read back from the store; <see langword="null"/> when it could not be read
+    /// (purged since), in which case there is nothing to compare and the publish stays a duplicate.
+    /// </param>
+    /// <param name="current">The options (for <see cref="WebhookOptions.ThrowOnInvalidPublish"/>).</param>
+    /// <param name="activity">The publish activity, if any.</param>
+    /// <returns><see langword="null"/> for a true duplicate, or a <see cref="WebhookPublishStatus.Rejected"/> receipt.</returns>
+    /// <exception cref="WebhookIdempotencyConflictException">The key holds another event type and <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set.</exception>
+    public WebhookPublishReceipt? CheckDuplicate(WebhookMessage message, WebhookMessageInsertResult result, string? storedEventType, WebhookOptions current, Activity? activity)
+    {
+        if (storedEventType is null || string.Equals(storedEventType, message.EventType, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var conflict = new WebhookIdempotencyConflictException(message.IdempotencyKey ?? string.Empty, message.TenantId, result.MessageId, storedEventType, message.EventType);
+        if (current.ThrowOnInvalidPublish)
+        {
+            throw conflict;
+        }
+
+        return Reject(message.EventType, conflict, activity);
+    }
+
+    private WebhookPublishReceipt Reject(string eventType, Exception exception, Activity? activity)
+    {
+        metrics.PublishRejected(eventType);
+        WebhookLog.PublishRejected(logger, eventType, exception.Message, exception);
+        activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+        return new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Rejected, exception.Message);
     }
 
     private byte[] Serialize<TPayload>(string eventType, TPayload payload, string tenantId, WebhookPublishOptions publishOptions, WebhookOptions current)

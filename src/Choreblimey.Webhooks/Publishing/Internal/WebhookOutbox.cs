@@ -49,7 +49,17 @@ internal sealed class WebhookOutbox(
     /// and logs it as <see cref="WebhookPublisher"/> does, and returns its receipt. It is counted when written, because the
     /// library cannot see the host's commit: an event whose transaction then rolls back has been counted too.
     /// </summary>
-    public WebhookPublishReceipt Written(WebhookPreparedEvent prepared, WebhookMessageInsertResult result)
+    /// <param name="prepared">The event.</param>
+    /// <param name="result">What the store did.</param>
+    /// <param name="storedEventType">
+    /// For a duplicate, the type of the event that holds the idempotency key, read in the host's transaction (which may
+    /// have written that event itself); <see langword="null"/> otherwise.
+    /// </param>
+    /// <exception cref="WebhookIdempotencyConflictException">
+    /// The key holds an event of another type and <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set. This is still
+    /// before the host's commit, so the host decides what becomes of its transaction, as for any other invalid publish.
+    /// </exception>
+    public WebhookPublishReceipt Written(WebhookPreparedEvent prepared, WebhookMessageInsertResult result, string? storedEventType)
     {
         ArgumentNullException.ThrowIfNull(prepared);
         if (prepared.Message is not { } message)
@@ -59,6 +69,12 @@ internal sealed class WebhookOutbox(
 
         if (result.IsDuplicate)
         {
+            // The prepare activity has ended, and the current one is the host's, not ours to mark as failed.
+            if (preparer.CheckDuplicate(message, result, storedEventType, optionsMonitor.CurrentValue, activity: null) is { } rejected)
+            {
+                return rejected;
+            }
+
             WebhookLog.DuplicatePublish(logger, message.EventType, message.TenantId, result.MessageId);
         }
         else

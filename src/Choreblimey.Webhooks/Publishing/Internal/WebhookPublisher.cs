@@ -86,6 +86,13 @@ internal sealed class WebhookPublisher(
         activity?.SetTag("webhooks.event.id", result.MessageId);
         if (result.IsDuplicate)
         {
+            // Stores match idempotency keys on tenant and key alone; the event type is compared here, for every store.
+            var first = await store.GetMessageAsync(tenantId, result.MessageId, cancellationToken).ConfigureAwait(false);
+            if (preparer.CheckDuplicate(message, result, first?.EventType, current, activity) is { } rejected)
+            {
+                return rejected;
+            }
+
             WebhookLog.DuplicatePublish(logger, eventType, tenantId, result.MessageId);
             return new WebhookPublishReceipt(result.MessageId, result.DeliveryCount, WebhookPublishStatus.Duplicate);
         }
