@@ -78,6 +78,19 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
     /// partners a plain shared secret, any other string whose UTF-8 bytes are the key. Either way the key must have
     /// <see cref="MinKeyBytes"/> to <see cref="MaxKeyBytes"/> bytes, as for <see cref="FromBytes"/>.
     /// </summary>
+    /// <remarks>
+    /// <para>A mistake in a secret would otherwise surface only as every delivery failing verification at the receiver, so
+    /// text that is probably mistyped or mis-copied is refused rather than read as some other key:</para>
+    /// <list type="bullet">
+    /// <item><description>Leading or trailing whitespace (often a newline copied with the secret) is refused in both forms;
+    /// it is never trimmed. A plain secret may contain spaces inside it.</description></item>
+    /// <item><description>After <c>whsec_</c> only standard base64 may follow: <c>A</c>-<c>Z</c>, <c>a</c>-<c>z</c>,
+    /// <c>0</c>-<c>9</c>, <c>+</c> and <c>/</c>, in groups of four, padded with at most two <c>=</c> at the end. No
+    /// whitespace or line breaks inside, no URL-safe <c>-</c> or <c>_</c>.</description></item>
+    /// <item><description>A plain secret may not begin with <c>whsec</c> in any letter case unless it begins with exactly
+    /// <c>whsec_</c> (then it is the base64 form): <c>WHSEC_...</c> or <c>whsec:...</c> is a mistyped prefix.</description></item>
+    /// </list>
+    /// </remarks>
     /// <param name="value">The secret text.</param>
     /// <returns>The secret.</returns>
     /// <exception cref="FormatException">The text is not a valid secret; the message says why without echoing it.</exception>
@@ -87,7 +100,7 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
         return TryParse(value, out var secret, out var error) ? secret : throw new FormatException(error);
     }
 
-    /// <summary>Tries to parse a secret (see <see cref="Parse"/>).</summary>
+    /// <summary>Tries to parse a secret, by the rules of <see cref="Parse"/>.</summary>
     /// <param name="value">The secret text.</param>
     /// <param name="secret">The parsed secret.</param>
     /// <returns><see langword="true"/> when the text is a valid secret.</returns>
@@ -103,19 +116,43 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
             return false;
         }
 
+        // Whitespace is refused rather than trimmed: a secret read from a file or pasted with its newline would otherwise
+        // become another key (a plain one) or be decoded leniently, and only the receiver would notice.
+        if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
+        {
+            error = "A webhook secret must not have leading or trailing whitespace (often a newline copied with it); this one has.";
+            return false;
+        }
+
         byte[] key;
         var isPrefixed = value.StartsWith(Prefix, StringComparison.Ordinal);
         if (isPrefixed)
         {
-            try
+            // Checked by hand first, because the decoder skips whitespace inside the text.
+            var base64 = value.AsSpan(Prefix.Length);
+            var isBase64 = IsStrictBase64(base64, out var keyLength);
+            if (isBase64 && keyLength is < MinKeyBytes or > MaxKeyBytes)
             {
-                key = Convert.FromBase64String(value[Prefix.Length..]);
-            }
-            catch (FormatException)
-            {
-                error = $"A webhook secret starting with '{Prefix}' must continue with base64; this one does not.";
+                error = $"A webhook secret must have {MinKeyBytes} to {MaxKeyBytes} key bytes; the base64 after '{Prefix}' decodes to {keyLength}.";
                 return false;
             }
+
+            Span<byte> buffer = stackalloc byte[MaxKeyBytes];
+            var written = 0;
+            var decoded = isBase64 && Convert.TryFromBase64Chars(base64, buffer, out written);
+            key = decoded ? buffer[..written].ToArray() : [];
+            CryptographicOperations.ZeroMemory(buffer);
+            if (!decoded)
+            {
+                error = $"A webhook secret starting with '{Prefix}' must continue with base64 only (A-Z, a-z, 0-9, '+' and '/', padded with '='), with no spaces or line breaks; this one does not.";
+                return false;
+            }
+        }
+        else if (value.StartsWith("whsec", StringComparison.OrdinalIgnoreCase))
+        {
+            // As a plain secret its UTF-8 bytes would be the key, not the bytes the partner decodes from the base64.
+            error = $"This webhook secret looks like a '{Prefix}' secret with a mistyped prefix: it starts with 'whsec' but not with exactly '{Prefix}' (lower case, then an underscore).";
+            return false;
         }
         else
         {
@@ -126,15 +163,35 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
         {
             // The same bounds as FromBytes and Generate for both forms: a longer plain secret would be accepted here and then
             // refused when read back in its whsec_ form (stores keep that form).
-            error = isPrefixed
-                ? $"A webhook secret must have {MinKeyBytes} to {MaxKeyBytes} key bytes; the base64 after '{Prefix}' decodes to {key.Length}."
-                : $"A webhook secret must have {MinKeyBytes} to {MaxKeyBytes} key bytes; this plain secret (its UTF-8 bytes are the key) has {key.Length}.";
+            error = $"A webhook secret must have {MinKeyBytes} to {MaxKeyBytes} key bytes; this plain secret (its UTF-8 bytes are the key) has {key.Length}.";
             return false;
         }
 
         error = string.Empty;
         secret = new WebhookSecret(key);
         return true;
+
+        // Standard base64 in whole groups of four, '=' only as the last one or two characters; the decoded length on success.
+        static bool IsStrictBase64(ReadOnlySpan<char> text, out int decodedLength)
+        {
+            decodedLength = 0;
+            if (text.Length % 4 != 0)
+            {
+                return false;
+            }
+
+            var padding = text.EndsWith("==") ? 2 : text.EndsWith("=") ? 1 : 0;
+            foreach (var c in text[..^padding])
+            {
+                if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '/'))
+                {
+                    return false;
+                }
+            }
+
+            decodedLength = (text.Length / 4 * 3) - padding;
+            return true;
+        }
     }
 
     /// <summary>Returns the secret's text form, <c>whsec_</c> + base64. Handle the result as a secret.</summary>

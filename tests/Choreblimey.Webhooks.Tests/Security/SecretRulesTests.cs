@@ -74,6 +74,82 @@ public sealed class SecretRulesTests
         }
     }
 
+    // The Standard Webhooks example secret: 24 key bytes.
+    private const string Base64Key = "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    [Theory]
+    [InlineData("                        ")]
+    [InlineData("whsec_" + Base64Key + "\n")]
+    [InlineData("whsec_" + Base64Key + "\r\n")]
+    [InlineData(" whsec_" + Base64Key)]
+    [InlineData("\tplain-shared-secret-for-a-partner")]
+    [InlineData("plain-shared-secret-for-a-partner ")]
+    [InlineData("whsec_ " + Base64Key + "\n")]
+    public void A_secret_with_leading_or_trailing_whitespace_is_refused_without_echoing_it(string value) =>
+        AssertRefusedWithoutEcho(value, "leading or trailing whitespace", "newline");
+
+    [Theory]
+    [InlineData("whsec_ " + Base64Key)]
+    [InlineData("whsec_MfKQ9r8GKYqr TwjUPD8ILPZIo2LaLaSw")]
+    [InlineData("whsec_MfKQ9r8GKYqr\nTwjUPD8ILPZIo2LaLaSw")]
+    [InlineData("whsec_MfKQ9r8GKYqr\tTwjUPD8ILPZIo2LaLaSw")]
+    [InlineData("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS-")]
+    [InlineData("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS_")]
+    [InlineData("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La=aSw")]
+    [InlineData("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS")]
+    [InlineData("whsec__" + Base64Key)]
+    public void The_whsec_form_must_continue_with_base64_and_nothing_else(string value) =>
+        AssertRefusedWithoutEcho(value, "base64", "no spaces or line breaks");
+
+    [Theory]
+    [InlineData("WHSEC_" + Base64Key)]
+    [InlineData("Whsec_" + Base64Key)]
+    [InlineData("whsec:" + Base64Key)]
+    [InlineData("whsec-" + Base64Key)]
+    [InlineData("whsec" + Base64Key)]
+    public void A_plain_secret_that_looks_like_a_whsec_secret_with_a_mistyped_prefix_is_refused(string value) =>
+        // Accepted as a plain secret, its UTF-8 bytes would be the key: every signature would then fail at the receiver.
+        AssertRefusedWithoutEcho(value, "mistyped prefix");
+
+    [Theory]
+    [InlineData("whsec_" + Base64Key, 24)]
+    [InlineData("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", 25)]
+    [InlineData("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", 26)]
+    [InlineData("correct horse battery staple 42", 31)]
+    [InlineData("a-whsec_-lookalike-that-is-plain", 32)]
+    public void Well_formed_secrets_are_still_accepted(string value, int keyLength) =>
+        Assert.Equal(keyLength, WebhookSecret.Parse(value).KeyLength);
+
+    [Fact]
+    public void The_whsec_form_decodes_to_the_same_key_as_before()
+    {
+        var strict = WebhookSecret.Parse("whsec_" + Base64Key);
+
+        Assert.Equal(WebhookSecret.FromBytes(Convert.FromBase64String(Base64Key)), strict);
+        Assert.Equal("whsec_" + Base64Key, strict.Reveal());
+    }
+
+    private static void AssertRefusedWithoutEcho(string value, params string[] reasons)
+    {
+        Assert.False(WebhookSecret.TryParse(value, out _));
+        var message = Assert.Throws<FormatException>(() => WebhookSecret.Parse(value)).Message;
+
+        foreach (var reason in reasons)
+        {
+            Assert.Contains(reason, message, StringComparison.Ordinal);
+        }
+
+        // The text after where a prefix would be, which is the key material in either form.
+        var secretPart = value.Trim();
+        secretPart = secretPart.Length > 6 ? secretPart[6..].Trim() : secretPart;
+        if (secretPart.Length > 0)
+        {
+            Assert.DoesNotContain(secretPart[..Math.Min(12, secretPart.Length)], message, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("MfKQ9r8G", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_long_secret_is_refused_when_subscribing_without_echoing_it()
     {
