@@ -143,9 +143,7 @@ public sealed class DeliveryIntegrationTests : IAsyncLifetime
 
         var delivery = await host.WaitForDeliveryStatusAsync(Family, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
         Assert.Equal(1, delivery.AttemptCount);
-        await WebhookTestHost.EventuallyAsync(
-            async () => (await host.Subscriptions.GetAsync(Family, subscription.Id))!.State == WebhookSubscriptionState.Disabled,
-            "the subscription to be disabled");
+        await host.WaitForSubscriptionStateAsync(Family, subscription.Id, WebhookSubscriptionState.Disabled, "the subscription to be disabled");
         var disabled = await host.Subscriptions.GetAsync(Family, subscription.Id);
         Assert.Contains("410", disabled!.DisabledReason, StringComparison.Ordinal);
 

@@ -37,7 +37,7 @@ public sealed class EnableWhileLeasedTests : IAsyncLifetime
         // A 410 disables the subscription; an event published after that is routed to it and held.
         var first = await host.Publisher.PublishAsync("chore:created", new { Id = 1 }, tenantId: Tenant);
         await host.WaitForDeliveryStatusAsync(Tenant, first.EventId!, WebhookDeliveryStatus.DeadLettered);
-        await WebhookTestHost.EventuallyAsync(async () => (await host.Store.GetSubscriptionAsync(Tenant, subscription.Id))!.State == WebhookSubscriptionState.Disabled, "the 410 to disable the subscription");
+        await host.WaitForSubscriptionStateAsync(Tenant, subscription.Id, WebhookSubscriptionState.Disabled, "the 410 to disable the subscription");
         _gone = false;
         var held = await host.Publisher.PublishAsync("chore:created", new { Id = 2 }, tenantId: Tenant);
         return (host, subscription, held.EventId!);

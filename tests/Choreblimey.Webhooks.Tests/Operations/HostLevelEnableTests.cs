@@ -22,7 +22,7 @@ public sealed class HostLevelEnableTests
         // A 410 disables the host-level subscription; the next event is routed to it and held.
         var first = await host.Publisher.PublishAsync("chore:created", new { Id = 1 }, tenantId: Family);
         await host.WaitForDeliveryStatusAsync(Family, first.EventId!, WebhookDeliveryStatus.DeadLettered);
-        await WebhookTestHost.EventuallyAsync(async () => (await host.Store.GetSubscriptionAsync(WebhookTenants.All, sub.Id))!.State == WebhookSubscriptionState.Disabled, "the disable");
+        await host.WaitForSubscriptionStateAsync(WebhookTenants.All, sub.Id, WebhookSubscriptionState.Disabled, "the disable");
         Volatile.Write(ref gone, false);
         var held = await host.Publisher.PublishAsync("chore:created", new { Id = 2 }, tenantId: Family);
         await WebhookTestHost.EventuallyAsync(async () =>

@@ -62,7 +62,7 @@ public sealed class ObservabilityTests : IAsyncLifetime
         await host.WaitForDeliveryStatusAsync(Tenant, delivered.EventId!, WebhookDeliveryStatus.Succeeded);
         var dead = await host.Publisher.PublishAsync("chore:deleted", new { Id = 2 }, tenantId: Tenant);
         await host.WaitForDeliveryStatusAsync(Tenant, dead.EventId!, WebhookDeliveryStatus.DeadLettered);
-        await WebhookTestHost.EventuallyAsync(async () => (await host.Store.GetSubscriptionAsync(Tenant, gone.Id))!.State == WebhookSubscriptionState.Disabled, "the 410 to disable the subscription");
+        await host.WaitForSubscriptionStateAsync(Tenant, gone.Id, WebhookSubscriptionState.Disabled, "the 410 to disable the subscription");
         var waiting = await host.Publisher.PublishAsync("chore:updated", new { Id = 3 }, tenantId: Tenant);
         await WebhookTestHost.EventuallyAsync(async () =>
             (await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant, MessageId = waiting.EventId })).Items.SingleOrDefault() is { AttemptCount: 1, Status: WebhookDeliveryStatus.Pending },

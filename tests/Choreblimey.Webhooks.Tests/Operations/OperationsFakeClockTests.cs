@@ -58,7 +58,7 @@ public sealed class OperationsFakeClockTests : IAsyncLifetime
         var subscription = await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url("/gone").ToString(), EventTypes = ["chore:*"] });
         var first = await host.Publisher.PublishAsync("chore:created", new { Id = 1 }, tenantId: Tenant);
         await host.WaitForDeliveryStatusAsync(Tenant, first.EventId!, WebhookDeliveryStatus.DeadLettered);
-        await WebhookTestHost.EventuallyAsync(async () => (await host.Store.GetSubscriptionAsync(Tenant, subscription.Id))!.State == WebhookSubscriptionState.Disabled, "the 410 to disable the subscription");
+        await host.WaitForSubscriptionStateAsync(Tenant, subscription.Id, WebhookSubscriptionState.Disabled, "the 410 to disable the subscription");
 
         // Published while disabled: routed, then set aside by the worker until the recheck interval.
         var held = await host.Publisher.PublishAsync("chore:created", new { Id = 2 }, tenantId: Tenant);

@@ -147,7 +147,7 @@ public sealed class OperationsIntegrationTests : IAsyncLifetime
         var subscription = await SubscribeAsync(host, "/hooks");
         var first = await host.Publisher.PublishAsync("chore:created", new { Id = 1 }, tenantId: Family);
         await host.WaitForDeliveryStatusAsync(Family, first.EventId!, WebhookDeliveryStatus.DeadLettered);
-        await WebhookTestHost.EventuallyAsync(async () => (await host.Store.GetSubscriptionAsync(Family, subscription.Id))!.State == WebhookSubscriptionState.Disabled, "the subscription to be disabled");
+        await host.WaitForSubscriptionStateAsync(Family, subscription.Id, WebhookSubscriptionState.Disabled, "the subscription to be disabled");
 
         var held = await host.Publisher.PublishAsync("chore:created", new { Id = 2 }, tenantId: Family);
         Assert.Equal(1, held.DeliveryCount);
