@@ -83,7 +83,8 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
     /// text that is probably mistyped or mis-copied is refused rather than read as some other key:</para>
     /// <list type="bullet">
     /// <item><description>Leading or trailing whitespace (often a newline copied with the secret) is refused in both forms;
-    /// it is never trimmed. A plain secret may contain spaces inside it.</description></item>
+    /// it is never trimmed. A plain secret may contain spaces inside it. So is a leading or trailing invisible format
+    /// character (a byte-order mark, a zero-width space).</description></item>
     /// <item><description>After <c>whsec_</c> only standard base64 may follow: <c>A</c>-<c>Z</c>, <c>a</c>-<c>z</c>,
     /// <c>0</c>-<c>9</c>, <c>+</c> and <c>/</c>, in groups of four, padded with at most two <c>=</c> at the end. No
     /// whitespace or line breaks inside, no URL-safe <c>-</c> or <c>_</c>.</description></item>
@@ -121,6 +122,14 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
         if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
         {
             error = "A webhook secret must not have leading or trailing whitespace (often a newline copied with it); this one has.";
+            return false;
+        }
+
+        // Invisible format characters are the same mistake, harder to see: a byte-order mark from a file saved as UTF-8
+        // with BOM, a zero-width space copied from a web page or chat.
+        if (IsInvisible(value[0]) || IsInvisible(value[^1]))
+        {
+            error = "A webhook secret must not begin or end with an invisible character (a byte-order mark or a zero-width space, often copied with it); this one does.";
             return false;
         }
 
@@ -193,6 +202,8 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
             return true;
         }
     }
+
+    private static bool IsInvisible(char c) => char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 
     /// <summary>Returns the secret's text form, <c>whsec_</c> + base64. Handle the result as a secret.</summary>
     /// <returns>The text form.</returns>

@@ -89,6 +89,14 @@ public sealed class SecretRulesTests
         AssertRefusedWithoutEcho(value, "leading or trailing whitespace", "newline");
 
     [Theory]
+    [InlineData("\uFEFFwhsec_" + Base64Key)]
+    [InlineData("\uFEFFplain-shared-secret-for-a-partner")]
+    [InlineData("plain-shared-secret-for-a-partner\u200B")]
+    [InlineData("whsec_" + Base64Key + "\u2060")]
+    public void A_secret_with_a_leading_or_trailing_invisible_character_is_refused_without_echoing_it(string value) =>
+        AssertRefusedWithoutEcho(value, "invisible character", "byte-order mark");
+
+    [Theory]
     [InlineData("whsec_ " + Base64Key)]
     [InlineData("whsec_MfKQ9r8GKYqr TwjUPD8ILPZIo2LaLaSw")]
     [InlineData("whsec_MfKQ9r8GKYqr\nTwjUPD8ILPZIo2LaLaSw")]
