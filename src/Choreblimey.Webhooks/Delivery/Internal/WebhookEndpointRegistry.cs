@@ -6,12 +6,39 @@ using Polly.CircuitBreaker;
 namespace Choreblimey.Webhooks.Delivery.Internal;
 
 /// <summary>Creates and keeps one <see cref="WebhookEndpointState"/> per subscription.</summary>
+/// <remarks>
+/// State unused for <see cref="IdleLifetime"/> (or longer, with a long circuit break) is dropped, so subscriptions deleted
+/// on another instance, or deleted while one of their deliveries was being processed here, do not keep theirs for ever.
+/// After that long nothing is lost with it: its rate limiter has refilled (at the lowest rate allowed, 0.001/s, one
+/// token takes 1,000 s) and its breaker's break and sampling windows have passed.
+/// </remarks>
 internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> options, TimeProvider timeProvider)
 {
-    private readonly ConcurrentDictionary<string, WebhookEndpointState> _endpoints = new(StringComparer.Ordinal);
+    /// <summary>How long a subscription's state is kept without use, at least.</summary>
+    internal static readonly TimeSpan IdleLifetime = TimeSpan.FromHours(1);
 
-    public WebhookEndpointState Get(string subscriptionId) =>
-        _endpoints.GetOrAdd(subscriptionId, static (_, self) => self.Create(), this);
+    /// <summary>How often, at most, idle state is looked for (on the next use after that).</summary>
+    internal static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(10);
+
+    private readonly ConcurrentDictionary<string, WebhookEndpointState> _endpoints = new(StringComparer.Ordinal);
+    private long _nextSweepTicks = timeProvider.GetUtcNow().UtcTicks + SweepInterval.Ticks;
+
+    public WebhookEndpointState Get(string subscriptionId)
+    {
+        var now = timeProvider.GetUtcNow().UtcTicks;
+        SweepIfDue(now);
+        while (true)
+        {
+            var endpoint = _endpoints.GetOrAdd(subscriptionId, static (_, self) => self.Create(), this);
+            if (endpoint.TryTouch(now))
+            {
+                return endpoint;
+            }
+
+            // Retired by a sweep just now: take it out if the sweep has not yet, and start afresh.
+            _endpoints.TryRemove(new KeyValuePair<string, WebhookEndpointState>(subscriptionId, endpoint));
+        }
+    }
 
     /// <summary>Drops a deleted subscription's state.</summary>
     /// <remarks>
@@ -36,7 +63,31 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
         }
     }
 
-    private WebhookEndpointState Create() => new(options.CurrentValue.MaxConcurrentDeliveriesPerEndpoint, CreatePipeline());
+    /// <summary>Gets the number of subscriptions state is kept for.</summary>
+    internal int Count => _endpoints.Count;
+
+    private void SweepIfDue(long nowTicks)
+    {
+        var due = Volatile.Read(ref _nextSweepTicks);
+        if (nowTicks < due || Interlocked.CompareExchange(ref _nextSweepTicks, nowTicks + SweepInterval.Ticks, due) != due)
+        {
+            return;
+        }
+
+        var breaker = options.CurrentValue.CircuitBreaker;
+        var keep = IdleLifetime > breaker.BreakDuration + breaker.SamplingDuration ? IdleLifetime : breaker.BreakDuration + breaker.SamplingDuration;
+        var cutoff = nowTicks - keep.Ticks;
+        foreach (var pair in _endpoints)
+        {
+            if (pair.Value.TryRetire(cutoff))
+            {
+                _endpoints.TryRemove(pair);
+            }
+        }
+    }
+
+    private WebhookEndpointState Create() =>
+        new(options.CurrentValue.MaxConcurrentDeliveriesPerEndpoint, CreatePipeline(), timeProvider.GetUtcNow().UtcTicks);
 
     private ResiliencePipeline<WebhookSendResult> CreatePipeline()
     {

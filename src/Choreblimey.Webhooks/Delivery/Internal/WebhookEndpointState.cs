@@ -3,9 +3,13 @@ using Polly;
 namespace Choreblimey.Webhooks.Delivery.Internal;
 
 /// <summary>Per-subscription isolation: a cap on attempts in flight and a circuit breaker.</summary>
-internal sealed class WebhookEndpointState(int maxConcurrency, ResiliencePipeline<WebhookSendResult> pipeline)
+internal sealed class WebhookEndpointState(int maxConcurrency, ResiliencePipeline<WebhookSendResult> pipeline, long createdAtTicks)
 {
+    /// <summary>The value of <see cref="_lastUsedTicks"/> once the state is retired: it is never handed out again.</summary>
+    private const long Retired = long.MinValue;
+
     private int _held;
+    private long _lastUsedTicks = createdAtTicks;
     private WebhookRateLimiter? _rateLimiter;
     private ResiliencePipeline<WebhookSendResult> _pipeline = pipeline;
 
@@ -60,4 +64,48 @@ internal sealed class WebhookEndpointState(int maxConcurrency, ResiliencePipelin
 
     /// <summary>Gives back a place taken by <see cref="TryHold"/>.</summary>
     public void Unhold() => Interlocked.Decrement(ref _held);
+
+    /// <summary>Marks the state used at <paramref name="nowTicks"/>, unless it was retired (then the caller needs a new one).</summary>
+    public bool TryTouch(long nowTicks)
+    {
+        while (true)
+        {
+            var last = Volatile.Read(ref _lastUsedTicks);
+            if (last == Retired)
+            {
+                return false;
+            }
+
+            if (last >= nowTicks || Interlocked.CompareExchange(ref _lastUsedTicks, nowTicks, last) == last)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Retires the state if it was last used before <paramref name="cutoffTicks"/> and holds no lease. Touch and retirement
+    /// change one field, so a state handed out by <see cref="TryTouch"/> cannot be retired under its caller.
+    /// </summary>
+    public bool TryRetire(long cutoffTicks)
+    {
+        while (true)
+        {
+            var last = Volatile.Read(ref _lastUsedTicks);
+            if (last == Retired)
+            {
+                return true;
+            }
+
+            if (last >= cutoffTicks || Volatile.Read(ref _held) != 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _lastUsedTicks, Retired, last) == last)
+            {
+                return true;
+            }
+        }
+    }
 }
