@@ -38,7 +38,7 @@ public static class WebhooksRoutingBuilderExtensions
     /// <item><c>WEBHOOK_URL</c> (+ <c>WEBHOOK_SECRET</c>, <c>WEBHOOK_SIGNATURE_PROFILE</c>, <c>WEBHOOK_ENVELOPE</c>, <c>WEBHOOK_TENANT_ID</c>):
     /// one host-level endpoint <c>sub_cfg_env</c> for every event of every tenant (or only of <c>WEBHOOK_TENANT_ID</c>).</item>
     /// <item><c>WEBHOOK_MAX_RETRIES</c> (retries after the first attempt) and <c>WEBHOOK_RETRY_DELAY</c> (ms; retries wait d, 2d, 4d, ...).</item>
-    /// <item><c>WEBHOOK_EVENT_TTL</c> (s; <see cref="WebhookOptions.EventTimeToLive"/>) and <c>WEBHOOK_TIMEOUT</c> (ms; <see cref="WebhookOptions.AttemptTimeout"/>).</item>
+    /// <item><c>WEBHOOK_EVENT_TTL</c> (s; how long the delivery log is kept: both <see cref="WebhookRetentionOptions.SucceededTtl"/> and <see cref="WebhookRetentionOptions.FailedTtl"/>) and <c>WEBHOOK_TIMEOUT</c> (ms; <see cref="WebhookOptions.AttemptTimeout"/>).</item>
     /// </list>
     /// Invalid values fail host start with a message naming the variable.
     /// </summary>

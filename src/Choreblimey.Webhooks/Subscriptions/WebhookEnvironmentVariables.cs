@@ -29,7 +29,11 @@ public static class WebhookEnvironmentVariables
     /// <summary>The base delay in milliseconds of exponential backoff: retries wait d, 2d, 4d, ... Jossiedb.</summary>
     public const string RetryDelay = "WEBHOOK_RETRY_DELAY";
 
-    /// <summary>Seconds an event may wait for delivery before it is dead-lettered (<see cref="WebhookOptions.EventTimeToLive"/>). Jossiedb.</summary>
+    /// <summary>
+    /// Seconds the delivery log (finished deliveries, their attempts and messages) is kept: both
+    /// <see cref="WebhookRetentionOptions.SucceededTtl"/> and <see cref="WebhookRetentionOptions.FailedTtl"/>. Jossiedb's
+    /// event history, 2592000 (30 days) in its own configuration.
+    /// </summary>
     public const string EventTimeToLive = "WEBHOOK_EVENT_TTL";
 
     /// <summary>The attempt timeout in milliseconds (<see cref="WebhookOptions.AttemptTimeout"/>). Jossiedb.</summary>

@@ -167,7 +167,7 @@ public sealed class HostConventionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Jossiedb_event_ttl_dead_letters_a_delivery_that_is_too_old_instead_of_sending_it()
+    public async Task Jossiedb_event_ttl_sets_how_long_the_delivery_log_is_kept_and_never_cuts_retries_short()
     {
         _receiver.Respond = (_, _) => Task.FromResult(503);
         var environment = Environment(
@@ -178,24 +178,31 @@ public sealed class HostConventionTests : IAsyncLifetime
         await using var host = await StartOnTestClockAsync(environment);
         var harness = HarnessOf(host);
         var start = harness.Clock!.GetUtcNow();
-        Assert.Equal(TimeSpan.FromSeconds(1), host.Services.GetRequiredService<IOptions<WebhookOptions>>().Value.EventTimeToLive);
+        var options = host.Services.GetRequiredService<IOptions<WebhookOptions>>().Value;
+        Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), (options.Retention.SucceededTtl, options.Retention.FailedTtl));
+        Assert.Null(options.EventTimeToLive);
 
-        await host.Publisher.PublishAsync("chore:created", new { ChoreId = "stale" });
+        await host.Publisher.PublishAsync("chore:created", new { ChoreId = "slow" });
 
-        // The first retry is due 0.4 s after publishing, within the 1 s time to live: it is sent.
+        // Every retry is sent, the last ones long after the 1 s: Jossiedb's TTL is the age of its event history, not a
+        // deadline for delivery.
         Assert.Equal(start + TimeSpan.FromMilliseconds(400), await harness.AdvanceToNextDueAsync());
-        await harness.WaitForIdleAsync();
-        Assert.Equal(2, _receiver.Received.Count);
-        // The second is due at 1.2 s, past it: the delivery is dead-lettered without sending.
         Assert.Equal(start + TimeSpan.FromMilliseconds(1200), await harness.AdvanceToNextDueAsync());
+        Assert.Equal(start + TimeSpan.FromMilliseconds(2800), await harness.AdvanceToNextDueAsync());
 
-        var delivery = await harness.DeadLetteredAsync(eventType: "chore:created", attempts: 3);
-        Assert.Equal(2, _receiver.Received.Count);
-        Assert.Equal([503, 503], delivery.Attempts.Take(2).Select(a => a.StatusCode ?? 0));
-        Assert.Equal(WebhookAttemptOutcome.Blocked, delivery.Attempts[^1].Outcome);
-        Assert.Equal(start + TimeSpan.FromMilliseconds(1200), delivery.Attempts[^1].StartedAt);
-        Assert.StartsWith("Expired", delivery.Attempts[^1].Error, StringComparison.Ordinal);
-        Assert.Contains("EventTimeToLive", delivery.Attempts[^1].Error, StringComparison.Ordinal);
+        var delivery = await harness.DeadLetteredAsync(eventType: "chore:created", attempts: 4);
+        Assert.Equal(4, _receiver.Received.Count);
+        Assert.All(delivery.Attempts, a => Assert.Equal(503, a.StatusCode));
+    }
+
+    [Fact]
+    public async Task Jossiedbs_own_event_ttl_keeps_the_delivery_log_thirty_days()
+    {
+        await using var host = await StartOnTestClockAsync(Environment(("WEBHOOK_URL", _receiver.Url().ToString()), ("WEBHOOK_EVENT_TTL", "2592000")));
+
+        var retention = host.Services.GetRequiredService<IOptions<WebhookOptions>>().Value.Retention;
+
+        Assert.Equal((TimeSpan.FromDays(30), TimeSpan.FromDays(30)), (retention.SucceededTtl, retention.FailedTtl));
     }
 
     [Fact]

@@ -93,9 +93,12 @@ internal static class WebhookConfigurationReader
             options.Retry.UseSchedule(schedule);
         }
 
+        // Jossiedb's event history: its delivery log documents expire this long after they are written (30 days by default).
+        // It is how long the log is kept, not how long an event may wait to be sent: retries are never cut short by it.
         if (ReadInteger(configuration, WebhookEnvironmentVariables.EventTimeToLive, 1, int.MaxValue, "a positive integer number of seconds") is { } ttl)
         {
-            options.EventTimeToLive = TimeSpan.FromSeconds(ttl);
+            options.Retention.SucceededTtl = TimeSpan.FromSeconds(ttl);
+            options.Retention.FailedTtl = TimeSpan.FromSeconds(ttl);
         }
 
         if (ReadInteger(configuration, WebhookEnvironmentVariables.Timeout, 1, 300_000, "an integer number of milliseconds from 1 to 300000") is { } timeoutMs)
