@@ -1,5 +1,7 @@
 using Choreblimey.Webhooks;
+using Choreblimey.Webhooks.Bridging.Internal;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -8,7 +10,8 @@ public static class WebhooksBridgeBuilderExtensions
 {
     /// <summary>
     /// Registers an <see cref="IWebhookEventBridge{TSource}"/> that forwards <typeparamref name="TSource"/> events onto
-    /// declared webhook events. Calling it again for the same source type adds mappings to the same bridge.
+    /// declared webhook events. Calling it again for the same source type adds mappings to the same bridge. The mappings are
+    /// checked when the host starts: one onto an undeclared event fails the start with <see cref="UnknownWebhookEventException"/>.
     /// </summary>
     /// <typeparam name="TSource">The other system's event type (a base class or interface of its events).</typeparam>
     /// <param name="builder">The builder.</param>
@@ -20,6 +23,7 @@ public static class WebhooksBridgeBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure<WebhookEventBridgeOptions<TSource>>(options => configure(new WebhookEventBridgeBuilder<TSource>(options.Routes)));
         builder.Services.TryAddSingleton<IWebhookEventBridge<TSource>, WebhookEventBridge<TSource>>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookEventBridgeStartupCheck<TSource>>());
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Choreblimey.Webhooks.Tests.Bridging;
 
@@ -72,5 +73,58 @@ public sealed class WebhookEventBridgeTests
     {
         Assert.Throws<ArgumentException>(() => Build(b => b.AddEventBridge<SourceEvent>(map => map.Map<Opened, object>("Ticket Created", e => e)))
             .GetRequiredService<IWebhookEventBridge<SourceEvent>>());
+    }
+
+    private static IHost BuildHost(Action<IWebhooksBuilder> configure)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        configure(builder.Services.AddWebhooks());
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task A_mapping_onto_an_undeclared_event_fails_the_host_start_not_the_first_forward()
+    {
+        // Nothing resolves the bridge while the host starts (no hosted service depends on it), as in an app that forwards from a request handler.
+        using var host = BuildHost(b => b
+            .AddEvent("ticket.created", "Tickets")
+            .AddEventBridge<object>(map => map.Map<string, object>("ticket.sla_breach", s => s)));
+
+        var error = await Assert.ThrowsAsync<UnknownWebhookEventException>(() => host.StartAsync());
+        Assert.Equal("ticket.sla_breach", error.EventType);
+    }
+
+    [Fact]
+    public async Task A_mapping_with_the_wrong_payload_type_fails_the_host_start()
+    {
+        using var host = BuildHost(b => b
+            .AddEvent<TicketPayload>("ticket.created", "Tickets")
+            .AddEventBridge<SourceEvent>(map => map.Map<Opened, object>("ticket.created", e => new { e.Id })));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+        Assert.Contains("'ticket.created' is declared with the payload type", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Valid_bridges_of_two_source_types_start_and_forward()
+    {
+        using var host = BuildHost(b => b
+            .AddEvent("ticket.created", "Tickets")
+            .AddEventBridge<SourceEvent>(map => map.Map<Opened, object>("ticket.created", e => new { e.Id }, e => new WebhookPublishOptions { TenantId = e.Tenant }))
+            .AddEventBridge<SourceEvent>(map => map.Map<Ignored, object>("ticket.created", e => new { }, e => new WebhookPublishOptions { TenantId = e.Tenant }))
+            .AddEventBridge<string>(map => map.Map<string, object>("ticket.created", s => new { s })));
+
+        await host.StartAsync();
+        try
+        {
+            var receipt = await host.Services.GetRequiredService<IWebhookEventBridge<SourceEvent>>().ForwardAsync(new Ignored("t1"));
+            Assert.Equal(WebhookPublishStatus.Published, receipt!.Status);
+            Assert.Single(host.Services.GetServices<IHostedService>(), s => s.GetType().Name.StartsWith("WebhookEventBridgeStartupCheck", StringComparison.Ordinal)
+                && s.GetType().GenericTypeArguments[0] == typeof(SourceEvent));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 }
