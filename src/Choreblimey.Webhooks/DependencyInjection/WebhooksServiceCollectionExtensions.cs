@@ -98,6 +98,8 @@ public static class WebhooksServiceCollectionExtensions
     /// <summary>
     /// Registers webhooks (see <see cref="AddWebhooks(IServiceCollection)"/>) and binds their options from configuration
     /// (for example the <c>Webhooks</c> section: <c>Enabled</c>, <c>AttemptTimeout</c>, <c>Retry:Schedule</c>, ...).
+    /// Durations are written <c>[d.]hh:mm:ss</c>; a bare number other than <c>0</c> (which <see cref="TimeSpan"/> reads as days)
+    /// fails the host start with a message naming the key.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The configuration section to bind.</param>

@@ -32,7 +32,7 @@ internal static class WebhookConfigurationReader
                 SignatureProfile = Empty(child["SignatureProfile"]),
                 Envelope = Empty(child["Envelope"]),
                 MaxAttempts = Read(child, "MaxAttempts", where, static s => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture)),
-                Timeout = Read(child, "Timeout", where, static s => TimeSpan.Parse(s, CultureInfo.InvariantCulture)),
+                Timeout = WebhookConfigurationTimeSpans.Read(child.GetSection("Timeout")),
                 RateLimitPerSecond = Read(child, "RateLimitPerSecond", where, static s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
                 Headers = ReadDictionary(child.GetSection("Headers")),
                 Metadata = ReadDictionary(child.GetSection("Metadata")),

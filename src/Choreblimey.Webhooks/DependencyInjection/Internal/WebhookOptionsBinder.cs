@@ -9,6 +9,7 @@ internal static class WebhookOptionsBinder
     {
         // The binder appends to existing list items, so a configured schedule would be added to the default one.
         var defaultSchedule = options.Retry.Schedule.ToArray();
+        WebhookConfigurationTimeSpans.CheckBindable(configuration, typeof(WebhookOptions));
         configuration.Bind(options);
         var scheduleSection = configuration.GetSection("Retry:Schedule");
         var configured = scheduleSection.Exists() ? scheduleSection.Get<TimeSpan[]>() : null;

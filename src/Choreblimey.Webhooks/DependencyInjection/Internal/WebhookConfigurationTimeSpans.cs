@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace Choreblimey.Webhooks.DependencyInjection.Internal;
+
+/// <summary>
+/// Reads durations from configuration and refuses bare numbers. <see cref="TimeSpan.Parse(string, IFormatProvider)"/> reads
+/// <c>"5"</c> as five days, so a retry delay meant as 5 seconds, or a time to live given in seconds, silently became days
+/// or millennia. A value without <c>:</c> is therefore refused unless it is zero, whose unit does not matter. The
+/// <c>WEBHOOK_*</c> environment conventions are not read here: they take numbers in ms or s by design.
+/// </summary>
+internal static class WebhookConfigurationTimeSpans
+{
+    /// <summary>Reads the duration at <paramref name="section"/>; <see langword="null"/> when it is absent or empty.</summary>
+    public static TimeSpan? Read(IConfigurationSection section)
+    {
+        if (string.IsNullOrWhiteSpace(section.Value))
+        {
+            return null;
+        }
+
+        Check(section);
+        return TimeSpan.TryParse(section.Value.Trim(), CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new InvalidOperationException(
+                $"The configuration value {section.Path} is '{Shorten(section.Value)}', which is not a duration. Write it as [d.]hh:mm:ss, for example '00:00:30' for 30 seconds.");
+    }
+
+    /// <summary>Checks every duration-typed setting of <paramref name="type"/> present in <paramref name="configuration"/>, nested options and lists included.</summary>
+    public static void CheckBindable(IConfiguration configuration, Type type)
+    {
+        foreach (var child in configuration.GetChildren())
+        {
+            // Public instance properties, matched without regard to case as the configuration binder does.
+            var property = type.GetProperty(child.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            if (property is null)
+            {
+                continue;
+            }
+
+            var propertyType = property.PropertyType;
+            if (IsTimeSpan(propertyType))
+            {
+                Check(child);
+            }
+            else if (ElementType(propertyType) is { } element && IsTimeSpan(element))
+            {
+                foreach (var item in child.GetChildren())
+                {
+                    Check(item);
+                }
+            }
+            else if (propertyType.IsClass && propertyType.Assembly == typeof(WebhookOptions).Assembly)
+            {
+                CheckBindable(child, propertyType);
+            }
+        }
+    }
+
+    private static void Check(IConfigurationSection section)
+    {
+        var text = section.Value?.Trim();
+        if (string.IsNullOrEmpty(text) || text.Contains(':', StringComparison.Ordinal)
+            || !TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var parsed) || parsed == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        throw new InvalidOperationException(
+            $"The configuration value {section.Path} is '{Shorten(text)}', a bare number, which a TimeSpan reads as {Shorten(text)} days. " +
+            $"Write a duration as [d.]hh:mm:ss: {Examples(text)}.");
+    }
+
+    private static string Examples(string number)
+    {
+        if (long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 10_000_000)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"'{TimeSpan.FromSeconds(n):c}' for {n} seconds, '{TimeSpan.FromMinutes(n):c}' for {n} minutes, '{TimeSpan.FromDays(n):c}' for {n} days");
+        }
+
+        return "'00:00:05' for 5 seconds, '00:05:00' for 5 minutes, '5.00:00:00' for 5 days";
+    }
+
+    private static bool IsTimeSpan(Type type) => (Nullable.GetUnderlyingType(type) ?? type) == typeof(TimeSpan);
+
+    // The element of an array or of a generic list or dictionary (its value), for example IList<TimeSpan> or IDictionary<string, TimeSpan>.
+    private static Type? ElementType(Type type) =>
+        type.IsArray ? type.GetElementType() : type.IsGenericType ? type.GetGenericArguments()[^1] : null;
+
+    private static string Shorten(string value) => value.Length > 32 ? value[..32] + "…" : value;
+}
