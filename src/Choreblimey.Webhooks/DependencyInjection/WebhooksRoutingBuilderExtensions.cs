@@ -17,7 +17,9 @@ public static class WebhooksRoutingBuilderExtensions
     /// section) as subscriptions when the host starts, before the delivery worker runs. Each entry has <c>Url</c> and optionally
     /// <c>Name</c>, <c>EventTypes</c> (a list or a comma-separated value; every event when absent), <c>Secret</c>, <c>TenantId</c>,
     /// <c>Headers</c>, <c>Metadata</c>, <c>SignatureProfile</c>, <c>Envelope</c>, <c>Description</c>, <c>MaxAttempts</c>,
-    /// <c>Timeout</c>, <c>RateLimitPerSecond</c> and <c>Filters</c> (<c>Attribute</c>, <c>Operator</c>, <c>Values</c>).
+    /// <c>RetrySchedule</c> (a list or a comma-separated value of <c>[d.]hh:mm:ss</c> durations), <c>Timeout</c>,
+    /// <c>RateLimitPerSecond</c> and <c>Filters</c> (<c>Attribute</c>, <c>Operator</c>, <c>Values</c>). Keys match without regard
+    /// to case; any other key fails the host start, naming its configuration path and the accepted keys.
     /// The subscription id is <c>sub_cfg_</c> + the name (or the list index), so restarts and other instances update the
     /// same subscription instead of adding one. Without <c>Secret</c> a secret is generated once and kept.
     /// </summary>

@@ -9,13 +9,24 @@ internal static class WebhookConfigurationReader
 {
     public const string IdPrefix = "sub_cfg_";
 
+    /// <summary>The keys of one <c>Endpoints</c> entry. Any other key is refused: a misspelled <c>TenantId</c> or <c>EventTypes</c> silently widened the endpoint to every tenant or every event.</summary>
+    private static readonly IReadOnlyList<string> EndpointKeys =
+    [
+        "Name", "Url", "EventTypes", "TenantId", "Secret", "Description", "SignatureProfile", "Envelope", "MaxAttempts",
+        "RetrySchedule", "Timeout", "RateLimitPerSecond", "Headers", "Metadata", "Filters",
+    ];
+
+    /// <summary>The keys of one <c>Filters</c> entry of an endpoint.</summary>
+    private static readonly IReadOnlyList<string> FilterKeys = ["Attribute", "Operator", "Values"];
+
     /// <summary>Reads <c>Endpoints</c> of a <c>Webhooks</c> section: a list (<c>Endpoints:0:Url</c>) or named entries (<c>Endpoints:crm:Url</c>).</summary>
     public static IEnumerable<WebhookConfiguredEndpoint> ReadEndpoints(IConfiguration section)
     {
         foreach (var child in section.GetSection("Endpoints").GetChildren())
         {
             var name = child["Name"] is { Length: > 0 } named ? named : child.Key;
-            var where = $"Webhooks:Endpoints:{child.Key}";
+            var where = child.Path;
+            RejectUnknownKeys(child, EndpointKeys, "webhook endpoint");
             var url = child["Url"];
             if (string.IsNullOrWhiteSpace(url))
             {
@@ -32,6 +43,7 @@ internal static class WebhookConfigurationReader
                 SignatureProfile = Empty(child["SignatureProfile"]),
                 Envelope = Empty(child["Envelope"]),
                 MaxAttempts = Read(child, "MaxAttempts", where, static s => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture)),
+                RetrySchedule = WebhookConfigurationTimeSpans.ReadList(child.GetSection("RetrySchedule")),
                 Timeout = WebhookConfigurationTimeSpans.Read(child.GetSection("Timeout")),
                 RateLimitPerSecond = Read(child, "RateLimitPerSecond", where, static s => double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture)),
                 Headers = ReadDictionary(child.GetSection("Headers")),
@@ -211,6 +223,7 @@ internal static class WebhookConfigurationReader
         List<WebhookAttributeFilter>? result = null;
         foreach (var child in section.GetChildren())
         {
+            RejectUnknownKeys(child, FilterKeys, "webhook endpoint filter");
             var attribute = child["Attribute"] ?? throw new InvalidOperationException($"{where}:Filters:{child.Key} has no Attribute.");
             if (!Enum.TryParse<WebhookFilterOperator>(child["Operator"], ignoreCase: true, out var op) || !Enum.IsDefined(op))
             {
@@ -222,6 +235,19 @@ internal static class WebhookConfigurationReader
         }
 
         return result;
+    }
+
+    private static void RejectUnknownKeys(IConfigurationSection entry, IReadOnlyList<string> accepted, string what)
+    {
+        foreach (var key in entry.GetChildren())
+        {
+            // Case-insensitive, as IConfiguration itself is.
+            if (!accepted.Contains(key.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    $"The configured {what} {entry.Path} has the unknown key '{key.Key}' ({key.Path}). The accepted keys are {string.Join(", ", accepted)}.");
+            }
+        }
     }
 
     private static T? Read<T>(IConfiguration section, string key, string where, Func<string, T> parse)

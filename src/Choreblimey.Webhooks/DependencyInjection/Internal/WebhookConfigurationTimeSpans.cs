@@ -20,11 +20,39 @@ internal static class WebhookConfigurationTimeSpans
             return null;
         }
 
-        Check(section);
-        return TimeSpan.TryParse(section.Value.Trim(), CultureInfo.InvariantCulture, out var value)
+        return Parse(section.Path, section.Value);
+    }
+
+    /// <summary>Reads a list of durations: <c>Key:0</c>, <c>Key:1</c>, ... or one comma-separated value; <see langword="null"/> when absent.</summary>
+    public static List<TimeSpan>? ReadList(IConfigurationSection section)
+    {
+        List<TimeSpan>? list = null;
+        if (!string.IsNullOrWhiteSpace(section.Value))
+        {
+            foreach (var item in section.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                (list ??= []).Add(Parse(section.Path, item));
+            }
+        }
+
+        foreach (var child in section.GetChildren())
+        {
+            if (Read(child) is { } value)
+            {
+                (list ??= []).Add(value);
+            }
+        }
+
+        return list;
+    }
+
+    private static TimeSpan Parse(string path, string text)
+    {
+        Check(path, text);
+        return TimeSpan.TryParse(text.Trim(), CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new InvalidOperationException(
-                $"The configuration value {section.Path} is '{Shorten(section.Value)}', which is not a duration. Write it as [d.]hh:mm:ss, for example '00:00:30' for 30 seconds.");
+                $"The configuration value {path} is '{Shorten(text.Trim())}', which is not a duration. Write it as [d.]hh:mm:ss, for example '00:00:30' for 30 seconds.");
     }
 
     /// <summary>Checks every duration-typed setting of <paramref name="type"/> present in <paramref name="configuration"/>, nested options and lists included.</summary>
@@ -42,13 +70,13 @@ internal static class WebhookConfigurationTimeSpans
             var propertyType = property.PropertyType;
             if (IsTimeSpan(propertyType))
             {
-                Check(child);
+                Check(child.Path, child.Value);
             }
             else if (ElementType(propertyType) is { } element && IsTimeSpan(element))
             {
                 foreach (var item in child.GetChildren())
                 {
-                    Check(item);
+                    Check(item.Path, item.Value);
                 }
             }
             else if (propertyType.IsClass && propertyType.Assembly == typeof(WebhookOptions).Assembly)
@@ -58,9 +86,9 @@ internal static class WebhookConfigurationTimeSpans
         }
     }
 
-    private static void Check(IConfigurationSection section)
+    private static void Check(string path, string? value)
     {
-        var text = section.Value?.Trim();
+        var text = value?.Trim();
         if (string.IsNullOrEmpty(text) || text.Contains(':', StringComparison.Ordinal)
             || !TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var parsed) || parsed == TimeSpan.Zero)
         {
@@ -68,7 +96,7 @@ internal static class WebhookConfigurationTimeSpans
         }
 
         throw new InvalidOperationException(
-            $"The configuration value {section.Path} is '{Shorten(text)}', a bare number, which a TimeSpan reads as {Shorten(text)} days. " +
+            $"The configuration value {path} is '{Shorten(text)}', a bare number, which a TimeSpan reads as {Shorten(text)} days. " +
             $"Write a duration as [d.]hh:mm:ss: {Examples(text)}.");
     }
 
