@@ -27,7 +27,12 @@ public sealed class RequestBuildFailureTests
     {
         await using var receiver = await LoopbackReceiver.StartAsync();
         var formatter = new ThrowingFormatter();
-        await using var host = await WebhookTestHost.StartAsync(w => w.AddEvent("chore:created", "Chores").AddEnvelopeFormatter(formatter));
+        // The retry an hour away stays out of the test's way: with the test host's 50 ms retries, a loaded machine could run
+        // the second attempt (or hold its lease) before the first one's record was read.
+        await using var host = await WebhookTestHost.StartAsync(w => w
+            .AddEvent("chore:created", "Chores")
+            .AddEnvelopeFormatter(formatter)
+            .Configure(o => o.Retry.UseSchedule(TimeSpan.Zero, TimeSpan.FromHours(1))));
         await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = receiver.Url().ToString(), EventTypes = ["chore:*"], Envelope = "boom" });
         var receipt = await host.Publisher.PublishAsync("chore:created", new { Id = 1 }, tenantId: Tenant);
 
