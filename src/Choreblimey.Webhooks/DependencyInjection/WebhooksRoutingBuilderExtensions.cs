@@ -21,7 +21,8 @@ public static class WebhooksRoutingBuilderExtensions
     /// <c>RateLimitPerSecond</c> and <c>Filters</c> (<c>Attribute</c>, <c>Operator</c>, <c>Values</c>). Keys match without regard
     /// to case; any other key fails the host start, naming its configuration path and the accepted keys.
     /// The subscription id is <c>sub_cfg_</c> + the name (or the list index), so restarts and other instances update the
-    /// same subscription instead of adding one. Without <c>Secret</c> a secret is generated once and kept.
+    /// same subscription instead of adding one; an endpoint of a tenant has the tenant in it too (<c>sub_cfg_family-1__crm</c>),
+    /// because subscription ids are unique across tenants. Without <c>Secret</c> a secret is generated once and kept.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="webhooksSection">The section holding <c>Endpoints</c>.</param>
@@ -38,7 +39,8 @@ public static class WebhooksRoutingBuilderExtensions
     /// <list type="bullet">
     /// <item><c>WEBHOOK_ENABLED=false</c>: publishing is a no-op whose receipt says <see cref="WebhookPublishStatus.Disabled"/>; nothing is stored or sent.</item>
     /// <item><c>WEBHOOK_URL</c> (+ <c>WEBHOOK_SECRET</c>, <c>WEBHOOK_SIGNATURE_PROFILE</c>, <c>WEBHOOK_ENVELOPE</c>, <c>WEBHOOK_TENANT_ID</c>):
-    /// one host-level endpoint <c>sub_cfg_env</c> for every event of every tenant (or only of <c>WEBHOOK_TENANT_ID</c>).</item>
+    /// one host-level endpoint <c>sub_cfg_env</c> for every event of every tenant (or <c>sub_cfg_&lt;tenant&gt;__env</c> for only
+    /// the events of <c>WEBHOOK_TENANT_ID</c>).</item>
     /// <item><c>WEBHOOK_MAX_RETRIES</c> (retries after the first attempt) and <c>WEBHOOK_RETRY_DELAY</c> (ms; retries wait d, 2d, 4d, ...).</item>
     /// <item><c>WEBHOOK_EVENT_TTL</c> (s; how long the delivery log is kept: both <see cref="WebhookRetentionOptions.SucceededTtl"/> and <see cref="WebhookRetentionOptions.FailedTtl"/>) and <c>WEBHOOK_TIMEOUT</c> (ms; <see cref="WebhookOptions.AttemptTimeout"/>).</item>
     /// </list>

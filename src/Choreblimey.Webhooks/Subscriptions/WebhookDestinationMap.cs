@@ -3,14 +3,15 @@ namespace Choreblimey.Webhooks;
 /// <summary>
 /// Maps events to destination URLs read from configuration keys, each with optional fallback keys: for example
 /// <c>map.Route("booking.rescheduled", "MAKE_RESCHEDULE_WEBHOOK_URL", fallback: "MAKE_BOOKING_WEBHOOK_URL")</c>.
-/// Each route whose URL is set becomes a subscription with the stable id <c>sub_cfg_route_&lt;pattern&gt;</c>; a route whose keys
+/// Each route whose URL is set becomes a subscription with the stable id <c>sub_cfg_route_&lt;pattern&gt;</c> (with a
+/// <see cref="TenantId"/>, <c>sub_cfg_&lt;tenant&gt;__route_&lt;pattern&gt;</c>, as ids are unique across tenants); a route whose keys
 /// are all unset is skipped: its events are counted (<c>webhooks.routes.skipped</c>) and logged at Debug, never an error.
 /// </summary>
 public sealed class WebhookDestinationMap
 {
     private readonly List<WebhookDestinationRoute> _routes = [];
 
-    /// <summary>Gets or sets the tenant the routes' subscriptions belong to; <see langword="null"/> for the default tenant.</summary>
+    /// <summary>Gets or sets the tenant the routes' subscriptions belong to; <see langword="null"/> for the host-level tenant (<see cref="WebhookTenants.All"/>).</summary>
     public string? TenantId { get; set; }
 
     /// <summary>Gets or sets the envelope format of every route (see <see cref="WebhookEnvelopeFormats"/>); the default envelope when <see langword="null"/>.</summary>

@@ -8,7 +8,7 @@ public static class WebhookEnvironmentVariables
     /// <summary><c>true</c> or <c>false</c>: <c>false</c> turns publishing into a no-op (receipt status Disabled). Choreblimey.</summary>
     public const string Enabled = "WEBHOOK_ENABLED";
 
-    /// <summary>The URL of one endpoint receiving every event (<c>sub_cfg_env</c>). Choreblimey.</summary>
+    /// <summary>The URL of one endpoint receiving every event (<c>sub_cfg_env</c>; <c>sub_cfg_&lt;tenant&gt;__env</c> with <see cref="TenantId"/>). Choreblimey.</summary>
     public const string Url = "WEBHOOK_URL";
 
     /// <summary>The endpoint's secret: <c>whsec_</c> + base64, or plain text of at least 24 bytes. Choreblimey.</summary>

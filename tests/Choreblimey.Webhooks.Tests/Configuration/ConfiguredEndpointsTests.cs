@@ -46,7 +46,7 @@ public sealed class ConfiguredEndpointsTests : IAsyncLifetime
         var store = new InMemoryWebhookStore();
         await using var host = await StartHostAsync(Section(TwoEndpoints()), store);
 
-        var crm = await host.Subscriptions.GetAsync("family-1", "sub_cfg_crm");
+        var crm = await host.Subscriptions.GetAsync("family-1", "sub_cfg_family-1__crm");
         var stock = await host.Subscriptions.GetAsync(WebhookTenants.All, "sub_cfg_1");
         Assert.NotNull(crm);
         Assert.NotNull(stock);
@@ -84,7 +84,7 @@ public sealed class ConfiguredEndpointsTests : IAsyncLifetime
         }
 
         await using var changed = await StartHostAsync(Section(TwoEndpoints("/crm-v2")), store);
-        var crm = await changed.Subscriptions.GetAsync("family-1", "sub_cfg_crm");
+        var crm = await changed.Subscriptions.GetAsync("family-1", "sub_cfg_family-1__crm");
         Assert.Equal("/crm-v2", crm!.Url.AbsolutePath);
         Assert.Single((await changed.Subscriptions.ListAsync("family-1")).Items);
         var stock = await changed.Subscriptions.GetAsync(WebhookTenants.All, "sub_cfg_1");
@@ -98,7 +98,7 @@ public sealed class ConfiguredEndpointsTests : IAsyncLifetime
         var values = TwoEndpoints();
         values["Webhooks:Endpoints:0:EventTypes:0"] = "chore:craeted";
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () => await StartHostAsync(Section(values), new InMemoryWebhookStore()));
-        Assert.Contains("sub_cfg_crm", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("sub_cfg_family-1__crm", exception.Message, StringComparison.Ordinal);
         Assert.Contains("chore:created", exception.Message, StringComparison.Ordinal);
     }
 }

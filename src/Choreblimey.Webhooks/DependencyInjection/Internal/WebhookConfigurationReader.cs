@@ -19,6 +19,19 @@ internal static class WebhookConfigurationReader
     /// <summary>The keys of one <c>Filters</c> entry of an endpoint.</summary>
     private static readonly IReadOnlyList<string> FilterKeys = ["Attribute", "Operator", "Values"];
 
+    /// <summary>Separates the tenant from the name in the id of a tenant's endpoint; <see cref="Sanitize"/> rarely makes two underscores.</summary>
+    public const string TenantSeparator = "__";
+
+    /// <summary>
+    /// Gets the subscription id of a configured endpoint. Stores key subscriptions by id alone, so a tenant's endpoint carries
+    /// its tenant (<c>sub_cfg_family-1__crm</c>); a host-level or default-tenant endpoint keeps the id it had before tenants
+    /// were part of it (<c>sub_cfg_crm</c>), so existing deployments keep their subscriptions, secrets and delivery history.
+    /// </summary>
+    /// <param name="tenantId">The endpoint's tenant.</param>
+    /// <param name="name">The endpoint's name, already sanitized.</param>
+    public static string SubscriptionId(string tenantId, string name) =>
+        tenantId is WebhookTenants.All or WebhookTenants.Default ? IdPrefix + name : IdPrefix + Sanitize(tenantId) + TenantSeparator + name;
+
     /// <summary>Reads <c>Endpoints</c> of a <c>Webhooks</c> section: a list (<c>Endpoints:0:Url</c>) or named entries (<c>Endpoints:crm:Url</c>).</summary>
     public static IEnumerable<WebhookConfiguredEndpoint> ReadEndpoints(IConfiguration section)
     {
@@ -50,7 +63,8 @@ internal static class WebhookConfigurationReader
                 Metadata = ReadDictionary(child.GetSection("Metadata")),
                 Filters = ReadFilters(child.GetSection("Filters"), where),
             };
-            yield return new WebhookConfiguredEndpoint(IdPrefix + Sanitize(name), Empty(child["TenantId"]) ?? WebhookTenants.All, request.EventTypes, request);
+            var tenant = Empty(child["TenantId"]) ?? WebhookTenants.All;
+            yield return new WebhookConfiguredEndpoint(SubscriptionId(tenant, Sanitize(name)), tenant, request.EventTypes, request, where);
         }
     }
 
@@ -71,7 +85,9 @@ internal static class WebhookConfigurationReader
             Envelope = Empty(configuration[WebhookEnvironmentVariables.Envelope]),
             Description = $"From {WebhookEnvironmentVariables.Url}",
         };
-        yield return new WebhookConfiguredEndpoint(IdPrefix + "env", Empty(configuration[WebhookEnvironmentVariables.TenantId]) ?? WebhookTenants.All, request.EventTypes, request);
+        var tenant = Empty(configuration[WebhookEnvironmentVariables.TenantId]) ?? WebhookTenants.All;
+        var source = tenant == WebhookTenants.All ? WebhookEnvironmentVariables.Url : $"{WebhookEnvironmentVariables.Url} with {WebhookEnvironmentVariables.TenantId}";
+        yield return new WebhookConfiguredEndpoint(SubscriptionId(tenant, "env"), tenant, request.EventTypes, request, source);
     }
 
     /// <summary>Applies <c>WEBHOOK_ENABLED</c>, <c>WEBHOOK_MAX_RETRIES</c>, <c>WEBHOOK_RETRY_DELAY</c>, <c>WEBHOOK_EVENT_TTL</c> and <c>WEBHOOK_TIMEOUT</c>.</summary>
@@ -130,7 +146,8 @@ internal static class WebhookConfigurationReader
         var secret = map.SecretKey is null ? null : Empty(configuration[map.SecretKey]);
         foreach (var route in map.Routes)
         {
-            var id = IdPrefix + "route_" + Sanitize(route.EventPattern);
+            var id = SubscriptionId(tenant, "route_" + Sanitize(route.EventPattern));
+            var source = $"the destination route {route.EventPattern} ({string.Join(" or ", route.UrlKeys)})";
             string? url = null;
             foreach (var key in route.UrlKeys)
             {
@@ -143,11 +160,11 @@ internal static class WebhookConfigurationReader
 
             if (url is null)
             {
-                yield return new WebhookConfiguredEndpoint(id, tenant, [route.EventPattern], null, string.Join(" or ", route.UrlKeys));
+                yield return new WebhookConfiguredEndpoint(id, tenant, [route.EventPattern], null, source, string.Join(" or ", route.UrlKeys));
                 continue;
             }
 
-            yield return new WebhookConfiguredEndpoint(id, tenant, [route.EventPattern], new WebhookSubscriptionRequest
+            var request = new WebhookSubscriptionRequest
             {
                 Url = url,
                 EventTypes = [route.EventPattern],
@@ -157,7 +174,8 @@ internal static class WebhookConfigurationReader
                 RateLimitPerSecond = map.RateLimitPerSecond,
                 Timeout = map.Timeout,
                 Description = $"Route {route.EventPattern} from {string.Join(" or ", route.UrlKeys)}",
-            });
+            };
+            yield return new WebhookConfiguredEndpoint(id, tenant, [route.EventPattern], request, source);
         }
     }
 

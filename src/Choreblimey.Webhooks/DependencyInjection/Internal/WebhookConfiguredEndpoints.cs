@@ -31,6 +31,14 @@ internal sealed class WebhookConfiguredEndpoints
     /// <summary>Gets the endpoints to store as subscriptions.</summary>
     public IEnumerable<WebhookConfiguredEndpoint> Endpoints => _sources.Length == 0 ? [] : _all.Value.Where(e => e.Request is not null);
 
+    /// <summary>
+    /// Gets the tenants whose configured subscriptions the library can look at: every tenant this configuration names (a
+    /// skipped destination route's too), the host-level tenant and the default tenant. The store cannot list tenants, so a
+    /// tenant named by no configuration any more is not among them.
+    /// </summary>
+    public IReadOnlyList<string> Tenants =>
+        [.. (_sources.Length == 0 ? [] : _all.Value.Select(e => e.TenantId)).Append(WebhookTenants.All).Append(WebhookTenants.Default).Distinct(StringComparer.Ordinal)];
+
     /// <summary>Counts and logs (at Debug) each destination route of the tenant that <paramref name="eventType"/> would have used.</summary>
     public void ReportSkipped(string eventType, string tenantId)
     {
@@ -52,15 +60,18 @@ internal sealed class WebhookConfiguredEndpoints
     private static List<WebhookConfiguredEndpoint> Read(WebhookEndpointSource[] sources, IServiceProvider services)
     {
         var all = new List<WebhookConfiguredEndpoint>();
-        var ids = new HashSet<(string, string)>();
+        // By id alone, as the stores key subscriptions: two tenants' endpoints may not share an id either.
+        var ids = new Dictionary<string, WebhookConfiguredEndpoint>(StringComparer.Ordinal);
         foreach (var source in sources)
         {
             foreach (var endpoint in source.Resolve(services))
             {
-                if (endpoint.Request is not null && !ids.Add((endpoint.TenantId, endpoint.SubscriptionId)))
+                if (endpoint.Request is not null && !ids.TryAdd(endpoint.SubscriptionId, endpoint))
                 {
+                    var first = ids[endpoint.SubscriptionId];
                     throw new InvalidOperationException(
-                        $"Two configured webhook endpoints of tenant '{endpoint.TenantId}' have the id '{endpoint.SubscriptionId}'; give them different names.");
+                        $"Two configured webhook endpoints have the subscription id '{endpoint.SubscriptionId}': {first.Source} of tenant '{first.TenantId}' "
+                        + $"and {endpoint.Source} of tenant '{endpoint.TenantId}'. Subscription ids are unique across tenants; give the endpoints different names.");
                 }
 
                 all.Add(endpoint);
