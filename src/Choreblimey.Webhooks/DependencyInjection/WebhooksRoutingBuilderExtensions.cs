@@ -23,6 +23,9 @@ public static class WebhooksRoutingBuilderExtensions
     /// The subscription id is <c>sub_cfg_</c> + the name (or the list index), so restarts and other instances update the
     /// same subscription instead of adding one; an endpoint of a tenant has the tenant in it too (<c>sub_cfg_family-1__crm</c>),
     /// because subscription ids are unique across tenants. Without <c>Secret</c> a secret is generated once and kept.
+    /// Name every entry: an unnamed entry's id is its index, which changes when an entry before it is removed. Configured
+    /// subscriptions that no configuration source declares any more are deleted at start in the tenants the configuration
+    /// names, the host-level and the default tenant; one of a tenant no longer named at all stays until deleted by hand.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="webhooksSection">The section holding <c>Endpoints</c>.</param>

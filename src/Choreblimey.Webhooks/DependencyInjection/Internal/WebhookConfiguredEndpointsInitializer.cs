@@ -8,6 +8,9 @@ namespace Choreblimey.Webhooks.DependencyInjection.Internal;
 /// <summary>
 /// Stores the configured endpoints as subscriptions with stable ids when the host is starting, before any hosted service
 /// (the delivery worker included) starts. Idempotent: an unchanged endpoint is not written; a changed one is updated.
+/// Then deletes the configured subscriptions (ids starting <c>sub_cfg_</c>) that the configuration no longer declares, in
+/// every tenant of <see cref="WebhookConfiguredEndpoints.Tenants"/>: on a durable store they would otherwise go on
+/// receiving events for ever.
 /// </summary>
 internal sealed class WebhookConfiguredEndpointsInitializer(
     WebhookConfiguredEndpoints endpoints,
@@ -25,17 +28,28 @@ internal sealed class WebhookConfiguredEndpointsInitializer(
             return;
         }
 
-        if (configured.Count == 0)
+        var declared = new HashSet<(string TenantId, string SubscriptionId)>(configured.Select(e => (e.TenantId, e.SubscriptionId)));
+        if (configured.Count > 0)
         {
-            return;
+            var concrete = manager as WebhookSubscriptionManager
+                ?? throw new InvalidOperationException("Configured webhook endpoints need the library's own IWebhookSubscriptionManager.");
+            foreach (var endpoint in configured)
+            {
+                var stored = await StoreAsync(concrete, endpoint, cancellationToken).ConfigureAwait(false);
+                WebhookRoutingLog.ConfiguredEndpointReady(logger, stored.Id, stored.TenantId, string.Join(", ", stored.EventPatterns));
+            }
         }
 
-        var concrete = manager as WebhookSubscriptionManager
-            ?? throw new InvalidOperationException("Configured webhook endpoints need the library's own IWebhookSubscriptionManager.");
-        foreach (var endpoint in configured)
+        // After storing, so a declared endpoint is never missing; what is deleted here is declared by no one.
+        foreach (var tenant in endpoints.Tenants)
         {
-            var stored = await StoreAsync(concrete, endpoint, cancellationToken).ConfigureAwait(false);
-            WebhookRoutingLog.ConfiguredEndpointReady(logger, stored.Id, stored.TenantId, string.Join(", ", stored.EventPatterns));
+            foreach (var subscription in await store.GetTenantSubscriptionsAsync(tenant, cancellationToken).ConfigureAwait(false))
+            {
+                if (subscription.Id.StartsWith(WebhookConfigurationReader.IdPrefix, StringComparison.Ordinal) && !declared.Contains((subscription.TenantId, subscription.Id)))
+                {
+                    await DeleteAsync(subscription.TenantId, subscription.Id, cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
     }
 
@@ -54,8 +68,7 @@ internal sealed class WebhookConfiguredEndpointsInitializer(
         {
             // The upsert reads within the endpoint's tenant, so an id another tenant holds looks free to it, and the store then
             // refuses to create it (ids are unique across tenants). Name that tenant when it is one the library can look in.
-            var holder = await FindHolderAsync(endpoint, cancellationToken).ConfigureAwait(false);
-            if (holder is null)
+            if (await FindHolderAsync(endpoint, cancellationToken).ConfigureAwait(false) is not { } holder)
             {
                 throw new InvalidOperationException(
                     $"The configured webhook endpoint {endpoint.Source} could not be stored as subscription '{endpoint.SubscriptionId}' of tenant '{endpoint.TenantId}': "
@@ -64,10 +77,20 @@ internal sealed class WebhookConfiguredEndpointsInitializer(
                     exception);
             }
 
-            throw new InvalidOperationException(
-                $"The configured webhook endpoint {endpoint.Source} of tenant '{endpoint.TenantId}' needs the subscription id '{endpoint.SubscriptionId}', "
-                + $"which tenant '{holder.TenantId}' already has (subscription ids are unique across tenants). Delete it from tenant '{holder.TenantId}' or rename the endpoint.",
-                exception);
+            // The holder is a configured subscription (its id says so) of a tenant this configuration names, and the
+            // configuration does not declare it there (each id is declared once): it would be deleted below in any case.
+            // Typically an earlier version's id for a tenant's endpoint, or an endpoint whose TenantId was changed.
+            await DeleteAsync(holder.TenantId, holder.Id, cancellationToken).ConfigureAwait(false);
+            return await concrete.UpsertAsync(endpoint.TenantId, endpoint.SubscriptionId, endpoint.Request!, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DeleteAsync(string tenantId, string subscriptionId, CancellationToken cancellationToken)
+    {
+        // Through the manager, so the routing cache and the endpoint's in-memory state go with the subscription.
+        if (await manager.DeleteAsync(tenantId, subscriptionId, cancellationToken).ConfigureAwait(false))
+        {
+            WebhookRoutingLog.ConfiguredEndpointRemoved(logger, subscriptionId, tenantId);
         }
     }
 

@@ -22,4 +22,7 @@ internal static partial class WebhookRoutingLog
 
     [LoggerMessage(105, LogLevel.Debug, "Subscription {SubscriptionId} resumed; {Count} held deliveries are due now")]
     public static partial void Resumed(ILogger logger, string subscriptionId, int count);
+
+    [LoggerMessage(106, LogLevel.Warning, "Configured webhook subscription {SubscriptionId} of tenant '{TenantId}' was deleted: the configuration no longer declares it")]
+    public static partial void ConfiguredEndpointRemoved(ILogger logger, string subscriptionId, string tenantId);
 }
