@@ -129,4 +129,19 @@ public sealed class ConfiguredEndpointTenantTests : IAsyncLifetime
         Assert.Contains("Webhooks:Endpoints:0", exception.Message, StringComparison.Ordinal);
         Assert.Contains("another tenant", exception.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_invalid_tenant_id_fails_start_as_an_invalid_argument_not_as_a_taken_id()
+    {
+        var section = Configuration(new()
+        {
+            ["Webhooks:Endpoints:0:Name"] = "crm",
+            ["Webhooks:Endpoints:0:Url"] = _receiver.Url("/a").ToString(),
+            ["Webhooks:Endpoints:0:TenantId"] = "family 1",
+        }).GetSection("Webhooks");
+
+        var exception = await Assert.ThrowsAsync<ArgumentException>(async () => await StartHostAsync(new InMemoryWebhookStore(), w => w.AddEndpointsFromConfiguration(section)));
+
+        Assert.Contains("printable ASCII", exception.Message, StringComparison.Ordinal);
+    }
 }

@@ -64,10 +64,11 @@ internal sealed class WebhookConfiguredEndpointsInitializer(
             throw new InvalidOperationException(
                 $"The configured webhook endpoint '{endpoint.SubscriptionId}' is invalid ({exception.PropertyName}): {exception.Message}", exception);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (exception is not (OperationCanceledException or ArgumentException))
         {
-            // The upsert reads within the endpoint's tenant, so an id another tenant holds looks free to it, and the store then
-            // refuses to create it (ids are unique across tenants). Name that tenant when it is one the library can look in.
+            // An invalid tenant id (ArgumentException) says what is wrong already; anything else may be a taken id: the upsert
+            // reads within the endpoint's tenant, so an id another tenant holds looks free to it, and the store then refuses
+            // to create it (ids are unique across tenants). Look for the holder in the tenants the library can look in.
             if (await FindHolderAsync(endpoint, cancellationToken).ConfigureAwait(false) is not { } holder)
             {
                 throw new InvalidOperationException(
@@ -78,7 +79,7 @@ internal sealed class WebhookConfiguredEndpointsInitializer(
             }
 
             // The holder is a configured subscription (its id says so) of a tenant this configuration names, and the
-            // configuration does not declare it there (each id is declared once): it would be deleted below in any case.
+            // configuration does not declare it there (each id is declared once): the removal after storing would delete it anyway.
             // Typically an earlier version's id for a tenant's endpoint, or an endpoint whose TenantId was changed.
             await DeleteAsync(holder.TenantId, holder.Id, cancellationToken).ConfigureAwait(false);
             return await concrete.UpsertAsync(endpoint.TenantId, endpoint.SubscriptionId, endpoint.Request!, cancellationToken).ConfigureAwait(false);
