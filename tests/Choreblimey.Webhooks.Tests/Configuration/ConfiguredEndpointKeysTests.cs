@@ -81,7 +81,7 @@ public sealed class ConfiguredEndpointKeysTests
             ["Webhooks:Endpoints:0:EVENTTYPES:0"] = "chore:created",
         });
 
-        var stored = await StartAndGetAsync(host, "family-1", "sub_cfg_crm");
+        var stored = await StartAndGetAsync(host, "family-1", "sub_cfg_family-1__crm");
 
         Assert.Equal(["chore:created"], stored!.EventPatterns);
     }
