@@ -1,9 +1,10 @@
+using Choreblimey.Webhooks.Signing.Internal;
 using Microsoft.Extensions.Options;
 
 namespace Choreblimey.Webhooks.DependencyInjection.Internal;
 
-/// <summary>The rules of the routing-related <see cref="WebhookOptions"/> (secret rotation, event time to live).</summary>
-internal sealed class WebhookRoutingOptionsValidator : IValidateOptions<WebhookOptions>
+/// <summary>The rules of the routing-related <see cref="WebhookOptions"/> (secret rotation, event time to live, default signature profile).</summary>
+internal sealed class WebhookRoutingOptionsValidator(WebhookSignatureProfileRegistry profiles) : IValidateOptions<WebhookOptions>
 {
     public ValidateOptionsResult Validate(string? name, WebhookOptions options)
     {
@@ -17,6 +18,11 @@ internal sealed class WebhookRoutingOptionsValidator : IValidateOptions<WebhookO
         if (options.EventTimeToLive is { } ttl && ttl <= TimeSpan.Zero)
         {
             failures.Add($"WebhookOptions.EventTimeToLive must be more than 0 when set; it is {ttl}.");
+        }
+
+        if (options.DefaultSignatureProfile is { } profile && !profiles.Contains(profile))
+        {
+            failures.Add($"WebhookOptions.DefaultSignatureProfile '{profile}' is not a signature profile; known: {string.Join(", ", profiles.Names.Order(StringComparer.OrdinalIgnoreCase))}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

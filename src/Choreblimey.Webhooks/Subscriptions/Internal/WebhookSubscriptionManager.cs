@@ -255,7 +255,9 @@ internal sealed class WebhookSubscriptionManager(
         var patterns = validator.ValidatePatterns(request.EventTypes);
         var secret = WebhookSubscriptionValidator.ValidateSecret(request.Secret);
         WebhookSubscriptionValidator.ValidateSettings(request);
-        validator.ValidateRouting(request.Filters, request.RateLimitPerSecond, request.SignatureProfile, request.Envelope, request.Headers);
+        // The host's default is written into the subscription, so receivers keep their header if the default changes later.
+        var signatureProfile = request.SignatureProfile ?? options.CurrentValue.DefaultSignatureProfile;
+        validator.ValidateRouting(request.Filters, request.RateLimitPerSecond, signatureProfile, request.Envelope, request.Headers);
 
         var now = timeProvider.GetUtcNow();
         return new WebhookSubscription
@@ -273,7 +275,7 @@ internal sealed class WebhookSubscriptionManager(
             Metadata = request.Metadata is null ? null : Copy(request.Metadata),
             Filters = request.Filters is { Count: > 0 } filters ? [.. filters] : null,
             RateLimitPerSecond = request.RateLimitPerSecond,
-            SignatureProfile = request.SignatureProfile,
+            SignatureProfile = signatureProfile,
             Envelope = request.Envelope,
             CreatedAt = now,
             UpdatedAt = now,
