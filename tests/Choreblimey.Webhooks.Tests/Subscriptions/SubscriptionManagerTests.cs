@@ -21,6 +21,24 @@ public sealed class SubscriptionManagerTests : IAsyncLifetime
     public async Task DisposeAsync() => await _services.DisposeAsync();
 
     [Fact]
+    public async Task Resuming_an_active_subscription_leaves_its_waiting_deliveries_when_they_were_due()
+    {
+        var subscription = await _manager.CreateAsync(Tenant, RoutingServices.Request("booking.*"));
+        var receipt = await _services.GetRequiredService<IWebhookPublisher>().PublishAsync("booking.created", new { Id = 1 }, tenantId: Tenant);
+        var store = _services.GetRequiredService<IWebhookStore>();
+        var lease = Assert.Single(await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker", 10, _clock.GetUtcNow(), TimeSpan.FromMinutes(5))));
+        // Waiting out a backoff (or the rate limiter): due in an hour.
+        var dueLater = _clock.GetUtcNow() + TimeSpan.FromHours(1);
+        Assert.True(await store.ReleaseLeaseAsync(new WebhookLeaseRelease(lease.Delivery.Id, lease.FencingToken, dueLater)));
+
+        var resumed = await _manager.ResumeAsync(Tenant, subscription.Id);
+
+        Assert.Equal(subscription.UpdatedAt, resumed!.UpdatedAt);
+        var delivery = Assert.Single((await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant, MessageId = receipt.EventId })).Items);
+        Assert.Equal(dueLater, delivery.NextAttemptAt);
+    }
+
+    [Fact]
     public async Task Update_changes_only_the_given_fields_and_empty_values_clear()
     {
         var created = await _manager.CreateAsync(Tenant, RoutingServices.Request("booking.*") with

@@ -159,15 +159,27 @@ internal sealed class WebhookSubscriptionManager(
 
     public async ValueTask<WebhookSubscription?> ResumeAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
     {
-        var resumed = await ChangeAsync(tenantId, subscriptionId, static (current, _) => current with
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        var tenant = NormalizeTenant(tenantId);
+        // An active subscription is left as it is: making its pending deliveries due would throw away their retry backoff
+        // (and the rate limiter's hand-backs) and fire them all at an endpoint that may be failing.
+        var change = await WebhookSubscriptionWriter.ChangeAsync(
+            store,
+            timeProvider,
+            tenant,
+            subscriptionId,
+            static (current, _) => current.State == WebhookSubscriptionState.Active ? null : current with
+            {
+                State = WebhookSubscriptionState.Active,
+                DisabledReason = null,
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (change.Subscription is not { } resumed || !change.Written)
         {
-            State = WebhookSubscriptionState.Active,
-            DisabledReason = null,
-        }, cancellationToken).ConfigureAwait(false);
-        if (resumed is null)
-        {
-            return null;
+            return change.Subscription;
         }
+
+        router.Invalidate(tenant);
 
         // The worker released the held deliveries to a later recheck; make them due now. One conditional step in the store:
         // a delivery a worker claimed or delivered since it was held (the recheck came) stays with that worker.
