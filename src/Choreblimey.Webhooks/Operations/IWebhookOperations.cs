@@ -33,12 +33,15 @@ public interface IWebhookOperations
     /// <returns>The usage.</returns>
     ValueTask<WebhookUsage> GetUsageAsync(string? tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default);
 
-    /// <summary>Retries one delivery now, whatever its state (a dead-lettered one included), and wakes the worker.</summary>
+    /// <summary>Retries one delivery now, whatever its state (a dead-lettered one included) unless a worker is sending it, and wakes the worker.</summary>
     /// <param name="tenantId">The tenant (<see langword="null"/> for the default tenant).</param>
     /// <param name="deliveryId">The delivery id.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns><see langword="true"/> when the tenant has the delivery.</returns>
-    /// <exception cref="InvalidOperationException">The delivery is a test send (<see cref="SendTestAsync"/>), which is never retried.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The delivery is a test send (<see cref="SendTestAsync"/>), which is never retried, or a worker holds it under a live
+    /// lease (it may be sending it right now; retry once that attempt is recorded).
+    /// </exception>
     ValueTask<bool> RetryAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default);
 
     /// <summary>Re-queues every failed or dead-lettered delivery of a subscription created since a time, and wakes the worker.</summary>

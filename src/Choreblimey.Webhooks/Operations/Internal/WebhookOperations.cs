@@ -61,14 +61,25 @@ internal sealed class WebhookOperations(
     {
         ArgumentNullException.ThrowIfNull(deliveryId);
         var tenant = tenantId ?? string.Empty;
-        if (await store.GetDeliveryAsync(tenant, deliveryId, cancellationToken).ConfigureAwait(false) is { EventType: WebhookOperationalEvents.Test })
+        var delivery = await store.GetDeliveryAsync(tenant, deliveryId, cancellationToken).ConfigureAwait(false);
+        if (delivery is { EventType: WebhookOperationalEvents.Test })
         {
             // A test send is answered once, to its caller; re-queued it would go out as a real, counted attempt.
             throw new InvalidOperationException(
                 $"The delivery '{deliveryId}' is a test send ({WebhookOperationalEvents.Test}); test sends are never retried. Call SendTestAsync again to send a new one.");
         }
 
-        if (!await store.RequeueDeliveryAsync(tenant, deliveryId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        var now = timeProvider.GetUtcNow();
+        if (delivery is { Status: WebhookDeliveryStatus.Pending, LeaseOwner: { } owner } && delivery.NextAttemptAt > now)
+        {
+            // A worker holds it and may be sending it right now: re-queued, it would be claimed and sent again at the same
+            // time, and the attempt in flight could no longer be recorded. A leased delivery's due time is its lease's end.
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The delivery '{deliveryId}' is being sent by worker '{owner}' (its lease runs until {delivery.NextAttemptAt.UtcDateTime:O}); retry it once that attempt is recorded."));
+        }
+
+        if (!await store.RequeueDeliveryAsync(tenant, deliveryId, now, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
