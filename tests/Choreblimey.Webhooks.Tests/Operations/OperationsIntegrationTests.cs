@@ -160,6 +160,25 @@ public sealed class OperationsIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_host_level_endpoints_dead_letter_is_announced_under_the_default_tenant_not_the_events_tenant()
+    {
+        _receiver.Respond = (context, _) => Task.FromResult(context.Request.Path == "/gone" ? 410 : 200);
+        await using var host = await StartHostAsync(webhooks: webhooks => webhooks.AddOperationalEvents());
+        var gone = await host.Subscriptions.CreateAsync(WebhookTenants.All, new WebhookSubscriptionRequest { Url = _receiver.Url("/gone").ToString(), EventTypes = ["chore:*"] });
+        await SubscribeAsync(host, "/family-ops", "webhook.*");
+        await host.Subscriptions.CreateAsync(WebhookTenants.Default, new WebhookSubscriptionRequest { Url = _receiver.Url("/host-ops").ToString(), EventTypes = ["webhook.*"] });
+
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { Id = 1 }, tenantId: Family);
+        await host.WaitForDeliveryStatusAsync(Family, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
+
+        // One publish carries the event: received by the default tenant's listener, it was not published to the family's.
+        await _receiver.WaitUntilAsync(
+            r => r.Any(x => x.Path == "/host-ops" && x.BodyText.Contains(WebhookOperationalEvents.DeliveryDeadLettered, StringComparison.Ordinal) && x.BodyText.Contains(gone.Id, StringComparison.Ordinal)),
+            because: "the host-level endpoint's dead letter announced to the host");
+        Assert.DoesNotContain(_receiver.Received, x => x.Path == "/family-ops" && x.BodyText.Contains(gone.Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_disabled_host_level_endpoint_is_announced_to_host_level_listeners()
     {
         _receiver.Respond = (context, _) => Task.FromResult(context.Request.Path == "/gone" ? 410 : 200);

@@ -50,7 +50,9 @@ internal sealed class WebhookDeliveryObserver(
             // An operational event's own dead letter never publishes another one: no feedback loop.
             if (!WebhookOperationalEvents.IsOperational(delivery.EventType))
             {
-                await PublishAsync(WebhookOperationalEvents.DeliveryDeadLettered, notification, delivery.TenantId, cancellationToken).ConfigureAwait(false);
+                // Under the subscription's tenant: a host-level subscription's failures (its id, its receiver's errors) are the
+                // host's business, not the business of the tenant whose event it was.
+                await PublishAsync(WebhookOperationalEvents.DeliveryDeadLettered, notification, subscription?.TenantId ?? delivery.TenantId, cancellationToken).ConfigureAwait(false);
             }
         }
 
