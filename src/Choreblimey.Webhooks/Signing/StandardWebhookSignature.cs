@@ -73,15 +73,7 @@ internal static class StandardWebhookSignature
         }
         finally
         {
-            // A context that failed part-way may hold part of a message; it is not reused.
-            if (reset)
-            {
-                pool.Return(hmac);
-            }
-            else
-            {
-                hmac.Dispose();
-            }
+            pool.Return(hmac, reset);
         }
     }
 

@@ -33,9 +33,18 @@ internal sealed class WebhookHmacPool(byte[] key)
         return IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
     }
 
-    /// <summary>Keeps a context whose hash was just taken (so it is back in its keyed initial state), or disposes it.</summary>
-    public void Return(IncrementalHash hmac)
+    /// <summary>
+    /// Gives back a rented context: kept when <paramref name="reset"/> (its hash was just taken, so it is back in its keyed
+    /// initial state), disposed otherwise, since a context that failed part-way may hold part of a message.
+    /// </summary>
+    public void Return(IncrementalHash hmac, bool reset)
     {
+        if (!reset)
+        {
+            hmac.Dispose();
+            return;
+        }
+
         for (var i = 0; i < _idle.Length; i++)
         {
             if (Interlocked.CompareExchange(ref _idle[i], hmac, null) is null)
@@ -60,14 +69,7 @@ internal sealed class WebhookHmacPool(byte[] key)
         }
         finally
         {
-            if (reset)
-            {
-                Return(hmac);
-            }
-            else
-            {
-                hmac.Dispose();
-            }
+            Return(hmac, reset);
         }
     }
 }

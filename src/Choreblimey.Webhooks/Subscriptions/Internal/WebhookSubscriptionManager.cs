@@ -159,27 +159,17 @@ internal sealed class WebhookSubscriptionManager(
 
     public async ValueTask<WebhookSubscription?> ResumeAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(subscriptionId);
-        var tenant = NormalizeTenant(tenantId);
         // An active subscription is left as it is: making its pending deliveries due would throw away their retry backoff
         // (and the rate limiter's hand-backs) and fire them all at an endpoint that may be failing.
-        var change = await WebhookSubscriptionWriter.ChangeAsync(
-            store,
-            timeProvider,
-            tenant,
-            subscriptionId,
-            static (current, _) => current.State == WebhookSubscriptionState.Active ? null : current with
-            {
-                State = WebhookSubscriptionState.Active,
-                DisabledReason = null,
-            },
-            cancellationToken).ConfigureAwait(false);
+        var change = await ChangeIfNeededAsync(tenantId, subscriptionId, static (current, _) => current.State == WebhookSubscriptionState.Active ? null : current with
+        {
+            State = WebhookSubscriptionState.Active,
+            DisabledReason = null,
+        }, cancellationToken).ConfigureAwait(false);
         if (change.Subscription is not { } resumed || !change.Written)
         {
             return change.Subscription;
         }
-
-        router.Invalidate(tenant);
 
         // The worker released the held deliveries to a later recheck; make them due now. One conditional step in the store:
         // a delivery a worker claimed or delivered since it was held (the recheck came) stays with that worker.
@@ -246,7 +236,12 @@ internal sealed class WebhookSubscriptionManager(
     }
 
     private async ValueTask<WebhookSubscription?> ChangeAsync(
-        string? tenantId, string subscriptionId, Func<WebhookSubscription, DateTimeOffset, WebhookSubscription> change, CancellationToken cancellationToken)
+        string? tenantId, string subscriptionId, Func<WebhookSubscription, DateTimeOffset, WebhookSubscription> change, CancellationToken cancellationToken) =>
+        (await ChangeIfNeededAsync(tenantId, subscriptionId, change, cancellationToken).ConfigureAwait(false)).Subscription;
+
+    /// <summary>Writes the change unless it declines (returns <see langword="null"/>), and reloads the tenant's routing if it wrote.</summary>
+    private async ValueTask<WebhookSubscriptionChange> ChangeIfNeededAsync(
+        string? tenantId, string subscriptionId, Func<WebhookSubscription, DateTimeOffset, WebhookSubscription?> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
         var tenant = NormalizeTenant(tenantId);
@@ -256,7 +251,7 @@ internal sealed class WebhookSubscriptionManager(
             router.Invalidate(tenant);
         }
 
-        return result.Subscription;
+        return result;
     }
 
     private WebhookSubscription Build(string tenant, string subscriptionId, WebhookSubscriptionRequest request)
