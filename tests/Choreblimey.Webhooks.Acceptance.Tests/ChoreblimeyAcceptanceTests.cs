@@ -188,12 +188,22 @@ public sealed class ChoreblimeyAcceptanceTests
         Assert.True(approved.GetProperty("wallet").GetProperty("properties").TryGetProperty("moneyDelta", out _));
     }
 
-    [Fact(DisplayName = "signature header X-Choreblimey-Signature")]
-    public async Task Deliveries_carry_the_X_Choreblimey_Signature_header()
+    [Theory(DisplayName = "signature header X-Choreblimey-Signature")]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Deliveries_carry_the_X_Choreblimey_Signature_header(bool profileInEnvironment)
     {
+        // The host's own three variables, with the profile chosen either by a fourth variable or once in code.
+        var environment = EnvironmentFor(enabled: "true");
+        if (!profileInEnvironment)
+        {
+            environment.Remove(WebhookEnvironmentVariables.SignatureProfile);
+        }
+
         await using var host = await AcceptanceHost.StartAsync(
             b => b.AddChoreblimeyCatalog(),
-            configuration: EnvironmentFor(enabled: "true"),
+            options: profileInEnvironment ? null : o => o.DefaultSignatureProfile = WebhookSignatureProfile.ChoreblimeyName,
+            configuration: environment,
             routing: (b, configuration) => b.AddEnvironmentConventions(configuration));
 
         await host.Publisher.PublishAsync(Chore(), tenantId: Family);

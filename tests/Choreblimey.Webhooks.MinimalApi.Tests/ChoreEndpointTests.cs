@@ -66,8 +66,58 @@ public sealed class ChoreEndpointTests : IAsyncLifetime
         var delivery = await Harness.DeliveredToAsync(subscription.Id, "chore:created");
         Assert.Single(delivery.Attempts);
         var request = Assert.Single(Harness.Receiver.Requests);
-        Assert.True(request.Verify(subscription.Secrets[0].Secret, Harness.Clock).IsValid);
+        AssertChoreblimeySignature(request, subscription.Secrets[0].Secret);
+        Assert.Null(request.Header(WebhookHeaders.Signature));
         Assert.Equal(published.EventId, request.WebhookId);
+    }
+
+    [Fact]
+    public async Task The_hosts_three_variables_set_up_its_endpoint_with_its_signature_header()
+    {
+        const string secret = "choreblimey-shared-secret-0123456789";
+        await using var factory = _factory.WithWebHostBuilder(web =>
+        {
+            web.UseSetting(WebhookEnvironmentVariables.Enabled, "true");
+            web.UseSetting(WebhookEnvironmentVariables.Url, "https://hooks.choreblimey.example/all");
+            web.UseSetting(WebhookEnvironmentVariables.Secret, secret);
+        });
+        using var client = factory.CreateClient();
+        var harness = factory.Services.GetRequiredService<IWebhookTestHarness>();
+
+        var response = await client.PostAsJsonAsync($"/families/{Family}/chores", new { title = "Feed the cat", frequency = "daily", rewardStars = 5, rewardMoney = 0.5m });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await harness.DeliveredToAsync("sub_cfg_env", "chore:created");
+        var request = Assert.Single(harness.Receiver.Requests);
+        Assert.Equal(new Uri("https://hooks.choreblimey.example/all"), request.Url);
+        AssertChoreblimeySignature(request, WebhookSecret.Parse(secret));
+    }
+
+    [Fact]
+    public async Task WEBHOOK_ENABLED_false_sends_nothing_and_breaks_nothing()
+    {
+        await using var factory = _factory.WithWebHostBuilder(web =>
+        {
+            web.UseSetting(WebhookEnvironmentVariables.Enabled, "false");
+            web.UseSetting(WebhookEnvironmentVariables.Url, "https://hooks.choreblimey.example/all");
+            web.UseSetting(WebhookEnvironmentVariables.Secret, "choreblimey-shared-secret-0123456789");
+        });
+        using var client = factory.CreateClient();
+        var harness = factory.Services.GetRequiredService<IWebhookTestHarness>();
+
+        var response = await client.PostAsJsonAsync($"/families/{Family}/chores", new { title = "Feed the cat", frequency = "daily", rewardStars = 5, rewardMoney = 0.5m });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await harness.WaitForIdleAsync();
+        Assert.Empty(harness.Published);
+        Assert.Empty(harness.Receiver.Requests);
+    }
+
+    private static void AssertChoreblimeySignature(WebhookTestRequest request, WebhookSecret secret)
+    {
+        var signature = request.Header("X-Choreblimey-Signature");
+        Assert.NotNull(signature);
+        Assert.True(new WebhookVerifier().VerifyHex(request.Body.Span, signature, [secret], "sha256=").IsValid);
     }
 
     [Fact]
