@@ -122,7 +122,8 @@ public sealed class JossiedbAcceptanceTests
         {
             Url = "https://your-app.example/webhooks/inventory",
             EventTypes = ["*"],
-            RetrySchedule = [TimeSpan.Zero, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10)],
+            // Jossiedb's per-subscription maxRetries and retryDelay, at its defaults (3 and 5 s).
+            RetrySchedule = WebhookRetrySchedules.Exponential(retries: 3, firstRetryDelay: TimeSpan.FromSeconds(5)),
             Timeout = TimeSpan.FromSeconds(5),
             Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer xyz" },
         });
@@ -131,9 +132,10 @@ public sealed class JossiedbAcceptanceTests
         await host.Publisher.PublishAsync(LowStock(), tenantId: Owner);
         await host.Harness.AdvanceToNextDueAsync();
         await host.Harness.AdvanceToNextDueAsync();
+        await host.Harness.AdvanceToNextDueAsync();
 
-        var dead = await host.Harness.DeadLetteredAsync(subscription.Id, attempts: 3);
-        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15)], dead.Attempts.Skip(1).Select(a => a.StartedAt - dead.Attempts[0].StartedAt));
+        var dead = await host.Harness.DeadLetteredAsync(subscription.Id, attempts: 4);
+        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(35)], dead.Attempts.Skip(1).Select(a => a.StartedAt - dead.Attempts[0].StartedAt));
         Assert.All(host.Harness.Receiver.Requests, r => Assert.Equal("Bearer xyz", r.Header("Authorization")));
         Assert.Equal(TimeSpan.FromSeconds(5), (await host.Subscriptions.GetAsync(Owner, subscription.Id))!.Timeout);
     }

@@ -109,12 +109,19 @@ internal static class WebhookConfigurationReader
         {
             var current = options.Retry.Schedule.ToArray();
             var attempts = (retries ?? (current.Length - 1)) + 1;
-            var schedule = new TimeSpan[attempts];
-            for (var i = 1; i < attempts; i++)
+            TimeSpan[] schedule;
+            if (delayMs is { } baseDelay)
             {
-                schedule[i] = delayMs is { } baseDelay
-                    ? TimeSpan.FromMilliseconds(Math.Min(baseDelay * Math.Pow(2, i - 1), TimeSpan.FromDays(7).TotalMilliseconds))
-                    : current[Math.Min(i, current.Length - 1)];
+                schedule = WebhookRetrySchedules.Exponential(attempts - 1, TimeSpan.FromMilliseconds(baseDelay));
+            }
+            else
+            {
+                // Only the number of retries is set: the current schedule's delays, its last one repeated if there are more.
+                schedule = new TimeSpan[attempts];
+                for (var i = 1; i < attempts; i++)
+                {
+                    schedule[i] = current[Math.Min(i, current.Length - 1)];
+                }
             }
 
             schedule[0] = current.Length > 0 ? current[0] : TimeSpan.Zero;
