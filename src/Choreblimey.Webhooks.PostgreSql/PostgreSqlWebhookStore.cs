@@ -796,7 +796,15 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
+        await RequeueOneAsync(tenantId, deliveryId, dueAt, leaseCheckedAt: null, cancellationToken).ConfigureAwait(false) == WebhookDeliveryRequeueResult.Requeued;
+
+    /// <inheritdoc />
+    public ValueTask<WebhookDeliveryRequeueResult> RequeueDeliveryIfNotLeasedAsync(string tenantId, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        RequeueOneAsync(tenantId, deliveryId, now, leaseCheckedAt: now, cancellationToken);
+
+    /// <summary>Re-queues one delivery; with <paramref name="leaseCheckedAt"/>, not one whose lease is live then.</summary>
+    private async ValueTask<WebhookDeliveryRequeueResult> RequeueOneAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, DateTimeOffset? leaseCheckedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(deliveryId);
@@ -804,13 +812,20 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         var batch = new NpgsqlBatch();
         await using (batch.ConfigureAwait(false))
         {
+            // Under READ COMMITTED an update that waits on a claim's row lock re-checks the condition against the claimed row,
+            // so a claim committed between the statement's start and its write is seen, not overwritten.
             var update = new NpgsqlBatchCommand(
                 $"""
-                UPDATE {_schema.Deliveries}
-                SET status = 0, next_attempt_at = @due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
-                WHERE tenant_id = @tenant AND id = @id
+                WITH requeued AS (
+                    UPDATE {_schema.Deliveries}
+                    SET status = 0, next_attempt_at = @due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
+                    WHERE tenant_id = @tenant AND id = @id
+                      AND (@now::timestamptz IS NULL OR status <> 0 OR lease_owner IS NULL OR next_attempt_at <= @now)
+                    RETURNING id)
+                SELECT (SELECT count(*) FROM requeued), (SELECT count(*) FROM {_schema.Deliveries} WHERE tenant_id = @tenant AND id = @id)
                 """);
             AddTimestamp(update.Parameters, "due", dueAt);
+            AddNullableTimestamp(update.Parameters, "now", leaseCheckedAt);
             AddText(update.Parameters, "tenant", tenantId);
             AddText(update.Parameters, "id", deliveryId);
             batch.BatchCommands.Add(update);
@@ -819,8 +834,14 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
             await using (connection.ConfigureAwait(false))
             {
                 batch.Connection = connection;
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return update.RecordsAffected > 0;
+                var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    return reader.GetInt64(0) > 0 ? WebhookDeliveryRequeueResult.Requeued
+                        : reader.GetInt64(1) > 0 ? WebhookDeliveryRequeueResult.Leased
+                        : WebhookDeliveryRequeueResult.NotFound;
+                }
             }
         }
     }

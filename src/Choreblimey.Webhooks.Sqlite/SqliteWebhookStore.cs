@@ -576,24 +576,49 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
+        await RequeueOneAsync(tenantId, deliveryId, dueAt, leaseCheckedAt: null, cancellationToken).ConfigureAwait(false) == WebhookDeliveryRequeueResult.Requeued;
+
+    /// <inheritdoc />
+    public ValueTask<WebhookDeliveryRequeueResult> RequeueDeliveryIfNotLeasedAsync(string tenantId, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        RequeueOneAsync(tenantId, deliveryId, now, leaseCheckedAt: now, cancellationToken);
+
+    /// <summary>Re-queues one delivery; with <paramref name="leaseCheckedAt"/>, not one whose lease is live then.</summary>
+    private async ValueTask<WebhookDeliveryRequeueResult> RequeueOneAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, DateTimeOffset? leaseCheckedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(deliveryId);
         return await WriteAsync(
             connection =>
             {
+                // The writer is the only connection that writes (claims included), so no claim can come between the
+                // lease check in the statement and the existence check after it.
                 using var update = SqliteSql.Command(
                         connection,
                         """
                         UPDATE deliveries
                         SET status = 0, next_attempt_at = $due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
                         WHERE id = $id AND tenant_id = $tenant
+                          AND ($now IS NULL OR status <> 0 OR lease_owner IS NULL OR next_attempt_at <= $now)
                         """)
                     .With("$id", deliveryId)
                     .With("$tenant", tenantId)
-                    .With("$due", SqliteSql.ToTicks(dueAt));
-                return update.ExecuteNonQuery() == 1;
+                    .With("$due", SqliteSql.ToTicks(dueAt))
+                    .With("$now", SqliteSql.ToTicksOrNull(leaseCheckedAt));
+                if (update.ExecuteNonQuery() == 1)
+                {
+                    return WebhookDeliveryRequeueResult.Requeued;
+                }
+
+                if (leaseCheckedAt is null)
+                {
+                    return WebhookDeliveryRequeueResult.NotFound;
+                }
+
+                using var exists = SqliteSql.Command(connection, "SELECT 1 FROM deliveries WHERE id = $id AND tenant_id = $tenant")
+                    .With("$id", deliveryId)
+                    .With("$tenant", tenantId);
+                return exists.ExecuteScalar() is null ? WebhookDeliveryRequeueResult.NotFound : WebhookDeliveryRequeueResult.Leased;
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -235,17 +235,35 @@ internal sealed class WebhookHarnessStore(IWebhookStore inner) : IWebhookStore
         var requeued = await inner.RequeueDeliveryAsync(tenantId, deliveryId, dueAt, cancellationToken).ConfigureAwait(false);
         if (requeued)
         {
-            lock (_gate)
-            {
-                _leases.Remove(deliveryId);
-                if (_deliveries.TryGetValue(deliveryId, out var delivery))
-                {
-                    delivery.Status = WebhookDeliveryStatus.Pending;
-                }
-            }
+            NoteRequeued(deliveryId);
         }
 
         return requeued;
+    }
+
+    // Forwarded (not left to the interface's default), so that a retry under the harness gets the inner store's one-step
+    // check; a refused re-queue leaves the worker's lease, and so the harness's record of it, as it was.
+    public async ValueTask<WebhookDeliveryRequeueResult> RequeueDeliveryIfNotLeasedAsync(string tenantId, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var result = await inner.RequeueDeliveryIfNotLeasedAsync(tenantId, deliveryId, now, cancellationToken).ConfigureAwait(false);
+        if (result == WebhookDeliveryRequeueResult.Requeued)
+        {
+            NoteRequeued(deliveryId);
+        }
+
+        return result;
+    }
+
+    private void NoteRequeued(string deliveryId)
+    {
+        lock (_gate)
+        {
+            _leases.Remove(deliveryId);
+            if (_deliveries.TryGetValue(deliveryId, out var delivery))
+            {
+                delivery.Status = WebhookDeliveryStatus.Pending;
+            }
+        }
     }
 
     private void EndLease(string deliveryId, long fencingToken)

@@ -48,6 +48,25 @@ public sealed class WebhookHarnessStoreTests
         Assert.Equal(0, store.OutstandingLeases);
     }
 
+    [Fact]
+    public async Task A_conditional_requeue_is_the_inner_stores_and_a_refused_one_keeps_the_lease_outstanding()
+    {
+        var harness = new WebhookHarnessStore(new InMemoryWebhookStore());
+        IWebhookStore store = harness; // as the library calls it, so a store left with the interface's default is caught
+        var message = new WebhookMessage { Id = "msg_1", TenantId = "family-1", EventType = "chore:created", Timestamp = T0, Data = """{"id":1}"""u8.ToArray() };
+        await store.InsertMessageAsync(message, [new WebhookDelivery { Id = "dlv_1", TenantId = "family-1", MessageId = "msg_1", SubscriptionId = "sub_1", EventType = "chore:created", NextAttemptAt = T0, CreatedAt = T0 }]);
+        Assert.Single(await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker-1", 10, T0, TimeSpan.FromMinutes(2))));
+
+        // Refused under the live lease: the worker still holds it, so the harness is not idle.
+        Assert.Equal(WebhookDeliveryRequeueResult.Leased, await store.RequeueDeliveryIfNotLeasedAsync("family-1", "dlv_1", T0.AddMinutes(1)));
+        Assert.Equal(1, harness.OutstandingLeases);
+
+        // Once the lease has lapsed the delivery is re-queued and the harness forgets the lease, as after a plain re-queue.
+        Assert.Equal(WebhookDeliveryRequeueResult.Requeued, await store.RequeueDeliveryIfNotLeasedAsync("family-1", "dlv_1", T0.AddMinutes(2)));
+        Assert.Equal(0, harness.OutstandingLeases);
+        Assert.Equal(WebhookDeliveryRequeueResult.NotFound, await store.RequeueDeliveryIfNotLeasedAsync("family-2", "dlv_1", T0.AddMinutes(2)));
+    }
+
     /// <summary>Passes every call to the inner store; a claim, once the inner store has answered it, waits for the test.</summary>
     public class PausedClaimStore : DispatchProxy
     {

@@ -162,6 +162,25 @@ public interface IWebhookStore
     /// <returns><see langword="true"/> when the tenant has the delivery and it was re-queued.</returns>
     ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Makes a tenant's delivery due at <paramref name="now"/> again, as <see cref="RequeueDeliveryAsync"/> does, unless a
+    /// worker holds it under a live lease: it is pending with a lease owner and its due time (a leased delivery's due time
+    /// is its lease's expiry) is after <paramref name="now"/>. The check and the write are one step, so a claim cannot land
+    /// between them; this is how a retry by id leaves a delivery being sent to its worker. A lapsed lease does not count.
+    /// </summary>
+    /// <remarks>
+    /// The default implementation throws <see cref="NotSupportedException"/>, so a custom store written before this member
+    /// still compiles; the library then reads the delivery and re-queues it with <see cref="RequeueDeliveryAsync"/>, where
+    /// a claim landing between the two is not caught.
+    /// </remarks>
+    /// <param name="tenantId">The tenant.</param>
+    /// <param name="deliveryId">The delivery id.</param>
+    /// <param name="now">The current time: a lease that ends after it is live, and the delivery becomes due at it.</param>
+    /// <param name="cancellationToken">A token to cancel the operation.</param>
+    /// <returns>Whether it was re-queued, missing, or held under a live lease.</returns>
+    ValueTask<WebhookDeliveryRequeueResult> RequeueDeliveryIfNotLeasedAsync(string tenantId, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not re-queue a delivery on the condition that it is not leased.");
+
     /// <summary>Counts a tenant's (or one subscription's) deliveries by state and computes attempt latency percentiles over a window, in the store. Test sends are excluded.</summary>
     /// <param name="query">The tenant, subscription and window.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>

@@ -822,6 +822,99 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RequeueIfNotLeased_leaves_a_live_lease_to_its_worker_and_requeues_lapsed_unleased_failed_and_dead_ones()
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message, [
+            StoreTestData.Delivery(DlvId(1), message),
+            StoreTestData.Delivery(DlvId(2), message),
+            StoreTestData.Delivery(DlvId(3), message, nextAttemptAt: T0.AddHours(1)),
+            StoreTestData.Delivery(DlvId(4), message, nextAttemptAt: T0.AddMinutes(30), attemptCount: 1),
+            StoreTestData.Delivery(DlvId(5), message, status: WebhookDeliveryStatus.DeadLettered, attemptCount: 3),
+        ]);
+        var leases = (await Claim(store, T0, "worker-1")).ToDictionary(l => l.Delivery.Id);
+        Assert.Equal([DlvId(1), DlvId(2)], leases.Keys.Order(StringComparer.Ordinal));
+        var now = T0.AddMinutes(1);
+
+        // A live lease: nothing moves, so its worker can still record the attempt it may be sending.
+        Assert.Equal(WebhookDeliveryRequeueResult.Leased, await store.RequeueDeliveryIfNotLeasedAsync(TenantA, DlvId(1), now));
+        var held = await store.GetDeliveryAsync(TenantA, DlvId(1));
+        Assert.Equal(WebhookDeliveryStatus.Pending, held!.Status);
+        Assert.Equal("worker-1", held.LeaseOwner);
+        Assert.Equal(T0 + Lease, held.NextAttemptAt);
+        Assert.Equal(leases[DlvId(1)].FencingToken, held.FencingToken);
+        Assert.Empty(await Claim(store, now, "worker-2"));
+        Assert.Equal(WebhookDeliveryRequeueResult.NotFound, await store.RequeueDeliveryIfNotLeasedAsync(TenantB, DlvId(1), now));
+        Assert.Equal(WebhookDeliveryRequeueResult.NotFound, await store.RequeueDeliveryIfNotLeasedAsync(TenantA, DlvId(9), now));
+        Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+        {
+            DeliveryId = DlvId(1),
+            FencingToken = leases[DlvId(1)].FencingToken,
+            Attempt = Attempt(leases[DlvId(1)].Delivery, 1, T0, WebhookAttemptOutcome.Succeeded, 200),
+            NewStatus = WebhookDeliveryStatus.Succeeded,
+        }));
+
+        // Unleased (never attempted, failed and waiting for its retry, dead-lettered, delivered): made due now.
+        foreach (var id in new[] { DlvId(3), DlvId(4), DlvId(5), DlvId(1) })
+        {
+            var before = await store.GetDeliveryAsync(TenantA, id);
+            Assert.Equal(WebhookDeliveryRequeueResult.Requeued, await store.RequeueDeliveryIfNotLeasedAsync(TenantA, id, now));
+            var requeued = await store.GetDeliveryAsync(TenantA, id);
+            Assert.Equal(WebhookDeliveryStatus.Pending, requeued!.Status);
+            Assert.Equal(now, requeued.NextAttemptAt);
+            Assert.Null(requeued.CompletedAt);
+            Assert.Null(requeued.LeaseOwner);
+            Assert.Equal(before!.AttemptCount, requeued.AttemptCount);
+            Assert.True(requeued.FencingToken > before.FencingToken);
+        }
+
+        // A lapsed lease (its expiry reached, as a claim counts it) is no longer its worker's: taken, and the worker fenced off.
+        Assert.Equal(WebhookDeliveryRequeueResult.Requeued, await store.RequeueDeliveryIfNotLeasedAsync(TenantA, DlvId(2), T0 + Lease));
+        Assert.Null((await store.GetDeliveryAsync(TenantA, DlvId(2)))!.LeaseOwner);
+        Assert.False(await store.ReleaseLeaseAsync(new WebhookLeaseRelease(DlvId(2), leases[DlvId(2)].FencingToken, T0.AddDays(1))));
+        Assert.Equal(
+            [DlvId(1), DlvId(2), DlvId(3), DlvId(4), DlvId(5)],
+            (await Claim(store, T0 + Lease, "worker-2")).Select(l => l.Delivery.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task RequeueIfNotLeased_racing_a_claim_never_takes_the_delivery_from_the_worker_that_got_it()
+    {
+        var store = await NewStoreAsync();
+        for (var round = 1; round <= 20; round++)
+        {
+            var message = Message(MsgId(round));
+            await store.InsertMessageAsync(message, [StoreTestData.Delivery(DlvId(round), message)]);
+            using var start = new Barrier(2);
+            var claim = Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                return await Claim(store, T0, "worker-1");
+            });
+            var requeue = Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                return await store.RequeueDeliveryIfNotLeasedAsync(TenantA, DlvId(round), T0);
+            });
+
+            // Re-queued first, it is due at once and the claim takes it; claimed first, the re-queue is refused. Either
+            // way the worker's lease is current and its attempt is recorded. (A claim that meets the re-queue's row lock
+            // skips the row, as PostgreSQL's does; the delivery is due, and the next claim takes it.)
+            var claimed = await claim;
+            Assert.NotEqual(WebhookDeliveryRequeueResult.NotFound, await requeue);
+            var lease = Assert.Single(claimed.Count > 0 ? claimed : await Claim(store, T0, "worker-1"));
+            Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+            {
+                DeliveryId = DlvId(round),
+                FencingToken = lease.FencingToken,
+                Attempt = Attempt(lease.Delivery, 1, T0, WebhookAttemptOutcome.Succeeded, 200),
+                NewStatus = WebhookDeliveryStatus.Succeeded,
+            }), $"Round {round}: the re-queue took the delivery from the worker that claimed it.");
+        }
+    }
+
+    [Fact]
     public async Task ReleaseLease_makes_the_delivery_due_at_the_given_time_without_counting_an_attempt()
     {
         var store = await NewStoreAsync();

@@ -106,20 +106,7 @@ public sealed partial class InMemoryWebhookStore
                     continue;
                 }
 
-                if (d.Status == WebhookDeliveryStatus.Pending)
-                {
-                    _due.Remove(d.Priority, d.NextAttemptAt, d.Id);
-                }
-
-                entry.Delivery = d with
-                {
-                    Status = WebhookDeliveryStatus.Pending,
-                    NextAttemptAt = request.DueAt,
-                    CompletedAt = null,
-                    LeaseOwner = null,
-                    FencingToken = d.FencingToken + 1,
-                };
-                _due.Add(d.Priority, request.DueAt, d.Id);
+                Requeue(entry, request.DueAt);
                 count++;
             }
 

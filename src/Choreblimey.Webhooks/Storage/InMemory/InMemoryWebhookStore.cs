@@ -376,7 +376,15 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default)
+    public ValueTask<bool> RequeueDeliveryAsync(string tenantId, string deliveryId, DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(RequeueOne(tenantId, deliveryId, dueAt, leaseCheckedAt: null, cancellationToken) == WebhookDeliveryRequeueResult.Requeued);
+
+    /// <inheritdoc />
+    public ValueTask<WebhookDeliveryRequeueResult> RequeueDeliveryIfNotLeasedAsync(string tenantId, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(RequeueOne(tenantId, deliveryId, now, leaseCheckedAt: now, cancellationToken));
+
+    /// <summary>Re-queues one delivery; with <paramref name="leaseCheckedAt"/>, not one whose lease is live then.</summary>
+    private WebhookDeliveryRequeueResult RequeueOne(string tenantId, string deliveryId, DateTimeOffset dueAt, DateTimeOffset? leaseCheckedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(deliveryId);
@@ -385,26 +393,38 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
         {
             if (FindDelivery(tenantId, deliveryId) is not { } entry)
             {
-                return ValueTask.FromResult(false);
+                return WebhookDeliveryRequeueResult.NotFound;
             }
 
-            var current = entry.Delivery;
-            if (current.Status == WebhookDeliveryStatus.Pending)
+            // Checked under the same lock as the claim takes, so no claim can come between the check and the write.
+            if (leaseCheckedAt is { } now && entry.Delivery is { Status: WebhookDeliveryStatus.Pending, LeaseOwner: not null } leased && leased.NextAttemptAt > now)
             {
-                _due.Remove(current.Priority, current.NextAttemptAt, current.Id);
+                return WebhookDeliveryRequeueResult.Leased;
             }
 
-            entry.Delivery = current with
-            {
-                Status = WebhookDeliveryStatus.Pending,
-                NextAttemptAt = dueAt,
-                CompletedAt = null,
-                LeaseOwner = null,
-                FencingToken = current.FencingToken + 1,
-            };
-            _due.Add(current.Priority, dueAt, current.Id);
-            return ValueTask.FromResult(true);
+            Requeue(entry, dueAt);
+            return WebhookDeliveryRequeueResult.Requeued;
         }
+    }
+
+    /// <summary>Makes the delivery pending and due at <paramref name="dueAt"/>, fencing off any lease. Called under the lock.</summary>
+    private void Requeue(DeliveryEntry entry, DateTimeOffset dueAt)
+    {
+        var current = entry.Delivery;
+        if (current.Status == WebhookDeliveryStatus.Pending)
+        {
+            _due.Remove(current.Priority, current.NextAttemptAt, current.Id);
+        }
+
+        entry.Delivery = current with
+        {
+            Status = WebhookDeliveryStatus.Pending,
+            NextAttemptAt = dueAt,
+            CompletedAt = null,
+            LeaseOwner = null,
+            FencingToken = current.FencingToken + 1,
+        };
+        _due.Add(current.Priority, dueAt, current.Id);
     }
 
     private static WebhookPage<T> ToPage<T>(List<T> rows, int limit, Func<T, string> key)
