@@ -40,7 +40,10 @@ public interface IWebhookOperations
     /// <returns><see langword="true"/> when the tenant has the delivery.</returns>
     /// <exception cref="InvalidOperationException">
     /// The delivery is a test send (<see cref="SendTestAsync"/>), which is never retried, or a worker holds it under a live
-    /// lease (it may be sending it right now; retry once that attempt is recorded).
+    /// lease (it may be sending it right now; retry once that attempt is recorded). The store checks the lease and
+    /// re-queues in one step (<see cref="IWebhookStore.RequeueDeliveryIfNotLeasedAsync"/>), so a worker's claim made while
+    /// the retry runs is never taken from it; on a custom store without that member, a claim landing between the retry's
+    /// read and its re-queue is not caught.
     /// </exception>
     ValueTask<bool> RetryAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default);
 

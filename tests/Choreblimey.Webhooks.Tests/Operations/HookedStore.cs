@@ -28,6 +28,11 @@ public class HookedStore : DispatchProxy
             return GetSubscriptionAsync((string)args[0]!, (string)args[1]!, (CancellationToken)args[2]!);
         }
 
+        if (targetMethod.Name == nameof(IWebhookStore.GetDeliveryAsync) && _hooks.AfterGetDelivery is not null)
+        {
+            return GetDeliveryAsync((string)args[0]!, (string)args[1]!, (CancellationToken)args[2]!);
+        }
+
         if (targetMethod.Name == nameof(IWebhookStore.ReleaseLeaseAsync) && (_hooks.BeforeRelease is not null || _hooks.AfterRelease is not null))
         {
             return ReleaseAsync((WebhookLeaseRelease)args[0]!, (CancellationToken)args[1]!);
@@ -37,6 +42,12 @@ public class HookedStore : DispatchProxy
         {
             // What the interface's default member does for a store that does not implement it.
             return ValueTask.FromException<int>(new NotSupportedException("This store does not re-queue in bulk."));
+        }
+
+        if (targetMethod.Name == nameof(IWebhookStore.RequeueDeliveryIfNotLeasedAsync) && _hooks.ConditionalRequeueUnsupported)
+        {
+            // What the interface's default member does for a store that does not implement it.
+            return ValueTask.FromException<WebhookDeliveryRequeueResult>(new NotSupportedException("This store does not re-queue conditionally."));
         }
 
         if (targetMethod.Name == nameof(IWebhookStore.RequeueDeliveriesAsync) && (_hooks.BeforeRequeueMany is not null || _hooks.AfterRequeue is not null))
@@ -66,6 +77,13 @@ public class HookedStore : DispatchProxy
         var subscription = await _inner.GetSubscriptionAsync(tenantId, subscriptionId, cancellationToken);
         await _hooks.AfterGetSubscription!(subscription);
         return subscription;
+    }
+
+    private async ValueTask<WebhookDelivery?> GetDeliveryAsync(string tenantId, string deliveryId, CancellationToken cancellationToken)
+    {
+        var delivery = await _inner.GetDeliveryAsync(tenantId, deliveryId, cancellationToken);
+        await _hooks.AfterGetDelivery!(delivery);
+        return delivery;
     }
 
     private async ValueTask<bool> ReleaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken)
@@ -121,6 +139,9 @@ public class HookedStore : DispatchProxy
         /// <summary>Runs once a subscription has been read, before the reader gets it.</summary>
         public Func<WebhookSubscription?, Task>? AfterGetSubscription { get; init; }
 
+        /// <summary>Runs once a delivery has been read, before the reader gets it.</summary>
+        public Func<WebhookDelivery?, Task>? AfterGetDelivery { get; init; }
+
         public Func<WebhookLeaseRelease, Task>? BeforeRelease { get; init; }
 
         public Func<WebhookLeaseRelease, Task>? AfterRelease { get; init; }
@@ -131,6 +152,9 @@ public class HookedStore : DispatchProxy
 
         /// <summary>Makes the store answer <see cref="IWebhookStore.RequeueDeliveriesAsync"/> as a custom store without it does.</summary>
         public bool BulkRequeueUnsupported { get; init; }
+
+        /// <summary>Makes the store answer <see cref="IWebhookStore.RequeueDeliveryIfNotLeasedAsync"/> as a custom store without it does.</summary>
+        public bool ConditionalRequeueUnsupported { get; init; }
 
         /// <summary>Runs once a re-queue (of one delivery or in bulk) has been written.</summary>
         public Func<Task>? AfterRequeue { get; init; }

@@ -62,7 +62,12 @@ internal sealed class WebhookOperations(
         ArgumentNullException.ThrowIfNull(deliveryId);
         var tenant = tenantId ?? string.Empty;
         var delivery = await store.GetDeliveryAsync(tenant, deliveryId, cancellationToken).ConfigureAwait(false);
-        if (delivery is { EventType: WebhookOperationalEvents.Test })
+        if (delivery is null)
+        {
+            return false;
+        }
+
+        if (delivery.EventType == WebhookOperationalEvents.Test)
         {
             // A test send is answered once, to its caller; re-queued it would go out as a real, counted attempt.
             throw new InvalidOperationException(
@@ -70,18 +75,14 @@ internal sealed class WebhookOperations(
         }
 
         var now = timeProvider.GetUtcNow();
-        if (delivery is { Status: WebhookDeliveryStatus.Pending, LeaseOwner: { } owner } && delivery.NextAttemptAt > now)
+        switch (await RequeueIfNotLeasedAsync(delivery, now, cancellationToken).ConfigureAwait(false))
         {
-            // A worker holds it and may be sending it right now: re-queued, it would be claimed and sent again at the same
-            // time, and the attempt in flight could no longer be recorded. A leased delivery's due time is its lease's end.
-            throw new InvalidOperationException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"The delivery '{deliveryId}' is being sent by worker '{owner}' (its lease runs until {delivery.NextAttemptAt.UtcDateTime:O}); retry it once that attempt is recorded."));
-        }
-
-        if (!await store.RequeueDeliveryAsync(tenant, deliveryId, now, cancellationToken).ConfigureAwait(false))
-        {
-            return false;
+            case WebhookDeliveryRequeueResult.NotFound:
+                return false;
+            case WebhookDeliveryRequeueResult.Leased:
+                // A worker holds it and may be sending it right now: re-queued, it would be claimed and sent again at the
+                // same time, and the attempt in flight could no longer be recorded.
+                throw await LeasedDeliveryErrorAsync(tenant, deliveryId, now, cancellationToken).ConfigureAwait(false);
         }
 
         signal.Notify();
@@ -237,6 +238,46 @@ internal sealed class WebhookOperations(
             .Select(g => new WebhookCoverageCategory(g.Key, g.Count(), g.Count(e => e.Published > 0)))
             .ToList();
         return new WebhookCoverageReport(tenantId, timeProvider.GetUtcNow(), events, totals);
+    }
+
+    private static bool IsLeased(WebhookDelivery delivery, DateTimeOffset now) =>
+        delivery is { Status: WebhookDeliveryStatus.Pending, LeaseOwner: not null } && delivery.NextAttemptAt > now;
+
+    /// <summary>
+    /// Re-queues the delivery unless a worker holds it under a live lease, in one conditional store step. A custom store
+    /// without that step is checked against <paramref name="read"/> and re-queued unconditionally: a claim landing between
+    /// that read and the re-queue is not caught there.
+    /// </summary>
+    private async ValueTask<WebhookDeliveryRequeueResult> RequeueIfNotLeasedAsync(WebhookDelivery read, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.RequeueDeliveryIfNotLeasedAsync(read.TenantId, read.Id, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException)
+        {
+            if (IsLeased(read, now))
+            {
+                return WebhookDeliveryRequeueResult.Leased;
+            }
+
+            return await store.RequeueDeliveryAsync(read.TenantId, read.Id, now, cancellationToken).ConfigureAwait(false)
+                ? WebhookDeliveryRequeueResult.Requeued
+                : WebhookDeliveryRequeueResult.NotFound;
+        }
+    }
+
+    /// <summary>The error for a retry the store refused because of a live lease, naming the worker and when its lease ends.</summary>
+    private async ValueTask<InvalidOperationException> LeasedDeliveryErrorAsync(string tenant, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Read again only for the message: the store refused the re-queue without saying who holds the lease, and the
+        // claim it saw may have come after the first read. The attempt may have been recorded since, too.
+        var holder = await store.GetDeliveryAsync(tenant, deliveryId, cancellationToken).ConfigureAwait(false);
+        return new InvalidOperationException(holder is { LeaseOwner: { } owner } && IsLeased(holder, now)
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"The delivery '{deliveryId}' is being sent by worker '{owner}' (its lease runs until {holder.NextAttemptAt.UtcDateTime:O}); retry it once that attempt is recorded.")
+            : $"The delivery '{deliveryId}' was being sent by a worker when the retry was asked; retry it once that attempt is recorded.");
     }
 
     /// <summary>
