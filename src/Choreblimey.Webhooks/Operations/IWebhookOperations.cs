@@ -38,6 +38,10 @@ public interface IWebhookOperations
     /// <param name="deliveryId">The delivery id.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns><see langword="true"/> when the tenant has the delivery.</returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="tenantId"/> is not a valid tenant id (longer than 128 characters, or not printable ASCII without
+    /// spaces), as the subscription manager would refuse it.
+    /// </exception>
     /// <exception cref="InvalidOperationException">
     /// The delivery is a test send (<see cref="SendTestAsync"/>), which is never retried, or a worker holds it under a live
     /// lease (it may be sending it right now; retry once that attempt is recorded). The store checks the lease and
@@ -53,6 +57,10 @@ public interface IWebhookOperations
     /// <param name="since">The inclusive lower bound on creation time; <see langword="null"/> for all.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>How many deliveries were re-queued.</returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="tenantId"/> is not a valid tenant id (longer than 128 characters, or not printable ASCII without
+    /// spaces), as the subscription manager would refuse it.
+    /// </exception>
     ValueTask<int> RecoverAsync(string? tenantId, string subscriptionId, DateTimeOffset? since, CancellationToken cancellationToken = default);
 
     /// <summary>

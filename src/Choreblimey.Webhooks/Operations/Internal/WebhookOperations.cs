@@ -60,7 +60,7 @@ internal sealed class WebhookOperations(
     public async ValueTask<bool> RetryAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deliveryId);
-        var tenant = tenantId ?? string.Empty;
+        var tenant = ValidTenant(tenantId);
         var delivery = await store.GetDeliveryAsync(tenant, deliveryId, cancellationToken).ConfigureAwait(false);
         if (delivery is null)
         {
@@ -93,7 +93,7 @@ internal sealed class WebhookOperations(
     public async ValueTask<int> RecoverAsync(string? tenantId, string subscriptionId, DateTimeOffset? since, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
-        var tenant = tenantId ?? string.Empty;
+        var tenant = ValidTenant(tenantId);
         var count = await store.RequeueDeliveriesAsync(
             new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, CreatedFrom = since, DueAt = timeProvider.GetUtcNow() },
             cancellationToken).ConfigureAwait(false);
@@ -238,6 +238,18 @@ internal sealed class WebhookOperations(
             .Select(g => new WebhookCoverageCategory(g.Key, g.Count(), g.Count(e => e.Published > 0)))
             .ToList();
         return new WebhookCoverageReport(tenantId, timeProvider.GetUtcNow(), events, totals);
+    }
+
+    /// <summary>
+    /// The tenant id as the subscription manager takes it (<see langword="null"/> is the default tenant) and checks it: an id
+    /// it would refuse (too long, a space or control character pasted with it) names no stored delivery or subscription, and
+    /// is reported as the caller's mistake rather than answered as "not found".
+    /// </summary>
+    private static string ValidTenant(string? tenantId)
+    {
+        var tenant = tenantId ?? string.Empty;
+        WebhookInputRules.EnsureValidTenantId(tenant, nameof(tenantId));
+        return tenant;
     }
 
     private static bool IsLeased(WebhookDelivery delivery, DateTimeOffset now) =>
