@@ -27,7 +27,10 @@ public sealed record WebhookSubscription
     /// <summary>Gets the lifecycle state.</summary>
     public WebhookSubscriptionState State { get; init; } = WebhookSubscriptionState.Active;
 
-    /// <summary>Gets why the subscription was disabled, when it was.</summary>
+    /// <summary>
+    /// Gets why the subscription was disabled, when it was; kept if its owner then pauses it, cleared when it is resumed or
+    /// enabled.
+    /// </summary>
     public string? DisabledReason { get; init; }
 
     /// <summary>Gets an optional human-readable description.</summary>

@@ -49,7 +49,10 @@ public interface IWebhookSubscriptionManager
     /// <returns><see langword="true"/> when it existed.</returns>
     ValueTask<bool> DeleteAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default);
 
-    /// <summary>Pauses a tenant's subscription: new events are not routed to it and its pending deliveries are held.</summary>
+    /// <summary>
+    /// Pauses a tenant's subscription: new events are not routed to it and its pending deliveries are held. A disabled
+    /// subscription keeps its <see cref="WebhookSubscription.DisabledReason"/> while paused; resuming clears it.
+    /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="subscriptionId">The subscription id.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>

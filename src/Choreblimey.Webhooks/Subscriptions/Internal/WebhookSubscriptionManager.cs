@@ -151,11 +151,10 @@ internal sealed class WebhookSubscriptionManager(
     }
 
     public async ValueTask<WebhookSubscription?> PauseAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default) =>
-        await ChangeAsync(tenantId, subscriptionId, static (current, _) => current with
-        {
-            State = WebhookSubscriptionState.Paused,
-            DisabledReason = null,
-        }, cancellationToken).ConfigureAwait(false);
+        // A disabled subscription keeps its DisabledReason: pausing is the owner's "stop routing events to it", not a
+        // verdict on the endpoint, so the record of why the library or an operator disabled it stays until it is resumed
+        // or enabled.
+        await ChangeAsync(tenantId, subscriptionId, static (current, _) => current with { State = WebhookSubscriptionState.Paused }, cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<WebhookSubscription?> ResumeAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
     {
