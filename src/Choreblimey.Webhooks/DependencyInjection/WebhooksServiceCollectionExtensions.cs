@@ -63,6 +63,7 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<WebhookSubscriptionRouter>();
         services.TryAddSingleton<WebhookSubscriptionValidator>();
         services.TryAddSingleton<WebhookEndpointRegistry>();
+        services.TryAddSingleton<WebhookSubscriptionActivator>();
         services.TryAddSingleton(_ => new WebhookRetryPolicy());
         services.TryAddSingleton<StandardWebhookSigner>();
         services.TryAddSingleton<WebhookRequestFactory>();

@@ -80,9 +80,10 @@ public interface IWebhookOperations
     ValueTask<WebhookTestResult> SendTestAsync(string? tenantId, string subscriptionId, object? payload = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Makes a paused or disabled subscription active again and makes every pending delivery it held due at once (they are
-    /// kept, never dropped, while it is inactive), however long ago they were created. Dead-lettered deliveries stay as they
-    /// are; <see cref="RecoverAsync"/> re-queues them.
+    /// Makes a paused or disabled subscription active again, closes its endpoint's circuit breaker and makes every pending
+    /// delivery it held due at once (they are kept, never dropped, while it is inactive), however long ago they were created.
+    /// Dead-lettered deliveries stay as they are; <see cref="RecoverAsync"/> re-queues them. The owner's
+    /// <see cref="IWebhookSubscriptionManager.ResumeAsync"/> does the same.
     /// </summary>
     /// <param name="tenantId">The tenant (<see langword="null"/> for the default tenant).</param>
     /// <param name="subscriptionId">The subscription.</param>

@@ -60,7 +60,10 @@ public interface IWebhookSubscriptionManager
     ValueTask<WebhookSubscription?> PauseAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Makes a paused or disabled subscription active again and its held pending deliveries due now.
+    /// Makes a paused or disabled subscription active again and its held pending deliveries due now; an active one is left
+    /// as it is. Like <see cref="IWebhookOperations.EnableSubscriptionAsync"/>, it clears
+    /// <see cref="WebhookSubscription.DisabledReason"/> and closes the endpoint's circuit breaker, so the held deliveries are
+    /// sent at once rather than handed back until the break ends.
     /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="subscriptionId">The subscription id.</param>

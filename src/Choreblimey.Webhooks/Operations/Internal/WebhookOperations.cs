@@ -16,8 +16,7 @@ namespace Choreblimey.Webhooks.Operations.Internal;
 internal sealed class WebhookOperations(
     IWebhookStore store,
     IWebhookEventRegistry registry,
-    WebhookSubscriptionRouter router,
-    WebhookEndpointRegistry endpoints,
+    WebhookSubscriptionActivator activator,
     WebhookWorkerSignal signal,
     WebhookIdGenerator ids,
     WebhookRequestFactory requests,
@@ -110,35 +109,10 @@ internal sealed class WebhookOperations(
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
         var tenant = tenantId ?? string.Empty;
-        var change = await WebhookSubscriptionWriter.ChangeAsync(
-            store,
-            timeProvider,
-            tenant,
-            subscriptionId,
-            static (current, _) => current.State == WebhookSubscriptionState.Active ? null : current with { State = WebhookSubscriptionState.Active, DisabledReason = null },
-            cancellationToken).ConfigureAwait(false);
+        var (change, count) = await activator.ActivateAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false);
         if (change.Subscription is null)
         {
             return false;
-        }
-
-        var count = 0;
-        if (change.Written)
-        {
-            var now = timeProvider.GetUtcNow();
-            router.Invalidate(tenant);
-
-            // A closed circuit, so the first attempt is sent; but the same concurrency slots and rate limiter: a fresh set
-            // would let the attempts still in flight plus new ones exceed the per-endpoint cap, and refill the rate burst.
-            endpoints.ResetCircuit(subscriptionId);
-
-            // Deliveries were held, not dropped, while it was inactive: make every pending one due now. Not only those created
-            // since UpdatedAt: editing a disabled subscription (fixing its URL) moves UpdatedAt past deliveries it held.
-            // Dead letters stay dead (RecoverAsync re-queues them), among them the ones that got it disabled. A delivery a
-            // worker has leased right now is left to it: the worker either sends it (it saw the subscription active) or,
-            // setting it aside, reads the subscription again and makes it due itself; taking it away could send it twice.
-            count = await WebhookHeldDeliveries.MakeDueAsync(store, tenant, subscriptionId, now, cancellationToken).ConfigureAwait(false);
-            signal.Notify();
         }
 
         WebhookLog.SubscriptionEnabled(logger, subscriptionId, tenant, count);

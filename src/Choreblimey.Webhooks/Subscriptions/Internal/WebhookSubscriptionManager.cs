@@ -16,7 +16,7 @@ internal sealed class WebhookSubscriptionManager(
     WebhookSubscriptionValidator validator,
     WebhookSubscriptionRouter router,
     WebhookIdGenerator ids,
-    WebhookWorkerSignal signal,
+    WebhookSubscriptionActivator activator,
     WebhookEndpointRegistry endpoints,
     IServiceProvider services,
     TimeProvider timeProvider,
@@ -158,29 +158,14 @@ internal sealed class WebhookSubscriptionManager(
 
     public async ValueTask<WebhookSubscription?> ResumeAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
     {
-        // An active subscription is left as it is: making its pending deliveries due would throw away their retry backoff
-        // (and the rate limiter's hand-backs) and fire them all at an endpoint that may be failing.
-        var change = await ChangeIfNeededAsync(tenantId, subscriptionId, static (current, _) => current.State == WebhookSubscriptionState.Active ? null : current with
+        ArgumentNullException.ThrowIfNull(subscriptionId);
+        var (change, requeued) = await activator.ActivateAsync(NormalizeTenant(tenantId), subscriptionId, cancellationToken).ConfigureAwait(false);
+        if (change.Written)
         {
-            State = WebhookSubscriptionState.Active,
-            DisabledReason = null,
-        }, cancellationToken).ConfigureAwait(false);
-        if (change.Subscription is not { } resumed || !change.Written)
-        {
-            return change.Subscription;
+            WebhookRoutingLog.Resumed(logger, subscriptionId, requeued);
         }
 
-        // The worker released the held deliveries to a later recheck; make them due now. One conditional step in the store:
-        // a delivery a worker claimed or delivered since it was held (the recheck came) stays with that worker.
-        var requeued = await WebhookHeldDeliveries.MakeDueAsync(store, resumed.TenantId, resumed.Id, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        if (requeued > 0)
-        {
-            signal.Notify();
-        }
-
-        WebhookRoutingLog.Resumed(logger, resumed.Id, requeued);
-
-        return resumed;
+        return change.Subscription;
     }
 
     public async ValueTask<WebhookSubscription?> RotateSecretAsync(
@@ -234,13 +219,9 @@ internal sealed class WebhookSubscriptionManager(
         return secrets;
     }
 
+    /// <summary>Writes the change and reloads the tenant's routing.</summary>
     private async ValueTask<WebhookSubscription?> ChangeAsync(
-        string? tenantId, string subscriptionId, Func<WebhookSubscription, DateTimeOffset, WebhookSubscription> change, CancellationToken cancellationToken) =>
-        (await ChangeIfNeededAsync(tenantId, subscriptionId, change, cancellationToken).ConfigureAwait(false)).Subscription;
-
-    /// <summary>Writes the change unless it declines (returns <see langword="null"/>), and reloads the tenant's routing if it wrote.</summary>
-    private async ValueTask<WebhookSubscriptionChange> ChangeIfNeededAsync(
-        string? tenantId, string subscriptionId, Func<WebhookSubscription, DateTimeOffset, WebhookSubscription?> change, CancellationToken cancellationToken)
+        string? tenantId, string subscriptionId, Func<WebhookSubscription, DateTimeOffset, WebhookSubscription> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
         var tenant = NormalizeTenant(tenantId);
@@ -250,7 +231,7 @@ internal sealed class WebhookSubscriptionManager(
             router.Invalidate(tenant);
         }
 
-        return result;
+        return result.Subscription;
     }
 
     private WebhookSubscription Build(string tenant, string subscriptionId, WebhookSubscriptionRequest request)
