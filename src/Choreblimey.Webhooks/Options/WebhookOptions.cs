@@ -67,10 +67,11 @@ public sealed class WebhookOptions
 
     /// <summary>
     /// Gets or sets the signature profile of subscriptions created without one (through the subscription manager or from
-    /// configuration), for a host whose receivers all expect its own header, such as <c>choreblimey</c>
-    /// (<c>X-Choreblimey-Signature</c>) or <c>jossiedb</c>. It must name a built-in or registered profile. It is written
-    /// into each subscription when it is created or updated from configuration, so changing it later does not change what
-    /// existing receivers get. The default value is <see langword="null"/>: Standard Webhooks headers.
+    /// configuration) and of those whose profile an update clears, for a host whose receivers all expect its own header,
+    /// such as <c>choreblimey</c> (<c>X-Choreblimey-Signature</c>) or <c>jossiedb</c>. It must name a built-in or
+    /// registered profile. It is written into each subscription when it is created, updated from configuration or has its
+    /// profile cleared, so changing it later does not change what existing receivers get. The default value is
+    /// <see langword="null"/>: Standard Webhooks headers.
     /// </summary>
     public string? DefaultSignatureProfile { get; set; }
 

@@ -43,7 +43,10 @@ public sealed record WebhookSubscriptionRequest
     /// <summary>Gets the most deliveries per second sent to this subscription (at least 0.001, one in about 17 minutes, and at most 10,000); unlimited when <see langword="null"/>.</summary>
     public double? RateLimitPerSecond { get; init; }
 
-    /// <summary>Gets the name of the signature profile (see <see cref="WebhookSignatureProfile"/>); Standard Webhooks when <see langword="null"/>.</summary>
+    /// <summary>
+    /// Gets the name of the signature profile (see <see cref="WebhookSignatureProfile"/>); when <see langword="null"/>, the
+    /// host's <see cref="WebhookOptions.DefaultSignatureProfile"/> (Standard Webhooks when it is not set).
+    /// </summary>
     public string? SignatureProfile { get; init; }
 
     /// <summary>Gets the name of the envelope format (see <see cref="WebhookEnvelopeFormats"/>); the default envelope when <see langword="null"/>.</summary>

@@ -44,7 +44,10 @@ public sealed record WebhookSubscriptionUpdate
     /// <summary>Gets the new rate limit in deliveries per second; 0 removes the limit.</summary>
     public double? RateLimitPerSecond { get; init; }
 
-    /// <summary>Gets the new signature profile name; empty returns to Standard Webhooks.</summary>
+    /// <summary>
+    /// Gets the new signature profile name; empty returns to the host's <see cref="WebhookOptions.DefaultSignatureProfile"/>
+    /// (Standard Webhooks when it is not set).
+    /// </summary>
     public string? SignatureProfile { get; init; }
 
     /// <summary>Gets the new envelope format name; empty returns to the default envelope.</summary>

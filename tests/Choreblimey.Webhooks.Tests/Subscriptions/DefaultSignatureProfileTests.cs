@@ -38,6 +38,21 @@ public sealed class DefaultSignatureProfileTests
     }
 
     [Fact]
+    public async Task An_update_that_clears_the_profile_gives_the_hosts_default_not_standard_webhooks()
+    {
+        await using var services = RoutingServices.Create(w => w.Configure(o => o.DefaultSignatureProfile = WebhookSignatureProfile.ChoreblimeyName));
+        var manager = services.GetRequiredService<IWebhookSubscriptionManager>();
+        var subscription = await manager.CreateAsync(Family, RoutingServices.Request("chore:*") with { SignatureProfile = "github" });
+
+        var kept = await manager.UpdateAsync(Family, subscription.Id, new WebhookSubscriptionUpdate { Description = "kept" });
+        var cleared = await manager.UpdateAsync(Family, subscription.Id, new WebhookSubscriptionUpdate { SignatureProfile = "" });
+
+        Assert.Equal("github", kept!.SignatureProfile);
+        Assert.Equal(WebhookSignatureProfile.ChoreblimeyName, cleared!.SignatureProfile);
+        Assert.Equal(WebhookSignatureProfile.ChoreblimeyName, (await manager.GetAsync(Family, subscription.Id))!.SignatureProfile);
+    }
+
+    [Fact]
     public async Task An_unknown_default_profile_fails_the_start_naming_the_option_and_the_known_profiles()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

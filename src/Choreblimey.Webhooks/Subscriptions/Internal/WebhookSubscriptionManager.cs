@@ -123,7 +123,7 @@ internal sealed class WebhookSubscriptionManager(
                 Metadata = update.Metadata is null ? current.Metadata : update.Metadata.Count == 0 ? null : Copy(update.Metadata),
                 Filters = update.Filters is null ? current.Filters : update.Filters.Count == 0 ? null : [.. update.Filters],
                 RateLimitPerSecond = update.RateLimitPerSecond is null ? current.RateLimitPerSecond : update.RateLimitPerSecond == 0 ? null : update.RateLimitPerSecond,
-                SignatureProfile = update.SignatureProfile is null ? current.SignatureProfile : EmptyToNull(update.SignatureProfile),
+                SignatureProfile = update.SignatureProfile is null ? current.SignatureProfile : SignatureProfileOrDefault(EmptyToNull(update.SignatureProfile)),
                 Envelope = update.Envelope is null ? current.Envelope : EmptyToNull(update.Envelope),
                 Secrets = PruneSecrets(current.Secrets, now),
             };
@@ -242,8 +242,7 @@ internal sealed class WebhookSubscriptionManager(
         var patterns = validator.ValidatePatterns(request.EventTypes);
         var secret = WebhookSubscriptionValidator.ValidateSecret(request.Secret);
         WebhookSubscriptionValidator.ValidateSettings(request);
-        // The host's default is written into the subscription, so receivers keep their header if the default changes later.
-        var signatureProfile = request.SignatureProfile ?? options.CurrentValue.DefaultSignatureProfile;
+        var signatureProfile = SignatureProfileOrDefault(request.SignatureProfile);
         validator.ValidateRouting(request.Filters, request.RateLimitPerSecond, signatureProfile, request.Envelope, request.Headers);
 
         var now = timeProvider.GetUtcNow();
@@ -334,6 +333,10 @@ internal sealed class WebhookSubscriptionManager(
     private static Dictionary<string, string> Copy(IReadOnlyDictionary<string, string> source) => source.ToDictionary(StringComparer.Ordinal);
 
     private static string? EmptyToNull(string value) => value.Length == 0 ? null : value;
+
+    // For a subscription created without a profile and one whose profile an update clears alike. The host's default is
+    // written into the subscription, so receivers keep their header if the default changes later.
+    private string? SignatureProfileOrDefault(string? profile) => profile ?? options.CurrentValue.DefaultSignatureProfile;
 
     private static string NormalizeTenant(string? tenantId)
     {
