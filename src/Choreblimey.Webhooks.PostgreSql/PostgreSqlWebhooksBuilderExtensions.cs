@@ -1,5 +1,7 @@
 using Choreblimey.Webhooks;
+using Choreblimey.Webhooks.DependencyInjection.Internal;
 using Choreblimey.Webhooks.PostgreSql;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -27,6 +29,23 @@ public static class PostgreSqlWebhooksBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         return builder.UsePostgreSqlStore(options => options.DataSource = dataSource);
+    }
+
+    /// <summary>
+    /// Uses the PostgreSQL store with its options bound from configuration (for example a <c>Webhooks:PostgreSql</c>
+    /// section: <c>ConnectionString</c>, <c>Schema</c>, <c>InstallSchema</c>, <c>UseNotifications</c>,
+    /// <c>PrepareStatements</c>), replacing any store registered before. The options are validated when the host starts,
+    /// as with <see cref="UsePostgreSqlStore(IWebhooksBuilder, Action{PostgreSqlWebhookStoreOptions})"/>.
+    /// </summary>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <param name="configuration">The configuration section to bind.</param>
+    /// <returns>The builder.</returns>
+    public static IWebhooksBuilder UsePostgreSqlStore(this IWebhooksBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        // Bound as the core options are, so a duration option added later refuses bare numbers (read as days) from the start.
+        return builder.UsePostgreSqlStore(options => WebhookConfigurationTimeSpans.Bind(configuration, options));
     }
 
     /// <summary>

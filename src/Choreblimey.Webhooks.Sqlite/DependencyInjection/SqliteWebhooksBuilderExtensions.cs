@@ -1,6 +1,8 @@
 using Choreblimey.Webhooks;
+using Choreblimey.Webhooks.DependencyInjection.Internal;
 using Choreblimey.Webhooks.Sqlite;
 using Choreblimey.Webhooks.Sqlite.Internal;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +21,21 @@ public static class SqliteWebhooksBuilderExtensions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pathOrConnectionString);
         return builder.UseSqliteStore(options => options.ConnectionString = pathOrConnectionString);
+    }
+
+    /// <summary>
+    /// Uses a SQLite database file as the webhook store, replacing any store registered before, with its options bound from
+    /// configuration (for example a <c>Webhooks:Sqlite</c> section: <c>ConnectionString</c>, <c>Synchronous</c>,
+    /// <c>BusyTimeout</c>, ...). Durations are written <c>[d.]hh:mm:ss</c>; a bare number other than <c>0</c> (which
+    /// <see cref="TimeSpan"/> reads as days) fails the host start with a message naming the key.
+    /// </summary>
+    /// <param name="builder">The webhooks builder.</param>
+    /// <param name="configuration">The configuration section to bind.</param>
+    /// <returns>The builder.</returns>
+    public static IWebhooksBuilder UseSqliteStore(this IWebhooksBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return builder.UseSqliteStore(options => WebhookConfigurationTimeSpans.Bind(configuration, options));
     }
 
     /// <summary>Uses a SQLite database file as the webhook store, replacing any store registered before.</summary>

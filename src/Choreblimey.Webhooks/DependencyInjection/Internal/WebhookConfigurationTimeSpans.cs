@@ -55,8 +55,21 @@ internal static class WebhookConfigurationTimeSpans
                 $"The configuration value {path} is '{Shorten(text.Trim())}', which is not a duration. Write it as [d.]hh:mm:ss, for example '00:00:30' for 30 seconds.");
     }
 
-    /// <summary>Checks every duration-typed setting of <paramref name="type"/> present in <paramref name="configuration"/>, nested options and lists included.</summary>
-    public static void CheckBindable(IConfiguration configuration, Type type)
+    /// <summary>
+    /// Binds <paramref name="options"/> from <paramref name="configuration"/> as the configuration binder does, once every
+    /// duration-typed setting present (nested options and lists included) is found not to be a bare number. The stores'
+    /// options are bound through here as <see cref="WebhookOptions"/> are.
+    /// </summary>
+    public static void Bind(IConfiguration configuration, object options)
+    {
+        var type = options.GetType();
+        CheckBindable(configuration, type, type.Assembly);
+        configuration.Bind(options);
+    }
+
+    // Nested options are looked into when their type comes from the same assembly as the options bound: the library's own
+    // option classes, not framework types such as a data source.
+    private static void CheckBindable(IConfiguration configuration, Type type, Assembly options)
     {
         foreach (var child in configuration.GetChildren())
         {
@@ -79,9 +92,9 @@ internal static class WebhookConfigurationTimeSpans
                     Check(item.Path, item.Value);
                 }
             }
-            else if (propertyType.IsClass && propertyType.Assembly == typeof(WebhookOptions).Assembly)
+            else if (propertyType.IsClass && propertyType.Assembly == options)
             {
-                CheckBindable(child, propertyType);
+                CheckBindable(child, propertyType, options);
             }
         }
     }

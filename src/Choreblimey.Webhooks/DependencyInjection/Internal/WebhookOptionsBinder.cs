@@ -9,8 +9,7 @@ internal static class WebhookOptionsBinder
     {
         // The binder appends to existing list items, so a configured schedule would be added to the default one.
         var defaultSchedule = options.Retry.Schedule.ToArray();
-        WebhookConfigurationTimeSpans.CheckBindable(configuration, typeof(WebhookOptions));
-        configuration.Bind(options);
+        WebhookConfigurationTimeSpans.Bind(configuration, options);
         var scheduleSection = configuration.GetSection("Retry:Schedule");
         var configured = scheduleSection.Exists() ? scheduleSection.Get<TimeSpan[]>() : null;
         options.Retry.UseSchedule(configured ?? defaultSchedule);
