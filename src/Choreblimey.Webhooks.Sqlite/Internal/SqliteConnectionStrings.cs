@@ -6,6 +6,8 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 /// <summary>Validates the options and builds the connection string the store opens its connections with.</summary>
 internal static class SqliteConnectionStrings
 {
+    private static readonly TimeSpan MaxBusyTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
+
     public static string? Validate(SqliteWebhookStoreOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -13,9 +15,12 @@ internal static class SqliteConnectionStrings
             return "SqliteWebhookStoreOptions.ConnectionString is required.";
         }
 
-        if (options.BusyTimeout < TimeSpan.Zero || options.BusyTimeout.TotalMilliseconds > int.MaxValue)
+        if (options.BusyTimeout < TimeSpan.Zero || options.BusyTimeout > MaxBusyTimeout)
         {
-            return "SqliteWebhookStoreOptions.BusyTimeout must be zero or positive.";
+            // The upper bound is SQLite's: busy_timeout takes whole milliseconds in an int.
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"SqliteWebhookStoreOptions.BusyTimeout must be between {TimeSpan.Zero:c} and {MaxBusyTimeout:c}; it is {options.BusyTimeout:c}.");
         }
 
         if (options.MaxGroupCommitSize < 1)

@@ -433,6 +433,24 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     }
 
     [Theory]
+    [InlineData(-1, "is -00:00:01")]
+    [InlineData(30 * 24 * 60 * 60, "is 30.00:00:00")]
+    public async Task UseSqliteStore_rejects_a_busy_timeout_out_of_range_and_gives_the_range(int seconds, string expected)
+    {
+        var services = new ServiceCollection();
+        services.AddWebhooks().UseSqliteStore(o =>
+        {
+            o.ConnectionString = _directory.File();
+            o.BusyTimeout = TimeSpan.FromSeconds(seconds);
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IWebhookStore>());
+        Assert.Contains("SqliteWebhookStoreOptions.BusyTimeout must be between 00:00:00 and 24.20:31:23.6470000", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("Data Source=:memory:", "in-memory databases are not supported")]
     [InlineData("Data Source=hooks;Mode=Memory", "in-memory databases are not supported")]
     [InlineData("Data Source=hooks.db;Mode=ReadOnly", "needs a writable database")]
