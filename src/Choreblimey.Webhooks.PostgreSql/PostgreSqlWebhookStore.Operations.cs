@@ -15,20 +15,21 @@ internal sealed partial class PostgreSqlWebhookStore
     {
         ArgumentNullException.ThrowIfNull(query);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var deliveries = DeliveryWindow(StatsTenant(query, "tenant_id"));
         var command = _dataSource.CreateCommand(
             $"""
             SELECT
-              (SELECT count(*) FROM {_schema.Deliveries} WHERE {DeliveryWindow}),
-              (SELECT count(*) FILTER (WHERE status = 1) FROM {_schema.Deliveries} WHERE {DeliveryWindow}),
-              (SELECT count(*) FILTER (WHERE status = 2) FROM {_schema.Deliveries} WHERE {DeliveryWindow}),
-              (SELECT count(*) FILTER (WHERE status = 0 AND attempt_count > 0) FROM {_schema.Deliveries} WHERE {DeliveryWindow}),
+              (SELECT count(*) FROM {_schema.Deliveries} WHERE {deliveries}),
+              (SELECT count(*) FILTER (WHERE status = 1) FROM {_schema.Deliveries} WHERE {deliveries}),
+              (SELECT count(*) FILTER (WHERE status = 2) FROM {_schema.Deliveries} WHERE {deliveries}),
+              (SELECT count(*) FILTER (WHERE status = 0 AND attempt_count > 0) FROM {_schema.Deliveries} WHERE {deliveries}),
               a.last_success, a.last_failure, a.p[1], a.p[2]
             FROM (
               SELECT max(a.started_at) FILTER (WHERE a.outcome = 0) AS last_success,
                      max(a.started_at) FILTER (WHERE a.outcome <> 0) AS last_failure,
                      percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY a.duration_ticks) AS p
               FROM {_schema.Attempts} a JOIN {_schema.Deliveries} d ON d.id = a.delivery_id
-              WHERE a.tenant_id = @tenant AND NOT a.is_test AND d.event_type <> {TestEvent}
+              WHERE {StatsTenant(query, "a.tenant_id")}NOT a.is_test AND d.event_type <> {TestEvent}
                 AND (@subscription::text IS NULL OR d.subscription_id = @subscription)
                 AND (@from::timestamptz IS NULL OR a.started_at >= @from) AND (@before::timestamptz IS NULL OR a.started_at < @before)) a
             """);
@@ -291,12 +292,16 @@ internal sealed partial class PostgreSqlWebhookStore
         return items;
     }
 
-    private const string DeliveryWindow =
+    private static string DeliveryWindow(string tenantCondition) =>
         $"""
-        tenant_id = @tenant AND event_type <> {TestEvent}
+        {tenantCondition}event_type <> {TestEvent}
           AND (@subscription::text IS NULL OR subscription_id = @subscription)
           AND (@from::timestamptz IS NULL OR created_at >= @from) AND (@before::timestamptz IS NULL OR created_at < @before)
         """;
+
+    // A host-level subscription's deliveries (and their attempts) carry their events' tenants: "*" reads every tenant's.
+    private static string StatsTenant(WebhookStatsQuery query, string tenantColumn) =>
+        query.TenantId == WebhookTenants.All ? string.Empty : $"{tenantColumn} = @tenant AND ";
 
     private static void AddNullableTimestamp(NpgsqlParameterCollection parameters, string name, DateTimeOffset? value) =>
         parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = value is { } v ? v.ToUniversalTime() : DBNull.Value });

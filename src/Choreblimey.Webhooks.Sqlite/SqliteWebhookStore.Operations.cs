@@ -24,22 +24,27 @@ internal sealed partial class SqliteWebhookStore
         """;
 
     /// <summary>
-    /// The deliveries a stats query counts: non-test deliveries of the tenant, and of the subscription and window when the
-    /// query sets them. Only the filters that are set appear, so SQLite reads a subscription's deliveries through its index.
+    /// The deliveries a stats query counts: non-test deliveries of the tenant (every tenant for <see cref="WebhookTenants.All"/>),
+    /// and of the subscription and window when the query sets them. Only the filters that are set appear, so SQLite reads a
+    /// subscription's deliveries through its index.
     /// </summary>
     internal static string StatsCountsSql(WebhookStatsQuery query) =>
         $"""
         SELECT COUNT(*), COALESCE(SUM(status = 1), 0), COALESCE(SUM(status = 2), 0), COALESCE(SUM(status = 0 AND attempt_count > 0), 0)
         FROM deliveries
-        WHERE tenant_id = $tenant AND event_type <> {TestEvent}{StatsFilters(query, "subscription_id", "created_at")}
+        WHERE {StatsTenant(query, "tenant_id")}event_type <> {TestEvent}{StatsFilters(query, "subscription_id", "created_at")}
         """;
 
     // The attempts a stats query looks at: non-test attempts of the tenant (and subscription) started in the window.
     private static string StatsAttempts(WebhookStatsQuery query) =>
         $"""
         FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
-        WHERE a.tenant_id = $tenant AND a.is_test = 0 AND d.event_type <> {TestEvent}{StatsFilters(query, "d.subscription_id", "a.started_at")}
+        WHERE {StatsTenant(query, "a.tenant_id")}a.is_test = 0 AND d.event_type <> {TestEvent}{StatsFilters(query, "d.subscription_id", "a.started_at")}
         """;
+
+    // A host-level subscription's deliveries (and their attempts) carry their events' tenants: "*" reads every tenant's.
+    private static string StatsTenant(WebhookStatsQuery query, string tenantColumn) =>
+        query.TenantId == WebhookTenants.All ? string.Empty : $"{tenantColumn} = $tenant AND ";
 
     private static string StatsFilters(WebhookStatsQuery query, string subscriptionColumn, string timeColumn) =>
         (query.SubscriptionId is null ? string.Empty : $" AND {subscriptionColumn} = $subscription")

@@ -19,7 +19,10 @@ public interface IWebhookOperations
     /// <returns>The details, or <see langword="null"/> when the tenant has no such delivery.</returns>
     ValueTask<WebhookDeliveryDetails?> GetAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default);
 
-    /// <summary>Gets delivery statistics of a tenant or one of its subscriptions over a window.</summary>
+    /// <summary>
+    /// Gets delivery statistics of a tenant or one of its subscriptions over a window. For <see cref="WebhookTenants.All"/>
+    /// they cover every tenant, where a host-level subscription's deliveries are (they carry the tenants of its events).
+    /// </summary>
     /// <param name="query">The tenant, subscription and window.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The statistics.</returns>

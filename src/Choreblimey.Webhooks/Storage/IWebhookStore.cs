@@ -181,7 +181,11 @@ public interface IWebhookStore
     ValueTask<WebhookDeliveryRequeueResult> RequeueDeliveryIfNotLeasedAsync(string tenantId, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"{GetType().Name} does not re-queue a delivery on the condition that it is not leased.");
 
-    /// <summary>Counts a tenant's (or one subscription's) deliveries by state and computes attempt latency percentiles over a window, in the store. Test sends are excluded.</summary>
+    /// <summary>
+    /// Counts a tenant's (or one subscription's) deliveries by state and computes attempt latency percentiles over a window,
+    /// in the store. Test sends are excluded. For <see cref="WebhookTenants.All"/> that is every tenant's deliveries (a
+    /// host-level subscription's carry the tenants of its events).
+    /// </summary>
     /// <param name="query">The tenant, subscription and window.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The statistics.</returns>

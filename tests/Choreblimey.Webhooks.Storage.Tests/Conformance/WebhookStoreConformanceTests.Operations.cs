@@ -94,6 +94,60 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task DeliveryStats_of_a_host_level_subscription_count_its_deliveries_in_every_tenant()
+    {
+        // A host-level subscription (tenant "*") receives every tenant's events; its deliveries carry those tenants.
+        const string HostLevel = "sub_host";
+        var store = await NewStoreAsync();
+        await store.CreateSubscriptionAsync(Subscription(HostLevel, WebhookTenants.All));
+        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        var inA = Message("msg_host_a", TenantA);
+        var inB = Message("msg_host_b", TenantB);
+        var test = Message("msg_host_test", WebhookTenants.All, WebhookOperationalEvents.Test);
+        await store.InsertMessageAsync(inA, [StoreTestData.Delivery("dlv_host_a", inA, HostLevel, createdAt: T0.AddSeconds(1)),
+            StoreTestData.Delivery("dlv_own_a", inA, SubId(1), createdAt: T0.AddSeconds(2))]);
+        await store.InsertMessageAsync(inB, [StoreTestData.Delivery("dlv_host_b", inB, HostLevel, createdAt: T0.AddSeconds(3))]);
+        await store.InsertMessageAsync(test, [StoreTestData.Delivery("dlv_host_test", test, HostLevel, createdAt: T0.AddSeconds(4))]);
+        var leases = (await Claim(store, T0.AddMinutes(1))).ToDictionary(l => l.Delivery.Id);
+        async Task Record(string id, WebhookAttemptOutcome outcome, int ms, WebhookDeliveryStatus status, int second) =>
+            Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
+            {
+                DeliveryId = id,
+                FencingToken = leases[id].FencingToken,
+                Attempt = Attempt(leases[id].Delivery, 1, T0.AddSeconds(second), outcome, outcome == WebhookAttemptOutcome.Succeeded ? 200 : 500,
+                    isTest: leases[id].Delivery.EventType == WebhookOperationalEvents.Test) with { Duration = Ms(ms) },
+                NewStatus = status,
+                NextAttemptAt = T0.AddHours(1),
+            }));
+
+        await Record("dlv_host_a", WebhookAttemptOutcome.Succeeded, 100, WebhookDeliveryStatus.Succeeded, 11);
+        await Record("dlv_own_a", WebhookAttemptOutcome.Succeeded, 700, WebhookDeliveryStatus.Succeeded, 12);
+        await Record("dlv_host_b", WebhookAttemptOutcome.HttpError, 300, WebhookDeliveryStatus.DeadLettered, 13);
+        await Record("dlv_host_test", WebhookAttemptOutcome.Succeeded, 5000, WebhookDeliveryStatus.Succeeded, 14);
+
+        var host = await store.GetDeliveryStatsAsync(new WebhookStatsQuery { TenantId = WebhookTenants.All, SubscriptionId = HostLevel });
+        Assert.Equal((2L, 1L, 1L), (host.Total, host.Succeeded, host.DeadLettered));
+        Assert.Equal(T0.AddSeconds(11), host.LastSuccessAt);
+        Assert.Equal(T0.AddSeconds(13), host.LastFailureAt);
+        Assert.Equal(Ms(200), host.LatencyP50);
+
+        var window = await store.GetDeliveryStatsAsync(new WebhookStatsQuery { TenantId = WebhookTenants.All, SubscriptionId = HostLevel, From = T0.AddSeconds(2), Before = T0.AddSeconds(12) });
+        Assert.Equal((1L, 0L, 1L), (window.Total, window.Succeeded, window.DeadLettered));
+        Assert.Equal(T0.AddSeconds(11), window.LastSuccessAt);
+        Assert.Null(window.LastFailureAt);
+
+        // Without a subscription, "*" summarises every tenant's deliveries (test sends left out, as always).
+        var everyone = await store.GetDeliveryStatsAsync(new WebhookStatsQuery { TenantId = WebhookTenants.All });
+        Assert.Equal((3L, 2L, 1L), (everyone.Total, everyone.Succeeded, everyone.DeadLettered));
+        Assert.Equal(Ms(300), everyone.LatencyP50);
+
+        // Named by one tenant, the same subscription's statistics stay within that tenant.
+        var inTenantA = await store.GetDeliveryStatsAsync(new WebhookStatsQuery { TenantId = TenantA, SubscriptionId = HostLevel });
+        Assert.Equal((1L, 1L, 0L), (inTenantA.Total, inTenantA.Succeeded, inTenantA.DeadLettered));
+        Assert.Equal(Ms(100), inTenantA.LatencyP95);
+    }
+
+    [Fact]
     public async Task Usage_counts_events_deliveries_and_attempts_of_one_tenant_in_a_window_without_test_sends()
     {
         var store = await StatsStoreAsync();

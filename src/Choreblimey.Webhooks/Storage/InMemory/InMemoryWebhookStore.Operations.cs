@@ -18,7 +18,9 @@ public sealed partial class InMemoryWebhookStore
             foreach (var entry in _deliveries.Values)
             {
                 var d = entry.Delivery;
-                if (d.TenantId != query.TenantId || (query.SubscriptionId is { } sub && d.SubscriptionId != sub) || d.EventType == WebhookOperationalEvents.Test)
+                // A host-level subscription's deliveries carry their events' tenants: "*" reads every tenant's.
+                if ((d.TenantId != query.TenantId && query.TenantId != WebhookTenants.All) || (query.SubscriptionId is { } sub && d.SubscriptionId != sub)
+                    || d.EventType == WebhookOperationalEvents.Test)
                 {
                     continue;
                 }
