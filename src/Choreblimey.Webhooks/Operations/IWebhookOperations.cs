@@ -26,6 +26,7 @@ public interface IWebhookOperations
     /// <param name="query">The tenant, subscription and window.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The statistics.</returns>
+    /// <exception cref="ArgumentException"><see cref="WebhookStatsQuery.From"/> is later than <see cref="WebhookStatsQuery.Before"/>.</exception>
     ValueTask<WebhookDeliveryStats> GetStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a tenant's usage (events published, deliveries, attempts) over a window.</summary>
@@ -34,6 +35,7 @@ public interface IWebhookOperations
     /// <param name="before">The exclusive end.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The usage.</returns>
+    /// <exception cref="ArgumentException"><paramref name="from"/> is later than <paramref name="before"/>.</exception>
     ValueTask<WebhookUsage> GetUsageAsync(string? tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default);
 
     /// <summary>Retries one delivery now, whatever its state (a dead-lettered one included) unless a worker is sending it, and wakes the worker.</summary>

@@ -50,11 +50,15 @@ internal sealed class WebhookOperations(
     public ValueTask<WebhookDeliveryStats> GetStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        WebhookOperationArguments.EnsureWindow(query.From, query.Before, $"{nameof(WebhookStatsQuery)}.{nameof(query.From)}", $"{nameof(WebhookStatsQuery)}.{nameof(query.Before)}", nameof(query));
         return store.GetDeliveryStatsAsync(query, cancellationToken);
     }
 
-    public ValueTask<WebhookUsage> GetUsageAsync(string? tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default) =>
-        store.GetUsageAsync(tenantId ?? string.Empty, from, before, cancellationToken);
+    public ValueTask<WebhookUsage> GetUsageAsync(string? tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        WebhookOperationArguments.EnsureWindow(from, before, nameof(from), nameof(before), nameof(from));
+        return store.GetUsageAsync(tenantId ?? string.Empty, from, before, cancellationToken);
+    }
 
     public async ValueTask<bool> RetryAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default)
     {
