@@ -100,7 +100,10 @@ public interface IWebhookOperations
     /// Audits event coverage: for each declared event, how often it was published, when last, how many active
     /// subscriptions listen, and its delivery success rate; with totals per category and overall.
     /// </summary>
-    /// <param name="tenantId">One tenant, or <see langword="null"/> for every tenant (active subscriptions are then not counted).</param>
+    /// <param name="tenantId">
+    /// One tenant, whose active subscriptions are counted with the host-level ones (<see cref="WebhookTenants.All"/>) that
+    /// receive its events; or <see langword="null"/> for every tenant (active subscriptions are then not counted).
+    /// </param>
     /// <param name="since">Counts only events published since this time; <see langword="null"/> for all that are kept.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The report; render it with <see cref="WebhookCoverageReport.ToMarkdown"/> or <see cref="WebhookCoverageReport.ToJson"/>.</returns>

@@ -108,6 +108,32 @@ public sealed class CoverageAuditTests
         Assert.Equal(0.5, createdJson.GetProperty("successRate").GetDouble());
     }
 
+    [Fact]
+    public async Task A_tenant_s_event_covered_only_by_a_host_level_subscription_counts_as_covered()
+    {
+        await using var services = TestServices.Build(webhooks => webhooks
+            .AddEvent("chore:created", "Chores")
+            .AddEvent("chore:done", "Chores")
+            .AddEvent("reward:granted", "Rewards"));
+        var store = services.GetRequiredService<IWebhookStore>();
+        await store.CreateSubscriptionAsync(TestServices.Subscription("sub_own", "family-1", ["chore:created"]));
+        await store.CreateSubscriptionAsync(TestServices.Subscription("sub_host", WebhookTenants.All, ["chore:*"]));
+        await store.CreateSubscriptionAsync(TestServices.Subscription("sub_host_paused", WebhookTenants.All, ["*"], WebhookSubscriptionState.Paused));
+        await store.CreateSubscriptionAsync(TestServices.Subscription("sub_other", "family-2", ["*"]));
+        var operations = services.GetRequiredService<IWebhookOperations>();
+
+        // The host-level subscription receives family-1's events as its own subscription does.
+        var report = await operations.GetCoverageAsync("family-1");
+        Assert.Equal(2, report.Events.Single(e => e.EventType == "chore:created").ActiveSubscriptions);
+        Assert.Equal(1, report.Events.Single(e => e.EventType == "chore:done").ActiveSubscriptions);
+        Assert.Equal(0, report.Events.Single(e => e.EventType == "reward:granted").ActiveSubscriptions);
+
+        // The host-level tenant's own report counts its subscriptions once.
+        var host = await operations.GetCoverageAsync(WebhookTenants.All);
+        Assert.Equal(1, host.Events.Single(e => e.EventType == "chore:created").ActiveSubscriptions);
+        Assert.Equal(0, host.Events.Single(e => e.EventType == "reward:granted").ActiveSubscriptions);
+    }
+
     private static async Task SettleAsync(IWebhookStore store, WebhookDeliveryLease lease, bool succeeded, DateTimeOffset now) =>
         Assert.True(await store.RecordAttemptAsync(new WebhookAttemptRecord
         {

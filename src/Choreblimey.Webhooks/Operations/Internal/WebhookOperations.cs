@@ -191,7 +191,7 @@ internal sealed class WebhookOperations(
     {
         var summaries = (await store.GetEventTypeSummariesAsync(tenantId, since, cancellationToken).ConfigureAwait(false))
             .ToDictionary(s => s.EventType, StringComparer.Ordinal);
-        var subscriptions = tenantId is null ? null : await store.GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        var subscriptions = tenantId is null ? null : await GetListeningSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var categories = registry.Categories.ToList();
         var events = registry
             .Where(d => !WebhookOperationalEvents.IsOperational(d.Name))
@@ -268,6 +268,21 @@ internal sealed class WebhookOperations(
                 CultureInfo.InvariantCulture,
                 $"The delivery '{deliveryId}' is being sent by worker '{owner}' (its lease runs until {holder.NextAttemptAt.UtcDateTime:O}); retry it once that attempt is recorded.")
             : $"The delivery '{deliveryId}' was being sent by a worker when the retry was asked; retry it once that attempt is recorded.");
+    }
+
+    /// <summary>
+    /// Gets the subscriptions a tenant's events are routed to: its own and, as the router adds them, the host-level ones,
+    /// which receive every tenant's events. Without them an event only a host-level endpoint covers looked uncovered.
+    /// </summary>
+    private async ValueTask<List<WebhookSubscription>> GetListeningSubscriptionsAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var subscriptions = new List<WebhookSubscription>(await store.GetTenantSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false));
+        if (tenantId != WebhookTenants.All)
+        {
+            subscriptions.AddRange(await store.GetTenantSubscriptionsAsync(WebhookTenants.All, cancellationToken).ConfigureAwait(false));
+        }
+
+        return subscriptions;
     }
 
     /// <summary>
