@@ -4,12 +4,19 @@ namespace Choreblimey.Webhooks;
 /// Delivery operations for dashboards and support tools: the delivery log, statistics, usage, replay, bulk recovery, test
 /// sends, re-enabling endpoints and the event coverage audit. Every call is scoped to one tenant unless it says otherwise.
 /// </summary>
+/// <remarks>
+/// The reads (<see cref="QueryAsync"/>, <see cref="GetAsync"/>, <see cref="GetStatsAsync"/>, <see cref="GetUsageAsync"/>,
+/// <see cref="GetCoverageAsync"/>) check a tenant id as <see cref="IWebhookSubscriptionManager"/> does, and throw an
+/// <see cref="ArgumentException"/> for one longer than 128 characters or with a character other than printable ASCII
+/// without spaces: no subscription or event can have such a tenant, so answering "nothing" would hide the caller's mistake.
+/// </remarks>
 public interface IWebhookOperations
 {
     /// <summary>Queries a tenant's delivery log, newest first (by subscription, event, status, time range).</summary>
     /// <param name="query">Filters and paging.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>One page of deliveries.</returns>
+    /// <exception cref="ArgumentException">The query's <see cref="WebhookDeliveryQuery.TenantId"/> is null or not a valid tenant id (see the remarks).</exception>
     ValueTask<WebhookPage<WebhookDelivery>> QueryAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Gets one of a tenant's deliveries with its message and attempts.</summary>
@@ -17,6 +24,7 @@ public interface IWebhookOperations
     /// <param name="deliveryId">The delivery id.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The details, or <see langword="null"/> when the tenant has no such delivery.</returns>
+    /// <exception cref="ArgumentException"><paramref name="tenantId"/> is not a valid tenant id (see the remarks).</exception>
     ValueTask<WebhookDeliveryDetails?> GetAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -26,7 +34,10 @@ public interface IWebhookOperations
     /// <param name="query">The tenant, subscription and window.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The statistics.</returns>
-    /// <exception cref="ArgumentException"><see cref="WebhookStatsQuery.From"/> is later than <see cref="WebhookStatsQuery.Before"/>.</exception>
+    /// <exception cref="ArgumentException">
+    /// <see cref="WebhookStatsQuery.From"/> is later than <see cref="WebhookStatsQuery.Before"/>; or the query's
+    /// <see cref="WebhookStatsQuery.TenantId"/> is null or not a valid tenant id (see the remarks).
+    /// </exception>
     ValueTask<WebhookDeliveryStats> GetStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a tenant's usage (events published, deliveries, attempts) over a window.</summary>
@@ -35,7 +46,7 @@ public interface IWebhookOperations
     /// <param name="before">The exclusive end.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The usage.</returns>
-    /// <exception cref="ArgumentException"><paramref name="from"/> is later than <paramref name="before"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="from"/> is later than <paramref name="before"/>, or <paramref name="tenantId"/> is not a valid tenant id (see the remarks).</exception>
     ValueTask<WebhookUsage> GetUsageAsync(string? tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default);
 
     /// <summary>Retries one delivery now, whatever its state (a dead-lettered one included) unless a worker is sending it, and wakes the worker.</summary>
@@ -107,5 +118,6 @@ public interface IWebhookOperations
     /// <param name="since">Counts only events published since this time; <see langword="null"/> for all that are kept.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The report; render it with <see cref="WebhookCoverageReport.ToMarkdown"/> or <see cref="WebhookCoverageReport.ToJson"/>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="tenantId"/> is not a valid tenant id (see the remarks).</exception>
     ValueTask<WebhookCoverageReport> GetCoverageAsync(string? tenantId = null, DateTimeOffset? since = null, CancellationToken cancellationToken = default);
 }

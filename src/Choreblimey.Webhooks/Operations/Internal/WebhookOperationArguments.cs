@@ -1,10 +1,33 @@
 using System.Globalization;
+using Choreblimey.Webhooks.Internal;
 
 namespace Choreblimey.Webhooks.Operations.Internal;
 
 /// <summary>The argument checks the operations API makes before it asks the store.</summary>
 internal static class WebhookOperationArguments
 {
+    /// <summary>
+    /// Gets the tenant a call names (<see langword="null"/> is the default tenant), checked as the subscription manager
+    /// checks it, so a read refuses what no write could have stored instead of answering "nothing".
+    /// </summary>
+    public static string Tenant(string? tenantId, string paramName)
+    {
+        var tenant = tenantId ?? WebhookTenants.Default;
+        WebhookInputRules.EnsureValidTenantId(tenant, paramName);
+        return tenant;
+    }
+
+    /// <summary>Checks a query object's tenant as <see cref="Tenant"/> does; the query's tenant is required, so it may not be null.</summary>
+    public static void EnsureQueryTenant(string? tenantId, string queryType, string paramName)
+    {
+        if (tenantId is null)
+        {
+            throw new ArgumentException($"{queryType}.TenantId is null; give {nameof(WebhookTenants)}.{nameof(WebhookTenants.Default)} (\"\") for the default tenant.", paramName);
+        }
+
+        WebhookInputRules.EnsureValidTenantId(tenantId, paramName);
+    }
+
     /// <summary>
     /// Refuses a window that ends before it starts: the stores would answer it with zeros, which a dashboard cannot tell
     /// from a quiet period. An empty window (<paramref name="from"/> equal to <paramref name="before"/>) is allowed.

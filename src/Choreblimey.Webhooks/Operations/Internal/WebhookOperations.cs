@@ -30,13 +30,14 @@ internal sealed class WebhookOperations(
     public ValueTask<WebhookPage<WebhookDelivery>> QueryAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        WebhookOperationArguments.EnsureQueryTenant(query.TenantId, nameof(WebhookDeliveryQuery), nameof(query));
         return store.QueryDeliveriesAsync(query, cancellationToken);
     }
 
     public async ValueTask<WebhookDeliveryDetails?> GetAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deliveryId);
-        var tenant = tenantId ?? string.Empty;
+        var tenant = WebhookOperationArguments.Tenant(tenantId, nameof(tenantId));
         if (await store.GetDeliveryAsync(tenant, deliveryId, cancellationToken).ConfigureAwait(false) is not { } delivery)
         {
             return null;
@@ -50,14 +51,16 @@ internal sealed class WebhookOperations(
     public ValueTask<WebhookDeliveryStats> GetStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        WebhookOperationArguments.EnsureQueryTenant(query.TenantId, nameof(WebhookStatsQuery), nameof(query));
         WebhookOperationArguments.EnsureWindow(query.From, query.Before, $"{nameof(WebhookStatsQuery)}.{nameof(query.From)}", $"{nameof(WebhookStatsQuery)}.{nameof(query.Before)}", nameof(query));
         return store.GetDeliveryStatsAsync(query, cancellationToken);
     }
 
     public ValueTask<WebhookUsage> GetUsageAsync(string? tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default)
     {
+        var tenant = WebhookOperationArguments.Tenant(tenantId, nameof(tenantId));
         WebhookOperationArguments.EnsureWindow(from, before, nameof(from), nameof(before), nameof(from));
-        return store.GetUsageAsync(tenantId ?? string.Empty, from, before, cancellationToken);
+        return store.GetUsageAsync(tenant, from, before, cancellationToken);
     }
 
     public async ValueTask<bool> RetryAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default)
@@ -189,6 +192,12 @@ internal sealed class WebhookOperations(
 
     public async ValueTask<WebhookCoverageReport> GetCoverageAsync(string? tenantId = null, DateTimeOffset? since = null, CancellationToken cancellationToken = default)
     {
+        // Here null means every tenant, not the default one: only a named tenant is checked.
+        if (tenantId is not null)
+        {
+            WebhookInputRules.EnsureValidTenantId(tenantId, nameof(tenantId));
+        }
+
         var summaries = (await store.GetEventTypeSummariesAsync(tenantId, since, cancellationToken).ConfigureAwait(false))
             .ToDictionary(s => s.EventType, StringComparer.Ordinal);
         var subscriptions = tenantId is null ? null : await GetListeningSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false);
