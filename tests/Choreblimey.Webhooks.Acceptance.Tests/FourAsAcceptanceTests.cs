@@ -249,6 +249,39 @@ public sealed class FourAsAcceptanceTests
             host.Harness.Receiver.Requests.Where(r => r.Url.ToString() == BookingUrl).Select(r => (r.ReceivedAt - start).TotalSeconds).Order());
     }
 
+    [Fact(DisplayName = FourAsR6 + " (routes falling back to one URL share its limits)")]
+    public async Task Routes_falling_back_to_one_url_share_its_rate_limit_and_concurrency_cap()
+    {
+        // booking.created and booking.rescheduled (MAKE_RESCHEDULE_WEBHOOK_URL unset) both go to MAKE_BOOKING_WEBHOOK_URL.
+        await using var host = await StartWithMakeDestinationsAsync(
+            o => o.MaxConcurrentDeliveriesPerEndpoint = 1,
+            map: routes => routes.RateLimitPerSecond = 2);
+        var start = host.Harness.Clock!.GetUtcNow();
+        var probe = new ConcurrencyProbe();
+        probe.Install(host.Harness.Receiver);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await host.Publisher.PublishAsync(Booking($"order-{i}"));
+            await host.Publisher.PublishAsync(Rescheduled());
+        }
+
+        while (await host.Harness.AdvanceToNextDueAsync() is not null)
+        {
+        }
+
+        Assert.Equal(
+            [("sub_cfg_route_booking_created", 3), ("sub_cfg_route_booking_rescheduled", 3)],
+            host.Harness.Deliveries.Where(d => d.Status == WebhookDeliveryStatus.Succeeded).CountBy(d => d.SubscriptionId).Select(p => (p.Key, p.Value)).Order());
+
+        // The URL takes 2 a second in all, not 2 a second per route: a burst of one second's worth, then one every half
+        // second; and one request at a time in all, not one per route.
+        Assert.Equal(
+            [0, 0, 0.5, 1, 1.5, 2],
+            host.Harness.Receiver.Requests.Where(r => r.Url.ToString() == BookingUrl).Select(r => (r.ReceivedAt - start).TotalSeconds).Order());
+        Assert.Equal(1, probe.MaxPerUrl);
+    }
+
     [Fact(DisplayName = FourAsR6 + " (a rate the map cannot take)")]
     public async Task A_mapped_rate_limit_subscriptions_do_not_accept_fails_start_naming_the_route()
     {

@@ -1,6 +1,10 @@
 namespace Choreblimey.Webhooks;
 
-/// <summary>The per-endpoint circuit breaker: an endpoint failing most of its recent attempts is rested instead of hammered.</summary>
+/// <summary>
+/// Each subscription's circuit breaker: a subscription whose endpoint fails most of its recent attempts is rested instead of
+/// hammered. It is kept per subscription (closed when the subscription is enabled, dropped when it is deleted), while the
+/// concurrency cap and the rate limit are kept per destination URL.
+/// </summary>
 public sealed class WebhookCircuitBreakerOptions
 {
     /// <summary>Gets or sets whether the breaker is used. The default value is <see langword="true"/>.</summary>

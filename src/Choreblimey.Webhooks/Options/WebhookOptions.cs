@@ -21,9 +21,14 @@ public sealed class WebhookOptions
     public int MaxConcurrentDeliveries { get; set; } = WebhookConstants.DefaultMaxConcurrentDeliveries;
 
     /// <summary>
-    /// Gets or sets how many attempts may be in flight to one subscription at once, so one slow endpoint cannot take every slot.
-    /// The default value is 4.
+    /// Gets or sets how many attempts may be in flight to one destination URL at once, so one slow endpoint cannot take every
+    /// slot. The default value is 4.
     /// </summary>
+    /// <remarks>
+    /// The cap is the URL's (its absolute form, compared ordinally), shared by every subscription that sends to it, so
+    /// several subscriptions to one URL (routes of a <see cref="WebhookDestinationMap"/> falling back to one key) together
+    /// keep within it. Each worker instance keeps its own count, and holds at most twice as many leases for the URL.
+    /// </remarks>
     [Range(1, 1024)]
     public int MaxConcurrentDeliveriesPerEndpoint { get; set; } = WebhookConstants.DefaultMaxConcurrentDeliveriesPerEndpoint;
 
@@ -102,7 +107,7 @@ public sealed class WebhookOptions
     /// <summary>Gets the retry schedule and <c>Retry-After</c> handling.</summary>
     public WebhookRetryOptions Retry { get; } = new();
 
-    /// <summary>Gets the per-endpoint circuit breaker settings.</summary>
+    /// <summary>Gets the settings of each subscription's circuit breaker.</summary>
     public WebhookCircuitBreakerOptions CircuitBreaker { get; } = new();
 
     /// <summary>Gets the outbound safety settings: the address guard's allow-lists, plain http, the proxy and connection bounds.</summary>

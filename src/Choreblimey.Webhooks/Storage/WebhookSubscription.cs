@@ -55,6 +55,10 @@ public sealed record WebhookSubscription
     public IReadOnlyList<WebhookAttributeFilter>? Filters { get; init; }
 
     /// <summary>Gets the most deliveries per second sent to this subscription; unlimited when <see langword="null"/>.</summary>
+    /// <remarks>
+    /// The token bucket is the destination URL's: subscriptions to one URL with the same limit share it, so the URL receives
+    /// at most that rate in total; subscriptions to one URL with different limits keep a bucket each.
+    /// </remarks>
     public double? RateLimitPerSecond { get; init; }
 
     /// <summary>Gets the name of the signature profile; <see langword="null"/> for <see cref="WebhookSignatureProfile.StandardName"/>.</summary>

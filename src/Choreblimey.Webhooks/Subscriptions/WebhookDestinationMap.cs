@@ -24,14 +24,15 @@ public sealed class WebhookDestinationMap
     public string? SecretKey { get; set; }
 
     /// <summary>
-    /// Gets or sets how many deliveries a second each route's destination receives at most (a token bucket holding one
+    /// Gets or sets how many deliveries a second each destination URL receives at most (a token bucket holding one
     /// second's worth); deliveries over it wait their turn, they are not failed. Unlimited when <see langword="null"/>.
     /// </summary>
     /// <remarks>
-    /// Each route is its own subscription with its own limit, so two routes that resolve to the same URL (one through its
-    /// fallback key) can together send twice the rate; <see cref="WebhookOptions.MaxConcurrentDeliveriesPerEndpoint"/> bounds
-    /// the concurrent requests per URL across all of them. A value subscriptions do not accept (at least 0.001, one in about 17 minutes, and at most 10,000)
-    /// fails the host's start, naming the route.
+    /// The limit is the destination URL's: routes that resolve to the same URL (through their fallback key) share one
+    /// token bucket, so the URL receives at most this rate in total, however many routes send to it; likewise
+    /// <see cref="WebhookOptions.MaxConcurrentDeliveriesPerEndpoint"/> bounds the concurrent requests to the URL across all
+    /// of them. A value subscriptions do not accept (at least 0.001, one in about 17 minutes, and at most 10,000) fails the
+    /// host's start, naming the route.
     /// </remarks>
     public double? RateLimitPerSecond { get; set; }
 

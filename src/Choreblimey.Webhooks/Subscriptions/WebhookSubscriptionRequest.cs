@@ -41,6 +41,10 @@ public sealed record WebhookSubscriptionRequest
     public IReadOnlyList<WebhookAttributeFilter>? Filters { get; init; }
 
     /// <summary>Gets the most deliveries per second sent to this subscription (at least 0.001, one in about 17 minutes, and at most 10,000); unlimited when <see langword="null"/>.</summary>
+    /// <remarks>
+    /// The token bucket is the destination URL's: subscriptions to one URL with the same limit share it, so the URL receives
+    /// at most that rate in total; subscriptions to one URL with different limits keep a bucket each.
+    /// </remarks>
     public double? RateLimitPerSecond { get; init; }
 
     /// <summary>

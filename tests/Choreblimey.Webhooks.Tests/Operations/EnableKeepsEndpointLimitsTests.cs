@@ -6,9 +6,9 @@ using Polly.CircuitBreaker;
 namespace Choreblimey.Webhooks.Tests.Operations;
 
 /// <summary>
-/// Enabling a subscription closes its circuit, but its concurrency cap and rate limit go on counting what is already in
-/// flight and already spent: a fresh set would let the attempts in flight plus new ones exceed the cap, and give the rate
-/// limiter a second burst.
+/// Enabling a subscription closes its circuit, but its destination's concurrency cap and rate limit go on counting what is
+/// already in flight and already spent: a fresh set would let the attempts in flight plus new ones exceed the cap, and give
+/// the rate limiter a second burst.
 /// </summary>
 public sealed class EnableKeepsEndpointLimitsTests
 {
@@ -38,11 +38,14 @@ public sealed class EnableKeepsEndpointLimitsTests
         var subscription = await manager.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = "https://hooks.example.com/enable", EventTypes = ["*"], RateLimitPerSecond = Rate });
         var registry = services.GetRequiredService<WebhookEndpointRegistry>();
 
-        // As the worker leaves it: one attempt in flight (holding the only slot and a token), and two failures that opened the circuit.
-        var before = registry.Get(subscription.Id);
-        var limiter = before.GetRateLimiter(Rate, clock);
+        // As the worker leaves it: one attempt in flight (holding the URL's only slot and a token), and two failures that
+        // opened the subscription's circuit.
+        var url = subscription.Url;
+        var destination = registry.GetDestination(url);
+        var limiter = destination.GetRateLimiter(Rate);
         Assert.True(limiter.TryAcquire(out _));
-        await before.Slots.WaitAsync();
+        await destination.Slots.WaitAsync();
+        var before = registry.GetCircuit(subscription.Id);
         for (var i = 0; i < 2; i++)
         {
             await before.Pipeline.ExecuteAsync(static _ => ValueTask.FromResult(Failed));
@@ -53,13 +56,14 @@ public sealed class EnableKeepsEndpointLimitsTests
         await manager.PauseAsync(Tenant, subscription.Id);
         Assert.True(await services.GetRequiredService<IWebhookOperations>().EnableSubscriptionAsync(Tenant, subscription.Id));
 
-        var after = registry.Get(subscription.Id);
+        var after = registry.GetCircuit(subscription.Id);
 
-        // The attempt in flight still holds the endpoint's only slot: a new one waits for it rather than running beside it.
-        Assert.Equal(0, after.Slots.CurrentCount);
+        // The attempt in flight still holds the URL's only slot: a new one waits for it rather than running beside it.
+        Assert.Same(destination, registry.GetDestination(url));
+        Assert.Equal(0, destination.Slots.CurrentCount);
 
         // The same bucket, with the token already spent: no second burst.
-        Assert.Same(limiter, after.GetRateLimiter(Rate, clock));
+        Assert.Same(limiter, registry.GetDestination(url).GetRateLimiter(Rate));
         Assert.Equal(1, limiter.GetStatistics().CurrentAvailablePermits);
 
         // The circuit is closed: the next attempt is sent.

@@ -7,9 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Choreblimey.Webhooks.Tests.Subscriptions;
 
 /// <summary>
-/// A deleted subscription leaves nothing behind in the worker's per-endpoint state or the failure-streak tracking, so
+/// A deleted subscription leaves nothing behind in the worker's circuit breakers or the failure-streak tracking, so
 /// subscription churn does not grow memory. Deleted here, it is dropped at once; deleted by another instance, when the
-/// worker finds one of its deliveries' subscription gone.
+/// worker finds one of its deliveries' subscription gone. Its destination URL's state (slots, rate limiters) is shared with
+/// the other subscriptions to that URL, so it stays until the idle sweep drops it.
 /// </summary>
 public sealed class DeletedSubscriptionStateTests : IAsyncLifetime
 {
@@ -48,12 +49,13 @@ public sealed class DeletedSubscriptionStateTests : IAsyncLifetime
         });
         await _host.Publisher.PublishAsync("chore:created", new { Path = path }, tenantId: Tenant);
         await WebhookTestHost.EventuallyAsync(() => Task.FromResult(Observer.Tracks(subscription.Id)), $"the attempt to {path} to be tracked");
-        Assert.True(Endpoints.Contains(subscription.Id));
+        Assert.True(Endpoints.ContainsCircuit(subscription.Id));
+        Assert.True(Endpoints.ContainsDestination(subscription.Url));
         return subscription;
     }
 
     [Fact]
-    public async Task Deleting_a_subscription_drops_its_endpoint_state_and_failure_tracking()
+    public async Task Deleting_a_subscription_drops_its_breaker_and_failure_tracking()
     {
         var failing = await CreateAndSendAsync("/failing");
         var succeeding = await CreateAndSendAsync("/succeeding");
@@ -61,10 +63,14 @@ public sealed class DeletedSubscriptionStateTests : IAsyncLifetime
         Assert.True(await _host.Subscriptions.DeleteAsync(Tenant, failing.Id));
         Assert.True(await _host.Subscriptions.DeleteAsync(Tenant, succeeding.Id));
 
-        Assert.False(Endpoints.Contains(failing.Id));
+        Assert.False(Endpoints.ContainsCircuit(failing.Id));
         Assert.False(Observer.Tracks(failing.Id));
-        Assert.False(Endpoints.Contains(succeeding.Id));
+        Assert.False(Endpoints.ContainsCircuit(succeeding.Id));
         Assert.False(Observer.Tracks(succeeding.Id));
+
+        // Their URLs' state is the idle sweep's to drop: another subscription may still send there.
+        Assert.True(Endpoints.ContainsDestination(failing.Url));
+        Assert.True(Endpoints.ContainsDestination(succeeding.Url));
     }
 
     [Fact]
@@ -89,7 +95,7 @@ public sealed class DeletedSubscriptionStateTests : IAsyncLifetime
         Assert.Contains("no longer exists", delivery!.LastError, StringComparison.Ordinal);
 
         // Dropped before the dead letter is recorded.
-        Assert.False(Endpoints.Contains(failing.Id));
+        Assert.False(Endpoints.ContainsCircuit(failing.Id));
         Assert.False(Observer.Tracks(failing.Id));
     }
 }

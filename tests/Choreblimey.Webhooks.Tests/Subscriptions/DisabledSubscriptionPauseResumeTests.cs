@@ -50,7 +50,7 @@ public sealed class DisabledSubscriptionPauseResumeTests
         var manager = services.GetRequiredService<IWebhookSubscriptionManager>();
         var subscription = await manager.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = "https://hooks.example.com/resume", EventTypes = ["*"] });
         var registry = services.GetRequiredService<WebhookEndpointRegistry>();
-        var endpoint = registry.Get(subscription.Id);
+        var endpoint = registry.GetCircuit(subscription.Id);
         for (var i = 0; i < 2; i++)
         {
             await endpoint.Pipeline.ExecuteAsync(static _ => ValueTask.FromResult(Failed));
@@ -68,7 +68,7 @@ public sealed class DisabledSubscriptionPauseResumeTests
 
         await manager.ResumeAsync(Tenant, subscription.Id);
 
-        var result = await registry.Get(subscription.Id).Pipeline.ExecuteAsync(static _ => ValueTask.FromResult(Succeeded));
+        var result = await registry.GetCircuit(subscription.Id).Pipeline.ExecuteAsync(static _ => ValueTask.FromResult(Succeeded));
         Assert.Equal(WebhookAttemptOutcome.Succeeded, result.Outcome);
     }
 

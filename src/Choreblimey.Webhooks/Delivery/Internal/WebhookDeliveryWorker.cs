@@ -17,7 +17,7 @@ using Polly.CircuitBreaker;
 namespace Choreblimey.Webhooks.Delivery.Internal;
 
 /// <summary>
-/// Claims due deliveries in batches under leases, sends them with bounded concurrency (globally and per endpoint), and
+/// Claims due deliveries in batches under leases, sends them with bounded concurrency (globally and per destination URL), and
 /// records every attempt with the lease's fencing token. On shutdown it stops claiming and lets attempts in flight finish;
 /// any it cannot finish keep their lease until it lapses, and are then claimed again.
 /// </summary>
@@ -322,7 +322,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             ?? await FindUncachedSubscriptionAsync(delivery, cancellationToken).ConfigureAwait(false);
         if (subscription is null)
         {
-            // The store says it is gone: deleted on another instance, which could not drop this one's state for it.
+            // The store says it is gone: deleted on another instance, which could not drop this one's breaker for it.
             _endpoints.Remove(delivery.SubscriptionId);
             _services.GetService<WebhookDeliveryObserver>()?.Forget(delivery.SubscriptionId);
             var now = _timeProvider.GetUtcNow();
@@ -344,9 +344,10 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
 
         // The token is taken first, so that a delivery over the rate is handed back at once, due exactly when a token will
         // be free, without taking a hold place or waiting for a slot. Every later check that hands the delivery back gives
-        // the token back too: spent unsent, it would hold the endpoint below its rate.
-        var endpoint = _endpoints.Get(subscription.Id);
-        var limiter = subscription.RateLimitPerSecond is { } rate ? endpoint.GetRateLimiter(rate, _timeProvider) : null;
+        // the token back too: spent unsent, it would hold the destination below its rate. The token, the hold place and the
+        // slot are the destination URL's, shared with every subscription that sends to it; the breaker is the subscription's.
+        var destination = _endpoints.GetDestination(subscription.Url);
+        var limiter = subscription.RateLimitPerSecond is { } rate ? destination.GetRateLimiter(rate) : null;
         if (limiter is not null && !limiter.TryAcquire(out var retryAfter))
         {
             // No token: hand the lease back, due when one will be, without counting an attempt.
@@ -358,30 +359,33 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         }
 
         var holdLimit = options.MaxConcurrentDeliveriesPerEndpoint * 2;
-        if (!endpoint.TryHold(holdLimit))
+        if (!destination.TryHold(holdLimit))
         {
-            // This endpoint already has as many leases here as it can use; give the rest back so others are not starved.
+            // This URL already has as many leases here as it can use; give the rest back so others are not starved.
             limiter?.Refund();
             await ReleaseAsync(lease, _timeProvider.GetUtcNow() + options.PollInterval, cancellationToken).ConfigureAwait(false);
             return;
         }
 
+        var circuit = _endpoints.GetCircuit(subscription.Id);
+        circuit.Hold();
         (WebhookSendResult Result, DateTimeOffset StartedAt)? attempt;
         try
         {
-            await endpoint.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await destination.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                attempt = await AttemptAsync(lease, subscription, endpoint, limiter, options, cancellationToken).ConfigureAwait(false);
+                attempt = await AttemptAsync(lease, subscription, circuit, limiter, options, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                endpoint.Slots.Release();
+                destination.Slots.Release();
             }
         }
         finally
         {
-            endpoint.Unhold();
+            circuit.Unhold();
+            destination.Unhold();
         }
 
         if (attempt is { } sent)
@@ -436,13 +440,13 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     /// Whatever stops the send gives back the rate-limit token taken for it from <paramref name="limiter"/>.
     /// </summary>
     private async Task<(WebhookSendResult Result, DateTimeOffset StartedAt)?> AttemptAsync(
-        WebhookDeliveryLease lease, WebhookSubscription subscription, WebhookEndpointState endpoint, WebhookRateLimiter? limiter, WebhookOptions options, CancellationToken cancellationToken)
+        WebhookDeliveryLease lease, WebhookSubscription subscription, WebhookCircuitState circuit, WebhookRateLimiter? limiter, WebhookOptions options, CancellationToken cancellationToken)
     {
         var timeout = subscription.Timeout ?? options.AttemptTimeout;
         var now = _timeProvider.GetUtcNow();
         if (now + timeout > lease.LeaseExpiresAt)
         {
-            // Not enough lease left to finish an attempt safely (it waited long for its endpoint); hand it back rather
+            // Not enough lease left to finish an attempt safely (it waited long for its destination); hand it back rather
             // than risk a second sender, and let the next claim start with a full lease.
             limiter?.Refund();
             await ReleaseAsync(lease, now + options.PollInterval, cancellationToken).ConfigureAwait(false);
@@ -487,7 +491,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         try
         {
             var sender = GetSender();
-            result = await endpoint.Pipeline.ExecuteAsync(
+            result = await circuit.Pipeline.ExecuteAsync(
                 static (state, token) => new ValueTask<WebhookSendResult>(state.sender.SendAsync(state.request, token)),
                 (sender, request),
                 cancellationToken).ConfigureAwait(false);

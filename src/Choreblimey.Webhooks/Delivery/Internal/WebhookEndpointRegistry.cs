@@ -5,66 +5,96 @@ using Polly.CircuitBreaker;
 
 namespace Choreblimey.Webhooks.Delivery.Internal;
 
-/// <summary>Creates and keeps one <see cref="WebhookEndpointState"/> per subscription.</summary>
+/// <summary>
+/// Creates and keeps the worker's isolation state: one <see cref="WebhookCircuitState"/> per subscription, and one
+/// <see cref="WebhookDestinationState"/> per destination URL, shared by every subscription that sends to it.
+/// </summary>
 /// <remarks>
-/// State unused for <see cref="IdleLifetime"/> (or longer, with a long circuit break) is dropped, so subscriptions deleted
-/// on another instance, or deleted while one of their deliveries was being processed here, do not keep theirs for ever.
-/// After that long nothing is lost with it: its rate limiter has refilled (at the lowest rate allowed, 0.001/s, one
-/// token takes 1,000 s) and its breaker's break and sampling windows have passed.
+/// <para>
+/// The concurrency cap, the hold limit and the rate limit protect the receiver, so they belong to the URL: keyed by
+/// subscription, a URL that several subscriptions send to (routes of a <see cref="WebhookDestinationMap"/> falling back to
+/// one key) got each limit once per subscription. The key is the URL's absolute form (<see cref="Uri.AbsoluteUri"/>),
+/// compared ordinally: URLs that differ only in how their scheme or host were written, or in a default port, are one
+/// destination; any other difference (path, query, case of the path) makes another. The breaker stays the subscription's:
+/// enabling a subscription closes it, deleting one drops it, and one subscription's failures do not rest another's.
+/// </para>
+/// <para>
+/// State unused for <see cref="IdleLifetime"/> (a breaker's, longer with a long circuit break) is dropped, so subscriptions
+/// deleted on another instance, or deleted while one of their deliveries was being processed here, and URLs no longer sent
+/// to, do not keep theirs for ever. After that long nothing is lost with it: the rate limiters have refilled (at the lowest
+/// rate allowed, 0.001/s, one token takes 1,000 s) and the breaker's break and sampling windows have passed.
+/// </para>
 /// </remarks>
 internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> options, TimeProvider timeProvider)
 {
-    /// <summary>How long a subscription's state is kept without use, at least.</summary>
+    /// <summary>How long state is kept without use, at least.</summary>
     internal static readonly TimeSpan IdleLifetime = TimeSpan.FromHours(1);
 
     /// <summary>How often, at most, idle state is looked for (on the next use after that).</summary>
     internal static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(10);
 
-    private readonly ConcurrentDictionary<string, WebhookEndpointState> _endpoints = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WebhookCircuitState> _circuits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, WebhookDestinationState> _destinations = new(StringComparer.Ordinal);
     private long _nextSweepTicks = timeProvider.GetUtcNow().UtcTicks + SweepInterval.Ticks;
 
-    public WebhookEndpointState Get(string subscriptionId)
+    /// <summary>Gets the subscription's circuit breaker state.</summary>
+    public WebhookCircuitState GetCircuit(string subscriptionId) =>
+        Get(_circuits, subscriptionId, static self => self.CreateCircuit());
+
+    /// <summary>Gets the state of the destination <paramref name="url"/>, shared by every subscription that sends to it.</summary>
+    public WebhookDestinationState GetDestination(Uri url) =>
+        Get(_destinations, url.AbsoluteUri, static self => self.CreateDestination());
+
+    /// <summary>Drops a deleted subscription's circuit breaker.</summary>
+    /// <remarks>
+    /// Its destination's state is left to the idle sweep: other subscriptions may send to the same URL, and the attempts in
+    /// flight to it still count against its cap and rate. Nothing is disposed: an attempt still in flight keeps using the
+    /// breaker it holds.
+    /// </remarks>
+    public void Remove(string subscriptionId) => _circuits.TryRemove(subscriptionId, out _);
+
+    /// <summary>Gets whether a circuit breaker is kept for the subscription; what a deleted subscription must no longer have.</summary>
+    public bool ContainsCircuit(string subscriptionId) => _circuits.ContainsKey(subscriptionId);
+
+    /// <summary>Gets whether state is kept for the destination <paramref name="url"/>.</summary>
+    public bool ContainsDestination(Uri url) => _destinations.ContainsKey(url.AbsoluteUri);
+
+    /// <summary>
+    /// Closes the subscription's circuit with a new breaker (from the current options). Only the breaker: its destination's
+    /// slots and rate limiters are untouched, so attempts in flight keep counting against the cap, and the tokens they spent
+    /// stay spent.
+    /// </summary>
+    public void ResetCircuit(string subscriptionId)
+    {
+        if (_circuits.TryGetValue(subscriptionId, out var circuit))
+        {
+            circuit.ReplacePipeline(CreatePipeline());
+        }
+    }
+
+    /// <summary>Gets the number of subscriptions a circuit breaker is kept for.</summary>
+    internal int CircuitCount => _circuits.Count;
+
+    /// <summary>Gets the number of destination URLs state is kept for.</summary>
+    internal int DestinationCount => _destinations.Count;
+
+    private T Get<T>(ConcurrentDictionary<string, T> states, string key, Func<WebhookEndpointRegistry, T> create)
+        where T : WebhookIdleState
     {
         var now = timeProvider.GetUtcNow().UtcTicks;
         SweepIfDue(now);
         while (true)
         {
-            var endpoint = _endpoints.GetOrAdd(subscriptionId, static (_, self) => self.Create(), this);
-            if (endpoint.TryTouch(now))
+            var state = states.GetOrAdd(key, static (_, arguments) => arguments.create(arguments.self), (self: this, create));
+            if (state.TryTouch(now))
             {
-                return endpoint;
+                return state;
             }
 
             // Retired by a sweep just now: take it out if the sweep has not yet, and start afresh.
-            _endpoints.TryRemove(new KeyValuePair<string, WebhookEndpointState>(subscriptionId, endpoint));
+            states.TryRemove(new KeyValuePair<string, T>(key, state));
         }
     }
-
-    /// <summary>Drops a deleted subscription's state.</summary>
-    /// <remarks>
-    /// Nothing is disposed: an attempt still in flight keeps using the slots, breaker and rate limiter it holds, and
-    /// disposing them under it would throw. None of them holds anything the collector cannot free (the semaphore's wait
-    /// handle is never asked for), so they go when the last attempt lets go.
-    /// </remarks>
-    public void Remove(string subscriptionId) => _endpoints.TryRemove(subscriptionId, out _);
-
-    /// <summary>Gets whether state is kept for the subscription; what a deleted subscription must no longer have.</summary>
-    public bool Contains(string subscriptionId) => _endpoints.ContainsKey(subscriptionId);
-
-    /// <summary>
-    /// Closes the subscription's circuit with a new breaker (from the current options), keeping its concurrency slots and
-    /// rate limiter: attempts still in flight keep counting against the cap, and the tokens they spent stay spent.
-    /// </summary>
-    public void ResetCircuit(string subscriptionId)
-    {
-        if (_endpoints.TryGetValue(subscriptionId, out var endpoint))
-        {
-            endpoint.ReplacePipeline(CreatePipeline());
-        }
-    }
-
-    /// <summary>Gets the number of subscriptions state is kept for.</summary>
-    internal int Count => _endpoints.Count;
 
     private void SweepIfDue(long nowTicks)
     {
@@ -74,20 +104,29 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
             return;
         }
 
+        // A breaker is kept until its break and sampling windows have passed too: dropped sooner, an open circuit would close.
         var breaker = options.CurrentValue.CircuitBreaker;
-        var keep = IdleLifetime > breaker.BreakDuration + breaker.SamplingDuration ? IdleLifetime : breaker.BreakDuration + breaker.SamplingDuration;
-        var cutoff = nowTicks - keep.Ticks;
-        foreach (var pair in _endpoints)
+        var windows = breaker.BreakDuration + breaker.SamplingDuration;
+        Sweep(_circuits, nowTicks - (IdleLifetime > windows ? IdleLifetime : windows).Ticks);
+        Sweep(_destinations, nowTicks - IdleLifetime.Ticks);
+    }
+
+    private static void Sweep<T>(ConcurrentDictionary<string, T> states, long cutoffTicks)
+        where T : WebhookIdleState
+    {
+        foreach (var pair in states)
         {
-            if (pair.Value.TryRetire(cutoff))
+            if (pair.Value.TryRetire(cutoffTicks))
             {
-                _endpoints.TryRemove(pair);
+                states.TryRemove(pair);
             }
         }
     }
 
-    private WebhookEndpointState Create() =>
-        new(options.CurrentValue.MaxConcurrentDeliveriesPerEndpoint, CreatePipeline(), timeProvider.GetUtcNow().UtcTicks);
+    private WebhookCircuitState CreateCircuit() => new(CreatePipeline(), timeProvider.GetUtcNow().UtcTicks);
+
+    private WebhookDestinationState CreateDestination() =>
+        new(options.CurrentValue.MaxConcurrentDeliveriesPerEndpoint, timeProvider, timeProvider.GetUtcNow().UtcTicks);
 
     private ResiliencePipeline<WebhookSendResult> CreatePipeline()
     {

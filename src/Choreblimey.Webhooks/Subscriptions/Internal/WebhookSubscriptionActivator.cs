@@ -40,8 +40,9 @@ internal sealed class WebhookSubscriptionActivator(
 
         router.Invalidate(tenantId);
 
-        // A closed circuit, so the first attempt is sent; but the same concurrency slots and rate limiter: a fresh set
-        // would let the attempts still in flight plus new ones exceed the per-endpoint cap, and refill the rate burst.
+        // A closed circuit, so the first attempt is sent; the destination's concurrency slots and rate limiter are not the
+        // subscription's and stay as they are: a fresh set would let the attempts still in flight plus new ones exceed the
+        // per-URL cap, and refill the rate burst.
         endpoints.ResetCircuit(subscriptionId);
 
         // Deliveries were held, not dropped, while it was inactive: make every pending one due now. Not only those created

@@ -140,9 +140,10 @@ internal sealed class WebhookSubscriptionManager(
         router.Invalidate(tenant);
         if (deleted)
         {
-            // Nothing is sent to it again: its endpoint state and failure streak would only grow memory as subscriptions
-            // come and go. Only when this tenant's subscription was deleted: the state is keyed by id alone. The observer
-            // is resolved here, not injected, because a host's notifiers (which it takes) may themselves need this manager.
+            // Nothing is sent to it again: its circuit breaker and failure streak would only grow memory as subscriptions
+            // come and go. Only when this tenant's subscription was deleted: they are keyed by id alone. Its destination
+            // URL's state stays (other subscriptions may send there) until the idle sweep drops it. The observer is
+            // resolved here, not injected, because a host's notifiers (which it takes) may themselves need this manager.
             endpoints.Remove(subscriptionId);
             services.GetService<WebhookDeliveryObserver>()?.Forget(subscriptionId);
         }
