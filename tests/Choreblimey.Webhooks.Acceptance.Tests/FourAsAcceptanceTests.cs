@@ -40,7 +40,7 @@ public sealed class FourAsAcceptanceTests
                 routes.Route("booking.created", "MAKE_BOOKING_WEBHOOK_URL")
                     .Route("booking.rescheduled", "MAKE_RESCHEDULE_WEBHOOK_URL", fallback: "MAKE_BOOKING_WEBHOOK_URL")
                     .Route("signup", "MAKE_SIGNUP_WEBHOOK_URL")
-                    .Route("error.occurred", "MAKE_ERROR_WEBHOOK_URL");
+                    .Route("error.occurred", "MAKE_ERROR_WEBHOOK_URL", fallback: "MAKE_BOOKING_WEBHOOK_URL");
                 map?.Invoke(routes);
             }),
             afterHarness: afterHarness);

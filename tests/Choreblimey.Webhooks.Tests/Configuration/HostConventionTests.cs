@@ -236,7 +236,7 @@ public sealed class HostConventionTests : IAsyncLifetime
         {
             foreach (var tag in tags)
             {
-                if (tag.Key == "event.type" && (string?)tag.Value == "payment.received")
+                if (tag.Key == "event.type" && (string?)tag.Value == "booking.cancelled")
                 {
                     Interlocked.Add(ref skipped, value);
                 }
@@ -246,20 +246,23 @@ public sealed class HostConventionTests : IAsyncLifetime
 
         var created = await host.Publisher.PublishAsync("booking.created", new { BookingId = "b1" });
         var rescheduled = await host.Publisher.PublishAsync("booking.rescheduled", new { BookingId = "b1" });
-        var cancelled = await host.Publisher.PublishAsync("booking.cancelled", new { BookingId = "b1" });
-        var payment = await host.Publisher.PublishAsync("payment.received", new { BookingId = "b1" });
+        var completed = await host.Publisher.PublishAsync("appointment.completed", new { BookingId = "b1" });
 
-        Assert.Equal((1, 1, 1), (created.DeliveryCount, rescheduled.DeliveryCount, cancelled.DeliveryCount));
-        Assert.Equal((WebhookPublishStatus.Published, 0), (payment.Status, payment.DeliveryCount));
+        // MAKE_CANCELLATION_WEBHOOK_URL has no fallback in 4AS's table: unset, booking.cancelled is skipped.
+        var cancelled = await host.Publisher.PublishAsync("booking.cancelled", new { BookingId = "b1" });
+
+        Assert.Equal((1, 1, 1), (created.DeliveryCount, rescheduled.DeliveryCount, completed.DeliveryCount));
+        Assert.Equal((WebhookPublishStatus.Published, 0), (cancelled.Status, cancelled.DeliveryCount));
         Assert.Equal(1, Interlocked.Read(ref skipped));
         // Skipped quietly: one Debug entry naming the event and the unset variable, nothing at Warning or above.
         var skipLog = Assert.Single(logs.Entries, e => e.Contains("[100]", StringComparison.Ordinal));
         Assert.StartsWith("Debug ", skipLog, StringComparison.Ordinal);
-        Assert.Contains("payment.received", skipLog, StringComparison.Ordinal);
-        Assert.DoesNotContain(logs.Entries, e => e.Contains("payment.received", StringComparison.Ordinal) && (e.StartsWith("Warning ", StringComparison.Ordinal) || e.StartsWith("Error ", StringComparison.Ordinal) || e.StartsWith("Critical ", StringComparison.Ordinal)));
+        Assert.Contains("booking.cancelled", skipLog, StringComparison.Ordinal);
+        Assert.Contains("MAKE_CANCELLATION_WEBHOOK_URL", skipLog, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Entries, e => e.Contains("booking.cancelled", StringComparison.Ordinal) && (e.StartsWith("Warning ", StringComparison.Ordinal) || e.StartsWith("Error ", StringComparison.Ordinal) || e.StartsWith("Critical ", StringComparison.Ordinal)));
         await _receiver.WaitForCountAsync(3);
         string PathOf(WebhookPublishReceipt receipt) => _receiver.Received.Single(r => r.WebhookId == receipt.EventId).Path;
-        Assert.Equal(("/booking", "/reschedule", "/booking"), (PathOf(created), PathOf(rescheduled), PathOf(cancelled)));
+        Assert.Equal(("/booking", "/reschedule", "/booking"), (PathOf(created), PathOf(rescheduled), PathOf(completed)));
         using var body = JsonDocument.Parse(_receiver.Received.Single(r => r.WebhookId == rescheduled.EventId).Body);
         Assert.Equal("booking.rescheduled", body.RootElement.GetProperty("type").GetString());
         Assert.Equal(rescheduled.EventId, body.RootElement.GetProperty("event_id").GetString());
