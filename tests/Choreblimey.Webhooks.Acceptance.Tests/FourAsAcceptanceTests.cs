@@ -15,7 +15,10 @@ public sealed class FourAsAcceptanceTests
 
     private static BookingCreated Booking(string order = "order-1") => new(
         order, "user-1", "CAD", 120m, 20m, 100m,
-        [new BookingItem("appt-1", "course-1", "tutor-1", Start, 60, 50m), new BookingItem("appt-2", "course-1", "tutor-1", Start.AddDays(7), 60, 50m)],
+        [
+            new BookingItem("appt-1", "course-1", "Mathématiques 101", "tutor-1", "Tutor One", Start, 60, 50m),
+            new BookingItem("appt-2", "course-1", "Mathématiques 101", "tutor-1", "Tutor One", Start.AddDays(7), 60, 50m),
+        ],
         Start.AddDays(-1));
 
     private const string BookingUrl = "https://hook.make.example/booking";
@@ -93,10 +96,37 @@ public sealed class FourAsAcceptanceTests
         var published = await host.Harness.PublishedAsync("booking.created");
         Assert.Equal(Booking() with { Items = [] }, published.GetData<BookingCreated>()! with { Items = [] });
         Assert.Equal(Booking().Items, published.GetData<BookingCreated>()!.Items);
-        Assert.Equal(100m, published.Data.GetProperty("total").GetDecimal());
-        Assert.Equal("appt-2", published.Data.GetProperty("items")[1].GetProperty("appointmentId").GetString());
+        Assert.Equal(100m, published.Data.GetProperty("total_cad").GetDecimal());
+        Assert.Equal("appt-2", published.Data.GetProperty("items")[1].GetProperty("appointment_id").GetString());
+
+        // 4AS's own BookingCreatedPayload, which its Make.com scenarios are mapped to: the same names on the wire and in the contract.
         var properties = host.Services.GetRequiredService<WebhookContractExporter>().GetPayloadSchema(typeof(BookingCreated))["properties"]!.AsObject();
-        Assert.Equal(["orderId", "userId", "currency", "subtotal", "discount", "total", "items", "createdAt"], properties.Select(p => p.Key));
+        Assert.Equal(["order_id", "user_id", "currency", "subtotal_cad", "discount_cad", "total_cad", "items", "created_at"], properties.Select(p => p.Key));
+        Assert.Equal(["order_id", "user_id", "currency", "subtotal_cad", "discount_cad", "total_cad", "items", "created_at"], published.Data.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(
+            ["appointment_id", "course_id", "course_title_fr", "tutor_id", "tutor_name", "start_datetime", "duration_min", "price_cad"],
+            published.Data.GetProperty("items")[0].EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact(DisplayName = FourAsR3 + " (error.occurred as 4AS's error webhook)")]
+    public async Task The_error_payload_has_every_field_of_4ASs_error_webhook_under_its_name()
+    {
+        await using var host = await StartWithMakeDestinationsAsync();
+        using var context = JsonDocument.Parse("""{"order_id":"order-1"}""");
+        var error = new ErrorOccurred(
+            "err-1", "Payment intent failed", "server", "critical", "user-1", null, "/tutors/[tutorId]/book", "fp-3f2a", context.RootElement.Clone(), Start);
+
+        await host.Publisher.PublishAsync(error);
+        await host.Harness.DeliveredToAsync("sub_cfg_route_error_occurred");
+
+        var payload = JsonDocument.Parse(Assert.Single(host.Harness.Receiver.Requests).Body).RootElement.GetProperty("payload");
+        Assert.Equal(
+            ["error_id", "message", "error_type", "severity", "user_id", "user_email", "url", "stack", "context", "timestamp"],
+            payload.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(("err-1", "order-1"), (payload.GetProperty("error_id").GetString(), payload.GetProperty("context").GetProperty("order_id").GetString()));
+        Assert.Equal(JsonValueKind.Null, payload.GetProperty("user_email").ValueKind);
+        var received = payload.Deserialize<ErrorOccurred>(JsonSerializerOptions.Web)!;
+        Assert.Equal(error with { Context = null }, received with { Context = null });
     }
 
     [Fact(DisplayName = FourAsR4)]
@@ -119,7 +149,7 @@ public sealed class FourAsAcceptanceTests
         var message = await host.Store.GetMessageAsync(string.Empty, receipt.EventId!);
         Assert.Equal("make", (await host.Subscriptions.GetAsync(null, stored!.SubscriptionId))!.Metadata!["source"]);
         Assert.Equal("booking.created", stored.EventType);
-        Assert.Equal("order-1", JsonDocument.Parse(message!.Data).RootElement.GetProperty("orderId").GetString());
+        Assert.Equal("order-1", JsonDocument.Parse(message!.Data).RootElement.GetProperty("order_id").GetString());
         Assert.Equal(WebhookDeliveryStatus.Succeeded, stored.Status);
         Assert.Equal(2, stored.AttemptCount);
         Assert.Equal([WebhookAttemptOutcome.HttpError, WebhookAttemptOutcome.Succeeded], (await host.Store.GetAttemptsAsync(string.Empty, stored.Id)).Select(a => a.Outcome));
@@ -327,7 +357,7 @@ public sealed class FourAsAcceptanceTests
         var payload = body.GetProperty("payload").Deserialize<BookingCreated>(JsonSerializerOptions.Web)!;
         Assert.Equal(Booking() with { Items = [] }, payload with { Items = [] });
         Assert.Equal(Booking().Items, payload.Items);
-        Assert.Equal("appt-2", body.GetProperty("payload").GetProperty("items")[1].GetProperty("appointmentId").GetString());
+        Assert.Equal("appt-2", body.GetProperty("payload").GetProperty("items")[1].GetProperty("appointment_id").GetString());
     }
 
     [Fact(DisplayName = FourAsR8)]
