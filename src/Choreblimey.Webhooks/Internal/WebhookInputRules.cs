@@ -3,6 +3,18 @@ namespace Choreblimey.Webhooks.Internal;
 /// <summary>Length and character rules for the identifiers callers pass in (tenant ids, actors, idempotency keys).</summary>
 internal static class WebhookInputRules
 {
+    /// <summary>
+    /// Gets the tenant a call names (<see langword="null"/> is the default tenant), checked as every write checks it, so a
+    /// call naming an id no write could have stored (too long, a space or control character pasted with it) is refused as
+    /// the caller's mistake instead of answered as "not found" or "nothing".
+    /// </summary>
+    public static string TenantOrDefault(string? tenantId, string paramName)
+    {
+        var tenant = tenantId ?? WebhookTenants.Default;
+        EnsureValidTenantId(tenant, paramName);
+        return tenant;
+    }
+
     public static void EnsureValidTenantId(string tenantId, string paramName)
     {
         if (tenantId.Length > WebhookConstants.MaxTenantIdLength)

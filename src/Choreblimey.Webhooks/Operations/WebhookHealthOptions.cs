@@ -3,8 +3,9 @@ namespace Choreblimey.Webhooks;
 /// <summary>When the worker disables a failing endpoint on its own (besides at once on <c>410 Gone</c>).</summary>
 /// <remarks>
 /// A subscription is disabled once its attempts have failed <see cref="DisableAfterConsecutiveFailures"/> times in a row
-/// <em>and</em> it has been failing for at least <see cref="DisableAfterFailingFor"/> (a success resets both). The streak is
-/// tracked in memory by each instance's worker, so it starts again after a restart.
+/// <em>and</em> it has been failing for at least <see cref="DisableAfterFailingFor"/> (a success resets both). When the
+/// streak started is kept in the store, so a restart or another instance continues it; the count of consecutive failures
+/// is each instance's own, counted in memory.
 /// </remarks>
 public sealed class WebhookHealthOptions
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Choreblimey.Webhooks.Tests.Operations;
 
-/// <summary>Retry and recover refuse a tenant id the subscription manager would refuse, instead of answering "nothing found".</summary>
+/// <summary>Retry, recover, enable and test sends refuse a tenant id the subscription manager would refuse, instead of answering "nothing found".</summary>
 public sealed class OperationsTenantValidationTests : IAsyncDisposable
 {
     private readonly ServiceProvider _services = RoutingServices.Create();
@@ -32,6 +32,27 @@ public sealed class OperationsTenantValidationTests : IAsyncDisposable
         Assert.Contains("tenant id", exception.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(InvalidTenantIds))]
+    public async Task EnableSubscriptionAsync_refuses_an_invalid_tenant_id_naming_the_parameter(string tenantId)
+    {
+        var exception = await Assert.ThrowsAsync<ArgumentException>(async () => await Operations.EnableSubscriptionAsync(tenantId, "sub_1"));
+
+        Assert.Equal("tenantId", exception.ParamName);
+        Assert.Contains("tenant id", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidTenantIds))]
+    public async Task SendTestAsync_refuses_an_invalid_tenant_id_naming_the_parameter(string tenantId)
+    {
+        // Not the "has no webhook subscription" InvalidOperationException an unknown subscription of a valid tenant gets.
+        var exception = await Assert.ThrowsAsync<ArgumentException>(async () => await Operations.SendTestAsync(tenantId, "sub_1"));
+
+        Assert.Equal("tenantId", exception.ParamName);
+        Assert.Contains("tenant id", exception.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_default_tenant_a_tenant_at_the_length_limit_and_the_host_level_tenant_are_accepted()
     {
@@ -39,6 +60,9 @@ public sealed class OperationsTenantValidationTests : IAsyncDisposable
         Assert.False(await Operations.RetryAsync(new string('t', 128), "dlv_1"));
         Assert.Equal(0, await Operations.RecoverAsync(null, "sub_1", since: null));
         Assert.Equal(0, await Operations.RecoverAsync(WebhookTenants.All, "sub_1", since: null));
+        Assert.False(await Operations.EnableSubscriptionAsync(null, "sub_1"));
+        Assert.False(await Operations.EnableSubscriptionAsync(WebhookTenants.All, "sub_1"));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Operations.SendTestAsync(new string('t', 128), "sub_1"));
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();

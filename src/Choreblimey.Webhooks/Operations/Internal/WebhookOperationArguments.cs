@@ -6,18 +6,7 @@ namespace Choreblimey.Webhooks.Operations.Internal;
 /// <summary>The argument checks the operations API makes before it asks the store.</summary>
 internal static class WebhookOperationArguments
 {
-    /// <summary>
-    /// Gets the tenant a call names (<see langword="null"/> is the default tenant), checked as the subscription manager
-    /// checks it, so a read refuses what no write could have stored instead of answering "nothing".
-    /// </summary>
-    public static string Tenant(string? tenantId, string paramName)
-    {
-        var tenant = tenantId ?? WebhookTenants.Default;
-        WebhookInputRules.EnsureValidTenantId(tenant, paramName);
-        return tenant;
-    }
-
-    /// <summary>Checks a query object's tenant as <see cref="Tenant"/> does; the query's tenant is required, so it may not be null.</summary>
+    /// <summary>Checks a query object's tenant as <see cref="WebhookInputRules.TenantOrDefault"/> does; the query's tenant is required, so it may not be null.</summary>
     public static void EnsureQueryTenant(string? tenantId, string queryType, string paramName)
     {
         if (tenantId is null)

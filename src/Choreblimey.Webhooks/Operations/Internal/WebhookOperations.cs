@@ -37,7 +37,7 @@ internal sealed class WebhookOperations(
     public async ValueTask<WebhookDeliveryDetails?> GetAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deliveryId);
-        var tenant = WebhookOperationArguments.Tenant(tenantId, nameof(tenantId));
+        var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
         if (await store.GetDeliveryAsync(tenant, deliveryId, cancellationToken).ConfigureAwait(false) is not { } delivery)
         {
             return null;
@@ -58,7 +58,7 @@ internal sealed class WebhookOperations(
 
     public ValueTask<WebhookUsage> GetUsageAsync(string? tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default)
     {
-        var tenant = WebhookOperationArguments.Tenant(tenantId, nameof(tenantId));
+        var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
         WebhookOperationArguments.EnsureWindow(from, before, nameof(from), nameof(before), nameof(from));
         return store.GetUsageAsync(tenant, from, before, cancellationToken);
     }
@@ -66,7 +66,7 @@ internal sealed class WebhookOperations(
     public async ValueTask<bool> RetryAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(deliveryId);
-        var tenant = ValidTenant(tenantId);
+        var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
         var delivery = await store.GetDeliveryAsync(tenant, deliveryId, cancellationToken).ConfigureAwait(false);
         if (delivery is null)
         {
@@ -99,7 +99,7 @@ internal sealed class WebhookOperations(
     public async ValueTask<int> RecoverAsync(string? tenantId, string subscriptionId, DateTimeOffset? since, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
-        var tenant = ValidTenant(tenantId);
+        var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
         var count = await store.RequeueDeliveriesAsync(
             new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, CreatedFrom = since, DueAt = timeProvider.GetUtcNow() },
             cancellationToken).ConfigureAwait(false);
@@ -115,7 +115,7 @@ internal sealed class WebhookOperations(
     public async ValueTask<bool> EnableSubscriptionAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
-        var tenant = tenantId ?? string.Empty;
+        var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
         var (change, count) = await activator.ActivateAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false);
         if (change.Subscription is null)
         {
@@ -129,7 +129,7 @@ internal sealed class WebhookOperations(
     public async ValueTask<WebhookTestResult> SendTestAsync(string? tenantId, string subscriptionId, object? payload = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
-        var tenant = tenantId ?? string.Empty;
+        var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
         var subscription = await store.GetSubscriptionAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Tenant '{tenant}' has no webhook subscription '{subscriptionId}'.");
         var current = options.CurrentValue;
@@ -225,18 +225,6 @@ internal sealed class WebhookOperations(
             .Select(g => new WebhookCoverageCategory(g.Key, g.Count(), g.Count(e => e.Published > 0)))
             .ToList();
         return new WebhookCoverageReport(tenantId, timeProvider.GetUtcNow(), events, totals);
-    }
-
-    /// <summary>
-    /// The tenant id as the subscription manager takes it (<see langword="null"/> is the default tenant) and checks it: an id
-    /// it would refuse (too long, a space or control character pasted with it) names no stored delivery or subscription, and
-    /// is reported as the caller's mistake rather than answered as "not found".
-    /// </summary>
-    private static string ValidTenant(string? tenantId)
-    {
-        var tenant = tenantId ?? string.Empty;
-        WebhookInputRules.EnsureValidTenantId(tenant, nameof(tenantId));
-        return tenant;
     }
 
     private static bool IsLeased(WebhookDelivery delivery, DateTimeOffset now) =>

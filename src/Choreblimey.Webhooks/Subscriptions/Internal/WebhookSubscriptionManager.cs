@@ -32,7 +32,7 @@ internal sealed class WebhookSubscriptionManager(
     /// <summary>Creates a subscription with a chosen id (used for endpoints from configuration).</summary>
     public async ValueTask<WebhookSubscription> CreateAsync(string? tenantId, string subscriptionId, WebhookSubscriptionRequest request, CancellationToken cancellationToken)
     {
-        var subscription = Build(NormalizeTenant(tenantId), subscriptionId, request);
+        var subscription = Build(WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId)), subscriptionId, request);
         await store.CreateSubscriptionAsync(subscription, cancellationToken).ConfigureAwait(false);
         router.Invalidate(subscription.TenantId);
         return subscription;
@@ -45,7 +45,7 @@ internal sealed class WebhookSubscriptionManager(
     /// </summary>
     public async ValueTask<WebhookSubscription> UpsertAsync(string? tenantId, string subscriptionId, WebhookSubscriptionRequest request, CancellationToken cancellationToken)
     {
-        var tenant = NormalizeTenant(tenantId);
+        var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
         var desired = Build(tenant, subscriptionId, request);
         for (var attempt = 0; ; attempt++)
         {
@@ -100,11 +100,11 @@ internal sealed class WebhookSubscriptionManager(
     public ValueTask<WebhookSubscription?> GetAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
-        return store.GetSubscriptionAsync(NormalizeTenant(tenantId), subscriptionId, cancellationToken);
+        return store.GetSubscriptionAsync(WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId)), subscriptionId, cancellationToken);
     }
 
     public ValueTask<WebhookPage<WebhookSubscription>> ListAsync(string? tenantId, WebhookSubscriptionQuery? query = null, CancellationToken cancellationToken = default) =>
-        store.ListSubscriptionsAsync(NormalizeTenant(tenantId), query ?? new WebhookSubscriptionQuery(), cancellationToken);
+        store.ListSubscriptionsAsync(WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId)), query ?? new WebhookSubscriptionQuery(), cancellationToken);
 
     public async ValueTask<WebhookSubscription?> UpdateAsync(string? tenantId, string subscriptionId, WebhookSubscriptionUpdate update, CancellationToken cancellationToken = default)
     {
@@ -135,7 +135,7 @@ internal sealed class WebhookSubscriptionManager(
     public async ValueTask<bool> DeleteAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
-        var tenant = NormalizeTenant(tenantId);
+        var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
         var deleted = await store.DeleteSubscriptionAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false);
         router.Invalidate(tenant);
         if (deleted)
@@ -160,7 +160,7 @@ internal sealed class WebhookSubscriptionManager(
     public async ValueTask<WebhookSubscription?> ResumeAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
-        var (change, requeued) = await activator.ActivateAsync(NormalizeTenant(tenantId), subscriptionId, cancellationToken).ConfigureAwait(false);
+        var (change, requeued) = await activator.ActivateAsync(WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId)), subscriptionId, cancellationToken).ConfigureAwait(false);
         if (change.Written)
         {
             WebhookRoutingLog.Resumed(logger, subscriptionId, requeued);
@@ -225,7 +225,7 @@ internal sealed class WebhookSubscriptionManager(
         string? tenantId, string subscriptionId, Func<WebhookSubscription, DateTimeOffset, WebhookSubscription> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
-        var tenant = NormalizeTenant(tenantId);
+        var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
         var result = await WebhookSubscriptionWriter.ChangeAsync(store, timeProvider, tenant, subscriptionId, change, cancellationToken).ConfigureAwait(false);
         if (result.Written)
         {
@@ -338,13 +338,6 @@ internal sealed class WebhookSubscriptionManager(
     // For a subscription created without a profile and one whose profile an update clears alike. The host's default is
     // written into the subscription, so receivers keep their header if the default changes later.
     private string? SignatureProfileOrDefault(string? profile) => profile ?? options.CurrentValue.DefaultSignatureProfile;
-
-    private static string NormalizeTenant(string? tenantId)
-    {
-        var tenant = tenantId ?? string.Empty;
-        WebhookInputRules.EnsureValidTenantId(tenant, nameof(tenantId));
-        return tenant;
-    }
 
     private Uri ValidateUrl(string? url)
     {
