@@ -10,44 +10,34 @@ public sealed class OperationsTenantValidationTests : IAsyncDisposable
 
     private IWebhookOperations Operations => _services.GetRequiredService<IWebhookOperations>();
 
-    public static TheoryData<string> InvalidTenantIds => ["tenant a", "tenant-a\n", "tenänt", new string('t', 129)];
-
-    [Theory]
-    [MemberData(nameof(InvalidTenantIds))]
-    public async Task RetryAsync_refuses_an_invalid_tenant_id_naming_the_parameter(string tenantId)
+    public static TheoryData<string, string> CallsWithInvalidTenantIds()
     {
-        var exception = await Assert.ThrowsAsync<ArgumentException>(async () => await Operations.RetryAsync(tenantId, "dlv_1"));
+        var data = new TheoryData<string, string>();
+        foreach (var call in new[] { "RetryAsync", "RecoverAsync", "EnableSubscriptionAsync", "SendTestAsync" })
+        {
+            foreach (var tenantId in new[] { "tenant a", "tenant-a\n", "tenänt", new string('t', 129) })
+            {
+                data.Add(call, tenantId);
+            }
+        }
 
-        Assert.Equal("tenantId", exception.ParamName);
-        Assert.Contains("tenant id", exception.Message, StringComparison.Ordinal);
+        return data;
     }
 
     [Theory]
-    [MemberData(nameof(InvalidTenantIds))]
-    public async Task RecoverAsync_refuses_an_invalid_tenant_id_naming_the_parameter(string tenantId)
+    [MemberData(nameof(CallsWithInvalidTenantIds))]
+    public async Task An_invalid_tenant_id_is_refused_naming_the_parameter(string call, string tenantId)
     {
-        var exception = await Assert.ThrowsAsync<ArgumentException>(async () => await Operations.RecoverAsync(tenantId, "sub_1", since: null));
+        // Not "nothing found" (false, 0) nor, for a test send, the "has no webhook subscription" error of a valid tenant.
+        Func<Task> act = call switch
+        {
+            "RetryAsync" => async () => await Operations.RetryAsync(tenantId, "dlv_1"),
+            "RecoverAsync" => async () => await Operations.RecoverAsync(tenantId, "sub_1", since: null),
+            "EnableSubscriptionAsync" => async () => await Operations.EnableSubscriptionAsync(tenantId, "sub_1"),
+            _ => async () => await Operations.SendTestAsync(tenantId, "sub_1"),
+        };
 
-        Assert.Equal("tenantId", exception.ParamName);
-        Assert.Contains("tenant id", exception.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [MemberData(nameof(InvalidTenantIds))]
-    public async Task EnableSubscriptionAsync_refuses_an_invalid_tenant_id_naming_the_parameter(string tenantId)
-    {
-        var exception = await Assert.ThrowsAsync<ArgumentException>(async () => await Operations.EnableSubscriptionAsync(tenantId, "sub_1"));
-
-        Assert.Equal("tenantId", exception.ParamName);
-        Assert.Contains("tenant id", exception.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [MemberData(nameof(InvalidTenantIds))]
-    public async Task SendTestAsync_refuses_an_invalid_tenant_id_naming_the_parameter(string tenantId)
-    {
-        // Not the "has no webhook subscription" InvalidOperationException an unknown subscription of a valid tenant gets.
-        var exception = await Assert.ThrowsAsync<ArgumentException>(async () => await Operations.SendTestAsync(tenantId, "sub_1"));
+        var exception = await Assert.ThrowsAsync<ArgumentException>(act);
 
         Assert.Equal("tenantId", exception.ParamName);
         Assert.Contains("tenant id", exception.Message, StringComparison.Ordinal);
