@@ -51,7 +51,9 @@ public interface IWebhookSubscriptionManager
 
     /// <summary>
     /// Pauses a tenant's subscription: new events are not routed to it and its pending deliveries are held. A disabled
-    /// subscription keeps its <see cref="WebhookSubscription.DisabledReason"/> while paused; resuming clears it.
+    /// subscription keeps its <see cref="WebhookSubscription.DisabledReason"/> while paused; resuming clears it. Pausing a
+    /// paused subscription changes nothing, and an attempt in flight when it was paused (answered <c>410 Gone</c>, or
+    /// ending a failure streak) does not turn the pause into a disable.
     /// </summary>
     /// <param name="tenantId">The tenant.</param>
     /// <param name="subscriptionId">The subscription id.</param>

@@ -101,6 +101,34 @@ public sealed class DisabledSubscriptionPauseResumeTests
         Assert.Equal(3, delivery.AttemptCount);
     }
 
+    [Fact]
+    public async Task A_410_answered_after_the_owner_paused_leaves_the_subscription_paused()
+    {
+        // The owner pauses while an attempt is in flight; its 410 Gone must not turn the pause into a disable, which
+        // would route new events to the subscription again (held), against the owner's pause.
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        receiver.Respond = async (_, _) =>
+        {
+            arrived.TrySetResult();
+            await answer.Task;
+            return 410;
+        };
+        await using var host = await WebhookTestHost.StartAsync(w => w.AddEvent("chore:created", "Chores"));
+        var subscription = await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = receiver.Url().ToString(), EventTypes = ["chore:*"] });
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { Id = 1 }, tenantId: Tenant);
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        await host.Subscriptions.PauseAsync(Tenant, subscription.Id);
+        answer.SetResult();
+        await host.WaitForDeliveryStatusAsync(Tenant, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
+
+        var after = await host.Subscriptions.GetAsync(Tenant, subscription.Id);
+        Assert.Equal(WebhookSubscriptionState.Paused, after!.State);
+        Assert.Equal(0, (await host.Publisher.PublishAsync("chore:created", new { Id = 2 }, tenantId: Tenant)).DeliveryCount);
+    }
+
     private static void OpenAfterTwoFailures(WebhookOptions options)
     {
         options.CircuitBreaker.Enabled = true;

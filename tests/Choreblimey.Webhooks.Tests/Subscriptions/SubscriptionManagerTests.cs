@@ -39,6 +39,21 @@ public sealed class SubscriptionManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pausing_a_paused_subscription_changes_nothing()
+    {
+        var subscription = await _manager.CreateAsync(Tenant, RoutingServices.Request("booking.*"));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        var paused = await _manager.PauseAsync(Tenant, subscription.Id);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+
+        var again = await _manager.PauseAsync(Tenant, subscription.Id);
+
+        Assert.Equal(WebhookSubscriptionState.Paused, again!.State);
+        Assert.Equal(paused!.UpdatedAt, again.UpdatedAt);
+        Assert.Equal(paused.UpdatedAt, (await _manager.GetAsync(Tenant, subscription.Id))!.UpdatedAt);
+    }
+
+    [Fact]
     public async Task Update_changes_only_the_given_fields_and_empty_values_clear()
     {
         var created = await _manager.CreateAsync(Tenant, RoutingServices.Request("booking.*") with

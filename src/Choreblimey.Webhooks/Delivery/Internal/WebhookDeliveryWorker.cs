@@ -656,13 +656,15 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     private async Task DisableSubscriptionAsync(WebhookSubscription subscription, string reason, CancellationToken cancellationToken)
     {
         // Written only over the version it was read from: an owner's edit at the same moment (a fixed URL) is kept, and
-        // the disable is applied to it, or dropped if the owner disabled it first.
+        // the disable is applied to it, or dropped if the owner disabled it first. Only an active subscription is disabled:
+        // one its owner paused while this attempt was in flight stays paused, since disabled ones are still routed new
+        // events (held), which the pause stopped; if the receiver is still gone, the first attempt after a resume says so.
         var change = await WebhookSubscriptionWriter.ChangeAsync(
             _store,
             _timeProvider,
             subscription.TenantId,
             subscription.Id,
-            (current, _) => current.State == WebhookSubscriptionState.Disabled ? null : current with { State = WebhookSubscriptionState.Disabled, DisabledReason = reason },
+            (current, _) => current.State != WebhookSubscriptionState.Active ? null : current with { State = WebhookSubscriptionState.Disabled, DisabledReason = reason },
             cancellationToken).ConfigureAwait(false);
         if (change is { Written: true, Subscription: { } disabled })
         {

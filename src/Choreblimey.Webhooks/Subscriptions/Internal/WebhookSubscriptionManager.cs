@@ -154,8 +154,12 @@ internal sealed class WebhookSubscriptionManager(
     public async ValueTask<WebhookSubscription?> PauseAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default) =>
         // A disabled subscription keeps its DisabledReason: pausing is the owner's "stop routing events to it", not a
         // verdict on the endpoint, so the record of why the library or an operator disabled it stays until it is resumed
-        // or enabled.
-        await ChangeAsync(tenantId, subscriptionId, static (current, _) => current with { State = WebhookSubscriptionState.Paused }, cancellationToken).ConfigureAwait(false);
+        // or enabled. Pausing a paused one changes nothing (no new UpdatedAt, no routing cache reload).
+        await ChangeAsync(
+            tenantId,
+            subscriptionId,
+            static (current, _) => current.State == WebhookSubscriptionState.Paused ? null : current with { State = WebhookSubscriptionState.Paused },
+            cancellationToken).ConfigureAwait(false);
 
     public async ValueTask<WebhookSubscription?> ResumeAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default)
     {
@@ -222,7 +226,7 @@ internal sealed class WebhookSubscriptionManager(
 
     /// <summary>Writes the change and reloads the tenant's routing.</summary>
     private async ValueTask<WebhookSubscription?> ChangeAsync(
-        string? tenantId, string subscriptionId, Func<WebhookSubscription, DateTimeOffset, WebhookSubscription> change, CancellationToken cancellationToken)
+        string? tenantId, string subscriptionId, Func<WebhookSubscription, DateTimeOffset, WebhookSubscription?> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
         var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
