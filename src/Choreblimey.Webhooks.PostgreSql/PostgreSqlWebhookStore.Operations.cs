@@ -63,14 +63,17 @@ internal sealed partial class PostgreSqlWebhookStore
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
 
         // An attempt's own row does not say which event it belongs to (a test delivery the worker sent has ordinary
-        // attempts): the tenant's attempts in the window come from their index, each one's delivery by its key.
+        // attempts): the tenant's attempts in the window come from their index, each one's delivery by its key. For "*"
+        // every tenant's are counted (the condition is left out rather than made optional, so a named tenant's stays
+        // an index condition).
+        var tenant = tenantId == WebhookTenants.All ? string.Empty : "tenant_id = @tenant AND ";
         var command = _dataSource.CreateCommand(
             $"""
             SELECT
-              (SELECT count(*) FROM {_schema.Messages} WHERE tenant_id = @tenant AND event_type <> {TestEvent} AND ts >= @from AND ts < @before),
-              (SELECT count(*) FROM {_schema.Deliveries} WHERE tenant_id = @tenant AND event_type <> {TestEvent} AND created_at >= @from AND created_at < @before),
+              (SELECT count(*) FROM {_schema.Messages} WHERE {tenant}event_type <> {TestEvent} AND ts >= @from AND ts < @before),
+              (SELECT count(*) FROM {_schema.Deliveries} WHERE {tenant}event_type <> {TestEvent} AND created_at >= @from AND created_at < @before),
               (SELECT count(*) FROM {_schema.Attempts} a JOIN {_schema.Deliveries} d ON d.id = a.delivery_id
-               WHERE a.tenant_id = @tenant AND NOT a.is_test AND a.started_at >= @from AND a.started_at < @before AND d.event_type <> {TestEvent})
+               WHERE {(tenant.Length == 0 ? string.Empty : "a." + tenant)}NOT a.is_test AND a.started_at >= @from AND a.started_at < @before AND d.event_type <> {TestEvent})
             """);
         await using var commandScope = command.ConfigureAwait(false);
         AddText(command.Parameters, "tenant", tenantId);

@@ -122,14 +122,19 @@ internal sealed partial class SqliteWebhookStore
     /// say which event it belongs to (a test delivery the worker sent has ordinary attempts), so attempts are read through
     /// the tenant's range of the attempt index and each one's delivery by its key.
     /// </summary>
-    internal const string UsageSql =
-        $"""
-        SELECT
-          (SELECT COUNT(*) FROM messages WHERE tenant_id = $tenant AND event_type <> {TestEvent} AND timestamp >= $from AND timestamp < $before),
-          (SELECT COUNT(*) FROM deliveries WHERE tenant_id = $tenant AND event_type <> {TestEvent} AND created_at >= $from AND created_at < $before),
-          (SELECT COUNT(*) FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
-           WHERE a.tenant_id = $tenant AND a.is_test = 0 AND a.started_at >= $from AND a.started_at < $before AND d.event_type <> {TestEvent})
-        """;
+    /// <summary>The usage query for <paramref name="tenantId"/>; every tenant's for <see cref="WebhookTenants.All"/>.</summary>
+    internal static string UsageSql(string tenantId)
+    {
+        // Only a named tenant's condition appears, so SQLite reads it through the tenant indexes.
+        var tenant = tenantId == WebhookTenants.All ? string.Empty : "tenant_id = $tenant AND ";
+        return $"""
+            SELECT
+              (SELECT COUNT(*) FROM messages WHERE {tenant}event_type <> {TestEvent} AND timestamp >= $from AND timestamp < $before),
+              (SELECT COUNT(*) FROM deliveries WHERE {tenant}event_type <> {TestEvent} AND created_at >= $from AND created_at < $before),
+              (SELECT COUNT(*) FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+               WHERE {(tenant.Length == 0 ? string.Empty : "a." + tenant)}a.is_test = 0 AND a.started_at >= $from AND a.started_at < $before AND d.event_type <> {TestEvent})
+            """;
+    }
 
     /// <inheritdoc />
     public async ValueTask<WebhookUsage> GetUsageAsync(string tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default)
@@ -138,7 +143,7 @@ internal sealed partial class SqliteWebhookStore
         return await ReadAsync(
             static (connection, state) =>
             {
-                using var command = SqliteSql.Command(connection, UsageSql)
+                using var command = SqliteSql.Command(connection, UsageSql(state.tenantId))
                     .With("$tenant", state.tenantId)
                     .With("$from", SqliteSql.ToTicks(state.from))
                     .With("$before", SqliteSql.ToTicks(state.before));

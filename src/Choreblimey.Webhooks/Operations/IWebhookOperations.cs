@@ -41,7 +41,7 @@ public interface IWebhookOperations
     ValueTask<WebhookDeliveryStats> GetStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Gets a tenant's usage (events published, deliveries, attempts) over a window.</summary>
-    /// <param name="tenantId">The tenant (<see langword="null"/> for the default tenant).</param>
+    /// <param name="tenantId">The tenant (<see langword="null"/> for the default tenant; <see cref="WebhookTenants.All"/> for every tenant's together).</param>
     /// <param name="from">The inclusive start.</param>
     /// <param name="before">The exclusive end.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>

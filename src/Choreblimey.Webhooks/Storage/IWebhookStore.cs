@@ -193,7 +193,7 @@ public interface IWebhookStore
         throw new NotSupportedException($"{GetType().Name} does not compute delivery statistics.");
 
     /// <summary>Counts a tenant's published events, deliveries and attempts over a window. Test sends are excluded.</summary>
-    /// <param name="tenantId">The tenant.</param>
+    /// <param name="tenantId">The tenant; for <see cref="WebhookTenants.All"/>, every tenant's together.</param>
     /// <param name="from">The inclusive start of the window.</param>
     /// <param name="before">The exclusive end of the window.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>

@@ -94,7 +94,7 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [Fact]
-    public async Task DeliveryStats_of_a_host_level_subscription_count_its_deliveries_in_every_tenant()
+    public async Task DeliveryStats_and_usage_for_tenant_all_count_a_host_level_subscriptions_deliveries_in_every_tenant()
     {
         // A host-level subscription (tenant "*") receives every tenant's events; its deliveries carry those tenants.
         const string HostLevel = "sub_host";
@@ -145,6 +145,12 @@ public abstract partial class WebhookStoreConformanceTests
         var inTenantA = await store.GetDeliveryStatsAsync(new WebhookStatsQuery { TenantId = TenantA, SubscriptionId = HostLevel });
         Assert.Equal((1L, 1L, 0L), (inTenantA.Total, inTenantA.Succeeded, inTenantA.DeadLettered));
         Assert.Equal(Ms(100), inTenantA.LatencyP95);
+
+        // Usage for "*" is every tenant's too; a named tenant's stays its own.
+        var usage = await store.GetUsageAsync(WebhookTenants.All, T0, T0.AddMinutes(1));
+        Assert.Equal((2L, 3L, 3L), (usage.EventsPublished, usage.Deliveries, usage.Attempts));
+        var usageOfA = await store.GetUsageAsync(TenantA, T0, T0.AddMinutes(1));
+        Assert.Equal((1L, 2L, 2L), (usageOfA.EventsPublished, usageOfA.Deliveries, usageOfA.Attempts));
     }
 
     [Fact]

@@ -121,7 +121,7 @@ public sealed class SqliteQueryPlanTests : IDisposable
     [Fact]
     public async Task Usage_counts_a_tenants_attempts_from_its_index_range_and_looks_up_each_ones_delivery_by_key()
     {
-        var plan = await PlanAsync(SqliteWebhookStore.UsageSql, ("$tenant", TenantA), ("$from", 0L), ("$before", 1L));
+        var plan = await PlanAsync(SqliteWebhookStore.UsageSql(TenantA), ("$tenant", TenantA), ("$from", 0L), ("$before", 1L));
 
         // The attempt count joins deliveries to leave out the test event's attempts: it must not walk either table.
         Assert.Contains(plan, step => step.StartsWith("SEARCH a USING INDEX ix_attempts_tenant_started (tenant_id=? AND started_at>? AND started_at<?)", StringComparison.Ordinal));

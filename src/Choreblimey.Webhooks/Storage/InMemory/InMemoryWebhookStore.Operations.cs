@@ -74,11 +74,13 @@ public sealed partial class InMemoryWebhookStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var events = _messages.Values.LongCount(m => m.TenantId == tenantId && m.EventType != WebhookOperationalEvents.Test && InWindow(m.Timestamp, from, before));
+            // "*" counts every tenant's.
+            var everyTenant = tenantId == WebhookTenants.All;
+            var events = _messages.Values.LongCount(m => (everyTenant || m.TenantId == tenantId) && m.EventType != WebhookOperationalEvents.Test && InWindow(m.Timestamp, from, before));
             long deliveries = 0, attempts = 0;
             foreach (var entry in _deliveries.Values)
             {
-                if (entry.Delivery.TenantId != tenantId || entry.Delivery.EventType == WebhookOperationalEvents.Test)
+                if ((!everyTenant && entry.Delivery.TenantId != tenantId) || entry.Delivery.EventType == WebhookOperationalEvents.Test)
                 {
                     continue;
                 }
