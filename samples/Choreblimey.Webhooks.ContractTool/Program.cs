@@ -22,6 +22,9 @@ for (var i = 0; i < args.Length; i++)
         case "--envelope" when i + 1 < args.Length:
             envelope = args[++i];
             break;
+        case "-h" or "--help":
+            Console.WriteLine(UsageLine());
+            return 0;
         default:
             return Usage($"Unknown argument '{args[i]}'.");
     }
@@ -60,6 +63,9 @@ return 0;
 static int Usage(string error)
 {
     Console.Error.WriteLine(error);
-    Console.Error.WriteLine($"Usage: --host <{string.Join('|', HostCatalogs.All.Keys)}> [--out <directory>] [--profile <{string.Join('|', WebhookSignatureProfile.BuiltIn.Select(p => p.Name))}>] [--envelope <default|make>]");
+    Console.Error.WriteLine(UsageLine());
     return 2;
 }
+
+static string UsageLine() =>
+    $"Usage: --host <{string.Join('|', HostCatalogs.All.Keys)}> [--out <directory>] [--profile <{string.Join('|', WebhookSignatureProfile.BuiltIn.Select(p => p.Name))}>] [--envelope <default|make>]";
