@@ -84,14 +84,7 @@ internal sealed class PostgreSqlSchema
                     await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                var bootstrap =
-                    $"""
-                    CREATE SCHEMA IF NOT EXISTS "{Name}";
-                    CREATE TABLE IF NOT EXISTS {SchemaVersion} (
-                        version integer PRIMARY KEY,
-                        installed_at timestamptz NOT NULL DEFAULT now());
-                    """;
-                var bootstrapCommand = new NpgsqlCommand(bootstrap, connection, transaction);
+                var bootstrapCommand = new NpgsqlCommand(Bootstrap, connection, transaction);
                 await using (bootstrapCommand.ConfigureAwait(false))
                 {
                     await bootstrapCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -128,6 +121,35 @@ internal sealed class PostgreSqlSchema
             }
         }
     }
+
+    /// <summary>
+    /// Gets the whole installation as one SQL script, for a database administrator to run where the application's user
+    /// may not create objects: the schema, the version table, and each version after <paramref name="installedVersion"/>
+    /// with its row in <c>schema_version</c>, in one transaction. The same statements <see cref="InstallAsync"/> runs.
+    /// </summary>
+    /// <param name="installedVersion">The version the database is at (0 for a new one).</param>
+    /// <returns>The script.</returns>
+    public string CreateScript(int installedVersion)
+    {
+        var script = new StringBuilder();
+        script.Append("BEGIN;\n").Append(Bootstrap).Append('\n');
+        for (var version = installedVersion + 1; version <= CurrentVersion; version++)
+        {
+            script.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n-- version {version}\n")
+                .Append(GetMigration(version).TrimEnd().TrimEnd(';')).Append(";\n")
+                .Append(System.Globalization.CultureInfo.InvariantCulture, $"INSERT INTO {SchemaVersion} (version) VALUES ({version});\n");
+        }
+
+        return script.Append("COMMIT;\n").ToString();
+    }
+
+    private string Bootstrap =>
+        $"""
+        CREATE SCHEMA IF NOT EXISTS "{Name}";
+        CREATE TABLE IF NOT EXISTS {SchemaVersion} (
+            version integer PRIMARY KEY,
+            installed_at timestamptz NOT NULL DEFAULT now());
+        """;
 
     private string Qualify(string table) => $"\"{Name}\".{table}";
 

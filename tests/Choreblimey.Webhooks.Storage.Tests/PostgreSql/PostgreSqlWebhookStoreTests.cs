@@ -25,6 +25,39 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
     }
 
     [Fact]
+    public async Task The_schema_script_installs_what_a_store_with_InstallSchema_off_uses_and_one_with_it_on_finds_current()
+    {
+        var schema = fixture.NewSchemaName();
+        var script = PostgreSqlWebhookSchemaScript.Create(schema);
+
+        await ScalarAsync(fixture.DatabaseConnectionString, script);
+
+        Assert.Equal((long)PostgreSqlWebhookSchemaScript.CurrentVersion, await ScalarAsync(fixture.DatabaseConnectionString, $"SELECT count(*) FROM \"{schema}\".schema_version"));
+        var store = await fixture.CreatePostgreSqlStoreAsync(schema, install: false);
+        var message = Message("tenant-a");
+        await store.InsertMessageAsync(message, Deliveries(message, 2));
+        Assert.Equal(2, (await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("w", 10, DateTimeOffset.UtcNow.AddMinutes(1), Lease))).Count);
+        var installing = await fixture.CreatePostgreSqlStoreAsync(schema);
+        Assert.Equal(0L, await installing.GetSubscriptionVersionAsync());
+        Assert.Equal((long)PostgreSqlWebhookSchemaScript.CurrentVersion, await ScalarAsync(fixture.DatabaseConnectionString, $"SELECT count(*) FROM \"{schema}\".schema_version"));
+
+        // At the current version the script changes nothing and can be run again.
+        await ScalarAsync(fixture.DatabaseConnectionString, PostgreSqlWebhookSchemaScript.Create(schema, PostgreSqlWebhookSchemaScript.CurrentVersion));
+        Assert.Equal((long)PostgreSqlWebhookSchemaScript.CurrentVersion, await ScalarAsync(fixture.DatabaseConnectionString, $"SELECT count(*) FROM \"{schema}\".schema_version"));
+    }
+
+    [Theory]
+    [InlineData("webhooks", -1, "installedVersion")]
+    [InlineData("webhooks", PostgreSqlWebhookSchemaScript.CurrentVersion + 1, "installedVersion")]
+    [InlineData("Web Hooks", 0, "schema")]
+    public void The_schema_script_refuses_what_the_store_would(string schema, int installedVersion, string parameter)
+    {
+        var exception = Assert.ThrowsAny<ArgumentException>(() => PostgreSqlWebhookSchemaScript.Create(schema, installedVersion));
+
+        Assert.Equal(parameter, exception.ParamName);
+    }
+
+    [Fact]
     public async Task Five_stores_installing_concurrently_on_a_fresh_database_all_succeed()
     {
         var database = await fixture.Server.CreateDatabaseAsync();
