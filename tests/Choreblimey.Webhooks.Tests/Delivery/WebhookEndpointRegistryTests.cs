@@ -97,6 +97,24 @@ public sealed class WebhookEndpointRegistryTests
     }
 
     [Fact]
+    public void A_bucket_drawn_from_and_left_alone_counts_as_idle_from_when_it_filled_up_again()
+    {
+        var registry = NewRegistry();
+        var destination = registry.GetDestination(Booking);
+        var drawn = destination.GetRateLimiter(1);
+        Assert.True(drawn.TryAcquire(out _));
+
+        // Full again a second later, then untouched: after the idle lifetime a new limit drops it.
+        _clock.Advance(WebhookEndpointRegistry.IdleLifetime + TimeSpan.FromSeconds(2));
+        Assert.True(drawn.IdleDuration > WebhookEndpointRegistry.IdleLifetime);
+        Assert.True(drawn.IdleDuration < WebhookEndpointRegistry.IdleLifetime + TimeSpan.FromSeconds(2));
+        destination.GetRateLimiter(2);
+
+        Assert.Equal(1, destination.RateLimiterCount);
+        Assert.NotSame(drawn, destination.GetRateLimiter(1));
+    }
+
+    [Fact]
     public void Removing_a_subscription_drops_its_breaker_and_keeps_its_destination()
     {
         var registry = NewRegistry();

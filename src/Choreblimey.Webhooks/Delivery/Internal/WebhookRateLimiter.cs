@@ -49,6 +49,8 @@ internal sealed class WebhookRateLimiter : RateLimiter
         {
             lock (_gate)
             {
+                // Refilled first: a bucket drawn from and left alone since is full by now, and idle since it filled.
+                Refill();
                 return _idleSince is { } since ? _timeProvider.GetElapsedTime(since) : null;
             }
         }
@@ -132,11 +134,14 @@ internal sealed class WebhookRateLimiter : RateLimiter
     {
         var now = _timeProvider.GetTimestamp();
         var elapsed = _timeProvider.GetElapsedTime(_last, now);
+        var missing = _capacity - _tokens;
+        var previous = _last;
         _last = now;
         _tokens = Math.Min(_capacity, _tokens + (elapsed.TotalSeconds * PermitsPerSecond));
         if (_tokens >= _capacity && _idleSince is null)
         {
-            _idleSince = now;
+            // Idle since the moment it filled up, not since it was next looked at.
+            _idleSince = Math.Min(now, previous + (long)(Math.Max(0, missing) / PermitsPerSecond * _timeProvider.TimestampFrequency));
         }
     }
 
