@@ -25,9 +25,10 @@ public sealed class WebhookOptions
     /// slot. The default value is 4.
     /// </summary>
     /// <remarks>
-    /// The cap is the URL's (its absolute form, compared ordinally), shared by every subscription that sends to it, so
-    /// several subscriptions to one URL (routes of a <see cref="WebhookDestinationMap"/> falling back to one key) together
-    /// keep within it. Each worker instance keeps its own count, and holds at most twice as many leases for the URL.
+    /// The cap is the URL's (its absolute form, compared ordinally), shared by every subscription of a tenant that sends to
+    /// it, so several subscriptions to one URL (routes of a <see cref="WebhookDestinationMap"/> falling back to one key)
+    /// together keep within it; another tenant sending to the same URL has its own, so one tenant's backlog cannot hold
+    /// another's deliveries back. Each worker instance keeps its own count, and holds at most twice as many leases for the URL.
     /// </remarks>
     [Range(1, 1024)]
     public int MaxConcurrentDeliveriesPerEndpoint { get; set; } = WebhookConstants.DefaultMaxConcurrentDeliveriesPerEndpoint;

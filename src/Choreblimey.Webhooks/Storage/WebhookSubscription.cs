@@ -56,8 +56,9 @@ public sealed record WebhookSubscription
 
     /// <summary>Gets the most deliveries per second sent to this subscription; unlimited when <see langword="null"/>.</summary>
     /// <remarks>
-    /// The token bucket is the destination URL's: subscriptions to one URL with the same limit share it, so the URL receives
-    /// at most that rate in total; subscriptions to one URL with different limits keep a bucket each.
+    /// The token bucket is the destination URL's: a tenant's subscriptions to one URL with the same limit share it, so the
+    /// URL receives at most that rate in total from the tenant; subscriptions to one URL with different limits keep a bucket
+    /// each, and so do other tenants'.
     /// </remarks>
     public double? RateLimitPerSecond { get; init; }
 

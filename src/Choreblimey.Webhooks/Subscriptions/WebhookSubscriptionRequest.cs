@@ -42,8 +42,9 @@ public sealed record WebhookSubscriptionRequest
 
     /// <summary>Gets the most deliveries per second sent to this subscription (at least 0.001, one in about 17 minutes, and at most 10,000); unlimited when <see langword="null"/>.</summary>
     /// <remarks>
-    /// The token bucket is the destination URL's: subscriptions to one URL with the same limit share it, so the URL receives
-    /// at most that rate in total; subscriptions to one URL with different limits keep a bucket each.
+    /// The token bucket is the destination URL's: a tenant's subscriptions to one URL with the same limit share it, so the
+    /// URL receives at most that rate in total from the tenant; subscriptions to one URL with different limits keep a bucket
+    /// each, and so do other tenants'.
     /// </remarks>
     public double? RateLimitPerSecond { get; init; }
 

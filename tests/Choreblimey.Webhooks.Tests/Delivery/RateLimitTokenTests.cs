@@ -15,7 +15,7 @@ public sealed class RateLimitTokenTests() : StandingClockDeliveryTests("family-t
         (await host.Publisher.PublishAsync("chore:created", new { Id = id }, tenantId: Tenant)).EventId!;
 
     private static long AvailableTokens(WebhookTestHost host, WebhookSubscription subscription, double rate) =>
-        host.Services.GetRequiredService<WebhookEndpointRegistry>().GetDestination(subscription.Url).GetRateLimiter(rate).GetStatistics().CurrentAvailablePermits;
+        host.Services.GetRequiredService<WebhookEndpointRegistry>().GetDestination(subscription.TenantId, subscription.Url).GetRateLimiter(rate).GetStatistics().CurrentAvailablePermits;
 
     [Fact]
     public async Task Deliveries_handed_back_by_an_open_circuit_spend_no_tokens()

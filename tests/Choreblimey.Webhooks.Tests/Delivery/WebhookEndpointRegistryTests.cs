@@ -7,21 +7,40 @@ namespace Choreblimey.Webhooks.Tests.Delivery;
 
 public sealed class WebhookEndpointRegistryTests
 {
+    private const string Tenant = "t1";
     private static readonly Uri Booking = new("https://hook.make.example/booking");
     private static readonly Uri Errors = new("https://hook.make.example/errors");
     private readonly WebhookTestClock _clock = new(TestServices.Start);
     private readonly WebhookOptions _options = new();
 
     [Fact]
+    public void Tenants_sending_to_one_url_do_not_share_its_limits()
+    {
+        var registry = NewRegistry();
+        var mine = registry.GetDestination(Tenant, Booking);
+        var limiter = mine.GetRateLimiter(1);
+        Assert.True(limiter.TryAcquire(out _));
+
+        var theirs = registry.GetDestination("t2", Booking);
+
+        // Another tenant's backlog to the same URL cannot take this tenant's slots, hold places or tokens.
+        Assert.NotSame(mine, theirs);
+        Assert.True(theirs.GetRateLimiter(1).TryAcquire(out _));
+        Assert.Same(mine, registry.GetDestination(Tenant, Booking));
+        Assert.True(registry.ContainsDestination("t2", Booking));
+        Assert.False(registry.ContainsDestination("t3", Booking));
+    }
+
+    [Fact]
     public void Subscriptions_to_one_url_share_its_slots_and_hold_limit_and_keep_a_breaker_each()
     {
         var registry = NewRegistry();
 
-        var first = registry.GetDestination(Booking);
-        var second = registry.GetDestination(new Uri("https://hook.make.example/booking"));
+        var first = registry.GetDestination(Tenant, Booking);
+        var second = registry.GetDestination(Tenant, new Uri("https://hook.make.example/booking"));
 
         Assert.Same(first, second);
-        Assert.NotSame(first, registry.GetDestination(Errors));
+        Assert.NotSame(first, registry.GetDestination(Tenant, Errors));
         Assert.True(first.TryHold(limit: 1));
         Assert.False(second.TryHold(limit: 1));
         Assert.NotSame(registry.GetCircuit("sub_cfg_route_booking_created"), registry.GetCircuit("sub_cfg_route_booking_rescheduled"));
@@ -32,27 +51,27 @@ public sealed class WebhookEndpointRegistryTests
     public void A_destination_is_its_absolute_url_compared_ordinally()
     {
         var registry = NewRegistry();
-        var booking = registry.GetDestination(Booking);
+        var booking = registry.GetDestination(Tenant, Booking);
 
         // How the scheme and host were written, and a default port, do not make another destination: the URI is the same.
-        Assert.Same(booking, registry.GetDestination(new Uri("HTTPS://Hook.Make.Example:443/booking")));
+        Assert.Same(booking, registry.GetDestination(Tenant, new Uri("HTTPS://Hook.Make.Example:443/booking")));
 
         // Any other difference does: Make.com tells its scenarios apart by path, and a path or query is case-sensitive.
-        Assert.NotSame(booking, registry.GetDestination(new Uri("https://hook.make.example/Booking")));
-        Assert.NotSame(booking, registry.GetDestination(new Uri("https://hook.make.example/booking?scenario=2")));
-        Assert.NotSame(booking, registry.GetDestination(new Uri("https://hook.make.example:8443/booking")));
+        Assert.NotSame(booking, registry.GetDestination(Tenant, new Uri("https://hook.make.example/Booking")));
+        Assert.NotSame(booking, registry.GetDestination(Tenant, new Uri("https://hook.make.example/booking?scenario=2")));
+        Assert.NotSame(booking, registry.GetDestination(Tenant, new Uri("https://hook.make.example:8443/booking")));
     }
 
     [Fact]
     public void Subscriptions_to_one_url_with_one_limit_share_a_token_bucket()
     {
         var registry = NewRegistry();
-        var limiter = registry.GetDestination(Booking).GetRateLimiter(2);
+        var limiter = registry.GetDestination(Tenant, Booking).GetRateLimiter(2);
 
-        Assert.Same(limiter, registry.GetDestination(Booking).GetRateLimiter(2));
+        Assert.Same(limiter, registry.GetDestination(Tenant, Booking).GetRateLimiter(2));
         Assert.True(limiter.TryAcquire(out _));
         Assert.True(limiter.TryAcquire(out _));
-        Assert.False(registry.GetDestination(Booking).GetRateLimiter(2).TryAcquire(out var retryAfter));
+        Assert.False(registry.GetDestination(Tenant, Booking).GetRateLimiter(2).TryAcquire(out var retryAfter));
         Assert.Equal(TimeSpan.FromSeconds(0.5), retryAfter);
     }
 
@@ -60,7 +79,7 @@ public sealed class WebhookEndpointRegistryTests
     public void Subscriptions_to_one_url_with_different_limits_keep_a_bucket_each_and_never_replace_one_another()
     {
         var registry = NewRegistry();
-        var destination = registry.GetDestination(Booking);
+        var destination = registry.GetDestination(Tenant, Booking);
         var two = destination.GetRateLimiter(2);
         Assert.True(two.TryAcquire(out _));
         Assert.True(two.TryAcquire(out _));
@@ -81,7 +100,7 @@ public sealed class WebhookEndpointRegistryTests
     public void A_new_limit_drops_the_buckets_of_limits_left_full_for_the_idle_lifetime()
     {
         var registry = NewRegistry();
-        var destination = registry.GetDestination(Booking);
+        var destination = registry.GetDestination(Tenant, Booking);
         destination.GetRateLimiter(1);
         _clock.Advance(TimeSpan.FromMinutes(30));
         var recent = destination.GetRateLimiter(2);
@@ -100,7 +119,7 @@ public sealed class WebhookEndpointRegistryTests
     public void A_bucket_drawn_from_and_left_alone_counts_as_idle_from_when_it_filled_up_again()
     {
         var registry = NewRegistry();
-        var destination = registry.GetDestination(Booking);
+        var destination = registry.GetDestination(Tenant, Booking);
         var drawn = destination.GetRateLimiter(1);
         Assert.True(drawn.TryAcquire(out _));
 
@@ -119,13 +138,13 @@ public sealed class WebhookEndpointRegistryTests
     {
         var registry = NewRegistry();
         registry.GetCircuit("deleted");
-        var shared = registry.GetDestination(Booking);
+        var shared = registry.GetDestination(Tenant, Booking);
 
         registry.Remove("deleted");
 
         Assert.False(registry.ContainsCircuit("deleted"));
-        Assert.True(registry.ContainsDestination(Booking));
-        Assert.Same(shared, registry.GetDestination(Booking));
+        Assert.True(registry.ContainsDestination(Tenant, Booking));
+        Assert.Same(shared, registry.GetDestination(Tenant, Booking));
     }
 
     [Fact]
@@ -136,14 +155,14 @@ public sealed class WebhookEndpointRegistryTests
         var other = registry.GetCircuit("other");
         var breaker = circuit.Pipeline;
         var otherBreaker = other.Pipeline;
-        var destination = registry.GetDestination(Booking);
+        var destination = registry.GetDestination(Tenant, Booking);
         var limiter = destination.GetRateLimiter(2);
 
         registry.ResetCircuit("enabled");
 
         Assert.NotSame(breaker, circuit.Pipeline);
         Assert.Same(otherBreaker, other.Pipeline);
-        Assert.Same(destination, registry.GetDestination(Booking));
+        Assert.Same(destination, registry.GetDestination(Tenant, Booking));
         Assert.Same(limiter, destination.GetRateLimiter(2));
     }
 
@@ -152,16 +171,16 @@ public sealed class WebhookEndpointRegistryTests
     {
         var registry = NewRegistry();
         registry.GetCircuit("deleted-elsewhere");
-        registry.GetDestination(Errors);
+        registry.GetDestination(Tenant, Errors);
 
         _clock.Advance(WebhookEndpointRegistry.IdleLifetime + WebhookEndpointRegistry.SweepInterval);
         registry.GetCircuit("other");
-        registry.GetDestination(Booking);
+        registry.GetDestination(Tenant, Booking);
 
         Assert.False(registry.ContainsCircuit("deleted-elsewhere"));
-        Assert.False(registry.ContainsDestination(Errors));
+        Assert.False(registry.ContainsDestination(Tenant, Errors));
         Assert.True(registry.ContainsCircuit("other"));
-        Assert.True(registry.ContainsDestination(Booking));
+        Assert.True(registry.ContainsDestination(Tenant, Booking));
         Assert.Equal((1, 1), (registry.CircuitCount, registry.DestinationCount));
     }
 
@@ -170,16 +189,16 @@ public sealed class WebhookEndpointRegistryTests
     {
         var registry = NewRegistry();
         var circuit = registry.GetCircuit("busy");
-        var destination = registry.GetDestination(Booking);
+        var destination = registry.GetDestination(Tenant, Booking);
 
         _clock.Advance(WebhookEndpointRegistry.IdleLifetime - TimeSpan.FromMinutes(5));
         Assert.Same(circuit, registry.GetCircuit("busy"));
-        Assert.Same(destination, registry.GetDestination(Booking));
+        Assert.Same(destination, registry.GetDestination(Tenant, Booking));
         _clock.Advance(TimeSpan.FromMinutes(30));
         registry.GetCircuit("other");
 
         Assert.Same(circuit, registry.GetCircuit("busy"));
-        Assert.Same(destination, registry.GetDestination(Booking));
+        Assert.Same(destination, registry.GetDestination(Tenant, Booking));
     }
 
     [Fact]
@@ -188,14 +207,14 @@ public sealed class WebhookEndpointRegistryTests
         var registry = NewRegistry();
         var circuit = registry.GetCircuit("slow");
         circuit.Hold();
-        var destination = registry.GetDestination(Booking);
+        var destination = registry.GetDestination(Tenant, Booking);
         Assert.True(destination.TryHold(limit: 1));
 
         _clock.Advance(TimeSpan.FromHours(3));
         registry.GetCircuit("other");
 
         Assert.Same(circuit, registry.GetCircuit("slow"));
-        Assert.Same(destination, registry.GetDestination(Booking));
+        Assert.Same(destination, registry.GetDestination(Tenant, Booking));
     }
 
     [Fact]
@@ -204,14 +223,14 @@ public sealed class WebhookEndpointRegistryTests
         _options.CircuitBreaker.BreakDuration = TimeSpan.FromHours(2);
         var registry = NewRegistry();
         var open = registry.GetCircuit("broken");
-        registry.GetDestination(Booking);
+        registry.GetDestination(Tenant, Booking);
 
         _clock.Advance(TimeSpan.FromMinutes(90));
         registry.GetCircuit("other");
         Assert.True(registry.ContainsCircuit("broken"));
 
         // The destination holds no breaker: it goes after the idle lifetime as usual.
-        Assert.False(registry.ContainsDestination(Booking));
+        Assert.False(registry.ContainsDestination(Tenant, Booking));
 
         _clock.Advance(TimeSpan.FromMinutes(45));
         registry.GetCircuit("other");

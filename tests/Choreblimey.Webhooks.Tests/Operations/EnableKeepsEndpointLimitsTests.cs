@@ -41,7 +41,7 @@ public sealed class EnableKeepsEndpointLimitsTests
         // As the worker leaves it: one attempt in flight (holding the URL's only slot and a token), and two failures that
         // opened the subscription's circuit.
         var url = subscription.Url;
-        var destination = registry.GetDestination(url);
+        var destination = registry.GetDestination(subscription.TenantId, url);
         var limiter = destination.GetRateLimiter(Rate);
         Assert.True(limiter.TryAcquire(out _));
         await destination.Slots.WaitAsync();
@@ -59,11 +59,11 @@ public sealed class EnableKeepsEndpointLimitsTests
         var after = registry.GetCircuit(subscription.Id);
 
         // The attempt in flight still holds the URL's only slot: a new one waits for it rather than running beside it.
-        Assert.Same(destination, registry.GetDestination(url));
+        Assert.Same(destination, registry.GetDestination(subscription.TenantId, url));
         Assert.Equal(0, destination.Slots.CurrentCount);
 
         // The same bucket, with the token already spent: no second burst.
-        Assert.Same(limiter, registry.GetDestination(url).GetRateLimiter(Rate));
+        Assert.Same(limiter, registry.GetDestination(subscription.TenantId, url).GetRateLimiter(Rate));
         Assert.Equal(1, limiter.GetStatistics().CurrentAvailablePermits);
 
         // The circuit is closed: the next attempt is sent.

@@ -50,7 +50,7 @@ public sealed class DeletedSubscriptionStateTests : IAsyncLifetime
         await _host.Publisher.PublishAsync("chore:created", new { Path = path }, tenantId: Tenant);
         await WebhookTestHost.EventuallyAsync(() => Task.FromResult(Observer.Tracks(subscription.Id)), $"the attempt to {path} to be tracked");
         Assert.True(Endpoints.ContainsCircuit(subscription.Id));
-        Assert.True(Endpoints.ContainsDestination(subscription.Url));
+        Assert.True(Endpoints.ContainsDestination(subscription.TenantId, subscription.Url));
         return subscription;
     }
 
@@ -69,8 +69,8 @@ public sealed class DeletedSubscriptionStateTests : IAsyncLifetime
         Assert.False(Observer.Tracks(succeeding.Id));
 
         // Their URLs' state is the idle sweep's to drop: another subscription may still send there.
-        Assert.True(Endpoints.ContainsDestination(failing.Url));
-        Assert.True(Endpoints.ContainsDestination(succeeding.Url));
+        Assert.True(Endpoints.ContainsDestination(failing.TenantId, failing.Url));
+        Assert.True(Endpoints.ContainsDestination(succeeding.TenantId, succeeding.Url));
     }
 
     [Fact]

@@ -345,8 +345,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         // The token is taken first, so that a delivery over the rate is handed back at once, due exactly when a token will
         // be free, without taking a hold place or waiting for a slot. Every later check that hands the delivery back gives
         // the token back too: spent unsent, it would hold the destination below its rate. The token, the hold place and the
-        // slot are the destination URL's, shared with every subscription that sends to it; the breaker is the subscription's.
-        var destination = _endpoints.GetDestination(subscription.Url);
+        // slot are the destination URL's, shared with every subscription of the tenant that sends to it; the breaker is the
+        // subscription's.
+        var destination = _endpoints.GetDestination(subscription.TenantId, subscription.Url);
         var limiter = subscription.RateLimitPerSecond is { } rate ? destination.GetRateLimiter(rate) : null;
         if (limiter is not null && !limiter.TryAcquire(out var retryAfter))
         {

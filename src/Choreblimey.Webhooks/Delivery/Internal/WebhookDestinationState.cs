@@ -1,7 +1,7 @@
 namespace Choreblimey.Webhooks.Delivery.Internal;
 
 /// <summary>
-/// What one destination URL can take, shared by every subscription that sends to it: a cap on attempts in flight
+/// What one destination URL can take from one tenant, shared by every subscription of the tenant that sends to it: a cap on attempts in flight
 /// (<see cref="WebhookOptions.MaxConcurrentDeliveriesPerEndpoint"/>), the leases this worker holds for it (twice that),
 /// and its rate limiters.
 /// </summary>

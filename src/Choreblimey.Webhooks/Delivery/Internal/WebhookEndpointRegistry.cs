@@ -7,16 +7,19 @@ namespace Choreblimey.Webhooks.Delivery.Internal;
 
 /// <summary>
 /// Creates and keeps the worker's isolation state: one <see cref="WebhookCircuitState"/> per subscription, and one
-/// <see cref="WebhookDestinationState"/> per destination URL, shared by every subscription that sends to it.
+/// <see cref="WebhookDestinationState"/> per tenant and destination URL, shared by every subscription of the tenant that
+/// sends to it.
 /// </summary>
 /// <remarks>
 /// <para>
 /// The concurrency cap, the hold limit and the rate limit protect the receiver, so they belong to the URL: keyed by
 /// subscription, a URL that several subscriptions send to (routes of a <see cref="WebhookDestinationMap"/> falling back to
-/// one key) got each limit once per subscription. The key is the URL's absolute form (<see cref="Uri.AbsoluteUri"/>),
-/// compared ordinally: URLs that differ only in how their scheme or host were written, or in a default port, are one
-/// destination; any other difference (path, query, case of the path) makes another. The breaker stays the subscription's:
-/// enabling a subscription closes it, deleting one drops it, and one subscription's failures do not rest another's.
+/// one key) got each limit once per subscription. The key is the subscriptions' tenant and the URL's absolute form
+/// (<see cref="Uri.AbsoluteUri"/>), compared ordinally: URLs that differ only in how their scheme or host were written, or
+/// in a default port, are one destination; any other difference (path, query, case of the path) makes another. The tenant
+/// is part of the key so that tenants stay apart: one tenant's backlog to a URL another tenant also sends to cannot take
+/// that tenant's slots, hold places or tokens. The breaker stays the subscription's: enabling a subscription closes it,
+/// deleting one drops it, and one subscription's failures do not rest another's.
 /// </para>
 /// <para>
 /// State unused for <see cref="IdleLifetime"/> (a breaker's, longer with a long circuit break) is dropped, so subscriptions
@@ -41,9 +44,12 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
     public WebhookCircuitState GetCircuit(string subscriptionId) =>
         Get(_circuits, subscriptionId, static self => self.CreateCircuit());
 
-    /// <summary>Gets the state of the destination <paramref name="url"/>, shared by every subscription that sends to it.</summary>
-    public WebhookDestinationState GetDestination(Uri url) =>
-        Get(_destinations, url.AbsoluteUri, static self => self.CreateDestination());
+    /// <summary>
+    /// Gets the state of the destination <paramref name="url"/> in <paramref name="tenantId"/> (the subscriptions' tenant),
+    /// shared by every subscription of that tenant that sends to it.
+    /// </summary>
+    public WebhookDestinationState GetDestination(string tenantId, Uri url) =>
+        Get(_destinations, DestinationKey(tenantId, url), static self => self.CreateDestination());
 
     /// <summary>Drops a deleted subscription's circuit breaker.</summary>
     /// <remarks>
@@ -57,7 +63,7 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
     public bool ContainsCircuit(string subscriptionId) => _circuits.ContainsKey(subscriptionId);
 
     /// <summary>Gets whether state is kept for the destination <paramref name="url"/>.</summary>
-    public bool ContainsDestination(Uri url) => _destinations.ContainsKey(url.AbsoluteUri);
+    public bool ContainsDestination(string tenantId, Uri url) => _destinations.ContainsKey(DestinationKey(tenantId, url));
 
     /// <summary>
     /// Closes the subscription's circuit with a new breaker (from the current options). Only the breaker: its destination's
@@ -75,7 +81,7 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
     /// <summary>Gets the number of subscriptions a circuit breaker is kept for.</summary>
     internal int CircuitCount => _circuits.Count;
 
-    /// <summary>Gets the number of destination URLs state is kept for.</summary>
+    /// <summary>Gets the number of tenant and destination URL pairs state is kept for.</summary>
     internal int DestinationCount => _destinations.Count;
 
     private T Get<T>(ConcurrentDictionary<string, T> states, string key, Func<WebhookEndpointRegistry, T> create)
@@ -110,6 +116,9 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
         Sweep(_circuits, nowTicks - (IdleLifetime > windows ? IdleLifetime : windows).Ticks);
         Sweep(_destinations, nowTicks - IdleLifetime.Ticks);
     }
+
+    // Tenant ids hold no whitespace, so a newline cannot be part of one: no two tenant and URL pairs share a key.
+    private static string DestinationKey(string tenantId, Uri url) => string.Concat(tenantId, "\n", url.AbsoluteUri);
 
     private static void Sweep<T>(ConcurrentDictionary<string, T> states, long cutoffTicks)
         where T : WebhookIdleState
