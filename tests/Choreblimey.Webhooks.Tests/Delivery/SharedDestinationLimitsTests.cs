@@ -44,7 +44,14 @@ public sealed class SharedDestinationLimitsTests() : StandingClockDeliveryTests(
                 Interlocked.Decrement(ref _inFlight);
             }
         };
-        var host = await StartAsync("booking.created", o => o.MaxConcurrentDeliveriesPerEndpoint = 1);
+        // The attempts time out on the test clock the wait below steps; a minute (five minutes of lease) leaves each loopback
+        // send hundreds of steps to be answered in, however slow the machine.
+        var host = await StartAsync("booking.created", o =>
+        {
+            o.MaxConcurrentDeliveriesPerEndpoint = 1;
+            o.AttemptTimeout = TimeSpan.FromMinutes(1);
+            o.LeaseDuration = TimeSpan.FromMinutes(5);
+        });
         await SubscribeAsync(host, "/make");
         await SubscribeAsync(host, "/make");
 
@@ -65,7 +72,8 @@ public sealed class SharedDestinationLimitsTests() : StandingClockDeliveryTests(
         await WebhookTestHost.EventuallyAsync(
             async () =>
             {
-                Clock.Advance(TimeSpan.FromSeconds(1));
+                // One poll interval a step: the handed-back deliveries fall due one by one.
+                Clock.Advance(TimeSpan.FromMilliseconds(200));
                 return (await DeliveriesAsync(host)).All(Succeeded);
             },
             "all six deliveries to succeed");
