@@ -50,6 +50,10 @@ public sealed class OperationsTenantIsolationAndGaugeTests : IAsyncLifetime
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await operations.SendTestAsync("tenant-b", good.Id));
         Assert.Equal(0, (await operations.GetCoverageAsync("tenant-b")).Published);
 
+        // The host's scope "*" reaches a host-level subscription's deliveries in every tenant, not a tenant's subscription.
+        Assert.Equal(0, (await operations.GetStatsAsync(new WebhookStatsQuery { TenantId = WebhookTenants.All, SubscriptionId = bad.Id })).Total);
+        Assert.Equal(0, await operations.RecoverAsync(WebhookTenants.All, bad.Id, from));
+
         Assert.Equal(WebhookDeliveryStatus.DeadLettered, (await host.Store.GetDeliveryAsync("tenant-a", dead.Id))!.Status);
         Assert.Single(_receiver.Received, r => r.Path == "/bad");
         Assert.Single(_receiver.Received, r => r.Path == "/good");

@@ -48,12 +48,17 @@ internal sealed class WebhookOperations(
         return new WebhookDeliveryDetails(delivery, message, attempts);
     }
 
-    public ValueTask<WebhookDeliveryStats> GetStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default)
+    public async ValueTask<WebhookDeliveryStats> GetStatsAsync(WebhookStatsQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         WebhookOperationArguments.EnsureQueryTenant(query.TenantId, nameof(WebhookStatsQuery), nameof(query));
         WebhookOperationArguments.EnsureWindow(query.From, query.Before, $"{nameof(WebhookStatsQuery)}.{nameof(query.From)}", $"{nameof(WebhookStatsQuery)}.{nameof(query.Before)}", nameof(query));
-        return store.GetDeliveryStatsAsync(query, cancellationToken);
+        if (!await IsInScopeAsync(query.TenantId, query.SubscriptionId, cancellationToken).ConfigureAwait(false))
+        {
+            return new WebhookDeliveryStats();
+        }
+
+        return await store.GetDeliveryStatsAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask<WebhookUsage> GetUsageAsync(string? tenantId, DateTimeOffset from, DateTimeOffset before, CancellationToken cancellationToken = default)
@@ -100,6 +105,11 @@ internal sealed class WebhookOperations(
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
         var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
+        if (!await IsInScopeAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false))
+        {
+            return 0;
+        }
+
         var count = await store.RequeueDeliveriesAsync(
             new WebhookRequeueRequest { TenantId = tenant, SubscriptionId = subscriptionId, CreatedFrom = since, DueAt = timeProvider.GetUtcNow() },
             cancellationToken).ConfigureAwait(false);
@@ -226,6 +236,15 @@ internal sealed class WebhookOperations(
             .ToList();
         return new WebhookCoverageReport(tenantId, timeProvider.GetUtcNow(), events, totals);
     }
+
+    /// <summary>
+    /// Whether a subscription named with tenant <see cref="WebhookTenants.All"/> is one of the host's own. The stores read
+    /// "*" with a subscription as that subscription's deliveries in every tenant (a host-level subscription's carry their
+    /// events' tenants), so naming a tenant's subscription with "*" would reach into that tenant; it is "not found" instead.
+    /// </summary>
+    private async ValueTask<bool> IsInScopeAsync(string tenant, string? subscriptionId, CancellationToken cancellationToken) =>
+        tenant != WebhookTenants.All || subscriptionId is null
+        || await store.GetSubscriptionAsync(WebhookTenants.All, subscriptionId, cancellationToken).ConfigureAwait(false) is not null;
 
     private static bool IsLeased(WebhookDelivery delivery, DateTimeOffset now) =>
         delivery is { Status: WebhookDeliveryStatus.Pending, LeaseOwner: not null } && delivery.NextAttemptAt > now;
