@@ -37,7 +37,8 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
     internal static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(10);
 
     private readonly ConcurrentDictionary<string, WebhookCircuitState> _circuits = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, WebhookDestinationState> _destinations = new(StringComparer.Ordinal);
+    // Keyed by the pair rather than a joined string, so a delivery's lookup allocates nothing (strings compare ordinally).
+    private readonly ConcurrentDictionary<(string TenantId, string Url), WebhookDestinationState> _destinations = new();
     private long _nextSweepTicks = timeProvider.GetUtcNow().UtcTicks + SweepInterval.Ticks;
 
     /// <summary>Gets the subscription's circuit breaker state.</summary>
@@ -49,7 +50,7 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
     /// shared by every subscription of that tenant that sends to it.
     /// </summary>
     public WebhookDestinationState GetDestination(string tenantId, Uri url) =>
-        Get(_destinations, DestinationKey(tenantId, url), static self => self.CreateDestination());
+        Get(_destinations, (tenantId, url.AbsoluteUri), static self => self.CreateDestination());
 
     /// <summary>Drops a deleted subscription's circuit breaker.</summary>
     /// <remarks>
@@ -63,7 +64,7 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
     public bool ContainsCircuit(string subscriptionId) => _circuits.ContainsKey(subscriptionId);
 
     /// <summary>Gets whether state is kept for the destination <paramref name="url"/>.</summary>
-    public bool ContainsDestination(string tenantId, Uri url) => _destinations.ContainsKey(DestinationKey(tenantId, url));
+    public bool ContainsDestination(string tenantId, Uri url) => _destinations.ContainsKey((tenantId, url.AbsoluteUri));
 
     /// <summary>
     /// Closes the subscription's circuit with a new breaker (from the current options). Only the breaker: its destination's
@@ -84,7 +85,8 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
     /// <summary>Gets the number of tenant and destination URL pairs state is kept for.</summary>
     internal int DestinationCount => _destinations.Count;
 
-    private T Get<T>(ConcurrentDictionary<string, T> states, string key, Func<WebhookEndpointRegistry, T> create)
+    private T Get<TKey, T>(ConcurrentDictionary<TKey, T> states, TKey key, Func<WebhookEndpointRegistry, T> create)
+        where TKey : notnull
         where T : WebhookIdleState
     {
         var now = timeProvider.GetUtcNow().UtcTicks;
@@ -98,7 +100,7 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
             }
 
             // Retired by a sweep just now: take it out if the sweep has not yet, and start afresh.
-            states.TryRemove(new KeyValuePair<string, T>(key, state));
+            states.TryRemove(new KeyValuePair<TKey, T>(key, state));
         }
     }
 
@@ -117,10 +119,8 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
         Sweep(_destinations, nowTicks - IdleLifetime.Ticks);
     }
 
-    // Tenant ids hold no whitespace, so a newline cannot be part of one: no two tenant and URL pairs share a key.
-    private static string DestinationKey(string tenantId, Uri url) => string.Concat(tenantId, "\n", url.AbsoluteUri);
-
-    private static void Sweep<T>(ConcurrentDictionary<string, T> states, long cutoffTicks)
+    private static void Sweep<TKey, T>(ConcurrentDictionary<TKey, T> states, long cutoffTicks)
+        where TKey : notnull
         where T : WebhookIdleState
     {
         foreach (var pair in states)
