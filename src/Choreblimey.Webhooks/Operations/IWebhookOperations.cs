@@ -113,7 +113,8 @@ public interface IWebhookOperations
     /// </summary>
     /// <param name="tenantId">
     /// One tenant, whose active subscriptions are counted with the host-level ones (<see cref="WebhookTenants.All"/>) that
-    /// receive its events; or <see langword="null"/> for every tenant (active subscriptions are then not counted).
+    /// receive its events; <see cref="WebhookTenants.All"/> for every tenant's events with the host-level subscriptions
+    /// counted; or <see langword="null"/> for every tenant's events (active subscriptions are then not counted).
     /// </param>
     /// <param name="since">Counts only events published since this time; <see langword="null"/> for all that are kept.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>

@@ -128,10 +128,12 @@ public sealed class CoverageAuditTests
         Assert.Equal(1, report.Events.Single(e => e.EventType == "chore:done").ActiveSubscriptions);
         Assert.Equal(0, report.Events.Single(e => e.EventType == "reward:granted").ActiveSubscriptions);
 
-        // The host-level tenant's own report counts its subscriptions once.
+        // The host-level tenant's own report counts its subscriptions once, and every tenant's events (none carries "*").
+        await services.GetRequiredService<IWebhookPublisher>().PublishAsync("chore:created", new { Id = 1 }, tenantId: "family-1");
         var host = await operations.GetCoverageAsync(WebhookTenants.All);
         Assert.Equal(1, host.Events.Single(e => e.EventType == "chore:created").ActiveSubscriptions);
         Assert.Equal(0, host.Events.Single(e => e.EventType == "reward:granted").ActiveSubscriptions);
+        Assert.Equal(1, host.Events.Single(e => e.EventType == "chore:created").Published);
     }
 
     private static async Task SettleAsync(IWebhookStore store, WebhookDeliveryLease lease, bool succeeded, DateTimeOffset now) =>

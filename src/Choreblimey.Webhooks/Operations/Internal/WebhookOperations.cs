@@ -208,7 +208,9 @@ internal sealed class WebhookOperations(
             WebhookInputRules.EnsureValidTenantId(tenantId, nameof(tenantId));
         }
 
-        var summaries = (await store.GetEventTypeSummariesAsync(tenantId, since, cancellationToken).ConfigureAwait(false))
+        // No event carries tenant "*": the host's scope counts every tenant's events (as null does), with the host-level
+        // subscriptions as the listeners.
+        var summaries = (await store.GetEventTypeSummariesAsync(tenantId == WebhookTenants.All ? null : tenantId, since, cancellationToken).ConfigureAwait(false))
             .ToDictionary(s => s.EventType, StringComparer.Ordinal);
         var subscriptions = tenantId is null ? null : await GetListeningSubscriptionsAsync(tenantId, cancellationToken).ConfigureAwait(false);
         var categories = registry.Categories.ToList();
