@@ -721,59 +721,65 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         var command = _dataSource.CreateCommand();
         await using var commandScope = command.ConfigureAwait(false);
         var p = command.Parameters;
-        var sql = new StringBuilder($"SELECT {DeliveryColumns} FROM {_schema.Deliveries} WHERE tenant_id = @tenant");
-        AddText(p, "tenant", query.TenantId);
+        var conditions = new StringBuilder();
+        if (query.TenantId != WebhookTenants.All)
+        {
+            // A host-level subscription's deliveries carry their events' tenants: "*" reads every tenant's.
+            conditions.Append(" AND tenant_id = @tenant");
+            AddText(p, "tenant", query.TenantId);
+        }
+
         if (query.SubscriptionId is { } subscriptionId)
         {
-            sql.Append(" AND subscription_id = @subscription_id");
+            conditions.Append(" AND subscription_id = @subscription_id");
             AddText(p, "subscription_id", subscriptionId);
         }
 
         if (query.MessageId is { } messageId)
         {
-            sql.Append(" AND message_id = @message_id");
+            conditions.Append(" AND message_id = @message_id");
             AddText(p, "message_id", messageId);
         }
 
         if (query.EventType is { } eventType)
         {
-            sql.Append(" AND event_type = @event_type");
+            conditions.Append(" AND event_type = @event_type");
             AddText(p, "event_type", eventType);
         }
 
         if (query.Status is { } status)
         {
-            sql.Append(" AND status = @status");
+            conditions.Append(" AND status = @status");
             p.Add(new NpgsqlParameter<short>("status", NpgsqlDbType.Smallint) { TypedValue = (short)status });
         }
 
         if (query.FailingOnly)
         {
-            sql.Append(" AND status = 0 AND attempt_count > 0");
+            conditions.Append(" AND status = 0 AND attempt_count > 0");
         }
 
         if (query.CreatedFrom is { } from)
         {
-            sql.Append(" AND created_at >= @created_from");
+            conditions.Append(" AND created_at >= @created_from");
             AddTimestamp(p, "created_from", from);
         }
 
         if (query.CreatedBefore is { } before)
         {
-            sql.Append(" AND created_at < @created_before");
+            conditions.Append(" AND created_at < @created_before");
             AddTimestamp(p, "created_before", before);
         }
 
         if (after is { } cursor)
         {
-            sql.Append(" AND (created_at, id) < (@after_created_at, @after_id)");
+            conditions.Append(" AND (created_at, id) < (@after_created_at, @after_id)");
             AddTimestamp(p, "after_created_at", cursor.CreatedAt);
             AddText(p, "after_id", cursor.Id);
         }
 
-        sql.Append(" ORDER BY created_at DESC, id DESC LIMIT @limit");
+        var where = conditions.Length == 0 ? string.Empty : $" WHERE {conditions.ToString(" AND ".Length, conditions.Length - " AND ".Length)}";
         p.Add(new NpgsqlParameter<int>("limit", NpgsqlDbType.Integer) { TypedValue = query.Limit + 1 });
-        command.CommandText = sql.ToString();
+        command.CommandText = $"SELECT {DeliveryColumns} FROM {_schema.Deliveries}{where} ORDER BY created_at DESC, id DESC LIMIT @limit";
 
         var items = new List<WebhookDelivery>(Math.Min(query.Limit + 1, 256));
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

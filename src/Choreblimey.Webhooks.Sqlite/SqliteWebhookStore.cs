@@ -537,7 +537,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     /// The delivery log query for <paramref name="query"/>'s filters: only the filters that are set appear, so SQLite picks
     /// the index that serves them (by subscription, by status, by message) in the plan it makes for this text. A single
     /// text with <c>($x IS NULL OR column = $x)</c> for every filter was planned once for all of them, always on the
-    /// tenant index, which walked a tenant's whole log to list its few dead letters.
+    /// tenant index, which walked a tenant's whole log to list its few dead letters. For <see cref="WebhookTenants.All"/>
+    /// the tenant condition is left out: a host-level subscription's deliveries carry their events' tenants.
     /// </summary>
     internal static string DeliveryQuerySql(WebhookDeliveryQuery query)
     {
@@ -547,8 +548,15 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             .Append(query.CreatedBefore is null ? string.Empty : " AND created_at < $before")
             .Append(query.ContinuationToken is null ? string.Empty : " AND id < $after")
             .ToString();
+        var allTenants = query.TenantId == WebhookTenants.All;
         if (query is { SubscriptionId: null, MessageId: null, Status: null, FailingOnly: false })
         {
+            if (allTenants)
+            {
+                // Every tenant's log, newest first: ids are time-sortable, so the primary key read backwards is the order.
+                return $"SELECT {DeliveryColumns} FROM deliveries{Where(filters)} ORDER BY id DESC LIMIT $take";
+            }
+
             // A tenant's whole log, newest first: the newest of each status, merged (schema 7 dropped the index of a
             // tenant's deliveries by id alone, which every publish wrote; each status is a range of the status index).
             var perStatus = Enum.GetValues<WebhookDeliveryStatus>().Select(status =>
@@ -557,15 +565,18 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         }
 
         // By message, a handful of rows: the unary + keeps SQLite from preferring a tenant index for its order.
-        var sql = new StringBuilder($"SELECT {DeliveryColumns} FROM deliveries WHERE {(query.MessageId is null ? string.Empty : "+")}tenant_id = $tenant");
-        sql.Append(query.SubscriptionId is null ? string.Empty : " AND subscription_id = $subscription")
+        var conditions = new StringBuilder(allTenants ? string.Empty : $" AND {(query.MessageId is null ? string.Empty : "+")}tenant_id = $tenant")
+            .Append(query.SubscriptionId is null ? string.Empty : " AND subscription_id = $subscription")
             .Append(query.MessageId is null ? string.Empty : " AND message_id = $message")
             .Append(query.Status is null ? string.Empty : " AND status = $status")
             .Append(query.FailingOnly ? " AND status = 0 AND attempt_count > 0" : string.Empty)
-            .Append(filters)
-            .Append(" ORDER BY id DESC LIMIT $take");
-        return sql.ToString();
+            .Append(filters);
+        return $"SELECT {DeliveryColumns} FROM deliveries{Where(conditions.ToString())} ORDER BY id DESC LIMIT $take";
     }
+
+    // Conditions that each begin with " AND " as a WHERE clause; none at all for none.
+    private static string Where(string conditions) =>
+        conditions.Length == 0 ? string.Empty : $" WHERE {conditions[" AND ".Length..]}";
 
     private static void AddIfSet(SqliteCommand command, string name, object? value)
     {

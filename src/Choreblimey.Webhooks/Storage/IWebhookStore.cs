@@ -142,7 +142,10 @@ public interface IWebhookStore
     /// <returns>The attempts, oldest first; empty when the tenant has no such delivery.</returns>
     ValueTask<IReadOnlyList<WebhookAttempt>> GetAttemptsAsync(string tenantId, string deliveryId, CancellationToken cancellationToken = default);
 
-    /// <summary>Queries a tenant's delivery log, newest first.</summary>
+    /// <summary>
+    /// Queries a tenant's delivery log, newest first. For <see cref="WebhookTenants.All"/> that is every tenant's deliveries
+    /// (a host-level subscription's carry the tenants of its events).
+    /// </summary>
     /// <param name="query">
     /// Filters and paging. A <see cref="WebhookDeliveryQuery.Limit"/> below 1 is taken as 1, and one above
     /// <see cref="WebhookDeliveryQuery.MaxLimit"/> as that; it is not an error.

@@ -6,7 +6,11 @@ public sealed record WebhookDeliveryQuery
     /// <summary>Gets the largest page size: a larger <see cref="Limit"/> gets pages of this size.</summary>
     public const int MaxLimit = 1000;
 
-    /// <summary>Gets the tenant whose deliveries are returned.</summary>
+    /// <summary>
+    /// Gets the tenant whose deliveries are returned. <see cref="WebhookTenants.All"/> covers every tenant: a host-level
+    /// subscription's deliveries carry the tenant of each event published to it, so with its <see cref="SubscriptionId"/>
+    /// they are returned from every tenant; without a <see cref="SubscriptionId"/>, every tenant's deliveries are.
+    /// </summary>
     public required string TenantId { get; init; }
 
     /// <summary>Gets a subscription id filter.</summary>

@@ -96,11 +96,7 @@ public abstract partial class WebhookStoreConformanceTests
     [Fact]
     public async Task DeliveryStats_and_usage_for_tenant_all_count_a_host_level_subscriptions_deliveries_in_every_tenant()
     {
-        // A host-level subscription (tenant "*") receives every tenant's events; its deliveries carry those tenants.
-        const string HostLevel = "sub_host";
-        var store = await NewStoreAsync();
-        await store.CreateSubscriptionAsync(Subscription(HostLevel, WebhookTenants.All));
-        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        var store = await NewStoreWithHostLevelSubscriptionAsync();
         var inA = Message("msg_host_a", TenantA);
         var inB = Message("msg_host_b", TenantB);
         var test = Message("msg_host_test", WebhookTenants.All, WebhookOperationalEvents.Test);
@@ -196,7 +192,6 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task RequeueDeliveries_of_a_host_level_subscription_covers_its_deliveries_in_every_tenant()
     {
         // A host-level subscription (tenant "*") receives every tenant's events; its deliveries carry those tenants.
-        const string HostLevel = "sub_host";
         var store = await NewStoreAsync();
         var held = T0.AddHours(6);
         var inA = Message("msg_host_a", TenantA);

@@ -9,6 +9,7 @@ namespace Choreblimey.Webhooks.Storage.Tests.Conformance;
 /// </summary>
 public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
 {
+    private const string HostLevel = "sub_host";
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private readonly List<IWebhookStore> _stores = [];
 
@@ -1061,6 +1062,66 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryDeliveries_for_tenant_all_reads_every_tenants_log()
+    {
+        var store = await NewStoreWithHostLevelSubscriptionAsync();
+        var a1 = Message(MsgId(1), TenantA, "booking.created");
+        var b = Message(MsgId(2), TenantB, "invoice.paid");
+        var a2 = Message(MsgId(3), TenantA, "booking.created");
+        await store.InsertMessageAsync(a1,
+        [
+            StoreTestData.Delivery(DlvId(1), a1, HostLevel, createdAt: T0.AddSeconds(1)),
+            StoreTestData.Delivery(DlvId(2), a1, SubId(1), createdAt: T0.AddSeconds(2), status: WebhookDeliveryStatus.Succeeded, attemptCount: 1),
+        ]);
+        await store.InsertMessageAsync(b, [StoreTestData.Delivery(DlvId(3), b, HostLevel, createdAt: T0.AddSeconds(3), status: WebhookDeliveryStatus.DeadLettered, attemptCount: 3)]);
+        await store.InsertMessageAsync(a2,
+        [
+            StoreTestData.Delivery(DlvId(4), a2, HostLevel, createdAt: T0.AddSeconds(4), attemptCount: 1),
+            StoreTestData.Delivery(DlvId(5), a2, SubId(1), createdAt: T0.AddSeconds(5)),
+        ]);
+
+        async Task<List<string>> Pages(WebhookDeliveryQuery query, int expectedPages)
+        {
+            var ids = new List<string>();
+            string? token = null;
+            var pages = 0;
+            do
+            {
+                var page = await store.QueryDeliveriesAsync(query with { ContinuationToken = token });
+                ids.AddRange(page.Items.Select(d => d.Id));
+                token = page.ContinuationToken;
+                Assert.True(++pages <= expectedPages, "Paging did not end.");
+            }
+            while (token is not null);
+            Assert.Equal(expectedPages, pages);
+            return ids;
+        }
+
+        // "*" with a host-level subscription: its deliveries in every tenant, newest first, paged.
+        var host = new WebhookDeliveryQuery { TenantId = WebhookTenants.All, SubscriptionId = HostLevel };
+        Assert.Equal([DlvId(4), DlvId(3), DlvId(1)], await Pages(host, 1));
+        Assert.Equal([DlvId(4), DlvId(3), DlvId(1)], await Pages(host with { Limit = 2 }, 2));
+        Assert.Equal([DlvId(4), DlvId(3), DlvId(1)], await Pages(host with { Limit = 1 }, 3));
+
+        // "*" alone: every tenant's log, newest first, paged; the other filters as for a tenant.
+        var all = new WebhookDeliveryQuery { TenantId = WebhookTenants.All };
+        Assert.Equal([DlvId(5), DlvId(4), DlvId(3), DlvId(2), DlvId(1)], await Pages(all, 1));
+        Assert.Equal([DlvId(5), DlvId(4), DlvId(3), DlvId(2), DlvId(1)], await Pages(all with { Limit = 2 }, 3));
+        Assert.Equal([DlvId(3)], await Pages(all with { Status = WebhookDeliveryStatus.DeadLettered }, 1));
+        Assert.Equal([DlvId(4)], await Pages(all with { FailingOnly = true }, 1));
+        Assert.Equal([DlvId(5), DlvId(4)], await Pages(all with { MessageId = MsgId(3) }, 1));
+        Assert.Equal([DlvId(4)], await Pages(host with { MessageId = MsgId(3) }, 1));
+        Assert.Equal([DlvId(3)], await Pages(all with { EventType = "invoice.paid" }, 1));
+        Assert.Equal([DlvId(4), DlvId(3), DlvId(2)], await Pages(all with { CreatedFrom = T0.AddSeconds(2), CreatedBefore = T0.AddSeconds(5) }, 1));
+        Assert.Equal([DlvId(3), DlvId(1)], await Pages(host with { CreatedBefore = T0.AddSeconds(4) }, 1));
+
+        // A named tenant still sees only its own deliveries, the host-level subscription's included.
+        Assert.Equal([DlvId(5), DlvId(4), DlvId(2), DlvId(1)], await Pages(new WebhookDeliveryQuery { TenantId = TenantA }, 1));
+        Assert.Equal([DlvId(4), DlvId(1)], await Pages(new WebhookDeliveryQuery { TenantId = TenantA, SubscriptionId = HostLevel }, 1));
+        Assert.Equal([DlvId(3)], await Pages(new WebhookDeliveryQuery { TenantId = TenantB }, 1));
+    }
+
+    [Fact]
     public async Task A_page_size_below_1_or_above_MaxLimit_is_taken_as_the_nearest_bound()
     {
         var store = await NewStoreAsync();
@@ -1112,6 +1173,18 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     {
         var store = await CreateStoreAsync();
         _stores.Add(store);
+        return store;
+    }
+
+    /// <summary>
+    /// A new store with the host-level subscription <see cref="HostLevel"/> (tenant "*": it receives every tenant's events,
+    /// and its deliveries carry those tenants) and tenant A's <c>SubId(1)</c>.
+    /// </summary>
+    private async Task<IWebhookStore> NewStoreWithHostLevelSubscriptionAsync()
+    {
+        var store = await NewStoreAsync();
+        await store.CreateSubscriptionAsync(Subscription(HostLevel, WebhookTenants.All));
+        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
         return store;
     }
 

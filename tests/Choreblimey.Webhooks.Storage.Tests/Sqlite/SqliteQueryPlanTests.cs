@@ -86,6 +86,27 @@ public sealed class SqliteQueryPlanTests : IDisposable
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Every_tenants_whole_log_is_read_newest_first_along_the_primary_key(bool filtered)
+    {
+        var query = filtered
+            ? new WebhookDeliveryQuery { TenantId = WebhookTenants.All, EventType = "order.created", CreatedFrom = DateTimeOffset.UnixEpoch, ContinuationToken = "dlv_9" }
+            : new WebhookDeliveryQuery { TenantId = WebhookTenants.All };
+        var sql = SqliteWebhookStore.DeliveryQuerySql(query);
+        var parameters = new (string Name, object Value)[] { ("$eventType", "order.created"), ("$from", 0L), ("$after", "dlv_9"), ("$take", 51L) }
+            .Where(p => sql.Contains(p.Name, StringComparison.Ordinal))
+            .ToArray();
+        var plan = await PlanAsync(sql, parameters);
+
+        // Ids are time-sortable: the primary key's index, read backwards, is already newest first, so nothing is sorted.
+        Assert.DoesNotContain("$tenant", sql, StringComparison.Ordinal);
+        Assert.Single(plan, step => step.StartsWith("SEARCH deliveries USING INDEX sqlite_autoindex_deliveries_1", StringComparison.Ordinal)
+            || step.StartsWith("SCAN deliveries USING INDEX sqlite_autoindex_deliveries_1", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task The_coverage_audit_of_one_tenant_reads_that_tenants_rows_only()
     {

@@ -359,7 +359,8 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
         {
             var rows = _deliveries.Values
                 .Select(e => e.Delivery)
-                .Where(d => d.TenantId == query.TenantId)
+                // A host-level subscription's deliveries carry their events' tenants: "*" reads every tenant's.
+                .Where(d => d.TenantId == query.TenantId || query.TenantId == WebhookTenants.All)
                 .Where(d => query.ContinuationToken is null || string.CompareOrdinal(d.Id, query.ContinuationToken) < 0)
                 .Where(d => query.SubscriptionId is null || d.SubscriptionId == query.SubscriptionId)
                 .Where(d => query.MessageId is null || d.MessageId == query.MessageId)
