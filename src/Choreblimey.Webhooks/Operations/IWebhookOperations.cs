@@ -12,7 +12,11 @@ namespace Choreblimey.Webhooks;
 /// </remarks>
 public interface IWebhookOperations
 {
-    /// <summary>Queries a tenant's delivery log, newest first (by subscription, event, status, time range).</summary>
+    /// <summary>
+    /// Queries a tenant's delivery log, newest first (by subscription, event, status, time range). For
+    /// <see cref="WebhookTenants.All"/> it reads every tenant's log, where a host-level subscription's deliveries are (they
+    /// carry the tenants of its events); a subscription id with it must name a host-level subscription, or the page is empty.
+    /// </summary>
     /// <param name="query">Filters and paging.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>One page of deliveries.</returns>

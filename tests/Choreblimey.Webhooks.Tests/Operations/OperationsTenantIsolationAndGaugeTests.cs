@@ -52,6 +52,7 @@ public sealed class OperationsTenantIsolationAndGaugeTests : IAsyncLifetime
 
         // The host's scope "*" reaches a host-level subscription's deliveries in every tenant, not a tenant's subscription.
         Assert.Equal(0, (await operations.GetStatsAsync(new WebhookStatsQuery { TenantId = WebhookTenants.All, SubscriptionId = bad.Id })).Total);
+        Assert.Empty((await operations.QueryAsync(new WebhookDeliveryQuery { TenantId = WebhookTenants.All, SubscriptionId = bad.Id })).Items);
         Assert.Equal(0, await operations.RecoverAsync(WebhookTenants.All, bad.Id, from));
 
         Assert.Equal(WebhookDeliveryStatus.DeadLettered, (await host.Store.GetDeliveryAsync("tenant-a", dead.Id))!.Status);

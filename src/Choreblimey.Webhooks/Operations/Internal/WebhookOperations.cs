@@ -27,11 +27,16 @@ internal sealed class WebhookOperations(
 {
     private static readonly TimeSpan TestDeliveryParking = TimeSpan.FromDays(3650);
 
-    public ValueTask<WebhookPage<WebhookDelivery>> QueryAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default)
+    public async ValueTask<WebhookPage<WebhookDelivery>> QueryAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         WebhookOperationArguments.EnsureQueryTenant(query.TenantId, nameof(WebhookDeliveryQuery), nameof(query));
-        return store.QueryDeliveriesAsync(query, cancellationToken);
+        if (!await IsInScopeAsync(query.TenantId, query.SubscriptionId, cancellationToken).ConfigureAwait(false))
+        {
+            return new WebhookPage<WebhookDelivery>([], null);
+        }
+
+        return await store.QueryDeliveriesAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<WebhookDeliveryDetails?> GetAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default)
