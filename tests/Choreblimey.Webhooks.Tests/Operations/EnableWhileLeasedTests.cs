@@ -168,14 +168,14 @@ public sealed class EnableWhileLeasedTests : IAsyncLifetime
         Assert.Single(_receiver.Received, r => r.WebhookId == heldEventId);
     }
 
-    private async Task<(WebhookTestHost Host, WebhookSubscription Subscription, string HeldEventId)> StartWithPausedDeliveryAsync(HookedStore.Hooks hooks)
+    private async Task<(WebhookTestHost Host, WebhookSubscription Subscription, string HeldEventId)> StartWithPausedDeliveryAsync(HookedStore.Hooks hooks, string subscriptionTenant = Tenant)
     {
         _gone = false;
         var host = await WebhookTestHost.StartAsync(
             webhooks => webhooks.AddEvent("chore:created", "Chores").UseStore(_ => HookedStore.Wrap(new InMemoryWebhookStore(), hooks)),
             services => services.AddSingleton<TimeProvider>(_clock));
-        var subscription = await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url("/hooks").ToString(), EventTypes = ["chore:*"] });
-        await host.Subscriptions.PauseAsync(Tenant, subscription.Id);
+        var subscription = await host.Subscriptions.CreateAsync(subscriptionTenant, new WebhookSubscriptionRequest { Url = _receiver.Url("/hooks").ToString(), EventTypes = ["chore:*"] });
+        await host.Subscriptions.PauseAsync(subscriptionTenant, subscription.Id);
 
         // A paused subscription is not routed to; this delivery stands for one published just before the pause.
         await host.Store.InsertMessageAsync(
@@ -220,13 +220,16 @@ public sealed class EnableWhileLeasedTests : IAsyncLifetime
         Assert.Single(_receiver.Received, r => r.WebhookId == heldEventId);
     }
 
-    [Fact]
-    public async Task Resumed_on_a_store_without_bulk_requeue_the_held_delivery_is_still_sent_at_once()
+    [Theory]
+    [InlineData(Tenant)]
+    [InlineData(WebhookTenants.All)]
+    public async Task Resumed_on_a_store_without_bulk_requeue_the_held_delivery_is_still_sent_at_once(string subscriptionTenant)
     {
-        var (host, subscription, heldEventId) = await StartWithPausedDeliveryAsync(new HookedStore.Hooks { BulkRequeueUnsupported = true });
+        // A host-level subscription's held delivery carries its event's tenant, not "*".
+        var (host, subscription, heldEventId) = await StartWithPausedDeliveryAsync(new HookedStore.Hooks { BulkRequeueUnsupported = true }, subscriptionTenant);
         await using var _ = host;
 
-        Assert.NotNull(await host.Subscriptions.ResumeAsync(Tenant, subscription.Id));
+        Assert.NotNull(await host.Subscriptions.ResumeAsync(subscriptionTenant, subscription.Id));
 
         // The clock never reaches the recheck: only the resume can have made it due.
         await host.WaitForDeliveryStatusAsync(Tenant, heldEventId, WebhookDeliveryStatus.Succeeded);

@@ -68,7 +68,8 @@ internal static class WebhookHeldDeliveries
                 if (delivery.NextAttemptAt > now
                     && delivery.LeaseOwner is null
                     && delivery.EventType != WebhookOperationalEvents.Test
-                    && await store.RequeueDeliveryAsync(tenantId, delivery.Id, now, cancellationToken).ConfigureAwait(false))
+                    // The delivery's own tenant: a host-level subscription's ("*") carry their events' tenants.
+                    && await store.RequeueDeliveryAsync(delivery.TenantId, delivery.Id, now, cancellationToken).ConfigureAwait(false))
                 {
                     requeued++;
                 }
