@@ -1,14 +1,14 @@
 namespace Choreblimey.Webhooks.Delivery.Internal;
 
 /// <summary>
-/// What one destination URL can take from one tenant, shared by every subscription of the tenant that sends to it: a cap on attempts in flight
-/// (<see cref="WebhookOptions.MaxConcurrentDeliveriesPerEndpoint"/>), the leases this worker holds for it (twice that),
-/// and its rate limiters.
+/// What one destination URL can take from one tenant, shared by every subscription of the tenant that sends to it: a cap
+/// on attempts in flight (<see cref="WebhookOptions.MaxConcurrentDeliveriesPerEndpoint"/>), the leases this worker holds
+/// for it (twice that), and its rate limiters.
 /// </summary>
 /// <remarks>
-/// Subscriptions to one URL with the same <see cref="WebhookSubscription.RateLimitPerSecond"/> share one token bucket, so
-/// the URL receives at most that rate in total (several routes of a <see cref="WebhookDestinationMap"/> falling back to one
-/// URL). Subscriptions to one URL with different limits keep a bucket each: each is held to its own limit, and the URL
+/// A tenant's subscriptions to one URL with the same <see cref="WebhookSubscription.RateLimitPerSecond"/> share one token
+/// bucket, so the URL receives at most that rate in total from the tenant (several routes of a
+/// <see cref="WebhookDestinationMap"/> falling back to one URL). Subscriptions to one URL with different limits keep a bucket each: each is held to its own limit, and the URL
 /// receives at most their sum. Each rate keeps its bucket while it is used, so two limits in turn never replace one another's.
 /// </remarks>
 internal sealed class WebhookDestinationState(int maxConcurrency, TimeProvider timeProvider, long createdAtTicks) : WebhookIdleState(createdAtTicks)

@@ -16,9 +16,10 @@ internal static class WebhookHeldDeliveries
     /// The store does it in one conditional step (<see cref="IWebhookStore.RequeueDeliveriesAsync"/>), so a delivery that a
     /// worker claimed or delivered meanwhile is neither taken from it nor made pending again: either would send it twice.
     /// A custom store without that member is walked page by page with <see cref="IWebhookStore.RequeueDeliveryAsync"/>,
-    /// which re-queues unconditionally: there a delivery claimed between the read and the re-queue can go out twice, and a
-    /// host-level subscription's deliveries (which carry their events' tenants) are not found; they fall due at the
-    /// worker's recheck instead.
+    /// which re-queues unconditionally: there a delivery claimed between the read and the re-queue can go out twice. Each
+    /// is re-queued under its own tenant, as a host-level subscription's carry their events' tenants; a custom store whose
+    /// delivery log does not read tenant <c>*</c> as every tenant lists none of them, and they fall due at the worker's
+    /// recheck instead.
     /// </remarks>
     /// <param name="store">The store.</param>
     /// <param name="tenantId">The subscription's tenant.</param>

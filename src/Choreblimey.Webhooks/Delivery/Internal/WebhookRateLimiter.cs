@@ -3,8 +3,8 @@ using System.Threading.RateLimiting;
 namespace Choreblimey.Webhooks.Delivery.Internal;
 
 /// <summary>
-/// One destination URL's bucket for one <see cref="WebhookSubscription.RateLimitPerSecond"/> (shared by the subscriptions
-/// to the URL with that limit) as a System.Threading.RateLimiting <see cref="RateLimiter"/>: a token bucket holding one
+/// One destination URL's bucket for one tenant and one <see cref="WebhookSubscription.RateLimitPerSecond"/> (shared by the
+/// tenant's subscriptions to the URL with that limit) as a System.Threading.RateLimiting <see cref="RateLimiter"/>: a token bucket holding one
 /// second's worth of tokens (at least one), refilled continuously.
 /// A refused lease carries <see cref="MetadataName.RetryAfter"/>.
 /// </summary>
