@@ -125,14 +125,29 @@ internal sealed class PostgreSqlSchema
     /// <summary>
     /// Gets the whole installation as one SQL script, for a database administrator to run where the application's user
     /// may not create objects: the schema, the version table, and each version after <paramref name="installedVersion"/>
-    /// with its row in <c>schema_version</c>, in one transaction. The same statements <see cref="InstallAsync"/> runs.
+    /// with its row in <c>schema_version</c>, in one transaction. The same statements <see cref="InstallAsync"/> runs, under
+    /// the same advisory lock, after a check that the database is at <paramref name="installedVersion"/>: a script written
+    /// for another version would skip migrations the database lacks, or repeat ones it has.
     /// </summary>
     /// <param name="installedVersion">The version the database is at (0 for a new one).</param>
     /// <returns>The script.</returns>
     public string CreateScript(int installedVersion)
     {
         var script = new StringBuilder();
-        script.Append("BEGIN;\n").Append(Bootstrap).Append('\n');
+        script.Append("BEGIN;\n")
+            .Append(System.Globalization.CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey});\n")
+            .Append(Bootstrap).Append('\n')
+            .Append(System.Globalization.CultureInfo.InvariantCulture, $"""
+                DO $check$
+                DECLARE installed integer := (SELECT coalesce(max(version), 0) FROM {SchemaVersion});
+                BEGIN
+                    IF installed <> {installedVersion} THEN
+                        RAISE EXCEPTION 'The webhook schema "{Name}" is at version %, but this script was written for version {installedVersion}. Write it with PostgreSqlWebhookSchemaScript.Create("{Name}", %).', installed, installed;
+                    END IF;
+                END
+                $check$;
+
+                """);
         for (var version = installedVersion + 1; version <= CurrentVersion; version++)
         {
             script.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n-- version {version}\n")

@@ -16,7 +16,11 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
     private PostgreSqlTestServer? _server;
     private string? _databaseConnectionString;
     private NpgsqlDataSource? _dataSource;
+    private NpgsqlDataSource? _appRoleDataSource;
     private int _schemaCounter;
+
+    /// <summary>The role <see cref="CreateStoreAsAppRoleAsync"/> connects as: it may log in and nothing else until granted.</summary>
+    internal const string AppRole = "webhooks_app";
 
     /// <summary>Gets the running server.</summary>
     public PostgreSqlTestServer Server => _server ?? throw new InvalidOperationException("The PostgreSQL fixture is not initialised.");
@@ -43,6 +47,14 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
 
         // Stores on the shared database share one pool, so a suite that makes a store per test cannot exhaust the server's connections.
         _dataSource = NpgsqlDataSource.Create(_databaseConnectionString);
+
+        // The application role of CreateStoreAsAppRoleAsync: it may log in, and gets only what each schema's grants give it.
+        await using (var role = _dataSource.CreateCommand($"CREATE ROLE {AppRole} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"))
+        {
+            await role.ExecuteNonQueryAsync();
+        }
+
+        _appRoleDataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(_databaseConnectionString) { Username = AppRole }.ConnectionString);
     }
 
     /// <summary>Creates a store on a fresh schema of the shared test database, with its schema installed.</summary>
@@ -75,6 +87,39 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
         return store;
     }
 
+    /// <summary>
+    /// Creates a store as the application's own user would run it where a database administrator installs the schema: the
+    /// schema written by <see cref="PostgreSqlWebhookSchemaScript"/> and run as the server's superuser, then exactly the
+    /// grants the package README lists given to <see cref="AppRole"/>, and the store connecting as that role with
+    /// <see cref="PostgreSqlWebhookStoreOptions.InstallSchema"/> off.
+    /// </summary>
+    /// <returns>The store; the fixture disposes it.</returns>
+    internal async Task<PostgreSqlWebhookStore> CreateStoreAsAppRoleAsync()
+    {
+        var schema = NewSchemaName();
+        await using (var admin = await _dataSource!.OpenConnectionAsync())
+        {
+            await using var install = new NpgsqlCommand(PostgreSqlWebhookSchemaScript.Create(schema), admin);
+            await install.ExecuteNonQueryAsync();
+            await using var grant = new NpgsqlCommand(
+                $"""
+                GRANT USAGE ON SCHEMA {schema} TO {AppRole};
+                GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {AppRole};
+                """,
+                admin);
+            await grant.ExecuteNonQueryAsync();
+        }
+
+        var store = new PostgreSqlWebhookStore(new PostgreSqlWebhookStoreOptions
+        {
+            DataSource = _appRoleDataSource,
+            Schema = schema,
+            InstallSchema = false,
+        });
+        _stores.Add(store);
+        return store;
+    }
+
     /// <inheritdoc />
     public async Task DisposeAsync()
     {
@@ -87,6 +132,12 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
         {
             await _dataSource.DisposeAsync();
         }
+
+        if (_appRoleDataSource is not null)
+        {
+            await _appRoleDataSource.DisposeAsync();
+        }
+
 
         if (_server is not null)
         {

@@ -46,6 +46,23 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         Assert.Equal((long)PostgreSqlWebhookSchemaScript.CurrentVersion, await ScalarAsync(fixture.DatabaseConnectionString, $"SELECT count(*) FROM \"{schema}\".schema_version"));
     }
 
+    [Fact]
+    public async Task A_schema_script_written_for_another_version_fails_naming_both_and_changes_nothing()
+    {
+        var schema = fixture.NewSchemaName();
+        await ScalarAsync(fixture.DatabaseConnectionString, PostgreSqlWebhookSchemaScript.Create(schema, installedVersion: 0));
+
+        // Written for version 2 while the database is current: it would re-run versions 3 to the current one.
+        var exception = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(fixture.DatabaseConnectionString, PostgreSqlWebhookSchemaScript.Create(schema, installedVersion: 2)));
+
+        Assert.Contains($"is at version {PostgreSqlWebhookSchemaScript.CurrentVersion}, but this script was written for version 2", exception.MessageText, StringComparison.Ordinal);
+        Assert.Equal((long)PostgreSqlWebhookSchemaScript.CurrentVersion, await ScalarAsync(fixture.DatabaseConnectionString, $"SELECT count(*) FROM \"{schema}\".schema_version"));
+
+        // Written for a new database while one is installed: the same refusal, not a duplicate-table error half-way.
+        var again = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(fixture.DatabaseConnectionString, PostgreSqlWebhookSchemaScript.Create(schema)));
+        Assert.Contains("but this script was written for version 0", again.MessageText, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("webhooks", -1, "installedVersion")]
     [InlineData("webhooks", PostgreSqlWebhookSchemaScript.CurrentVersion + 1, "installedVersion")]
