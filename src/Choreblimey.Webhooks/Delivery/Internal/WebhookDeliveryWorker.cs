@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Choreblimey.Webhooks.Diagnostics;
 using Choreblimey.Webhooks.Operations.Internal;
 using Choreblimey.Webhooks.Publishing.Internal;
@@ -299,7 +300,8 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         }
     }
 
-    private async Task ProcessAsync(WebhookDeliveryLease lease, WebhookWorkerSlot slot, CancellationToken stoppingToken, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ProcessAsync(WebhookDeliveryLease lease, WebhookWorkerSlot slot, CancellationToken stoppingToken, CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
         var delivery = lease.Delivery;
@@ -440,7 +442,8 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     /// Sends one attempt; <see langword="null"/> when the lease was handed back instead (circuit open, too little lease left).
     /// Whatever stops the send gives back the rate-limit token taken for it from <paramref name="limiter"/>.
     /// </summary>
-    private async Task<(WebhookSendResult Result, DateTimeOffset StartedAt)?> AttemptAsync(
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(WebhookSendResult Result, DateTimeOffset StartedAt)?> AttemptAsync(
         WebhookDeliveryLease lease, WebhookSubscription subscription, WebhookCircuitState circuit, WebhookRateLimiter? limiter, WebhookOptions options, CancellationToken cancellationToken)
     {
         var timeout = subscription.Timeout ?? options.AttemptTimeout;
@@ -493,7 +496,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         {
             var sender = GetSender();
             result = await circuit.Pipeline.ExecuteAsync(
-                static (state, token) => new ValueTask<WebhookSendResult>(state.sender.SendAsync(state.request, token)),
+                static (state, token) => state.sender.SendAsync(state.request, token),
                 (sender, request),
                 cancellationToken).ConfigureAwait(false);
         }
@@ -570,7 +573,8 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         return $"The attempt failed with an unexpected {exception.GetType().FullName}: {message}";
     }
 
-    private async Task RecordAsync(WebhookDeliveryLease lease, WebhookSubscription? subscription, WebhookSendResult result, DateTimeOffset startedAt, WebhookOptions options, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask RecordAsync(WebhookDeliveryLease lease, WebhookSubscription? subscription, WebhookSendResult result, DateTimeOffset startedAt, WebhookOptions options, CancellationToken cancellationToken)
     {
         var delivery = lease.Delivery;
         var attemptNumber = delivery.AttemptCount + 1;

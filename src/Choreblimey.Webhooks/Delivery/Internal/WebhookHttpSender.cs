@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Choreblimey.Webhooks.Diagnostics;
 using Choreblimey.Webhooks.Security;
@@ -26,7 +27,8 @@ internal sealed class WebhookHttpSender(
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
-    public async Task<WebhookSendResult> SendAsync(WebhookSendRequest request, CancellationToken cancellationToken)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<WebhookSendResult> SendAsync(WebhookSendRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = timeProvider.GetTimestamp();
