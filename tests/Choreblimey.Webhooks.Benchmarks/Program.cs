@@ -17,7 +17,7 @@ internal static class Program
               [--concurrency 32] [--claim-batch 64] [--publishers 64] [--paced-rate 1000] [--paced-seconds 5]
               [--backlog 1000000] [--backlog-seconds 20] [--no-issue5] [--no-circuit-breaker] [--postgres-statements]
               [--sqlite-defer-worker-flushes] [--issue5-only]
-          dotnet run -c Release --project tests/Choreblimey.Webhooks.Benchmarks -- pipeline [--events 100000] [--rounds 5] [--allocations]
+          dotnet run -c Release --project tests/Choreblimey.Webhooks.Benchmarks -- pipeline [--events 100000] [--rounds 5] [--allocations] [--store memory|sqlite] [--sqlite-defer-worker-flushes]
         """;
 
     public static async Task<int> Main(string[] args)

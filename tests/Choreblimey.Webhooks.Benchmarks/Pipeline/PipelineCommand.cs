@@ -7,17 +7,22 @@ using Microsoft.Extensions.Hosting;
 namespace Choreblimey.Webhooks.Benchmarks.Pipeline;
 
 /// <summary>
-/// The library's own cost per delivery, without the network: the in-memory store, the real worker, signer, circuit breaker
-/// and typed client, with the primary handler replaced by one that answers 204 at once. N events are published, then the
-/// worker drains them; the figure is process CPU time per delivery, which on a shared VM moves far less than wall time.
+/// The library's own cost per delivery, without the network: the in-memory store (or SQLite with <c>--store sqlite</c>), the
+/// real worker, signer, circuit breaker and typed client, with the primary handler replaced by one that answers 204 at once.
+/// N events are published, then the worker drains them; the figure is process CPU time per delivery, which on a shared VM
+/// moves far less than wall time.
 /// </summary>
-internal sealed class PipelineCommand(int events, int rounds, bool allocations)
+internal sealed class PipelineCommand(int events, int rounds, bool allocations, StoreKind store, bool sqliteFlushWorkerWrites)
 {
+    private const int Publishers = 64;
+
     public static PipelineCommand Parse(string[] args)
     {
         var events = 100_000;
         var rounds = 5;
         var allocations = false;
+        var store = StoreKind.Memory;
+        var sqliteFlushWorkerWrites = true;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--allocations")
@@ -26,7 +31,13 @@ internal sealed class PipelineCommand(int events, int rounds, bool allocations)
                 continue;
             }
 
-            if (args[i] is not ("--events" or "--rounds"))
+            if (args[i] == "--sqlite-defer-worker-flushes")
+            {
+                sqliteFlushWorkerWrites = false;
+                continue;
+            }
+
+            if (args[i] is not ("--events" or "--rounds" or "--store"))
             {
                 throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
@@ -40,17 +51,26 @@ internal sealed class PipelineCommand(int events, int rounds, bool allocations)
                 case "--rounds":
                     rounds = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
                     break;
+                case "--store":
+                    store = value switch
+                    {
+                        "memory" => StoreKind.Memory,
+                        "sqlite" => StoreKind.Sqlite,
+                        _ => throw new ArgumentException($"--store takes memory or sqlite, not '{value}'."),
+                    };
+                    break;
             }
 
             i++;
         }
 
-        return new PipelineCommand(events, rounds, allocations);
+        return new PipelineCommand(events, rounds, allocations, store, sqliteFlushWorkerWrites);
     }
 
     public async Task<int> RunAsync()
     {
-        Console.WriteLine($"Pipeline: in-memory store, no network, {events:N0} deliveries per round, {rounds} rounds (the first is warm-up)");
+        var storeName = store != StoreKind.Sqlite ? "in-memory store" : sqliteFlushWorkerWrites ? "SQLite (FULL) store" : "SQLite (FULL) store, worker commits unflushed";
+        Console.WriteLine($"Pipeline: {storeName}, no network, {events:N0} deliveries per round, {rounds} rounds (the first is warm-up)");
         var results = new List<(double PerSecond, double CpuMicroseconds, double Allocated)>();
         using var sampler = allocations ? new AllocationSampler() : null;
         for (var round = 0; round <= rounds; round++)
@@ -82,19 +102,40 @@ internal sealed class PipelineCommand(int events, int rounds, bool allocations)
     private async Task<(double PerSecond, double CpuMicroseconds, double Allocated)> RunRoundAsync(AllocationSampler? sampler)
     {
         var handler = new AnsweringHandler(events);
-        using var host = BenchHost.Build(StoreKind.Memory, null, o =>
+        var path = store == StoreKind.Sqlite ? BenchHost.NewSqlitePath() : null;
+        try
+        {
+            return await RunRoundAsync(handler, path, sampler);
+        }
+        finally
+        {
+            if (path is not null)
+            {
+                BenchHost.DeleteSqlite(path);
+            }
+        }
+    }
+
+    private async Task<(double PerSecond, double CpuMicroseconds, double Allocated)> RunRoundAsync(AnsweringHandler handler, string? sqlitePath, AllocationSampler? sampler)
+    {
+        using var host = BenchHost.Build(store, sqlitePath, o =>
         {
             o.MaxConcurrentDeliveries = 32;
             o.MaxConcurrentDeliveriesPerEndpoint = 32;
             o.ClaimBatchSize = 64;
-        }, http => http.ConfigurePrimaryHttpMessageHandler(() => handler));
+        }, http => http.ConfigurePrimaryHttpMessageHandler(() => handler), sqliteFlushWorkerWrites);
         var publisher = host.Services.GetRequiredService<IWebhookPublisher>();
         await host.Services.GetRequiredService<IWebhookSubscriptionManager>()
             .CreateAsync(BenchData.Tenant, new WebhookSubscriptionRequest { Url = "http://127.0.0.1:9/hook", EventTypes = ["bench:*"] });
-        for (var i = 0; i < events; i++)
+        // Concurrent publishers, so that a durable store's group commit fills its batches (one caller would wait for an fsync per event).
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, Publishers).Select(async _ =>
         {
-            await publisher.PublishAsync(BenchData.EventType, BenchData.Payload(i), BenchData.Tenant);
-        }
+            for (var i = Interlocked.Increment(ref next); i < events; i = Interlocked.Increment(ref next))
+            {
+                await publisher.PublishAsync(BenchData.EventType, BenchData.Payload(i), BenchData.Tenant);
+            }
+        }));
 
         GC.Collect();
         GC.WaitForPendingFinalizers();
