@@ -5,7 +5,7 @@ namespace Choreblimey.Webhooks.Tests.Delivery;
 
 /// <summary>
 /// Recording an outcome does not hold the attempt's send slot: while a store commit is slow, the next delivery is already
-/// being sent. The deliveries waiting for their records are bounded by as many again as the send slots.
+/// being sent. The deliveries waiting for their records are bounded by four per send slot.
 /// </summary>
 public sealed class WebhookDeliveryWorkerRecordingTests : IAsyncLifetime
 {
@@ -39,9 +39,10 @@ public sealed class WebhookDeliveryWorkerRecordingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Deliveries_waiting_for_their_records_are_bounded_by_the_send_slots()
+    public async Task Deliveries_waiting_for_their_records_are_bounded_by_four_per_send_slot()
     {
-        const int Events = 6;
+        const int Events = 10;
+        const int Permits = 4;
         var (store, gate) = RecordGatedStore.Create();
         using var disposeGate = gate;
         await using var host = await StartAsync(store);
@@ -51,16 +52,17 @@ public sealed class WebhookDeliveryWorkerRecordingTests : IAsyncLifetime
             receipts.Add(await host.Publisher.PublishAsync("chore:created", new { ChoreId = $"c{i}" }, tenantId: Tenant));
         }
 
-        // With one send slot and one recording permit, at most two deliveries are past their claim at once: one waiting for
-        // its record, one sent and waiting for the permit. Each record let through lets exactly one more send happen.
+        // With one send slot and four recording permits, at most five deliveries are past their claim at once: four waiting
+        // for their records, one sent and waiting for a permit. Each record let through lets exactly one more send happen.
         for (var recorded = 0; recorded < Events; recorded++)
         {
-            var expectedSent = Math.Min(Events, recorded + 2);
+            var expectedSent = Math.Min(Events, recorded + Permits + 1);
+            var expectedWaiting = Math.Min(Permits, Events - recorded);
             var done = recorded;
             await WebhookTestHost.EventuallyAsync(
-                () => Task.FromResult(_receiver.Received.Count == expectedSent && gate.Waiting == 1 && gate.Recorded == done),
-                $"{expectedSent} sent and one record waiting after {done} recorded");
-            Assert.True(_receiver.Received.Count - gate.Recorded <= 2, $"{_receiver.Received.Count} sent with {gate.Recorded} recorded.");
+                () => Task.FromResult(_receiver.Received.Count == expectedSent && gate.Waiting == expectedWaiting && gate.Recorded == done),
+                $"{expectedSent} sent and {expectedWaiting} records waiting after {done} recorded");
+            Assert.True(_receiver.Received.Count - gate.Recorded <= Permits + 1, $"{_receiver.Received.Count} sent with {gate.Recorded} recorded.");
             gate.Allow();
         }
 

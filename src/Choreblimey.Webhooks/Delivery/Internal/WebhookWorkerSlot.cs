@@ -2,7 +2,7 @@ namespace Choreblimey.Webhooks.Delivery.Internal;
 
 /// <summary>
 /// What one claimed delivery holds of the worker's concurrency: a send slot (one of
-/// <see cref="WebhookOptions.MaxConcurrentDeliveries"/>) until its attempt is over, then a recording permit (as many again)
+/// <see cref="WebhookOptions.MaxConcurrentDeliveries"/>) until its attempt is over, then a recording permit (four per send slot)
 /// while its outcome is written. Handing the send slot on as soon as the receiver has answered keeps store commit
 /// latency (an fsync, a group commit) from idling the HTTP concurrency; the permits keep the deliveries waiting for their
 /// records bounded.
