@@ -3,6 +3,7 @@ using Choreblimey.Webhooks.Subscriptions.Internal;
 using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Polly.CircuitBreaker;
 
 namespace Choreblimey.Webhooks.Tests.Subscriptions;
@@ -124,6 +125,9 @@ public sealed class DisabledSubscriptionPauseResumeTests
         answer.SetResult();
         await host.WaitForDeliveryStatusAsync(Tenant, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
 
+        // The worker acts on the 410 after recording the dead letter; stopping it waits for that delivery's processing to
+        // end, so the state read below is the one the worker left, not one read before it got there.
+        await host.Services.GetServices<IHostedService>().OfType<WebhookDeliveryWorker>().Single().StopAsync(CancellationToken.None);
         var after = await host.Subscriptions.GetAsync(Tenant, subscription.Id);
         Assert.Equal(WebhookSubscriptionState.Paused, after!.State);
         Assert.Equal(0, (await host.Publisher.PublishAsync("chore:created", new { Id = 2 }, tenantId: Tenant)).DeliveryCount);
