@@ -45,17 +45,17 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
 
     // Due deliveries are taken per priority band, each band a range of the claim index: ordered by priority alone, SQLite
     // would walk every pending row of a band, due or not (a backlog of retries waiting for later), to fill the limit. The
-    // bands together cover every priority; an empty one costs one index probe.
-    private static readonly string DueSelection =
-        $"""
-        SELECT id FROM (
-            {DueBand("priority > 1", "priority DESC, next_attempt_at, id")}
-            UNION ALL {DueBand("priority = 1", "next_attempt_at, id")}
-            UNION ALL {DueBand("priority = 0", "next_attempt_at, id")}
-            UNION ALL {DueBand("priority = -1", "next_attempt_at, id")}
-            UNION ALL {DueBand("priority < -1", "priority DESC, next_attempt_at, id")})
-        ORDER BY priority DESC, next_attempt_at, id LIMIT $max
-        """;
+    // bands together cover every priority; an empty one costs one index probe. They run one after another, highest first,
+    // each asked for what the ones before left of the limit: as one UNION ALL with an outer ORDER BY, SQLite sorted every
+    // claim's rows again in a temporary B-tree, which cost the single writer about 2 µs more per claimed delivery.
+    private static readonly string[] DueBands =
+    [
+        DueBand("priority > 1", "priority DESC, next_attempt_at, id"),
+        DueBand("priority = 1", "next_attempt_at, id"),
+        DueBand("priority = 0", "next_attempt_at, id"),
+        DueBand("priority = -1", "next_attempt_at, id"),
+        DueBand("priority < -1", "priority DESC, next_attempt_at, id"),
+    ];
 
     private readonly SqliteConnectionFactory _connections;
     private readonly SqliteWriter _writer;
@@ -789,9 +789,16 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
 
         // Pick the due rows by priority, then oldest first, then lease exactly those: the writer is the only writer, so both statements see the same rows.
         var order = new List<string>(Math.Min(request.MaxCount, 256));
-        using (var select = statements.Get(connection, DueSelection))
-        using (var reader = select.Command.With("$now", now).With("$max", request.MaxCount).ExecuteReader())
+        foreach (var band in DueBands)
         {
+            var wanted = request.MaxCount - order.Count;
+            if (wanted == 0)
+            {
+                break;
+            }
+
+            using var select = statements.Get(connection, band);
+            using var reader = select.Command.With("$now", now).With("$max", wanted).ExecuteReader();
             while (reader.Read())
             {
                 order.Add(reader.GetString(0));
@@ -928,9 +935,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         Priority = (WebhookPriority)reader.GetInt32(14),
     };
 
-    /// <summary>One priority band of <see cref="DueSelection"/>: its due deliveries in claim order, at most the limit.</summary>
+    /// <summary>One of <see cref="DueBands"/>: a priority band's due deliveries in claim order, at most the limit.</summary>
     private static string DueBand(string priority, string order) =>
-        $"SELECT * FROM (SELECT id, priority, next_attempt_at FROM deliveries WHERE status = 0 AND {priority} AND next_attempt_at <= $now ORDER BY {order} LIMIT $max)";
+        $"SELECT id FROM deliveries WHERE status = 0 AND {priority} AND next_attempt_at <= $now ORDER BY {order} LIMIT $max";
 
     /// <summary>Writes strings as a JSON array, for <c>json_each</c>.</summary>
     private static string ToJsonArray(List<string> values)
