@@ -214,6 +214,20 @@ public sealed class HostConventionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retry_delay_over_a_schedule_longer_than_any_may_be_fails_start_naming_both_settings()
+    {
+        var exception = await Assert.ThrowsAnyAsync<Exception>(async () =>
+            await WebhookTestHost.StartAsync(webhooks => webhooks
+                .AddEvent("chore:created", "Chores")
+                .Configure(o => o.Retry.UseSchedule([.. Enumerable.Repeat(TimeSpan.FromSeconds(1), 101)]))
+                .AddEnvironmentConventions(Environment(("WEBHOOK_RETRY_DELAY", "100")))));
+
+        var message = exception.ToString();
+        Assert.Contains("WEBHOOK_RETRY_DELAY builds a retry schedule of the 101 attempts", message, StringComparison.Ordinal);
+        Assert.Contains("WEBHOOK_MAX_RETRIES", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FourAs_routes_each_event_to_its_url_or_the_fallback_and_skips_unconfigured_routes()
     {
         var environment = Environment(
