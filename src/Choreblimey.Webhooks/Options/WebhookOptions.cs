@@ -14,7 +14,8 @@ public sealed class WebhookOptions
 
     /// <summary>
     /// Gets or sets how many attempts the worker runs at once across all endpoints. An attempt gives its slot back once the
-    /// receiver has answered; as many more deliveries may then be waiting for their outcome to be recorded. The default
+    /// receiver has answered; up to four times as many more deliveries (each holding its event's payload) may then be
+    /// waiting for their outcome to be recorded, so that a durable store commits many outcomes at a time. The default
     /// value is 32.
     /// </summary>
     [Range(1, 4096)]
