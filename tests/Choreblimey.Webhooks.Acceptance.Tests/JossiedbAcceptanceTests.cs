@@ -287,8 +287,11 @@ public sealed class JossiedbAcceptanceTests
     [Fact(DisplayName = JossiedbR7 + " (circuit breaker)")]
     public async Task A_failing_endpoint_is_rested_by_the_circuit_breaker_while_other_endpoints_are_served()
     {
-        // The default breaker: 10 attempts within 30 s, half of them failed, open the circuit for 30 s.
-        await using var host = await StartAsync();
+        // The default breaker: 10 attempts within 30 s, half of them failed, open the circuit for 30 s. The endpoint's
+        // concurrency is raised so that every retry below finds a hold place: on a loaded machine the retries processed at
+        // once can outnumber the default hold limit (twice the default 4), and one handed back for that is due again after
+        // the poll interval, which this stepped clock never reaches.
+        await using var host = await StartAsync(o => o.MaxConcurrentDeliveriesPerEndpoint = 16);
         var defaults = new WebhookOptions().CircuitBreaker;
         var bad = await host.Subscriptions.CreateAsync(Owner, new WebhookSubscriptionRequest { Url = "https://down.example/hook", EventTypes = ["*"] });
         var good = await host.Harness.SubscribeAsync(Owner, "*");
@@ -305,6 +308,10 @@ public sealed class JossiedbAcceptanceTests
             await host.Publisher.PublishAsync(LowStock($"item-{i}"), tenantId: Owner);
             await Eventually(() => RequestsToBad() == i);
         }
+
+        // The breaker counts an outcome once the response is in, after the receiver has seen the request: wait until every
+        // failure is recorded (which follows its count), or the next event could still find the circuit closed.
+        await Eventually(async () => (await BadDeliveries()).Count(d => d.AttemptCount == 1 && d.LeaseOwner is null) == defaults.MinimumThroughput);
 
         // Open: the next event is not sent to the failing endpoint; its delivery waits for the break, with no attempt counted.
         var rested = await host.Publisher.PublishAsync(LowStock("item-rested"), tenantId: Owner);
