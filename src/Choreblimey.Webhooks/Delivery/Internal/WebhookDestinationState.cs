@@ -8,8 +8,9 @@ namespace Choreblimey.Webhooks.Delivery.Internal;
 /// <remarks>
 /// A tenant's subscriptions to one URL with the same <see cref="WebhookSubscription.RateLimitPerSecond"/> share one token
 /// bucket, so the URL receives at most that rate in total from the tenant (several routes of a
-/// <see cref="WebhookDestinationMap"/> falling back to one URL). Subscriptions to one URL with different limits keep a bucket each: each is held to its own limit, and the URL
-/// receives at most their sum. Each rate keeps its bucket while it is used, so two limits in turn never replace one another's.
+/// <see cref="WebhookDestinationMap"/> falling back to one URL). Subscriptions to one URL with different limits keep a
+/// bucket each: each is held to its own limit, and the URL receives at most their sum. Each rate keeps its bucket while
+/// it is used, so two limits in turn never replace one another's.
 /// </remarks>
 internal sealed class WebhookDestinationState(int maxConcurrency, TimeProvider timeProvider, long createdAtTicks) : WebhookIdleState(createdAtTicks)
 {

@@ -4,8 +4,8 @@ namespace Choreblimey.Webhooks.Delivery.Internal;
 
 /// <summary>
 /// One destination URL's bucket for one tenant and one <see cref="WebhookSubscription.RateLimitPerSecond"/> (shared by the
-/// tenant's subscriptions to the URL with that limit) as a System.Threading.RateLimiting <see cref="RateLimiter"/>: a token bucket holding one
-/// second's worth of tokens (at least one), refilled continuously.
+/// tenant's subscriptions to the URL with that limit) as a System.Threading.RateLimiting <see cref="RateLimiter"/>: a
+/// token bucket holding one second's worth of tokens (at least one), refilled continuously.
 /// A refused lease carries <see cref="MetadataName.RetryAfter"/>.
 /// </summary>
 /// <remarks>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Choreblimey.Webhooks.Subscriptions.Internal;
 using Microsoft.Extensions.Configuration;
 
 namespace Choreblimey.Webhooks.DependencyInjection.Internal;
@@ -8,9 +9,6 @@ namespace Choreblimey.Webhooks.DependencyInjection.Internal;
 internal static class WebhookConfigurationReader
 {
     public const string IdPrefix = "sub_cfg_";
-
-    // The most attempts a retry schedule may hold, as the options validation says.
-    private const int MaxAttempts = 100;
 
     /// <summary>The keys of one <c>Endpoints</c> entry. Any other key is refused: a misspelled <c>TenantId</c> or <c>EventTypes</c> silently widened the endpoint to every tenant or every event.</summary>
     private static readonly IReadOnlyList<string> EndpointKeys =
@@ -115,13 +113,13 @@ internal static class WebhookConfigurationReader
             TimeSpan[] schedule;
             if (delayMs is { } baseDelay)
             {
-                if (attempts > MaxAttempts)
+                if (attempts > WebhookSubscriptionValidator.MaxAttemptsLimit)
                 {
                     // Only the delay is set and the schedule set in code is longer than any schedule may be: say which two
                     // settings meet, rather than let the schedule builder fail on a count no variable gave.
                     throw new InvalidOperationException(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"The configuration value {WebhookEnvironmentVariables.RetryDelay} builds a retry schedule of the {attempts} attempts of WebhookOptions.Retry.Schedule, more than the {MaxAttempts} a schedule may have; set {WebhookEnvironmentVariables.MaxRetries} too, or shorten the schedule."));
+                        $"The configuration value {WebhookEnvironmentVariables.RetryDelay} builds a retry schedule of the {attempts} attempts of WebhookOptions.Retry.Schedule, more than the {WebhookSubscriptionValidator.MaxAttemptsLimit} a schedule may have; set {WebhookEnvironmentVariables.MaxRetries} too, or shorten the schedule."));
                 }
 
                 schedule = WebhookRetrySchedules.Exponential(attempts - 1, TimeSpan.FromMilliseconds(baseDelay));
