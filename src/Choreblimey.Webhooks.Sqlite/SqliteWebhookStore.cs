@@ -18,8 +18,16 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
 
     private const string InsertMessageSql = $"INSERT INTO messages ({MessageColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-    /// <summary>The messages of a claimed batch, by id (<c>$ids</c>: a JSON array of message ids).</summary>
-    internal const string ClaimedMessagesSql = $"SELECT {MessageColumns} FROM messages WHERE id IN (SELECT value FROM json_each($ids))";
+    /// <summary>The messages of a claimed batch, by id (<c>?1</c>: a JSON array of message ids).</summary>
+    internal const string ClaimedMessagesSql = $"SELECT {MessageColumns} FROM messages WHERE id IN (SELECT value FROM json_each(?1))";
+
+    // Leases the rows a claim picked (?3: a JSON array of their rowids); the pending status makes a row that is no longer
+    // pending stay as it is. The rowid comes first, to put each row back in the order the claim picked them.
+    internal const string ClaimUpdateSql = $"""
+        UPDATE deliveries SET fencing_token = fencing_token + 1, lease_owner = ?1, next_attempt_at = ?2
+        WHERE rowid IN (SELECT value FROM json_each(?3)) AND status = 0
+        RETURNING rowid, {DeliveryColumns}
+        """;
 
     // The fencing token and pending status make a stale or repeated record change nothing (and return no tenant).
     private const string RecordAttemptSql = """
@@ -48,7 +56,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     // bands together cover every priority; an empty one costs one index probe. They run one after another, highest first,
     // each asked for what the ones before left of the limit: as one UNION ALL with an outer ORDER BY, SQLite sorted every
     // claim's rows again in a temporary B-tree, which cost the single writer about 2 µs more per claimed delivery.
-    private static readonly string[] DueBands =
+    internal static readonly string[] DueBands =
     [
         DueBand("priority > 1", "priority DESC, next_attempt_at, id"),
         DueBand("priority = 1", "next_attempt_at, id"),
@@ -787,8 +795,10 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         var now = SqliteSql.ToTicks(request.Now);
         var leaseExpiresAt = request.Now + request.LeaseDuration;
 
-        // Pick the due rows by priority, then oldest first, then lease exactly those: the writer is the only writer, so both statements see the same rows.
-        var order = new List<string>(Math.Min(request.MaxCount, 256));
+        // Pick the due rows by priority, then oldest first, then lease exactly those: the writer is the only writer, so
+        // both statements see the same rows. They are picked by rowid, which the claim index carries, so the update finds
+        // each row directly instead of through the primary key's index.
+        var order = new List<long>(Math.Min(request.MaxCount, 256));
         foreach (var band in DueBands)
         {
             var wanted = request.MaxCount - order.Count;
@@ -797,11 +807,17 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
                 break;
             }
 
-            using var select = statements.Get(connection, band);
-            using var reader = select.Command.With("$now", now).With("$max", wanted).ExecuteReader();
-            while (reader.Read())
+            var select = statements.GetRaw(connection, band).Bind(1, now).Bind(2, wanted);
+            try
             {
-                order.Add(reader.GetString(0));
+                while (select.Read())
+                {
+                    order.Add(select.GetInt64(0));
+                }
+            }
+            finally
+            {
+                select.Reset();
             }
         }
 
@@ -810,44 +826,49 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             return [];
         }
 
-        // The ids just selected, as a JSON array: the due rows are looked up once, not again for the update.
-        var claimed = new Dictionary<string, WebhookDelivery>(order.Count, StringComparer.Ordinal);
-        using (var update = statements.Get(
-                   connection,
-                   $"""
-                   UPDATE deliveries SET fencing_token = fencing_token + 1, lease_owner = $owner, next_attempt_at = $expiry
-                   WHERE id IN (SELECT value FROM json_each($ids)) AND status = 0
-                   RETURNING {DeliveryColumns}
-                   """))
-        using (var reader = update.Command
-                   .With("$owner", request.Owner)
-                   .With("$expiry", SqliteSql.ToTicks(leaseExpiresAt))
-                   .With("$ids", ToJsonArray(order))
-                   .ExecuteReader())
+        var claimed = new Dictionary<long, WebhookDelivery>(order.Count);
+        var update = statements.GetRaw(connection, ClaimUpdateSql)
+            .Bind(1, request.Owner)
+            .Bind(2, SqliteSql.ToTicks(leaseExpiresAt))
+            .Bind(3, ToJsonArray(order));
+        try
         {
-            while (reader.Read())
+            while (update.Read())
             {
-                var delivery = ReadDelivery(reader);
-                claimed[delivery.Id] = delivery;
+                claimed[update.GetInt64(0)] = ReadDelivery(update, first: 1);
             }
         }
-
-        // The claimed deliveries' messages in one statement (one per message cost a command execution each on the writer).
-        var messages = new Dictionary<string, WebhookMessage>(StringComparer.Ordinal);
-        using (var select = statements.Get(connection, ClaimedMessagesSql))
-        using (var reader = select.Command.With("$ids", ToJsonArray([.. claimed.Values.Select(d => d.MessageId).Distinct(StringComparer.Ordinal)])).ExecuteReader())
+        finally
         {
-            while (reader.Read())
+            update.Reset();
+        }
+
+        // The claimed deliveries' messages in one statement (one per message cost a statement execution each on the writer).
+        var messageIds = new HashSet<string>(claimed.Count, StringComparer.Ordinal);
+        foreach (var delivery in claimed.Values)
+        {
+            messageIds.Add(delivery.MessageId);
+        }
+
+        var messages = new Dictionary<string, WebhookMessage>(messageIds.Count, StringComparer.Ordinal);
+        var selectMessages = statements.GetRaw(connection, ClaimedMessagesSql).Bind(1, ToJsonArray(messageIds));
+        try
+        {
+            while (selectMessages.Read())
             {
-                var message = ReadMessage(reader);
+                var message = ReadMessage(selectMessages);
                 messages[message.Id] = message;
             }
         }
-
-        var leases = new List<WebhookDeliveryLease>(order.Count);
-        foreach (var id in order)
+        finally
         {
-            var delivery = claimed[id];
+            selectMessages.Reset();
+        }
+
+        var leases = new List<WebhookDeliveryLease>(claimed.Count);
+        foreach (var rowId in order)
+        {
+            var delivery = claimed[rowId];
             if (!messages.TryGetValue(delivery.MessageId, out var message) || message.TenantId != delivery.TenantId)
             {
                 throw new InvalidOperationException($"Delivery '{delivery.Id}' refers to missing message '{delivery.MessageId}'.");
@@ -903,52 +924,66 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         return reader.Read() ? ReadMessage(reader) : null;
     }
 
-    private static WebhookMessage ReadMessage(SqliteDataReader reader) =>
+    private static WebhookMessage ReadMessage(SqliteDataReader reader) => ReadMessage(new SqliteReaderRow(reader));
+
+    private static WebhookMessage ReadMessage<TRow>(TRow row)
+        where TRow : ISqliteRow =>
         new()
         {
-            Id = reader.GetString(0),
-            TenantId = reader.GetString(1),
-            EventType = reader.GetString(2),
-            Timestamp = SqliteSql.FromTicks(reader.GetInt64(3)),
-            Actor = SqliteSql.GetStringOrNull(reader, 4),
-            Data = SqliteSql.GetBytes(reader, 5),
-            IdempotencyKey = SqliteSql.GetStringOrNull(reader, 6),
-            TraceParent = SqliteSql.GetStringOrNull(reader, 7),
+            Id = row.GetText(0),
+            TenantId = row.GetText(1),
+            EventType = row.GetText(2),
+            Timestamp = SqliteSql.FromTicks(row.GetInt64(3)),
+            Actor = row.GetTextOrNull(4),
+            Data = row.GetBlob(5),
+            IdempotencyKey = row.GetTextOrNull(6),
+            TraceParent = row.GetTextOrNull(7),
         };
 
-    private static WebhookDelivery ReadDelivery(SqliteDataReader reader) => new()
+    private static WebhookDelivery ReadDelivery(SqliteDataReader reader) => ReadDelivery(new SqliteReaderRow(reader), first: 0);
+
+    /// <summary>Maps <see cref="DeliveryColumns"/>, starting at column <paramref name="first"/>.</summary>
+    private static WebhookDelivery ReadDelivery<TRow>(TRow row, int first)
+        where TRow : ISqliteRow => new()
     {
-        Id = reader.GetString(0),
-        TenantId = reader.GetString(1),
-        MessageId = reader.GetString(2),
-        SubscriptionId = reader.GetString(3),
-        EventType = reader.GetString(4),
-        Status = (WebhookDeliveryStatus)reader.GetInt32(5),
-        AttemptCount = reader.GetInt32(6),
-        NextAttemptAt = SqliteSql.FromTicks(reader.GetInt64(7)),
-        CreatedAt = SqliteSql.FromTicks(reader.GetInt64(8)),
-        CompletedAt = SqliteSql.GetTimeOrNull(reader, 9),
-        LeaseOwner = SqliteSql.GetStringOrNull(reader, 10),
-        FencingToken = reader.GetInt64(11),
-        LastStatusCode = SqliteSql.GetInt32OrNull(reader, 12),
-        LastError = SqliteSql.GetStringOrNull(reader, 13),
-        Priority = (WebhookPriority)reader.GetInt32(14),
+        Id = row.GetText(first),
+        TenantId = row.GetText(first + 1),
+        MessageId = row.GetText(first + 2),
+        SubscriptionId = row.GetText(first + 3),
+        EventType = row.GetText(first + 4),
+        Status = (WebhookDeliveryStatus)row.GetInt64(first + 5),
+        AttemptCount = checked((int)row.GetInt64(first + 6)),
+        NextAttemptAt = SqliteSql.FromTicks(row.GetInt64(first + 7)),
+        CreatedAt = SqliteSql.FromTicks(row.GetInt64(first + 8)),
+        CompletedAt = row.GetInt64OrNull(first + 9) is { } completed ? SqliteSql.FromTicks(completed) : null,
+        LeaseOwner = row.GetTextOrNull(first + 10),
+        FencingToken = row.GetInt64(first + 11),
+        LastStatusCode = row.GetInt64OrNull(first + 12) is { } code ? checked((int)code) : null,
+        LastError = row.GetTextOrNull(first + 13),
+        Priority = (WebhookPriority)row.GetInt64(first + 14),
     };
 
     /// <summary>One of <see cref="DueBands"/>: a priority band's due deliveries in claim order, at most the limit.</summary>
     private static string DueBand(string priority, string order) =>
-        $"SELECT id FROM deliveries WHERE status = 0 AND {priority} AND next_attempt_at <= $now ORDER BY {order} LIMIT $max";
+        $"SELECT rowid FROM deliveries WHERE status = 0 AND {priority} AND next_attempt_at <= ?1 ORDER BY {order} LIMIT ?2";
 
     /// <summary>Writes strings as a JSON array, for <c>json_each</c>.</summary>
-    private static string ToJsonArray(List<string> values)
+    private static string ToJsonArray(IReadOnlyCollection<string> values) =>
+        ToJsonArray(values, static (writer, value) => writer.WriteStringValue(value), bytesPerValue: 32);
+
+    /// <summary>Writes rowids as a JSON array, for <c>json_each</c>.</summary>
+    private static string ToJsonArray(IReadOnlyCollection<long> values) =>
+        ToJsonArray(values, static (writer, value) => writer.WriteNumberValue(value), bytesPerValue: 8);
+
+    private static string ToJsonArray<T>(IReadOnlyCollection<T> values, Action<System.Text.Json.Utf8JsonWriter, T> write, int bytesPerValue)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(values.Count * 32);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(Math.Max(values.Count * bytesPerValue, 16));
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
             foreach (var value in values)
             {
-                writer.WriteStringValue(value);
+                write(writer, value);
             }
 
             writer.WriteEndArray();

@@ -11,7 +11,7 @@ namespace Choreblimey.Webhooks.Sqlite.Internal;
 /// command would: a locked database is retried until the connection's default timeout, and errors surface as the same
 /// <see cref="SqliteException"/>.
 /// </summary>
-internal sealed class SqliteRawStatement : IDisposable
+internal sealed class SqliteRawStatement : ISqliteRow, IDisposable
 {
     // Microsoft.Data.Sqlite's commands wait this long between tries while the database is locked.
     private static readonly TimeSpan BusyRetryDelay = TimeSpan.FromMilliseconds(150);
@@ -90,6 +90,26 @@ internal sealed class SqliteRawStatement : IDisposable
         return value;
     }
 
+    /// <summary>
+    /// Steps to the next row of a query, or of a write's <c>RETURNING</c> clause: <see langword="true"/> with the row's
+    /// columns readable, <see langword="false"/> when there are no more (the statement is then reset). A caller that may
+    /// stop early calls <see cref="Reset"/> in a <see langword="finally"/>, so the cached statement can be bound again.
+    /// </summary>
+    public bool Read() => Step();
+
+    /// <summary>Resets the statement after a read that stopped early; harmless after one that ran to the end.</summary>
+    public void Reset() => raw.sqlite3_reset(_statement);
+
+    public string GetText(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
+
+    public string? GetTextOrNull(int column) => IsNull(column) ? null : GetText(column);
+
+    public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public long? GetInt64OrNull(int column) => IsNull(column) ? null : GetInt64(column);
+
+    public byte[] GetBlob(int column) => raw.sqlite3_column_blob(_statement, column).ToArray();
+
     /// <summary>Steps once: <see langword="true"/> on a row (left for the caller to read and reset), <see langword="false"/> when done (reset).</summary>
     private bool Step()
     {
@@ -139,6 +159,8 @@ internal sealed class SqliteRawStatement : IDisposable
 
         return rc;
     }
+
+    private bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
 
     private SqliteRawStatement BindNull(int position)
     {

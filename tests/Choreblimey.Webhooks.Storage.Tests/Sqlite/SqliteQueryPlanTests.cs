@@ -153,11 +153,34 @@ public sealed class SqliteQueryPlanTests : IDisposable
     [Fact]
     public async Task A_claimed_batch_reads_its_messages_by_primary_key()
     {
-        var plan = await PlanAsync(SqliteWebhookStore.ClaimedMessagesSql, ("$ids", "[\"msg_1\",\"msg_2\"]"));
+        var plan = await PlanAsync(SqliteWebhookStore.ClaimedMessagesSql, ("?1", "[\"msg_1\",\"msg_2\"]"));
 
         // One statement for the batch, one key lookup per message (before, one command per claimed delivery).
         Assert.Contains(plan, step => step.StartsWith("SEARCH messages USING INDEX sqlite_autoindex_messages_1 (id=?)", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, step => step.StartsWith("SCAN messages", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Each_claim_band_reads_its_range_of_the_claim_index_in_claim_order()
+    {
+        foreach (var band in SqliteWebhookStore.DueBands)
+        {
+            var plan = await PlanAsync(band, ("?1", 0L), ("?2", 64L));
+
+            // The rowid comes from the index entry: no read of the table and no sort, whatever the band.
+            Assert.Contains(plan, step => step.StartsWith("SEARCH deliveries USING COVERING INDEX ix_deliveries_due_priority (priority", StringComparison.Ordinal));
+            Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_claim_leases_its_picked_rows_by_rowid()
+    {
+        var plan = await PlanAsync(SqliteWebhookStore.ClaimUpdateSql, ("?1", "worker"), ("?2", 1L), ("?3", "[1,2]"));
+
+        // Before, the claim picked ids and the update found each row through the primary key's index first.
+        Assert.Contains(plan, step => step.StartsWith("SEARCH deliveries USING INTEGER PRIMARY KEY (rowid=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("sqlite_autoindex_deliveries_1", StringComparison.Ordinal));
     }
 
     [Fact]
