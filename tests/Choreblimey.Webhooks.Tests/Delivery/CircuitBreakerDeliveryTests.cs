@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -77,8 +79,7 @@ public sealed class CircuitBreakerDeliveryTests : IAsyncLifetime
 
     private int RequestsTo(string path) => _receiver.Received.Count(r => r.Path == path);
 
-    [Fact]
-    public async Task Failures_open_the_circuit_of_one_endpoint_which_is_rested_for_the_break_while_others_are_served()
+    private async Task<(WebhookSubscription Bad, WebhookSubscription Good)> OpenTheBadEndpointsCircuitAsync()
     {
         var subscriptions = _host.Services.GetRequiredService<IWebhookSubscriptionManager>();
         var bad = await subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url("/bad").ToString(), EventTypes = ["*"] });
@@ -92,6 +93,14 @@ public sealed class CircuitBreakerDeliveryTests : IAsyncLifetime
             Assert.Equal(500, failed.LastStatusCode);
             await WaitForAsync(eventId, good.Id, d => d.Status == WebhookDeliveryStatus.Succeeded, $"{chore} to reach the good endpoint");
         }
+
+        return (bad, good);
+    }
+
+    [Fact]
+    public async Task Failures_open_the_circuit_of_one_endpoint_which_is_rested_for_the_break_while_others_are_served()
+    {
+        var (bad, good) = await OpenTheBadEndpointsCircuitAsync();
 
         // Open: the next delivery to the bad endpoint is handed back, due when the break ends, with no attempt made or counted.
         var rested = await PublishAsync("c3");
@@ -115,5 +124,39 @@ public sealed class CircuitBreakerDeliveryTests : IAsyncLifetime
         var next = await PublishAsync("c4");
         await WaitForAsync(next, bad.Id, d => d.Status == WebhookDeliveryStatus.Succeeded, "a new delivery to the bad endpoint once its circuit closed");
         Assert.Equal(4, RequestsTo("/bad"));
+    }
+
+    [Fact]
+    public async Task A_delivery_to_an_open_circuit_is_handed_back_before_an_attempt_is_started()
+    {
+        var attemptsOf = new ConcurrentQueue<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = static source => source.Name == "Choreblimey.Webhooks",
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == "webhooks attempt" && activity.GetTagItem("webhooks.delivery.id") is string id)
+                {
+                    attemptsOf.Enqueue(id);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        var (bad, _) = await OpenTheBadEndpointsCircuitAsync();
+
+        // Before, the delivery went as far as the breaker inside the attempt: a client span for a request never sent, its
+        // request built and signed, a hold place and a destination slot taken on the way.
+        var rested = await PublishAsync("c3");
+        var postponed = await WaitForAsync(rested, bad.Id, d => d.LeaseOwner is null && d.NextAttemptAt == T0 + BreakDuration, "the delivery to be handed back until the break ends");
+        Assert.DoesNotContain(postponed.Id, attemptsOf);
+
+        // At the break's end it is attempted: one span, its request sent.
+        _badEndpointHealed = true;
+        _clock.Advance(BreakDuration);
+        await WaitForAsync(rested, bad.Id, d => d.Status == WebhookDeliveryStatus.Succeeded, "the postponed delivery to be sent after the break");
+        await WebhookTestHost.EventuallyAsync(() => Task.FromResult(attemptsOf.Contains(postponed.Id)), "the attempt span to end");
+        Assert.Single(attemptsOf, id => id == postponed.Id);
+        Assert.Equal(3, RequestsTo("/bad"));
     }
 }

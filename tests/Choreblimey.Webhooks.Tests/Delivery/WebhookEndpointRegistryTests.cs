@@ -242,7 +242,7 @@ public sealed class WebhookEndpointRegistryTests
     public void A_retired_state_is_never_handed_out_again()
     {
         var now = TestServices.Start.UtcTicks;
-        var circuit = new WebhookCircuitState(Polly.ResiliencePipeline<WebhookSendResult>.Empty, now);
+        var circuit = new WebhookCircuitState(new WebhookCircuitBreaker(static _ => Polly.ResiliencePipeline<WebhookSendResult>.Empty), now);
         var destination = new WebhookDestinationState(4, _clock, now);
 
         Assert.False(circuit.TryRetire(cutoffTicks: now));

@@ -7,16 +7,19 @@ namespace Choreblimey.Webhooks.Delivery.Internal;
 /// lifecycle (closed anew on enable, dropped on delete) and its failures, which the subscription's failure streak and
 /// disabling are about too.
 /// </summary>
-internal sealed class WebhookCircuitState(ResiliencePipeline<WebhookSendResult> pipeline, long createdAtTicks) : WebhookIdleState(createdAtTicks)
+internal sealed class WebhookCircuitState(WebhookCircuitBreaker breaker, long createdAtTicks) : WebhookIdleState(createdAtTicks)
 {
-    private ResiliencePipeline<WebhookSendResult> _pipeline = pipeline;
+    private WebhookCircuitBreaker _breaker = breaker;
+
+    /// <summary>Gets the subscription's current breaker.</summary>
+    public WebhookCircuitBreaker Breaker => Volatile.Read(ref _breaker);
 
     /// <summary>Gets the circuit breaker pipeline of the subscription.</summary>
-    public ResiliencePipeline<WebhookSendResult> Pipeline => Volatile.Read(ref _pipeline);
+    public ResiliencePipeline<WebhookSendResult> Pipeline => Breaker.Pipeline;
 
     /// <summary>
     /// Replaces the circuit breaker with <paramref name="closed"/>, a new one. An attempt in flight finishes on the breaker
     /// it started with, which is then dropped.
     /// </summary>
-    public void ReplacePipeline(ResiliencePipeline<WebhookSendResult> closed) => Volatile.Write(ref _pipeline, closed);
+    public void ReplaceBreaker(WebhookCircuitBreaker closed) => Volatile.Write(ref _breaker, closed);
 }

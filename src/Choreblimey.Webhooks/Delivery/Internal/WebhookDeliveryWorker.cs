@@ -352,7 +352,18 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             return;
         }
 
-        // The token is taken first, so that a delivery over the rate is handed back at once, due exactly when a token will
+        // An open circuit hands the delivery back first, due when the break ends, before it takes anything its destination's
+        // other deliveries need or its request is built and signed. A break that ended is left to the breaker, which lets one
+        // trial attempt through and hands the rest back (in AttemptAsync).
+        var circuit = _endpoints.GetCircuit(subscription.Id);
+        if (circuit.Breaker.OpenUntil(_timeProvider.GetUtcNow()) is { } breakEnds)
+        {
+            WebhookLog.CircuitOpen(_logger, subscription.Id, delivery.Id, breakEnds);
+            await ReleaseAsync(lease, breakEnds, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // The token is taken next, so that a delivery over the rate is handed back at once, due exactly when a token will
         // be free, without taking a hold place or waiting for a slot. Every later check that hands the delivery back gives
         // the token back too: spent unsent, it would hold the destination below its rate. The token, the hold place and the
         // slot are the destination URL's, shared with every subscription of the tenant that sends to it; the breaker is the
@@ -378,7 +389,6 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             return;
         }
 
-        var circuit = _endpoints.GetCircuit(subscription.Id);
         circuit.Hold();
         (WebhookSendResult Result, DateTimeOffset StartedAt)? attempt;
         try

@@ -75,7 +75,7 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
     {
         if (_circuits.TryGetValue(subscriptionId, out var circuit))
         {
-            circuit.ReplacePipeline(CreatePipeline());
+            circuit.ReplaceBreaker(CreateBreaker());
         }
     }
 
@@ -132,12 +132,14 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
         }
     }
 
-    private WebhookCircuitState CreateCircuit() => new(CreatePipeline(), timeProvider.GetUtcNow().UtcTicks);
+    private WebhookCircuitState CreateCircuit() => new(CreateBreaker(), timeProvider.GetUtcNow().UtcTicks);
 
     private WebhookDestinationState CreateDestination() =>
         new(options.CurrentValue.MaxConcurrentDeliveriesPerEndpoint, timeProvider, timeProvider.GetUtcNow().UtcTicks);
 
-    private ResiliencePipeline<WebhookSendResult> CreatePipeline()
+    private WebhookCircuitBreaker CreateBreaker() => new(CreatePipeline);
+
+    private ResiliencePipeline<WebhookSendResult> CreatePipeline(WebhookCircuitBreaker reportTo)
     {
         var current = options.CurrentValue;
         var builder = new ResiliencePipelineBuilder<WebhookSendResult> { TimeProvider = timeProvider };
@@ -153,6 +155,16 @@ internal sealed class WebhookEndpointRegistry(IOptionsMonitor<WebhookOptions> op
                 ShouldHandle = static args => ValueTask.FromResult(
                     args.Outcome.Exception is not null
                     || args.Outcome.Result is { Outcome: not WebhookAttemptOutcome.Succeeded and not WebhookAttemptOutcome.Blocked }),
+                OnOpened = args =>
+                {
+                    reportTo.Opened(timeProvider.GetUtcNow() + args.BreakDuration);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    reportTo.Closed();
+                    return default;
+                },
             });
         }
 
