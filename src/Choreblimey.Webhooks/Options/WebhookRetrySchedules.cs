@@ -22,7 +22,7 @@ public static class WebhookRetrySchedules
     public static TimeSpan[] Exponential(int retries, TimeSpan firstRetryDelay)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(retries);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(retries, 99);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(retries, Subscriptions.Internal.WebhookSubscriptionValidator.MaxAttemptsLimit - 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(firstRetryDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(firstRetryDelay, MaxDelay);
         var schedule = new TimeSpan[retries + 1];

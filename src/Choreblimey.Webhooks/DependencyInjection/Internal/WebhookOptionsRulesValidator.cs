@@ -1,4 +1,5 @@
 using System.Globalization;
+using Choreblimey.Webhooks.Subscriptions.Internal;
 using Microsoft.Extensions.Options;
 
 namespace Choreblimey.Webhooks.DependencyInjection.Internal;
@@ -39,8 +40,8 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
             "WebhookOptions.WorkerId must be 1 to 128 characters when set.");
 
         var retry = options.Retry;
-        Check(retry.Schedule.Count is > 0 and <= 100,
-            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Retry.Schedule must have 1 to 100 entries (one per attempt); it has {retry.Schedule.Count}."));
+        Check(retry.Schedule.Count is > 0 and <= WebhookSubscriptionValidator.MaxAttemptsLimit,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Retry.Schedule must have 1 to {WebhookSubscriptionValidator.MaxAttemptsLimit} entries (one per attempt); it has {retry.Schedule.Count}."));
         for (var i = 0; i < retry.Schedule.Count; i++)
         {
             Check(retry.Schedule[i] >= TimeSpan.Zero && retry.Schedule[i] <= TimeSpan.FromDays(7),
