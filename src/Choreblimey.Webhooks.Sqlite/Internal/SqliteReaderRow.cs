@@ -7,11 +7,11 @@ internal readonly struct SqliteReaderRow(SqliteDataReader reader) : ISqliteRow
 {
     public string GetText(int column) => reader.GetString(column);
 
-    public string? GetTextOrNull(int column) => reader.IsDBNull(column) ? null : reader.GetString(column);
+    public string? GetTextOrNull(int column) => SqliteSql.GetStringOrNull(reader, column);
 
     public long GetInt64(int column) => reader.GetInt64(column);
 
     public long? GetInt64OrNull(int column) => reader.IsDBNull(column) ? null : reader.GetInt64(column);
 
-    public byte[] GetBlob(int column) => reader.IsDBNull(column) ? [] : reader.GetFieldValue<byte[]>(column);
+    public byte[] GetBlob(int column) => SqliteSql.GetBytes(reader, column);
 }

@@ -10,6 +10,9 @@ public static class WebhookRetrySchedules
     /// <summary>The longest single delay a schedule may hold (what subscriptions accept).</summary>
     public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(7);
 
+    /// <summary>The most retries after the first attempt: a schedule holds at most the attempt limit.</summary>
+    internal const int MaxRetries = Subscriptions.Internal.WebhookSubscriptionValidator.MaxAttemptsLimit - 1;
+
     /// <summary>
     /// Gets a schedule of one immediate attempt and <paramref name="retries"/> retries, the first after
     /// <paramref name="firstRetryDelay"/>, each later one after twice the delay before it (capped at <see cref="MaxDelay"/>).
@@ -22,7 +25,7 @@ public static class WebhookRetrySchedules
     public static TimeSpan[] Exponential(int retries, TimeSpan firstRetryDelay)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(retries);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(retries, Subscriptions.Internal.WebhookSubscriptionValidator.MaxAttemptsLimit - 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(retries, MaxRetries);
         ArgumentOutOfRangeException.ThrowIfLessThan(firstRetryDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(firstRetryDelay, MaxDelay);
         var schedule = new TimeSpan[retries + 1];

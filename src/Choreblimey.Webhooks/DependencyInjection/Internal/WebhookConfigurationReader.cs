@@ -10,9 +10,6 @@ internal static class WebhookConfigurationReader
 {
     public const string IdPrefix = "sub_cfg_";
 
-    // Retries after the first attempt: a schedule holds at most MaxAttemptsLimit attempts.
-    private const int MaxRetries = WebhookSubscriptionValidator.MaxAttemptsLimit - 1;
-
     /// <summary>The keys of one <c>Endpoints</c> entry. Any other key is refused: a misspelled <c>TenantId</c> or <c>EventTypes</c> silently widened the endpoint to every tenant or every event.</summary>
     private static readonly IReadOnlyList<string> EndpointKeys =
     [
@@ -107,7 +104,7 @@ internal static class WebhookConfigurationReader
             };
         }
 
-        var retries = ReadInteger(configuration, WebhookEnvironmentVariables.MaxRetries, 0, MaxRetries, $"an integer from 0 to {MaxRetries} (retries after the first attempt)");
+        var retries = ReadInteger(configuration, WebhookEnvironmentVariables.MaxRetries, 0, WebhookRetrySchedules.MaxRetries, $"an integer from 0 to {WebhookRetrySchedules.MaxRetries} (retries after the first attempt)");
         var delayMs = ReadInteger(configuration, WebhookEnvironmentVariables.RetryDelay, 0, 86_400_000, "an integer number of milliseconds from 0 to 86400000");
         if (retries is not null || delayMs is not null)
         {
