@@ -37,7 +37,7 @@ public sealed class WebhookOptions
     /// <summary>
     /// Gets or sets how many due deliveries the worker claims per store round trip for its free slots. While there is a
     /// backlog, each claim also takes up to this many more ahead, started in order as slots free up (and handed back on
-    /// shutdown). The default value is 64.
+    /// shutdown); the next claim is made when half of this many are left ahead. The default value is 64.
     /// </summary>
     [Range(1, 10_000)]
     public int ClaimBatchSize { get; set; } = WebhookConstants.DefaultClaimBatchSize;

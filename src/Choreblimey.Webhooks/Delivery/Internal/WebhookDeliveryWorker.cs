@@ -50,6 +50,8 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     private readonly TaskCompletionSource _allFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _workerId;
     private int _inFlight = 1; // The claim loop's own reference: it is given up at shutdown, so the count reaches zero only then.
+    private volatile bool _backlog;
+    private int _refillRequested;
     private WebhookHttpSender? _sender;
     private bool? _keepSender;
 
@@ -116,8 +118,12 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
 
         // Claim-ahead: while the last claim came back full (a backlog), each claim also takes up to one batch more than the
         // free slots, kept in order in _ahead and started as slots free up (by this loop, or by a delivery that has just
-        // finished, see ProcessAndReleaseSlotAsync). Under load this turns one store round trip per delivery into one per
+        // finished, see ProcessAsync). Under load this turns one store round trip per delivery into one per
         // batch; when the queue is short, claims ask for the free slots only, as before.
+        //
+        // The next batch is claimed when the leases ahead run down to half a batch (a finishing delivery hands its slot to
+        // this loop instead of to the next lease, see ProcessAsync), not when they have run out: a claim through a durable
+        // store waits for its commit, and the slots that freed up meanwhile had nothing to start.
         var lastClaimFull = false;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -137,8 +143,15 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
                     Start(claimedAhead, new WebhookWorkerSlot(slots, recordings), stoppingToken);
                 }
 
-                if (taken == 0)
+                // A refill request stays set through the claim it asked for, so that no other delivery asks for a second one.
+                var refill = Volatile.Read(ref _refillRequested) == 1;
+                if (taken == 0 && !(refill && lastClaimFull))
                 {
+                    if (refill)
+                    {
+                        Volatile.Write(ref _refillRequested, 0);
+                    }
+
                     continue;
                 }
 
@@ -148,6 +161,8 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
                 var leases = await _store.ClaimDueDeliveriesAsync(new WebhookClaimRequest(_workerId, request, now, options.LeaseDuration), stoppingToken).ConfigureAwait(false);
                 errorBackoff = TimeSpan.Zero;
                 lastClaimFull = leases.Count == request;
+                _backlog = lastClaimFull;
+                Volatile.Write(ref _refillRequested, 0);
                 var started = 0;
                 foreach (var lease in leases)
                 {
@@ -182,6 +197,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             catch (Exception exception)
 #pragma warning restore CA1031
             {
+                Volatile.Write(ref _refillRequested, 0);
                 if (taken > 0)
                 {
                     slots.Release(taken);
@@ -414,7 +430,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             // The receiver has answered: the send slot goes to the next delivery while this outcome is written. While a
             // backlog lasts that is the next lease claimed ahead, started from here rather than by waking the claim loop.
             await slot.AcquireRecordingPermitAsync(cancellationToken).ConfigureAwait(false);
-            if (!stoppingToken.IsCancellationRequested && !_ahead.IsEmpty && slot.PassSendSlot() is { } passed)
+            if (!stoppingToken.IsCancellationRequested && !_ahead.IsEmpty && !IsRefillTurn(options) && slot.PassSendSlot() is { } passed)
             {
                 if (_ahead.TryDequeue(out var claimedAhead))
                 {
@@ -433,6 +449,16 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             await RecordAsync(lease, subscription, sent.Result, sent.StartedAt, options, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Whether this finishing delivery should wake the claim loop (by giving its send slot back rather than starting the next
+    /// lease ahead) because a backlog is being worked through and the leases ahead are down to half a batch. Only one
+    /// delivery is picked per claim; the others go on starting the leases still ahead while the claim runs.
+    /// </summary>
+    private bool IsRefillTurn(WebhookOptions options) =>
+        _backlog
+        && _ahead.Count <= options.ClaimBatchSize / 2
+        && Interlocked.CompareExchange(ref _refillRequested, 1, 0) == 0;
 
     /// <summary>
     /// Reads a subscription the routing cache does not have from the store. Another instance may have created it since this
