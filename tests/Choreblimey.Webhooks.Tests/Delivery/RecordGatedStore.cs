@@ -6,10 +6,9 @@ namespace Choreblimey.Webhooks.Tests.Delivery;
 /// An <see cref="IWebhookStore"/> that passes every call to an in-memory store, except that each
 /// <see cref="IWebhookStore.RecordAttemptAsync"/> waits until the test lets one through, as a slow commit would.
 /// </summary>
-public class RecordGatedStore : DispatchProxy, IDisposable
+public class RecordGatedStore : InMemoryStoreProxy, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(0);
-    private InMemoryWebhookStore _inner = null!;
     private int _waiting;
     private int _recorded;
     private int _nextDueQueries;
@@ -23,13 +22,7 @@ public class RecordGatedStore : DispatchProxy, IDisposable
     /// <summary>Gets how many times the earliest due time was asked for (the worker asks before it sleeps).</summary>
     public int NextDueQueries => Volatile.Read(ref _nextDueQueries);
 
-    public static (IWebhookStore Store, RecordGatedStore Gate) Create()
-    {
-        var store = Create<IWebhookStore, RecordGatedStore>();
-        var gate = (RecordGatedStore)(object)store;
-        gate._inner = new InMemoryWebhookStore();
-        return (store, gate);
-    }
+    public static (IWebhookStore Store, RecordGatedStore Gate) Create() => CreateOver<RecordGatedStore>();
 
     public void Dispose()
     {
@@ -40,30 +33,24 @@ public class RecordGatedStore : DispatchProxy, IDisposable
     /// <summary>Lets <paramref name="count"/> waiting (or future) records through.</summary>
     public void Allow(int count = 1) => _gate.Release(count);
 
-    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    protected override bool TryIntercept(MethodInfo method, object?[] args, out object? result)
     {
-        ArgumentNullException.ThrowIfNull(targetMethod);
-        if (targetMethod.Name == nameof(IWebhookStore.RecordAttemptAsync))
+        result = null;
+        if (method.Name == nameof(IWebhookStore.RecordAttemptAsync))
         {
             // Returned to the caller as is, the one consumer of this ValueTask.
 #pragma warning disable CA2012
-            return RecordAsync((WebhookAttemptRecord)args![0]!, (CancellationToken)args[1]!);
+            result = RecordAsync((WebhookAttemptRecord)args[0]!, (CancellationToken)args[1]!);
 #pragma warning restore CA2012
+            return true;
         }
 
-        if (targetMethod.Name == nameof(IWebhookStore.GetNextDueTimeAsync))
+        if (method.Name == nameof(IWebhookStore.GetNextDueTimeAsync))
         {
             Interlocked.Increment(ref _nextDueQueries);
         }
 
-        try
-        {
-            return targetMethod.Invoke(_inner, args);
-        }
-        catch (TargetInvocationException exception) when (exception.InnerException is { } inner)
-        {
-            throw inner;
-        }
+        return false;
     }
 
     private async ValueTask<bool> RecordAsync(WebhookAttemptRecord record, CancellationToken cancellationToken)
@@ -78,7 +65,7 @@ public class RecordGatedStore : DispatchProxy, IDisposable
             Interlocked.Decrement(ref _waiting);
         }
 
-        var recorded = await _inner.RecordAttemptAsync(record, cancellationToken);
+        var recorded = await Inner.RecordAttemptAsync(record, cancellationToken);
         Interlocked.Increment(ref _recorded);
         return recorded;
     }
