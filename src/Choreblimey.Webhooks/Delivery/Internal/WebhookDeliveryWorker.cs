@@ -50,7 +50,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     private readonly TaskCompletionSource _allFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _workerId;
     private int _inFlight = 1; // The claim loop's own reference: it is given up at shutdown, so the count reaches zero only then.
-    private volatile bool _backlog;
+    private volatile bool _backlog; // The last claim came back full: claims take a batch ahead (see ExecuteAsync).
     private int _refillRequested;
     private WebhookHttpSender? _sender;
     private bool? _keepSender;
@@ -124,7 +124,6 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         // The next batch is claimed when the leases ahead run down to half a batch (a finishing delivery hands its slot to
         // this loop instead of to the next lease, see ProcessAsync), not when they have run out: a claim through a durable
         // store waits for its commit, and the slots that freed up meanwhile had nothing to start.
-        var lastClaimFull = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var taken = 0;
@@ -145,7 +144,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
 
                 // A refill request stays set through the claim it asked for, so that no other delivery asks for a second one.
                 var refill = Volatile.Read(ref _refillRequested) == 1;
-                if (taken == 0 && !(refill && lastClaimFull))
+                if (taken == 0 && !(refill && _backlog))
                 {
                     if (refill)
                     {
@@ -156,12 +155,11 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
                 }
 
                 var want = Math.Min(taken, options.ClaimBatchSize);
-                var request = lastClaimFull ? want + options.ClaimBatchSize : want;
+                var request = _backlog ? want + options.ClaimBatchSize : want;
                 var now = _timeProvider.GetUtcNow();
                 var leases = await _store.ClaimDueDeliveriesAsync(new WebhookClaimRequest(_workerId, request, now, options.LeaseDuration), stoppingToken).ConfigureAwait(false);
                 errorBackoff = TimeSpan.Zero;
-                lastClaimFull = leases.Count == request;
-                _backlog = lastClaimFull;
+                _backlog = leases.Count == request;
                 Volatile.Write(ref _refillRequested, 0);
                 var started = 0;
                 foreach (var lease in leases)
