@@ -3,6 +3,8 @@ namespace Choreblimey.Webhooks.Delivery.Internal;
 /// <summary>An auto-reset wake-up for the delivery worker: publishers set it, the idle worker waits on it.</summary>
 internal sealed class WebhookWorkerSignal : IDisposable
 {
+    private const int MaxTimerSettings = 8;
+
     private readonly SemaphoreSlim _signal = new(0, 1);
 
     public void Notify()
@@ -24,18 +26,14 @@ internal sealed class WebhookWorkerSignal : IDisposable
     /// <returns><see langword="true"/> when notified.</returns>
     public async Task<bool> WaitUntilAsync(DateTimeOffset deadline, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var timeout = deadline - timeProvider.GetUtcNow();
-        if (timeout <= TimeSpan.Zero)
+        var before = timeProvider.GetUtcNow();
+        if (before >= deadline)
         {
             return _signal.Wait(0, CancellationToken.None);
         }
 
-        using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
-
-        // A timer is set relative to the clock when it is created. A clock that moved on after it was read above (a test
-        // clock stepped just then) would leave the timer due past the deadline, and a stepped clock may not move again until
-        // the worker acts: look again now that the timer is set.
-        if (timeProvider.GetUtcNow() >= deadline)
+        using var timeoutSource = new CancellationTokenSource(deadline - before, timeProvider);
+        if (!SettleTimer(timeoutSource, deadline, before, timeProvider))
         {
             return _signal.Wait(0, CancellationToken.None);
         }
@@ -50,6 +48,44 @@ internal sealed class WebhookWorkerSignal : IDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// A timer counts from the clock as it reads when the timer is set, not from the reading its due time was worked out
+    /// from, so a clock that moved in between leaves the timer due late by that much. A real clock keeps moving and the
+    /// timer fires microseconds late; a stepped clock (a test clock) may stop exactly at the deadline and never reach the late
+    /// due time, leaving the worker asleep past a due delivery. The clock never goes backwards, so a reading taken after the
+    /// timer was set that equals the one before it proves the timer was set from that reading: set it again from each new
+    /// reading until the clock holds still across a setting, or until it has passed the deadline.
+    /// </summary>
+    /// <returns><see langword="false"/> when the clock has already reached <paramref name="deadline"/>.</returns>
+    private static bool SettleTimer(CancellationTokenSource timeoutSource, DateTimeOffset deadline, DateTimeOffset before, TimeProvider timeProvider)
+    {
+        if (ReferenceEquals(timeProvider, TimeProvider.System))
+        {
+            return true;
+        }
+
+        // A custom provider over real time never reads the same twice; after a few settings it is late by no more than
+        // the time one setting takes, as the system clock is.
+        for (var setting = 0; setting < MaxTimerSettings; setting++)
+        {
+            var after = timeProvider.GetUtcNow();
+            if (after >= deadline)
+            {
+                return false;
+            }
+
+            if (after == before)
+            {
+                return true;
+            }
+
+            before = after;
+            timeoutSource.CancelAfter(deadline - before);
+        }
+
+        return timeProvider.GetUtcNow() < deadline;
     }
 
     public void Dispose() => _signal.Dispose();
