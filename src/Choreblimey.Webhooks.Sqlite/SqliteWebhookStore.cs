@@ -104,6 +104,12 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     /// <summary>Gets how many of them held only the worker's bookkeeping and committed without a flush of their own.</summary>
     internal long UnflushedBatches => _writer.UnflushedBatches;
 
+    /// <summary>Gets how long the single writer has spent running operations (for diagnostics and benchmarks).</summary>
+    internal TimeSpan WriterOperationTime => _writer.OperationTime;
+
+    /// <summary>Gets how long the single writer has spent committing (for diagnostics and benchmarks).</summary>
+    internal TimeSpan WriterCommitTime => _writer.CommitTime;
+
     /// <inheritdoc />
     public async ValueTask CreateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -27,6 +28,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly Task _loop;
     private long _committedBatches;
     private long _unflushedBatches;
+    private long _operationTicks;
+    private long _commitTicks;
     private bool? _flushing;
 
     /// <param name="connections">Opens the writer connection.</param>
@@ -54,6 +57,15 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     /// <summary>Gets how many of the committed batches were bookkeeping alone, committed without a flush of their own.</summary>
     public long UnflushedBatches => Interlocked.Read(ref _unflushedBatches);
+
+    /// <summary>
+    /// Gets how long the writer has spent running operations (their statements, inside the open transaction), for
+    /// diagnostics: with <see cref="CommitTime"/>, how busy the single writer is and on what.
+    /// </summary>
+    public TimeSpan OperationTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _operationTicks));
+
+    /// <summary>Gets how long the writer has spent committing (writing the log, its flush, and checkpoints that fall due).</summary>
+    public TimeSpan CommitTime => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _commitTicks));
 
     /// <summary>Queues a write and waits for its batch to commit.</summary>
     /// <param name="work">The write, run on the writer connection inside the batch's transaction.</param>
@@ -167,6 +179,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private Exception? RunTogether(SqliteConnection connection, List<SqliteWriteOperation> batch)
     {
         _statements.Execute(connection, "BEGIN IMMEDIATE;");
+        var started = Stopwatch.GetTimestamp();
         try
         {
             foreach (var operation in batch)
@@ -182,6 +195,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             return ex;
         }
 
+        Interlocked.Add(ref _operationTicks, Stopwatch.GetTimestamp() - started);
         Commit(connection);
         foreach (var operation in batch)
         {
@@ -195,6 +209,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     {
         var errors = new Exception?[batch.Count];
         _statements.Execute(connection, "BEGIN IMMEDIATE;");
+        var started = Stopwatch.GetTimestamp();
         try
         {
             for (var i = 0; i < batch.Count; i++)
@@ -221,6 +236,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             throw;
         }
 
+        Interlocked.Add(ref _operationTicks, Stopwatch.GetTimestamp() - started);
         Commit(connection);
         for (var i = 0; i < batch.Count; i++)
         {
@@ -237,6 +253,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private void Commit(SqliteConnection connection)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             _statements.Execute(connection, "COMMIT;");
@@ -245,6 +262,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             TryRollback(connection);
             throw;
+        }
+        finally
+        {
+            Interlocked.Add(ref _commitTicks, Stopwatch.GetTimestamp() - started);
         }
 
         Interlocked.Increment(ref _committedBatches);

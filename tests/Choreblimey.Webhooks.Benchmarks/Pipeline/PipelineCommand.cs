@@ -71,7 +71,7 @@ internal sealed class PipelineCommand(int events, int rounds, bool allocations, 
     {
         var storeName = store != StoreKind.Sqlite ? "in-memory store" : sqliteFlushWorkerWrites ? "SQLite (FULL) store" : "SQLite (FULL) store, worker commits unflushed";
         Console.WriteLine($"Pipeline: {storeName}, no network, {events:N0} deliveries per round, {rounds} rounds (the first is warm-up)");
-        var results = new List<(double PerSecond, double CpuMicroseconds, double Allocated)>();
+        var results = new List<(double PerSecond, double CpuMicroseconds, double Allocated, string Writer)>();
         using var sampler = allocations ? new AllocationSampler() : null;
         for (var round = 0; round <= rounds; round++)
         {
@@ -81,7 +81,7 @@ internal sealed class PipelineCommand(int events, int rounds, bool allocations, 
                 results.Add(result);
             }
 
-            Console.WriteLine($"  round {round}{(round == 0 ? " (warm-up)" : string.Empty)}: {result.PerSecond:N0} deliveries/s, {result.CpuMicroseconds:0.0} µs CPU and {result.Allocated:N0} B allocated per delivery");
+            Console.WriteLine($"  round {round}{(round == 0 ? " (warm-up)" : string.Empty)}: {result.PerSecond:N0} deliveries/s, {result.CpuMicroseconds:0.0} µs CPU and {result.Allocated:N0} B allocated per delivery{result.Writer}");
         }
 
         var cpu = results.Select(r => r.CpuMicroseconds).Order().ToArray();
@@ -99,7 +99,7 @@ internal sealed class PipelineCommand(int events, int rounds, bool allocations, 
         return 0;
     }
 
-    private async Task<(double PerSecond, double CpuMicroseconds, double Allocated)> RunRoundAsync(AllocationSampler? sampler)
+    private async Task<(double PerSecond, double CpuMicroseconds, double Allocated, string Writer)> RunRoundAsync(AllocationSampler? sampler)
     {
         var handler = new AnsweringHandler(events);
         var path = store == StoreKind.Sqlite ? BenchHost.NewSqlitePath() : null;
@@ -116,7 +116,7 @@ internal sealed class PipelineCommand(int events, int rounds, bool allocations, 
         }
     }
 
-    private async Task<(double PerSecond, double CpuMicroseconds, double Allocated)> RunRoundAsync(AnsweringHandler handler, string? sqlitePath, AllocationSampler? sampler)
+    private async Task<(double PerSecond, double CpuMicroseconds, double Allocated, string Writer)> RunRoundAsync(AnsweringHandler handler, string? sqlitePath, AllocationSampler? sampler)
     {
         using var host = BenchHost.Build(store, sqlitePath, o =>
         {
@@ -137,6 +137,7 @@ internal sealed class PipelineCommand(int events, int rounds, bool allocations, 
             }
         }));
 
+        var writer = WriterUsage.Of(host);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var usageBefore = ProcessUsage.Now();
@@ -150,7 +151,8 @@ internal sealed class PipelineCommand(int events, int rounds, bool allocations, 
         var cpu = (ProcessUsage.Now() - usageBefore).Total;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         await host.StopAsync(CancellationToken.None);
-        return (events / elapsed.TotalSeconds, cpu.TotalMicroseconds / events, allocated / (double)events);
+        var writerLine = writer?.Since(elapsed, events) ?? string.Empty;
+        return (events / elapsed.TotalSeconds, cpu.TotalMicroseconds / events, allocated / (double)events, writerLine);
     }
 
 

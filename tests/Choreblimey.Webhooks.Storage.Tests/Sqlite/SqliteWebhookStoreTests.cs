@@ -150,6 +150,21 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_writer_counts_its_time_running_operations_and_committing_them()
+    {
+        await using var store = Open(_directory.File());
+        await store.GetSubscriptionVersionAsync();
+        var operationsBefore = store.WriterOperationTime;
+        var commitsBefore = store.WriterCommitTime;
+
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message, [Conformance.StoreTestData.Delivery(DlvId(1), message)]);
+
+        Assert.True(store.WriterOperationTime > operationsBefore, "the insert's statements should count as operation time");
+        Assert.True(store.WriterCommitTime > commitsBefore, "its commit should count as commit time");
+    }
+
+    [Fact]
     public async Task Writes_queued_behind_a_busy_writer_commit_together_up_to_the_group_commit_size()
     {
         await using var store = Open(_directory.File(), maxGroupCommitSize: 256);
