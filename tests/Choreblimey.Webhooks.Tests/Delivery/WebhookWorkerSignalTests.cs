@@ -45,6 +45,26 @@ public sealed class WebhookWorkerSignalTests
     }
 
     [Fact]
+    public async Task A_clock_that_moves_on_every_reading_does_not_keep_the_wait_setting_its_timer_forever()
+    {
+        // A custom provider over real time never reads the same twice; the timer is set again a bounded number of times.
+        var clock = new WebhookTestClock(T0);
+        using var signal = new WebhookWorkerSignal();
+        var ticking = new MovesOnEveryReading(clock, TimeSpan.FromMilliseconds(1));
+
+        // Started on another thread, so that a wait stuck setting its timer fails the test instead of hanging it.
+        var wait = await Task.Factory.StartNew(
+            () => signal.WaitUntilAsync(T0 + TimeSpan.FromSeconds(5), ticking, CancellationToken.None),
+            CancellationToken.None,
+            TaskCreationOptions.None,
+            TaskScheduler.Default).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(wait.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.False(await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task The_wait_ends_when_the_clock_reaches_the_deadline()
     {
         var clock = new WebhookTestClock(T0);
@@ -103,5 +123,18 @@ public sealed class WebhookWorkerSignalTests
 
             return clock.CreateTimer(callback, state, dueTime, period);
         }
+    }
+
+    /// <summary>Moves the clock a little on every reading, as real time does between two readings.</summary>
+    private sealed class MovesOnEveryReading(WebhookTestClock clock, TimeSpan step) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow()
+        {
+            clock.Advance(step);
+            return clock.GetUtcNow();
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            clock.CreateTimer(callback, state, dueTime, period);
     }
 }
