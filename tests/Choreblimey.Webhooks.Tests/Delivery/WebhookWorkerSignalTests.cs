@@ -36,12 +36,10 @@ public sealed class WebhookWorkerSignalTests
         using var signal = new WebhookWorkerSignal();
         var stepping = new StepsOnFirstTimer(clock, TimeSpan.FromSeconds(2));
 
-        var wait = signal.WaitUntilAsync(T0 + TimeSpan.FromSeconds(5), stepping, CancellationToken.None);
-        clock.Advance(TimeSpan.FromSeconds(2));
-        Assert.False(wait.IsCompleted);
-        clock.Advance(TimeSpan.FromSeconds(1));
+        var deadline = T0 + TimeSpan.FromSeconds(5);
+        var wait = signal.WaitUntilAsync(deadline, stepping, CancellationToken.None);
 
-        Assert.False(await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+        await AssertEndsExactlyAtAsync(wait, clock, deadline);
     }
 
     [Fact]
@@ -70,12 +68,10 @@ public sealed class WebhookWorkerSignalTests
         var clock = new WebhookTestClock(T0);
         using var signal = new WebhookWorkerSignal();
 
-        var wait = signal.WaitUntilAsync(T0 + TimeSpan.FromSeconds(5), clock, CancellationToken.None);
-        clock.Advance(TimeSpan.FromSeconds(4));
-        Assert.False(wait.IsCompleted);
-        clock.Advance(TimeSpan.FromSeconds(1));
+        var deadline = T0 + TimeSpan.FromSeconds(5);
+        var wait = signal.WaitUntilAsync(deadline, clock, CancellationToken.None);
 
-        Assert.False(await wait.WaitAsync(TimeSpan.FromSeconds(10)));
+        await AssertEndsExactlyAtAsync(wait, clock, deadline);
     }
 
     [Fact]
@@ -105,6 +101,16 @@ public sealed class WebhookWorkerSignalTests
         await stopping.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>Steps the clock to a second short of the deadline (the wait must go on), then to the deadline (it must end as a timeout).</summary>
+    private static async Task AssertEndsExactlyAtAsync(Task<bool> wait, WebhookTestClock clock, DateTimeOffset deadline)
+    {
+        clock.SetUtcNow(deadline - TimeSpan.FromSeconds(1));
+        Assert.False(wait.IsCompleted);
+        clock.SetUtcNow(deadline);
+
+        Assert.False(await wait.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     /// <summary>Steps the clock the first time a timer is created, just before creating it.</summary>
