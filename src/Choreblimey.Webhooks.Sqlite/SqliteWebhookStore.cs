@@ -30,17 +30,30 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         """;
 
     // The fencing token and pending status make a stale or repeated record change nothing (and return no tenant).
-    private const string RecordAttemptSql = """
+    private const string RecordAttemptSql = $"""
         UPDATE deliveries
-        SET status = ?3,
+        SET {RecordAttemptChanges}
+        WHERE id = ?1 AND fencing_token = ?2 AND status = 0
+        RETURNING tenant_id
+        """;
+
+    // The same, finding the row by the rowid its lease was claimed from (?9); the id is still checked, so a rowid that no
+    // longer holds this delivery changes nothing.
+    private const string RecordAttemptByRowIdSql = $"""
+        UPDATE deliveries
+        SET {RecordAttemptChanges}
+        WHERE rowid = ?9 AND id = ?1 AND fencing_token = ?2 AND status = 0
+        RETURNING tenant_id
+        """;
+
+    private const string RecordAttemptChanges = """
+        status = ?3,
             attempt_count = attempt_count + 1,
             next_attempt_at = CASE WHEN ?4 = 1 THEN next_attempt_at ELSE ?5 END,
             completed_at = CASE WHEN ?4 = 1 THEN ?6 ELSE NULL END,
             lease_owner = NULL,
             last_status_code = ?7,
             last_error = ?8
-        WHERE id = ?1 AND fencing_token = ?2 AND status = 0
-        RETURNING tenant_id
         """;
 
     private const string InsertAttemptSql = """
@@ -109,6 +122,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
 
     /// <summary>Gets how long the single writer has spent committing (for diagnostics and benchmarks).</summary>
     internal TimeSpan WriterCommitTime => _writer.CommitTime;
+
+    /// <summary>Gets the writer's rowid hints for leased deliveries (for tests, read or changed only while the writer is idle).</summary>
+    internal SqliteLeasedRowIds LeasedRowIds => _writer.LeasedRowIds;
 
     /// <inheritdoc />
     public async ValueTask CreateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
@@ -378,7 +394,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             return [];
         }
 
-        return await WriteAsync<IReadOnlyList<WebhookDeliveryLease>>(connection => Claim(connection, _writer.Statements, request), cancellationToken, flushOnCommit: false).ConfigureAwait(false);
+        return await WriteAsync<IReadOnlyList<WebhookDeliveryLease>>(connection => Claim(connection, _writer.Statements, _writer.LeasedRowIds, request), cancellationToken, flushOnCommit: false).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -386,7 +402,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(record.Attempt);
-        return await WriteAsync(connection => RecordAttempt(connection, _writer.Statements, record), cancellationToken, flushOnCommit: false).ConfigureAwait(false);
+        return await WriteAsync(connection => RecordAttempt(connection, _writer.Statements, _writer.LeasedRowIds, record), cancellationToken, flushOnCommit: false).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -396,6 +412,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         return await WriteAsync(
             connection =>
             {
+                _writer.LeasedRowIds.TryTake(release.DeliveryId, out _);
                 using var update = _writer.Statements.Get(
                     connection,
                     "UPDATE deliveries SET next_attempt_at = $due, lease_owner = NULL WHERE id = $id AND fencing_token = $token AND status = 0");
@@ -796,7 +813,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         return new WebhookMessageInsertResult(message.Id, deliveries.Count, IsDuplicate: false);
     }
 
-    private static List<WebhookDeliveryLease> Claim(SqliteConnection connection, SqliteStatementCache statements, WebhookClaimRequest request)
+    private static List<WebhookDeliveryLease> Claim(
+        SqliteConnection connection,
+        SqliteStatementCache statements,
+        SqliteLeasedRowIds leasedRowIds,
+        WebhookClaimRequest request)
     {
         var now = SqliteSql.ToTicks(request.Now);
         var leaseExpiresAt = request.Now + request.LeaseDuration;
@@ -881,25 +902,25 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             }
 
             leases.Add(new WebhookDeliveryLease(delivery, message, delivery.FencingToken, leaseExpiresAt));
+            leasedRowIds.Add(delivery.Id, rowId);
         }
 
         return leases;
     }
 
-    private static bool RecordAttempt(SqliteConnection connection, SqliteStatementCache statements, WebhookAttemptRecord record)
+    private static bool RecordAttempt(
+        SqliteConnection connection,
+        SqliteStatementCache statements,
+        SqliteLeasedRowIds leasedRowIds,
+        WebhookAttemptRecord record)
     {
         var attempt = record.Attempt;
-        var final = record.NewStatus != WebhookDeliveryStatus.Pending;
-        var tenantId = statements.GetRaw(connection, RecordAttemptSql)
-            .Bind(1, record.DeliveryId)
-            .Bind(2, record.FencingToken)
-            .Bind(3, (long)record.NewStatus)
-            .Bind(4, final ? 1L : 0L)
-            .Bind(5, SqliteSql.ToTicks(record.NextAttemptAt))
-            .Bind(6, SqliteSql.ToTicks(attempt.StartedAt + attempt.Duration))
-            .Bind(7, attempt.StatusCode)
-            .Bind(8, attempt.Error)
-            .ExecuteScalarText();
+        var tenantId = leasedRowIds.TryTake(record.DeliveryId, out var rowId)
+            ? UpdateRecordedDelivery(statements.GetRaw(connection, RecordAttemptByRowIdSql).Bind(9, rowId), record)
+            : null;
+
+        // No hint, or one that no longer names this delivery's row (the record may also be stale, which the id decides).
+        tenantId ??= UpdateRecordedDelivery(statements.GetRaw(connection, RecordAttemptSql), record);
         if (tenantId is null)
         {
             return false;
@@ -918,6 +939,22 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             .Bind(10, attempt.IsTest ? 1L : 0L)
             .Execute();
         return true;
+    }
+
+    private static string? UpdateRecordedDelivery(SqliteRawStatement update, WebhookAttemptRecord record)
+    {
+        var attempt = record.Attempt;
+        var final = record.NewStatus != WebhookDeliveryStatus.Pending;
+        return update
+            .Bind(1, record.DeliveryId)
+            .Bind(2, record.FencingToken)
+            .Bind(3, (long)record.NewStatus)
+            .Bind(4, final ? 1L : 0L)
+            .Bind(5, SqliteSql.ToTicks(record.NextAttemptAt))
+            .Bind(6, SqliteSql.ToTicks(attempt.StartedAt + attempt.Duration))
+            .Bind(7, attempt.StatusCode)
+            .Bind(8, attempt.Error)
+            .ExecuteScalarText();
     }
 
     private static WebhookMessage? LoadMessage(SqliteConnection connection, SqliteStatementCache? statements, string messageId, string tenantId)

@@ -52,6 +52,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// </summary>
     public SqliteStatementCache Statements => _statements;
 
+    /// <summary>
+    /// Gets the rowids of the deliveries this writer leased, for recording their attempts. Only operations running on the
+    /// writer may use them.
+    /// </summary>
+    public SqliteLeasedRowIds LeasedRowIds { get; } = new();
+
     /// <summary>Gets how many batches have been committed (for tests and diagnostics).</summary>
     public long CommittedBatches => Interlocked.Read(ref _committedBatches);
 

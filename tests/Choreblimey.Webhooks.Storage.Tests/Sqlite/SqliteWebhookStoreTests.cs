@@ -165,6 +165,49 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task An_attempt_is_recorded_through_its_lease_rowid_and_a_hint_naming_another_row_changes_only_its_own_delivery()
+    {
+        await using var store = Open(_directory.File());
+        var leases = await PublishAndClaimTwoAsync(store);
+        Assert.Equal(2, store.LeasedRowIds.Count);
+
+        // Point the first delivery's hint at the second delivery's row: a record that trusted the rowid alone would
+        // complete the second delivery (same fencing token, still pending) with the first one's attempt.
+        Assert.True(store.LeasedRowIds.TryTake(DlvId(1), out var firstRow));
+        Assert.True(store.LeasedRowIds.TryTake(DlvId(2), out var secondRow));
+        Assert.NotEqual(firstRow, secondRow);
+        store.LeasedRowIds.Add(DlvId(1), secondRow);
+
+        Assert.True(await store.RecordAttemptAsync(Succeeded(leases[0])));
+
+        Assert.Equal(WebhookDeliveryStatus.Succeeded, (await store.GetDeliveryAsync(TenantA, DlvId(1)))!.Status);
+        var untouched = await store.GetDeliveryAsync(TenantA, DlvId(2));
+        Assert.Equal((WebhookDeliveryStatus.Pending, 0, "worker-1"), (untouched!.Status, untouched.AttemptCount, untouched.LeaseOwner));
+        Assert.Empty(await store.GetAttemptsAsync(TenantA, DlvId(2)));
+        Assert.Equal(0, store.LeasedRowIds.Count);
+
+        // A record without a hint finds its row by id; a repeated one changes nothing either way.
+        Assert.True(await store.RecordAttemptAsync(Succeeded(leases[1])));
+        Assert.Equal(WebhookDeliveryStatus.Succeeded, (await store.GetDeliveryAsync(TenantA, DlvId(2)))!.Status);
+        store.LeasedRowIds.Add(DlvId(2), secondRow);
+        Assert.False(await store.RecordAttemptAsync(Succeeded(leases[1])));
+        Assert.Single(await store.GetAttemptsAsync(TenantA, DlvId(2)));
+    }
+
+    [Fact]
+    public async Task Recording_or_releasing_a_lease_drops_its_rowid_hint()
+    {
+        await using var store = Open(_directory.File());
+        var leases = await PublishAndClaimTwoAsync(store);
+        Assert.Equal(2, store.LeasedRowIds.Count);
+
+        Assert.True(await store.RecordAttemptAsync(Succeeded(leases[0])));
+        Assert.Equal(1, store.LeasedRowIds.Count);
+        Assert.True(await store.ReleaseLeaseAsync(new WebhookLeaseRelease(leases[1].Delivery.Id, leases[1].FencingToken, T0)));
+        Assert.Equal(0, store.LeasedRowIds.Count);
+    }
+
+    [Fact]
     public async Task Writes_queued_behind_a_busy_writer_commit_together_up_to_the_group_commit_size()
     {
         await using var store = Open(_directory.File(), maxGroupCommitSize: 256);
@@ -557,6 +600,24 @@ public sealed class SqliteWebhookStoreTests : IDisposable
         command.CommandText = sql;
         return (long)command.ExecuteScalar()!;
     }
+
+    private static async Task<IReadOnlyList<WebhookDeliveryLease>> PublishAndClaimTwoAsync(SqliteWebhookStore store)
+    {
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message, [Conformance.StoreTestData.Delivery(DlvId(1), message), Conformance.StoreTestData.Delivery(DlvId(2), message)]);
+        var leases = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker-1", 2, T0, TimeSpan.FromMinutes(5)));
+        Assert.Equal([DlvId(1), DlvId(2)], leases.Select(l => l.Delivery.Id));
+        return leases;
+    }
+
+    private static WebhookAttemptRecord Succeeded(WebhookDeliveryLease lease) => new()
+    {
+        DeliveryId = lease.Delivery.Id,
+        FencingToken = lease.FencingToken,
+        Attempt = Attempt(lease.Delivery, 1, T0.AddSeconds(1), WebhookAttemptOutcome.Succeeded, 204),
+        NewStatus = WebhookDeliveryStatus.Succeeded,
+        NextAttemptAt = T0.AddSeconds(1),
+    };
 
     private static SqliteWebhookStore Open(string path, int maxGroupCommitSize = 256) =>
         new(new SqliteWebhookStoreOptions { ConnectionString = path, MaxGroupCommitSize = maxGroupCommitSize });
