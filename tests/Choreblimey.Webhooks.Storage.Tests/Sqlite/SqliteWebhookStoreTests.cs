@@ -208,6 +208,30 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_record_run_again_after_its_batch_failed_finds_its_row_without_the_hint_the_first_run_took()
+    {
+        await using var store = Open(_directory.File());
+        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        var leases = await PublishAndClaimTwoAsync(store);
+
+        Task<bool> record;
+        Task duplicate;
+        using (var gate = await WriterGate.CloseAsync(store))
+        {
+            // The record runs first and takes its hint; the duplicate then fails the batch, which is rolled back and run
+            // again with each write in its own savepoint.
+            record = store.RecordAttemptAsync(Succeeded(leases[0])).AsTask();
+            duplicate = store.CreateSubscriptionAsync(Subscription(SubId(1))).AsTask();
+            gate.Open();
+        }
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => duplicate);
+        Assert.True(await record);
+        Assert.Equal(WebhookDeliveryStatus.Succeeded, (await store.GetDeliveryAsync(TenantA, DlvId(1)))!.Status);
+        Assert.Single(await store.GetAttemptsAsync(TenantA, DlvId(1)));
+    }
+
+    [Fact]
     public async Task Writes_queued_behind_a_busy_writer_commit_together_up_to_the_group_commit_size()
     {
         await using var store = Open(_directory.File(), maxGroupCommitSize: 256);
