@@ -312,7 +312,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public async ValueTask<WebhookMessageInsertResult> InsertMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
+    public ValueTask<WebhookMessageInsertResult> InsertMessageAsync(WebhookMessage message, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(deliveries);
@@ -324,7 +324,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
             }
         }
 
-        return await WriteAsync(connection => InsertMessage(connection, _writer.Statements, message, deliveries), cancellationToken).ConfigureAwait(false);
+        return new(WriteAsync(connection => InsertMessage(connection, _writer.Statements, message, deliveries), cancellationToken));
     }
 
     /// <summary>Gets the full path of the store's database file.</summary>
@@ -384,32 +384,32 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<WebhookDeliveryLease>> ClaimDueDeliveriesAsync(WebhookClaimRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(request.Owner, nameof(request));
         ArgumentOutOfRangeException.ThrowIfNegative(request.MaxCount, nameof(request));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.LeaseDuration, TimeSpan.Zero, nameof(request));
         if (request.MaxCount == 0)
         {
-            return [];
+            return new([]);
         }
 
-        return await WriteAsync<IReadOnlyList<WebhookDeliveryLease>>(connection => Claim(connection, _writer.Statements, _writer.LeasedRowIds, request), cancellationToken, flushOnCommit: false).ConfigureAwait(false);
+        return new(WriteAsync<IReadOnlyList<WebhookDeliveryLease>>(connection => Claim(connection, _writer.Statements, _writer.LeasedRowIds, request), cancellationToken, flushOnCommit: false));
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default)
+    public ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(record.Attempt);
-        return await WriteAsync(connection => RecordAttempt(connection, _writer.Statements, _writer.LeasedRowIds, record), cancellationToken, flushOnCommit: false).ConfigureAwait(false);
+        return new(WriteAsync(connection => RecordAttempt(connection, _writer.Statements, _writer.LeasedRowIds, record), cancellationToken, flushOnCommit: false));
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> ReleaseLeaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReleaseLeaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(release.DeliveryId);
-        return await WriteAsync(
+        return new(WriteAsync(
             connection =>
             {
                 _writer.LeasedRowIds.TryTake(release.DeliveryId, out _);
@@ -423,7 +423,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
                     .ExecuteNonQuery() == 1;
             },
             cancellationToken,
-            flushOnCommit: false).ConfigureAwait(false);
+            flushOnCommit: false));
     }
 
     /// <inheritdoc />
@@ -672,9 +672,22 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
     /// <see langword="false"/> for the worker's bookkeeping (claims, attempt outcomes, lease releases), which may commit
     /// without a flush of its own; see <see cref="SqliteWebhookStoreOptions.FlushWorkerWrites"/>.
     /// </param>
-    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken, bool flushOnCommit = true)
+    internal Task<T> WriteAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken, bool flushOnCommit = true)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return Task.FromException<T>(new ObjectDisposedException(GetType().FullName));
+        }
+
+        // Once the database is open, a write is the writer's own task, with no state machine in between: publishing,
+        // claiming and recording each paid an allocation and a continuation per layer of async here.
+        return _initialized
+            ? _writer.EnqueueAsync(work, cancellationToken, flushOnCommit)
+            : InitializeAndWriteAsync(work, flushOnCommit, cancellationToken);
+    }
+
+    private async Task<T> InitializeAndWriteAsync<T>(Func<SqliteConnection, T> work, bool flushOnCommit, CancellationToken cancellationToken)
+    {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         return await _writer.EnqueueAsync(work, cancellationToken, flushOnCommit).ConfigureAwait(false);
     }

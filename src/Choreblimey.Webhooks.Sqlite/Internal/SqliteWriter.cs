@@ -81,9 +81,16 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// </param>
     public Task<T> EnqueueAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken, bool flushOnCommit = true)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
         var operation = new SqliteWriteOperation<T>(work, cancellationToken) { FlushOnCommit = flushOnCommit };
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), this);
+        if (!_queue.Writer.TryWrite(operation))
+        {
+            operation.Fail(new ObjectDisposedException(nameof(SqliteWriter)));
+        }
 
         return operation.Task;
     }

@@ -232,6 +232,25 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_worker_writes_report_a_cancelled_token_and_a_disposed_store_through_their_tasks_not_by_throwing()
+    {
+        var store = Open(_directory.File());
+        var leases = await PublishAndClaimTwoAsync(store);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var record = store.RecordAttemptAsync(Succeeded(leases[0]), cancelled.Token);
+        var claim = store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("worker-1", 2, T0, TimeSpan.FromMinutes(5)), cancelled.Token);
+        Assert.True(record.IsCanceled);
+        Assert.True(claim.IsCanceled);
+        Assert.Equal(WebhookDeliveryStatus.Pending, (await store.GetDeliveryAsync(TenantA, DlvId(1)))!.Status);
+
+        await store.DisposeAsync();
+        var release = store.ReleaseLeaseAsync(new WebhookLeaseRelease(leases[1].Delivery.Id, leases[1].FencingToken, T0));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await release);
+    }
+
+    [Fact]
     public async Task Writes_queued_behind_a_busy_writer_commit_together_up_to_the_group_commit_size()
     {
         await using var store = Open(_directory.File(), maxGroupCommitSize: 256);
