@@ -143,8 +143,43 @@ public sealed class FailureStreakTests
         Assert.Equal("2 consecutive failed attempts over 1 hours.", await FailAsync(observer, 2));
     }
 
-    private async Task<string?> SucceedAsync(WebhookDeliveryObserver observer) =>
-        await observer.OnAttemptRecordedAsync(Delivery, Subscription, new WebhookAttempt
+    [Fact]
+    public async Task Past_their_bound_the_marks_of_ended_streaks_are_dropped_and_a_later_success_writes_the_store_again()
+    {
+        var store = Substitute.For<IWebhookStore>();
+        await using var services = TestServices.Build(webhooks => webhooks.AddEvent("chore:created", "Chores").UseStore(_ => store), clock: _clock);
+        var observer = services.GetRequiredService<WebhookDeliveryObserver>();
+        observer.EndedMarkLimit = 2;
+        var first = TestServices.Subscription("sub_first", "family-1", ["chore:*"]);
+        var second = TestServices.Subscription("sub_second", "family-1", ["chore:*"]);
+        var third = TestServices.Subscription("sub_third", "family-1", ["chore:*"]);
+
+        // Within the bound, a subscription's successes end its stored streak once.
+        await SucceedAsync(observer, first);
+        await SucceedAsync(observer, first);
+        await SucceedAsync(observer, second);
+#pragma warning disable CA2012 // NSubstitute checks ValueTask-returning calls by invoking them.
+        await store.Received(1).EndFailureStreakAsync(first.Id, Arg.Any<CancellationToken>());
+        await store.Received(1).EndFailureStreakAsync(second.Id, Arg.Any<CancellationToken>());
+#pragma warning restore CA2012
+        Assert.True(observer.Tracks(first.Id));
+
+        // A third mark is past the bound: the others are dropped (a subscription deleted elsewhere would be among them).
+        await SucceedAsync(observer, third);
+        Assert.False(observer.Tracks(first.Id));
+        Assert.False(observer.Tracks(second.Id));
+        Assert.True(observer.Tracks(third.Id));
+
+        // Its next success cannot know the store holds no streak, so it ends it again.
+        await SucceedAsync(observer, first);
+#pragma warning disable CA2012
+        await store.Received(2).EndFailureStreakAsync(first.Id, Arg.Any<CancellationToken>());
+        await store.Received(1).EndFailureStreakAsync(third.Id, Arg.Any<CancellationToken>());
+#pragma warning restore CA2012
+    }
+
+    private async Task<string?> SucceedAsync(WebhookDeliveryObserver observer, WebhookSubscription? subscription = null) =>
+        await observer.OnAttemptRecordedAsync(Delivery, subscription ?? Subscription, new WebhookAttempt
         {
             DeliveryId = Delivery.Id,
             TenantId = Delivery.TenantId,

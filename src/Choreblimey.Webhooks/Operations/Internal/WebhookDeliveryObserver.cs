@@ -16,6 +16,9 @@ namespace Choreblimey.Webhooks.Operations.Internal;
 /// (<see cref="IWebhookStore.StartFailureStreakAsync"/>), so a restart or another instance continues a streak rather than
 /// starting it again. The store is written when a streak starts here and when it ends, not on every attempt: the first
 /// success this process sees for a subscription ends any streak the store holds, later successes only one it started.
+/// Those marks are bounded (<see cref="EndedMarkLimit"/>): a subscription deleted on another instance after its last
+/// success here is never seen again, so past the bound they are all dropped, and each subscription's next success writes
+/// the store once more.
 /// </remarks>
 internal sealed class WebhookDeliveryObserver(
     IEnumerable<IWebhookNotifier> notifiers,
@@ -31,6 +34,12 @@ internal sealed class WebhookDeliveryObserver(
 
     // Subscriptions whose streak, if the store held one, this process has ended since its last failure here.
     private readonly ConcurrentDictionary<string, byte> _endedInStore = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Gets or sets how many subscriptions' "streak ended in the store" marks are kept before they are all dropped; set
+    /// lower by tests.
+    /// </summary>
+    internal int EndedMarkLimit { get; set; } = 65_536;
 
     /// <summary>Tracks the attempt and reports a dead letter. Returns why the subscription should be disabled, if it should.</summary>
     public async ValueTask<string?> OnAttemptRecordedAsync(WebhookDelivery delivery, WebhookSubscription? subscription, WebhookAttempt attempt, WebhookDeliveryStatus newStatus, CancellationToken cancellationToken)
@@ -88,7 +97,7 @@ internal sealed class WebhookDeliveryObserver(
         if (succeeded)
         {
             // Non-short-circuiting: both the local streak and the "already ended in the store" mark are updated.
-            if (_streaks.TryRemove(subscriptionId, out _) | _endedInStore.TryAdd(subscriptionId, 0))
+            if (_streaks.TryRemove(subscriptionId, out _) | MarkEndedInStore(subscriptionId))
             {
                 await EndStreakAsync(subscriptionId, cancellationToken).ConfigureAwait(false);
             }
@@ -113,6 +122,24 @@ internal sealed class WebhookDeliveryObserver(
 
         _streaks.TryRemove(subscriptionId, out _);
         return $"{streak.Count} consecutive failed attempts over {(now - streak.Since).TotalHours:0.#} hours.";
+    }
+
+    /// <summary>Marks the subscription's stored streak as ended; returns whether it was not marked yet (the store must be written).</summary>
+    private bool MarkEndedInStore(string subscriptionId)
+    {
+        if (!_endedInStore.TryAdd(subscriptionId, 0))
+        {
+            return false;
+        }
+
+        // Only a new mark counts them, so the steady state (every subscription marked, succeeding) never takes the count's locks.
+        if (_endedInStore.Count > EndedMarkLimit)
+        {
+            _endedInStore.Clear();
+            _endedInStore.TryAdd(subscriptionId, 0);
+        }
+
+        return true;
     }
 
     private async ValueTask<DateTimeOffset> StartStreakAsync(string subscriptionId, DateTimeOffset now, CancellationToken cancellationToken)
