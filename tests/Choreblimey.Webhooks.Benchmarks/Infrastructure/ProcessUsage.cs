@@ -16,7 +16,9 @@ internal readonly record struct ProcessUsage(
     TimeSpan GcPause = default,
     int Gen0 = 0,
     int Gen1 = 0,
-    int Gen2 = 0)
+    int Gen2 = 0,
+    long LockContentions = 0,
+    long WorkItems = 0)
 {
     public TimeSpan Total => User + Kernel;
 
@@ -32,7 +34,9 @@ internal readonly record struct ProcessUsage(
                 GC.GetTotalPauseDuration(),
                 GC.CollectionCount(0),
                 GC.CollectionCount(1),
-                GC.CollectionCount(2));
+                GC.CollectionCount(2),
+                Monitor.LockContentionCount,
+                ThreadPool.CompletedWorkItemCount);
         }
 
         using var process = Process.GetCurrentProcess();
@@ -44,7 +48,9 @@ internal readonly record struct ProcessUsage(
             GC.GetTotalPauseDuration(),
             GC.CollectionCount(0),
             GC.CollectionCount(1),
-            GC.CollectionCount(2));
+            GC.CollectionCount(2),
+            Monitor.LockContentionCount,
+            ThreadPool.CompletedWorkItemCount);
     }
 
     public static ProcessUsage operator -(ProcessUsage after, ProcessUsage before) =>
@@ -56,12 +62,18 @@ internal readonly record struct ProcessUsage(
             after.GcPause - before.GcPause,
             after.Gen0 - before.Gen0,
             after.Gen1 - before.Gen1,
-            after.Gen2 - before.Gen2);
+            after.Gen2 - before.Gen2,
+            after.LockContentions - before.LockContentions,
+            after.WorkItems - before.WorkItems);
 
-    /// <summary>Per unit of work: "user + kernel µs, switches, GC pause µs (gen0/gen1/gen2 collections in the phase)".</summary>
+    /// <summary>
+    /// Per unit of work: "user + kernel µs, switches, thread-pool work items, lock contentions, GC pause µs (gen0/gen1/gen2
+    /// collections in the phase)".
+    /// </summary>
     public string Per(long count) =>
         $"{User.TotalMicroseconds / count:0} + {Kernel.TotalMicroseconds / count:0} µs, " +
         $"{(VoluntarySwitches + InvoluntarySwitches) / (double)count:0.0} switches, " +
+        $"{WorkItems / (double)count:0.0} work items, {LockContentions / (double)count:0.00} lock contentions, " +
         $"GC paused {GcPause.TotalMicroseconds / count:0.0} µs ({Gen0}/{Gen1}/{Gen2} collections)";
 
     [StructLayout(LayoutKind.Sequential)]
