@@ -10,23 +10,22 @@ internal static class WebhookHexSignature
     public const int HexChars = HashBytes * 2;
 
     /// <summary>Formats one <c>prefix + hex</c> entry per secret, comma-separated, in the order given.</summary>
-    public static string Sign(IReadOnlyList<WebhookSecret> secrets, string prefix, ReadOnlySpan<byte> body)
+    public static string Sign(ReadOnlySpan<WebhookSecret> secrets, string prefix, ReadOnlySpan<byte> body)
     {
-        ArgumentNullException.ThrowIfNull(secrets);
         ArgumentNullException.ThrowIfNull(prefix);
-        if (secrets.Count == 0)
+        if (secrets.IsEmpty)
         {
             throw new ArgumentException("At least one secret is needed to sign a webhook.", nameof(secrets));
         }
 
         var entryChars = prefix.Length + HexChars;
-        var length = (secrets.Count * (entryChars + 1)) - 1;
+        var length = (secrets.Length * (entryChars + 1)) - 1;
         var chars = ArrayPool<char>.Shared.Rent(length);
         try
         {
             Span<byte> hash = stackalloc byte[HashBytes];
             var written = 0;
-            for (var i = 0; i < secrets.Count; i++)
+            for (var i = 0; i < secrets.Length; i++)
             {
                 if (i > 0)
                 {

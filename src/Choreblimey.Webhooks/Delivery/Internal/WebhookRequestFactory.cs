@@ -27,57 +27,93 @@ internal sealed class WebhookRequestFactory(
     {
         var body = new ArrayBufferWriter<byte>(message.Data.Length + 256);
         envelopes.Get(subscription.Envelope).Write(body, message);
-        var headers = BuildHeaders(message, subscription, body.WrittenSpan, now);
-        if (traceParent is not null)
-        {
-            headers.Add(new("traceparent", traceParent));
-        }
-
+        var headers = BuildHeaders(message, subscription, body.WrittenSpan, now, traceParent);
         return new WebhookSendRequest(subscription.Url, body.WrittenMemory, headers, timeout, maxResponseBodyBytes);
     }
 
-    private List<KeyValuePair<string, string>> BuildHeaders(WebhookMessage message, WebhookSubscription subscription, ReadOnlySpan<byte> body, DateTimeOffset now)
+    private KeyValuePair<string, string>[] BuildHeaders(WebhookMessage message, WebhookSubscription subscription, ReadOnlySpan<byte> body, DateTimeOffset now, string? traceParent)
     {
         var all = subscription.Secrets;
-        var secrets = new List<WebhookSecret>(all.Count);
+        var valid = 0;
+        WebhookSecret? first = null;
         for (var i = 0; i < all.Count; i++)
         {
             if (all[i].IsValidAt(now))
             {
-                secrets.Add(all[i].Secret);
+                valid++;
+                first ??= all[i].Secret;
             }
         }
 
         var profile = profiles.Get(subscription.SignatureProfile);
-        var headers = new List<KeyValuePair<string, string>>(7 + (subscription.Headers?.Count ?? 0))
-        {
-            new(WebhookHeaders.Id, message.Id),
-            new(WebhookHeaders.Timestamp, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-            new("User-Agent", _userAgent),
-        };
+        var custom = subscription.Headers;
+
+        // Sized exactly, once per attempt: the sender only reads it.
+        var headers = new KeyValuePair<string, string>[3
+            + (profile.IdHeader is null ? 0 : 1)
+            + (profile.EventTypeHeader is null ? 0 : 1)
+            + (valid == 0 ? 0 : 1)
+            + (custom?.Count ?? 0)
+            + (traceParent is null ? 0 : 1)];
+        var count = 0;
+        headers[count++] = new(WebhookHeaders.Id, message.Id);
+        headers[count++] = new(WebhookHeaders.Timestamp, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        headers[count++] = new("User-Agent", _userAgent);
         if (profile.IdHeader is { } idHeader)
         {
-            headers.Add(new(idHeader, message.Id));
+            headers[count++] = new(idHeader, message.Id);
         }
 
         if (profile.EventTypeHeader is { } eventTypeHeader)
         {
-            headers.Add(new(eventTypeHeader, message.EventType));
+            headers[count++] = new(eventTypeHeader, message.EventType);
         }
 
-        if (secrets.Count > 0)
+        if (valid > 0)
         {
-            var signature = profile.Scheme == WebhookSignatureScheme.HmacSha256Hex
-                ? WebhookHexSignature.Sign(secrets, profile.SignaturePrefix, body)
-                : signer.Sign(secrets, message.Id, now, body);
-            headers.Add(new(profile.SignatureHeader, signature));
+            headers[count++] = new(profile.SignatureHeader, Sign(profile, first!, valid == 1 ? null : ValidSecrets(all, now, valid), message, now, body));
         }
 
-        if (subscription.Headers is { } custom)
+        if (custom is not null)
         {
-            headers.AddRange(custom);
+            foreach (var header in custom)
+            {
+                headers[count++] = header;
+            }
+        }
+
+        if (traceParent is not null)
+        {
+            headers[count++] = new("traceparent", traceParent);
         }
 
         return headers;
+    }
+
+    /// <summary>Signs with the one valid secret, or with each of <paramref name="several"/> while a secret is being rotated.</summary>
+    private string Sign(WebhookSignatureProfile profile, WebhookSecret first, WebhookSecret[]? several, WebhookMessage message, DateTimeOffset now, ReadOnlySpan<byte> body)
+    {
+        if (profile.Scheme == WebhookSignatureScheme.HmacSha256Hex)
+        {
+            return WebhookHexSignature.Sign(several is null ? new ReadOnlySpan<WebhookSecret>(in first) : several, profile.SignaturePrefix, body);
+        }
+
+        return several is null ? signer.Sign(first, message.Id, now, body) : signer.Sign(several, message.Id, now, body);
+    }
+
+    /// <summary>The secrets valid now, in order (more than one only while a secret is being rotated).</summary>
+    private static WebhookSecret[] ValidSecrets(IReadOnlyList<WebhookSigningSecret> all, DateTimeOffset now, int count)
+    {
+        var secrets = new WebhookSecret[count];
+        var written = 0;
+        for (var i = 0; i < all.Count; i++)
+        {
+            if (all[i].IsValidAt(now))
+            {
+                secrets[written++] = all[i].Secret;
+            }
+        }
+
+        return secrets;
     }
 }
