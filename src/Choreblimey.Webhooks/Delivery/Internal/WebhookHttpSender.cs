@@ -59,7 +59,10 @@ internal sealed class WebhookHttpSender(
             string? body;
             try
             {
-                body = await ReadCappedAsync(response.Content, request.MaxResponseBodyBytes, attemptCancellation.Token).ConfigureAwait(false);
+                // 204 has no body by definition, and a declared length of zero needs no stream: most receivers answer so.
+                body = status == 204 || response.Content.Headers.ContentLength == 0
+                    ? null
+                    : await ReadCappedAsync(response.Content, request.MaxResponseBodyBytes, attemptCancellation.Token).ConfigureAwait(false);
             }
             catch (IOException exception) when (!attemptCancellation.IsCancellationRequested)
             {
