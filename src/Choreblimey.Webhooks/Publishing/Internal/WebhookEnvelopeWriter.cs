@@ -15,9 +15,18 @@ internal static class WebhookEnvelopeWriter
     private static readonly JsonEncodedText ActorName = JsonEncodedText.Encode("actor");
     private static readonly JsonEncodedText DataName = JsonEncodedText.Encode("data");
 
+    /// <summary>The options of the writers the envelope is written with.</summary>
+    public static JsonWriterOptions Options => new() { SkipValidation = true };
+
     public static void Write(IBufferWriter<byte> output, WebhookMessage message)
     {
-        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        using var writer = new Utf8JsonWriter(output, Options);
+        Write(writer, message);
+    }
+
+    /// <summary>Writes the envelope with a writer set onto its output (fresh or <see cref="Utf8JsonWriter.Reset(IBufferWriter{byte})"/>), and flushes it.</summary>
+    public static void Write(Utf8JsonWriter writer, WebhookMessage message)
+    {
         writer.WriteStartObject();
         writer.WriteString(IdName, message.Id);
         writer.WriteString(TypeName, message.EventType);
