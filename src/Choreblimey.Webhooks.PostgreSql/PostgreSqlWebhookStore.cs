@@ -601,28 +601,47 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
 
     /// <inheritdoc />
     /// <remarks>Concurrent records are group-committed: see <see cref="PostgreSqlWriteBatcher"/>.</remarks>
-    public async ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default)
+    public ValueTask<bool> RecordAttemptAsync(WebhookAttemptRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(record.Attempt);
         ArgumentNullException.ThrowIfNull(record.DeliveryId, nameof(record));
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         var write = new PostgreSqlBatchedWrite(
             record.DeliveryId,
             record.DeliveryId,
             record.NewStatus == WebhookDeliveryStatus.Pending,
             record,
             () => CreateRecordAttemptCommand(record));
-        return await _fencedWrites.EnqueueAsync(write, cancellationToken).ConfigureAwait(false);
+        return EnqueueFencedAsync(write, cancellationToken);
     }
 
     /// <inheritdoc />
     /// <remarks>Concurrent releases are group-committed with attempt records: see <see cref="PostgreSqlWriteBatcher"/>.</remarks>
-    public async ValueTask<bool> ReleaseLeaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReleaseLeaseAsync(WebhookLeaseRelease release, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(release.DeliveryId, nameof(release));
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
         var write = new PostgreSqlBatchedWrite(release.DeliveryId, release.DeliveryId, true, release, () => CreateReleaseLeaseCommand(release));
+        return EnqueueFencedAsync(write, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues a fenced write; once the schema is in place, the caller gets the batcher's own task, with no <c>async</c> layer
+    /// (and its allocation and continuation) in between.
+    /// </summary>
+    private ValueTask<bool> EnqueueFencedAsync(PostgreSqlBatchedWrite write, CancellationToken cancellationToken)
+    {
+        var schema = EnsureSchemaAsync(cancellationToken);
+        if (schema.IsCompletedSuccessfully)
+        {
+            return new ValueTask<bool>(_fencedWrites.EnqueueAsync(write, cancellationToken));
+        }
+
+        return EnqueueAfterSchemaAsync(schema, write, cancellationToken);
+    }
+
+    private async ValueTask<bool> EnqueueAfterSchemaAsync(Task schema, PostgreSqlBatchedWrite write, CancellationToken cancellationToken)
+    {
+        await schema.ConfigureAwait(false);
         return await _fencedWrites.EnqueueAsync(write, cancellationToken).ConfigureAwait(false);
     }
 

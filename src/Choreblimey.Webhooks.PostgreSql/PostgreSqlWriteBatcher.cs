@@ -80,19 +80,22 @@ internal sealed class PostgreSqlWriteBatcher : IAsyncDisposable
     /// <summary>Queues a write and waits for its answer.</summary>
     /// <param name="write">The write.</param>
     /// <param name="cancellationToken">Cancels the write while it is still queued; once sent, the caller waits for its batch.</param>
-    /// <returns>Whether the statement affected a row.</returns>
-    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    /// <returns>
+    /// Whether the statement affected a row. A cancelled token and a disposed store (<see cref="ObjectDisposedException"/>)
+    /// are reported through the task, never thrown from the call, so the store can hand the task straight to its caller.
+    /// </returns>
     public Task<bool> EnqueueAsync(PostgreSqlBatchedWrite write, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<bool>(cancellationToken);
+        }
 
         // Register before the flusher can see the write, so it never races the registration.
         write.CancelWith(cancellationToken);
         if (!_queue.Writer.TryWrite(write))
         {
-            var disposed = new ObjectDisposedException(nameof(PostgreSqlWebhookStore));
-            write.Fail(disposed);
-            throw disposed;
+            write.Fail(new ObjectDisposedException(nameof(PostgreSqlWebhookStore)));
         }
 
         return write.Task;

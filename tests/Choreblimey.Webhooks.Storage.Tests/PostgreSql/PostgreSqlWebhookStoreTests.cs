@@ -280,6 +280,37 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
     }
 
     [Fact]
+    public async Task Records_and_releases_report_a_cancelled_token_and_a_disposed_store_through_their_tasks_not_by_throwing()
+    {
+        var store = await fixture.CreatePostgreSqlStoreAsync();
+        var message = Message("tenant-a");
+        await store.InsertMessageAsync(message, Deliveries(message, 2));
+        var leases = await store.ClaimDueDeliveriesAsync(new WebhookClaimRequest("w", 2, T0, Lease));
+        Assert.Equal(2, leases.Count);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var record = store.RecordAttemptAsync(
+            new WebhookAttemptRecord
+            {
+                DeliveryId = leases[0].Delivery.Id,
+                FencingToken = leases[0].FencingToken,
+                Attempt = Attempt(leases[0].Delivery, 1, WebhookAttemptOutcome.Succeeded, 200),
+                NewStatus = WebhookDeliveryStatus.Succeeded,
+            },
+            cancelled.Token);
+        var release = store.ReleaseLeaseAsync(new WebhookLeaseRelease(leases[0].Delivery.Id, leases[0].FencingToken, T0), cancelled.Token);
+        Assert.True(record.IsCanceled);
+        Assert.True(release.IsCanceled);
+        var untouched = await store.GetDeliveryAsync("tenant-a", leases[0].Delivery.Id);
+        Assert.Equal((WebhookDeliveryStatus.Pending, "w"), (untouched!.Status, untouched.LeaseOwner));
+
+        await store.DisposeAsync();
+        var late = store.ReleaseLeaseAsync(new WebhookLeaseRelease(leases[1].Delivery.Id, leases[1].FencingToken, T0));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await late);
+    }
+
+    [Fact]
     public async Task Idempotency_key_returns_the_first_message_and_writes_nothing()
     {
         var store = await fixture.CreatePostgreSqlStoreAsync();
