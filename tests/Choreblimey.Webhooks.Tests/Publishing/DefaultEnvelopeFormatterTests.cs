@@ -55,26 +55,41 @@ public sealed class DefaultEnvelopeFormatterTests
     }
 
     [Fact]
-    public void A_pooled_writer_does_not_keep_the_last_output_alive()
+    public void A_pooled_writer_keeps_neither_the_last_output_nor_its_memory_alive()
     {
         var formatter = new DefaultEnvelopeFormatter();
 
-        var output = WriteIntoUnreferencedOutput(formatter);
+        var (output, memory) = WriteIntoUnreferencedOutput(formatter);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
 
         Assert.False(output.TryGetTarget(out _));
+        Assert.False(memory.TryGetTarget(out _));
         GC.KeepAlive(formatter);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static WeakReference<ArrayBufferWriter<byte>> WriteIntoUnreferencedOutput(DefaultEnvelopeFormatter formatter)
+    private static (WeakReference<IBufferWriter<byte>> Output, WeakReference<byte[]> Memory) WriteIntoUnreferencedOutput(DefaultEnvelopeFormatter formatter)
     {
-        var output = new ArrayBufferWriter<byte>(64 * 1024);
+        var output = new SingleArrayBufferWriter(64 * 1024);
         formatter.Write(output, Message(3));
-        Assert.True(output.WrittenCount > 0);
-        return new WeakReference<ArrayBufferWriter<byte>>(output);
+        Assert.True(output.Written > 0);
+        return (new WeakReference<IBufferWriter<byte>>(output), new WeakReference<byte[]>(output.Array));
+    }
+
+    /// <summary>An output over one array, so a test can tell whether anything still holds that memory.</summary>
+    private sealed class SingleArrayBufferWriter(int size) : IBufferWriter<byte>
+    {
+        public byte[] Array { get; } = new byte[size];
+
+        public int Written { get; private set; }
+
+        public void Advance(int count) => Written += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Array.AsMemory(Written);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => Array.AsSpan(Written);
     }
 
     /// <summary>An output that refuses to give memory, as a failing custom buffer would.</summary>
