@@ -99,11 +99,14 @@ internal sealed partial class PostgreSqlWebhookStore
         {
             var update = new NpgsqlBatchCommand(
                 $"""
-                UPDATE {_schema.Deliveries}
-                SET status = 0, next_attempt_at = @due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
-                WHERE {tenantCondition}subscription_id = @subscription AND event_type <> {TestEvent}
-                  AND (@from::timestamptz IS NULL OR created_at >= @from)
-                  AND ((status = 2 AND @dead) OR (status = 0 AND (@leased OR lease_owner IS NULL) AND (@pending OR attempt_count > 0)))
+                WITH requeued AS (
+                    UPDATE {_schema.Deliveries}
+                    SET status = 0, next_attempt_at = @due, completed_at = NULL, lease_owner = NULL, fencing_token = fencing_token + 1
+                    WHERE {tenantCondition}subscription_id = @subscription AND event_type <> {TestEvent}
+                      AND (@from::timestamptz IS NULL OR created_at >= @from)
+                      AND ((status = 2 AND @dead) OR (status = 0 AND (@leased OR lease_owner IS NULL) AND (@pending OR attempt_count > 0)))
+                    RETURNING 1)
+                SELECT (SELECT count(*) FROM requeued){NotifyIfAny("requeued")}
                 """);
             AddText(update.Parameters, "tenant", request.TenantId);
             AddText(update.Parameters, "subscription", request.SubscriptionId);
@@ -112,14 +115,13 @@ internal sealed partial class PostgreSqlWebhookStore
             update.Parameters.Add(new NpgsqlParameter<bool>("pending", NpgsqlDbType.Boolean) { TypedValue = request.IncludePending });
             update.Parameters.Add(new NpgsqlParameter<bool>("leased", NpgsqlDbType.Boolean) { TypedValue = request.IncludePending && request.IncludeLeased });
             update.Parameters.Add(new NpgsqlParameter<bool>("dead", NpgsqlDbType.Boolean) { TypedValue = request.IncludeDeadLettered });
+            AddChannel(update.Parameters);
             batch.BatchCommands.Add(update);
-            AddNotify(batch);
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
                 batch.Connection = connection;
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return checked((int)update.RecordsAffected);
+                return checked((int)(long)(await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
             }
         }
     }

@@ -847,14 +847,14 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
                     WHERE tenant_id = @tenant AND id = @id
                       AND (@now::timestamptz IS NULL OR status <> 0 OR lease_owner IS NULL OR next_attempt_at <= @now)
                     RETURNING id)
-                SELECT (SELECT count(*) FROM requeued), (SELECT count(*) FROM {_schema.Deliveries} WHERE tenant_id = @tenant AND id = @id)
+                SELECT (SELECT count(*) FROM requeued), (SELECT count(*) FROM {_schema.Deliveries} WHERE tenant_id = @tenant AND id = @id){NotifyIfAny("requeued")}
                 """);
             AddTimestamp(update.Parameters, "due", dueAt);
             AddNullableTimestamp(update.Parameters, "now", leaseCheckedAt);
             AddText(update.Parameters, "tenant", tenantId);
             AddText(update.Parameters, "id", deliveryId);
+            AddChannel(update.Parameters);
             batch.BatchCommands.Add(update);
-            AddNotify(batch);
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
@@ -1010,11 +1010,19 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         return command;
     }
 
-    private void AddNotify(NpgsqlBatch batch)
+    /// <summary>
+    /// A last column for a statement that re-queues deliveries through the data-modifying CTE <paramref name="cte"/>: a
+    /// <c>NOTIFY</c> (through <c>@channel</c>, see <see cref="AddChannel"/>) only when it re-queued something, so that an
+    /// operator's re-queue that matched nothing wakes no worker. Empty when notifications are off.
+    /// </summary>
+    private string NotifyIfAny(string cte) =>
+        _useNotifications ? $", (SELECT pg_notify(@channel, '') WHERE EXISTS (SELECT 1 FROM {cte}))" : string.Empty;
+
+    private void AddChannel(NpgsqlParameterCollection parameters)
     {
         if (_useNotifications)
         {
-            batch.BatchCommands.Add(CreateNotifyCommand());
+            AddText(parameters, "channel", _schema.NotificationChannel);
         }
     }
 

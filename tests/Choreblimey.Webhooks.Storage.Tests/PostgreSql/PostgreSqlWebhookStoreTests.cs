@@ -310,6 +310,46 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await late);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Only_a_requeue_that_requeues_something_wakes_workers(bool useNotifications)
+    {
+        await using var store = new PostgreSqlWebhookStore(new PostgreSqlWebhookStoreOptions
+        {
+            ConnectionString = fixture.DatabaseConnectionString,
+            Schema = fixture.NewSchemaName(),
+            UseNotifications = useNotifications,
+        });
+        var message = Message("tenant-a");
+        var delivery = PostgreSqlTestData.Delivery(message);
+        await store.InsertMessageAsync(message, [delivery]);
+        var channel = store.Schema + "_deliveries";
+        await using var listener = new NpgsqlConnection(fixture.DatabaseConnectionString);
+        await listener.OpenAsync();
+        var received = new ConcurrentQueue<string>();
+        listener.Notification += (_, notification) => received.Enqueue(notification.Payload);
+        await using (var listen = new NpgsqlCommand($"LISTEN \"{channel}\"", listener))
+        {
+            await listen.ExecuteNonQueryAsync();
+        }
+
+        Assert.False(await store.RequeueDeliveryAsync("tenant-a", "dlv_missing", T0));
+        Assert.Equal(0, await store.RequeueDeliveriesAsync(new WebhookRequeueRequest { TenantId = "tenant-a", SubscriptionId = "sub_missing", DueAt = T0, IncludePending = true }));
+        Assert.True(await store.RequeueDeliveryAsync("tenant-a", delivery.Id, T0));
+        Assert.Equal(1, await store.RequeueDeliveriesAsync(new WebhookRequeueRequest { TenantId = "tenant-a", SubscriptionId = delivery.SubscriptionId, DueAt = T0, IncludePending = true }));
+
+        // Notifications arrive in commit order: everything the store sent comes before this marker.
+        await ScalarAsync(fixture.DatabaseConnectionString, $"SELECT pg_notify('{channel}', 'marker')");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!received.Contains("marker"))
+        {
+            await listener.WaitAsync(timeout.Token);
+        }
+
+        Assert.Equal(useNotifications ? ["", "", "marker"] : ["marker"], received);
+    }
+
     [Fact]
     public async Task Idempotency_key_returns_the_first_message_and_writes_nothing()
     {
