@@ -513,10 +513,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         if (deliveries.Count > 0)
         {
             AddDeliveryArrays(p, deliveries);
-            if (_useNotifications)
-            {
-                AddText(p, "channel", _schema.NotificationChannel);
-            }
+            AddChannel(p);
         }
 
         return insert;
@@ -1018,6 +1015,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     private string NotifyIfAny(string cte) =>
         _useNotifications ? $", (SELECT pg_notify(@channel, '') WHERE EXISTS (SELECT 1 FROM {cte}))" : string.Empty;
 
+    /// <summary>Adds <c>@channel</c>, the store's notification channel, when notifications are on.</summary>
     private void AddChannel(NpgsqlParameterCollection parameters)
     {
         if (_useNotifications)
@@ -1029,7 +1027,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     private NpgsqlBatchCommand CreateNotifyCommand()
     {
         var notify = new NpgsqlBatchCommand("SELECT pg_notify(@channel, '')");
-        AddText(notify.Parameters, "channel", _schema.NotificationChannel);
+        AddChannel(notify.Parameters);
         return notify;
     }
 
