@@ -1,10 +1,18 @@
 namespace Choreblimey.Webhooks;
 
 /// <summary>
-/// The in-memory store's pending deliveries, one set per <see cref="WebhookPriority"/> ordered by (due time, id): a claim takes
-/// due deliveries by priority first, then due time, like the SQL stores' <c>ORDER BY priority DESC, next_attempt_at, id</c>.
-/// Not thread-safe: the store calls it under its lock.
+/// The in-memory store's pending deliveries: one heap per <see cref="WebhookPriority"/> of those waiting to be claimed,
+/// ordered by (due time, id), and one heap of leased deliveries ordered by when their leases expire. A claim takes due
+/// deliveries by priority first, then due time, like the SQL stores' <c>ORDER BY priority DESC, next_attempt_at, id</c>;
+/// a lease that expired unrecorded becomes due again at its expiry, in that same order. Not thread-safe: the store calls
+/// it under its lock.
 /// </summary>
+/// <remarks>
+/// Heaps rather than sorted trees: a publish appends at about the end of a heap and a claim takes its top, without a tree
+/// node per entry, and a recorded attempt's removal is a version change. A removed item's older copy stays in its heap until
+/// it reaches the top or the heap is compacted (when more than half of it is stale), so the heaps hold at most about twice
+/// what is pending.
+/// </remarks>
 internal sealed class InMemoryDueQueue
 {
     // Ids compare ordinally, as the SQL stores' binary collation does: the tuple's default comparer would compare them with
@@ -12,28 +20,34 @@ internal sealed class InMemoryDueQueue
     private static readonly Comparer<(DateTimeOffset DueAt, string Id)> DueOrder = Comparer<(DateTimeOffset DueAt, string Id)>.Create(
         static (x, y) => x.DueAt != y.DueAt ? x.DueAt.CompareTo(y.DueAt) : string.CompareOrdinal(x.Id, y.Id));
 
+    // Below this many entries a heap is never compacted: rebuilding a small heap costs more than its stale entries do.
+    private const int CompactionFloor = 64;
+
     // Highest priority first.
-    private readonly (WebhookPriority Priority, SortedSet<(DateTimeOffset DueAt, string Id)> Set)[] _sets =
-    [
-        (WebhookPriority.High, new(DueOrder)),
-        (WebhookPriority.Normal, new(DueOrder)),
-        (WebhookPriority.Low, new(DueOrder)),
-    ];
+    private readonly PriorityQueue<(InMemoryDueQueueItem Item, int Version), (DateTimeOffset DueAt, string Id)>[] _due =
+        [new(DueOrder), new(DueOrder), new(DueOrder)];
 
-    /// <summary>Gets the number of pending deliveries.</summary>
-    public int Count => _sets[0].Set.Count + _sets[1].Set.Count + _sets[2].Set.Count;
+    private readonly int[] _dueCounts = new int[3];
+    private readonly PriorityQueue<(InMemoryDueQueueItem Item, int Version), DateTimeOffset> _leased = new();
+    private int _leasedCount;
 
-    /// <summary>Gets the earliest due time of any priority, or <see langword="null"/> when nothing is pending.</summary>
+    /// <summary>Gets the number of pending deliveries, leased ones included.</summary>
+    public int Count => _dueCounts[0] + _dueCounts[1] + _dueCounts[2] + _leasedCount;
+
+    /// <summary>Gets the number of entries the heaps hold, stale ones included; for tests of the compaction.</summary>
+    internal int HeapEntries => _due[0].Count + _due[1].Count + _due[2].Count + _leased.Count;
+
+    /// <summary>Gets the earliest due time of any priority or lease expiry, or <see langword="null"/> when nothing is pending.</summary>
     public DateTimeOffset? NextDueAt
     {
         get
         {
-            DateTimeOffset? next = null;
-            foreach (var (_, set) in _sets)
+            DateTimeOffset? next = TryPeekLive(_leased, out _, out var expiresAt) ? expiresAt : null;
+            foreach (var heap in _due)
             {
-                if (set.Count > 0 && (next is null || set.Min.DueAt < next))
+                if (TryPeekLive(heap, out _, out var key) && (next is null || key.DueAt < next))
                 {
-                    next = set.Min.DueAt;
+                    next = key.DueAt;
                 }
             }
 
@@ -41,35 +55,134 @@ internal sealed class InMemoryDueQueue
         }
     }
 
-    /// <summary>Gets the ids of every pending delivery (leased ones included), in no particular order.</summary>
-    public IEnumerable<string> Ids => _sets.SelectMany(static s => s.Set).Select(static e => e.Id);
+    /// <summary>Gets every pending item (leased ones included), in no particular order.</summary>
+    public IEnumerable<InMemoryDueQueueItem> Items => _due
+        .SelectMany(static heap => heap.UnorderedItems.Select(static e => e.Element))
+        .Concat(_leased.UnorderedItems.Select(static e => e.Element))
+        .Where(static e => e.Item.Version == e.Version)
+        .Select(static e => e.Item);
 
-    public void Add(WebhookPriority priority, DateTimeOffset dueAt, string id) => SetOf(priority).Add((dueAt, id));
-
-    public void Remove(WebhookPriority priority, DateTimeOffset dueAt, string id) => SetOf(priority).Remove((dueAt, id));
-
-    /// <summary>Removes and returns the id of the highest-priority, then earliest, delivery due at <paramref name="now"/>.</summary>
-    public bool TryTakeDue(DateTimeOffset now, out string id)
+    /// <summary>Queues the item as due at <paramref name="dueAt"/>, wherever it was queued before.</summary>
+    public void Add(InMemoryDueQueueItem item, DateTimeOffset dueAt)
     {
-        foreach (var (_, set) in _sets)
+        Remove(item);
+        var index = IndexOf(item.Priority);
+        item.IsQueued = true;
+        item.IsLeased = false;
+        _due[index].Enqueue((item, ++item.Version), (dueAt, item.Id));
+        _dueCounts[index]++;
+    }
+
+    /// <summary>Queues the item as leased until <paramref name="expiresAt"/>, when it becomes due again unless removed first.</summary>
+    public void AddLeased(InMemoryDueQueueItem item, DateTimeOffset expiresAt)
+    {
+        Remove(item);
+        item.IsQueued = true;
+        item.IsLeased = true;
+        _leased.Enqueue((item, ++item.Version), expiresAt);
+        _leasedCount++;
+    }
+
+    /// <summary>Takes the item out of the queue, due or leased; nothing happens when it is not queued.</summary>
+    public void Remove(InMemoryDueQueueItem item)
+    {
+        if (!item.IsQueued)
         {
-            if (set.Count > 0 && set.Min.DueAt <= now)
+            return;
+        }
+
+        item.IsQueued = false;
+        item.Version++;
+        if (item.IsLeased)
+        {
+            _leasedCount--;
+            CompactIfSparse(_leased, _leasedCount);
+        }
+        else
+        {
+            var index = IndexOf(item.Priority);
+            _dueCounts[index]--;
+            CompactIfSparse(_due[index], _dueCounts[index]);
+        }
+    }
+
+    /// <summary>
+    /// Removes and returns the highest-priority, then earliest, item due at <paramref name="now"/>; leases expired by then
+    /// count as due at their expiry.
+    /// </summary>
+    public bool TryTakeDue(DateTimeOffset now, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out InMemoryDueQueueItem? item)
+    {
+        while (TryPeekLive(_leased, out var leased, out var expiresAt) && expiresAt <= now)
+        {
+            _leased.Dequeue();
+            _leasedCount--;
+            leased.IsQueued = false;
+            Add(leased, expiresAt);
+        }
+
+        for (var index = 0; index < _due.Length; index++)
+        {
+            var heap = _due[index];
+            if (TryPeekLive(heap, out item, out var key) && key.DueAt <= now)
             {
-                var min = set.Min;
-                set.Remove(min);
-                id = min.Id;
+                heap.Dequeue();
+                _dueCounts[index]--;
+                item.IsQueued = false;
+                item.Version++;
                 return true;
             }
         }
 
-        id = string.Empty;
+        item = null;
         return false;
     }
 
-    private SortedSet<(DateTimeOffset DueAt, string Id)> SetOf(WebhookPriority priority) => priority switch
+    /// <summary>Peeks at the heap's top after dropping the stale copies above it.</summary>
+    private static bool TryPeekLive<TPriority>(
+        PriorityQueue<(InMemoryDueQueueItem Item, int Version), TPriority> heap,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out InMemoryDueQueueItem? item,
+        [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TPriority priority)
     {
-        WebhookPriority.High => _sets[0].Set,
-        WebhookPriority.Low => _sets[2].Set,
-        _ => _sets[1].Set,
+        while (heap.TryPeek(out var entry, out priority))
+        {
+            if (entry.Item.Version == entry.Version)
+            {
+                item = entry.Item;
+                return true;
+            }
+
+            heap.Dequeue();
+        }
+
+        item = null;
+        return false;
+    }
+
+    /// <summary>Rebuilds the heap from its live entries once stale ones are the majority, so removals stay amortised O(1).</summary>
+    private static void CompactIfSparse<TPriority>(PriorityQueue<(InMemoryDueQueueItem Item, int Version), TPriority> heap, int live)
+    {
+        if (heap.Count <= CompactionFloor || heap.Count <= 2 * live)
+        {
+            return;
+        }
+
+        var kept = new List<((InMemoryDueQueueItem Item, int Version), TPriority)>(live);
+        foreach (var entry in heap.UnorderedItems)
+        {
+            if (entry.Element.Item.Version == entry.Element.Version)
+            {
+                kept.Add(entry);
+            }
+        }
+
+        heap.Clear();
+        heap.EnqueueRange(kept);
+    }
+
+    private static int IndexOf(WebhookPriority priority) => priority switch
+    {
+        WebhookPriority.High => 0,
+        WebhookPriority.Low => 2,
+        _ => 1,
     };
 }

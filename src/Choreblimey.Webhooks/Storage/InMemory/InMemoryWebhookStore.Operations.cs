@@ -194,9 +194,9 @@ public sealed partial class InMemoryWebhookStore
             DateTimeOffset? oldest = null;
 
             // A test send is recorded apart from real traffic: it is neither backlog nor a dead letter.
-            foreach (var id in _due.Ids)
+            foreach (var item in _due.Items)
             {
-                var d = _deliveries[id].Delivery;
+                var d = ((DeliveryEntry)item).Delivery;
                 if (d.EventType != WebhookOperationalEvents.Test
                     && _subscriptions.TryGetValue(d.SubscriptionId, out var subscription) && subscription.State == WebhookSubscriptionState.Active)
                 {

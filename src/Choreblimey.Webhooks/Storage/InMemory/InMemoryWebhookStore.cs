@@ -24,7 +24,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
     private readonly InMemoryTimeIndex _messagesByTime = new();
     private readonly Dictionary<string, DateTimeOffset> _failingSince = new(StringComparer.Ordinal);
 
-    // Pending deliveries by priority, then (due time, id); an entry's key is updated whenever its due time changes.
+    // Pending deliveries: due ones by priority, then (due time, id), and leased ones by when their leases expire.
     private readonly InMemoryDueQueue _due = new();
     private long _subscriptionVersion;
 
@@ -203,7 +203,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
                 _deliveries.Add(delivery.Id, entry);
                 if (delivery.Status == WebhookDeliveryStatus.Pending)
                 {
-                    _due.Add(delivery.Priority, delivery.NextAttemptAt, delivery.Id);
+                    _due.Add(entry, delivery.NextAttemptAt);
                 }
             }
 
@@ -232,16 +232,16 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
 
             var leaseExpiresAt = request.Now + request.LeaseDuration;
             var claimed = new List<WebhookDeliveryLease>(Math.Min(request.MaxCount, _due.Count));
-            while (claimed.Count < request.MaxCount && _due.TryTakeDue(request.Now, out var id))
+            while (claimed.Count < request.MaxCount && _due.TryTakeDue(request.Now, out var item))
             {
-                var entry = _deliveries[id];
+                var entry = (DeliveryEntry)item;
                 entry.Delivery = entry.Delivery with
                 {
                     FencingToken = entry.Delivery.FencingToken + 1,
                     LeaseOwner = request.Owner,
                     NextAttemptAt = leaseExpiresAt,
                 };
-                _due.Add(entry.Delivery.Priority, leaseExpiresAt, id);
+                _due.AddLeased(entry, leaseExpiresAt);
                 claimed.Add(new WebhookDeliveryLease(entry.Delivery, _messages[entry.Delivery.MessageId], entry.Delivery.FencingToken, leaseExpiresAt));
             }
 
@@ -262,7 +262,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
             }
 
             var current = entry.Delivery;
-            _due.Remove(current.Priority, current.NextAttemptAt, current.Id);
+            _due.Remove(entry);
             var isFinal = record.NewStatus != WebhookDeliveryStatus.Pending;
             entry.Delivery = current with
             {
@@ -277,7 +277,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
             entry.AddAttempt(record.Attempt);
             if (!isFinal)
             {
-                _due.Add(current.Priority, record.NextAttemptAt, current.Id);
+                _due.Add(entry, record.NextAttemptAt);
             }
 
             return ValueTask.FromResult(true);
@@ -295,9 +295,8 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
                 return ValueTask.FromResult(false);
             }
 
-            _due.Remove(entry.Delivery.Priority, entry.Delivery.NextAttemptAt, entry.Delivery.Id);
             entry.Delivery = entry.Delivery with { NextAttemptAt = release.DueAt, LeaseOwner = null };
-            _due.Add(entry.Delivery.Priority, release.DueAt, entry.Delivery.Id);
+            _due.Add(entry, release.DueAt);
             return ValueTask.FromResult(true);
         }
     }
@@ -412,11 +411,6 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
     private void Requeue(DeliveryEntry entry, DateTimeOffset dueAt)
     {
         var current = entry.Delivery;
-        if (current.Status == WebhookDeliveryStatus.Pending)
-        {
-            _due.Remove(current.Priority, current.NextAttemptAt, current.Id);
-        }
-
         entry.Delivery = current with
         {
             Status = WebhookDeliveryStatus.Pending,
@@ -425,7 +419,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
             LeaseOwner = null,
             FencingToken = current.FencingToken + 1,
         };
-        _due.Add(current.Priority, dueAt, current.Id);
+        _due.Add(entry, dueAt);
     }
 
     private static WebhookPage<T> ToPage<T>(List<T> rows, int limit, Func<T, string> key)
@@ -453,13 +447,14 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
             && entry.Delivery.Status == WebhookDeliveryStatus.Pending;
     }
 
-    private sealed class DeliveryEntry
+    private sealed class DeliveryEntry : InMemoryDueQueueItem
     {
         private readonly HashSet<DeliveryEntry> _deadLettered;
         private readonly InMemoryTimeIndex _completed;
         private WebhookDelivery _delivery;
 
         public DeliveryEntry(WebhookDelivery delivery, HashSet<DeliveryEntry> deadLettered, InMemoryTimeIndex completed)
+            : base(delivery.Id, delivery.Priority)
         {
             _deadLettered = deadLettered;
             _completed = completed;
