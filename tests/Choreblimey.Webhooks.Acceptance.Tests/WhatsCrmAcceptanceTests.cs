@@ -76,6 +76,61 @@ public sealed class WhatsCrmAcceptanceTests
         Assert.Equal(WebhookPublishStatus.Published, hanging.Status);
     }
 
+    [Fact(DisplayName = WhatsCrmR3 + " (the store down)")]
+    public async Task A_store_that_cannot_save_the_event_fails_the_publish_in_its_receipt_not_in_the_callers_flow()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"whatscrm-acceptance-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using var host = await AcceptanceHost.StartAsync(
+                b => b.AddWhatsCrmCatalog(),
+                o => o.ThrowOnStoreFailure = false,
+                afterHarness: (_, webhooks) => webhooks.UseSqliteStore(o =>
+                {
+                    o.ConnectionString = path;
+                    o.BusyTimeout = TimeSpan.FromMilliseconds(50);
+                }));
+            var subscription = await host.Subscriptions.CreateAsync("tenant-a", new WebhookSubscriptionRequest { Url = "https://crm.example/hooks", EventTypes = ["*"] });
+
+            // Another process holds the database's write lock past the store's busy timeout.
+            await using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+            {
+                await other.OpenAsync();
+                await using var command = other.CreateCommand();
+                command.CommandText = "BEGIN EXCLUSIVE;";
+                await command.ExecuteNonQueryAsync();
+
+                var failed = await host.Publisher.PublishAsync(Incoming("wamid-lost"), tenantId: "tenant-a");
+
+                Assert.Equal(WebhookPublishStatus.Failed, failed.Status);
+                Assert.False(failed.IsStored);
+                Assert.Contains("database is locked", failed.Error, StringComparison.OrdinalIgnoreCase);
+                command.CommandText = "ROLLBACK;";
+                await command.ExecuteNonQueryAsync();
+            }
+
+            var published = await host.Publisher.PublishAsync(Incoming("wamid-kept"), tenantId: "tenant-a");
+            Assert.True(published.Status == WebhookPublishStatus.Published, published.Error);
+
+            // The worker may have met the lock too, and waits out its back-off on the test clock.
+            host.Harness.Clock!.Advance(TimeSpan.FromMinutes(1));
+            await JossiedbAcceptanceTests.Eventually(() => host.Harness.Receiver.Requests.Count > 0);
+            var delivered = Assert.Single(host.Harness.Receiver.Requests);
+            Assert.Contains("wamid-kept", delivered.BodyText, StringComparison.Ordinal);
+            Assert.Equal(subscription.Url, delivered.Url);
+            var logged = Assert.Single((await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = "tenant-a" })).Items);
+            Assert.Equal(published.EventId, logged.MessageId);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
     [Fact(DisplayName = WhatsCrmR4 + " (async delivery, latency metrics)")]
     public async Task Delivery_is_asynchronous_and_its_latency_is_measured()
     {

@@ -17,6 +17,9 @@ internal static partial class WebhookLog
     [LoggerMessage(4, LogLevel.Debug, "Webhooks are disabled; {EventType} was not published")]
     public static partial void PublishDisabled(ILogger logger, string eventType);
 
+    [LoggerMessage(5, LogLevel.Error, "Publish of {EventType} for tenant '{TenantId}' failed: the store could not save it, so it will not be delivered")]
+    public static partial void PublishFailed(ILogger logger, string eventType, string tenantId, Exception exception);
+
     [LoggerMessage(10, LogLevel.Debug, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} succeeded with {StatusCode} in {DurationMs} ms (attempt {Attempt})")]
     public static partial void AttemptSucceeded(ILogger logger, string deliveryId, string eventId, string subscriptionId, int statusCode, double durationMs, int attempt);
 

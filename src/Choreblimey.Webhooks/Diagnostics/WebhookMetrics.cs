@@ -13,6 +13,7 @@ internal sealed class WebhookMetrics
     private static readonly object BoxedFalse = false;
     private readonly Counter<long> _published;
     private readonly Counter<long> _publishRejected;
+    private readonly Counter<long> _publishFailed;
     private readonly Counter<long> _attempts;
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _subscriptionsDisabled;
@@ -26,6 +27,7 @@ internal sealed class WebhookMetrics
         Meter = meter;
         _published = meter.CreateCounter<long>("webhooks.events.published", "{event}", "Events published.");
         _publishRejected = meter.CreateCounter<long>("webhooks.events.rejected", "{event}", "Publishes rejected as invalid.");
+        _publishFailed = meter.CreateCounter<long>("webhooks.events.failed", "{event}", "Publishes whose event the store could not save.");
         _attempts = meter.CreateCounter<long>("webhooks.attempts", "{attempt}", "Delivery attempts by outcome.");
         _deadLettered = meter.CreateCounter<long>("webhooks.deliveries.dead_lettered", "{delivery}", "Deliveries dead-lettered.");
         _subscriptionsDisabled = meter.CreateCounter<long>("webhooks.subscriptions.disabled", "{subscription}", "Subscriptions disabled automatically.");
@@ -39,6 +41,8 @@ internal sealed class WebhookMetrics
         _published.Add(1, new KeyValuePair<string, object?>("event.type", eventType), new KeyValuePair<string, object?>("has_deliveries", deliveries > 0 ? BoxedTrue : BoxedFalse));
 
     public void PublishRejected(string eventType) => _publishRejected.Add(1, new KeyValuePair<string, object?>("event.type", eventType));
+
+    public void PublishFailed(string eventType) => _publishFailed.Add(1, new KeyValuePair<string, object?>("event.type", eventType));
 
     public void Attempt(WebhookAttemptOutcome outcome, TimeSpan duration)
     {

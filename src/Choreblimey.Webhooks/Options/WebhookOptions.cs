@@ -73,6 +73,18 @@ public sealed class WebhookOptions
     public bool ThrowOnInvalidPublish { get; set; } = true;
 
     /// <summary>
+    /// Gets or sets whether a publish throws when the store cannot save the event (or read the subscriptions to route it):
+    /// a database that is down, full or locked past its timeout. When <see langword="false"/>,
+    /// <see cref="IWebhookPublisher.PublishAsync{TPayload}(string, TPayload, WebhookPublishOptions, CancellationToken)"/>
+    /// logs the failure as an error and returns a <see cref="WebhookPublishStatus.Failed"/> receipt naming it instead, so
+    /// that the caller's own work goes on (fire and forget); the event is not stored and will not be delivered, which the
+    /// receipt, the log and the <c>webhooks.events.failed</c> counter say. Cancellation through the caller's token still
+    /// throws, and <see cref="IWebhookOutbox"/> publishes inside the host's transaction are not affected: that
+    /// transaction must fail with the write. The default value is <see langword="true"/>.
+    /// </summary>
+    public bool ThrowOnStoreFailure { get; set; } = true;
+
+    /// <summary>
     /// Gets or sets the signature profile of subscriptions created without one (through the subscription manager or from
     /// configuration) and of those whose profile an update clears, for a host whose receivers all expect its own header,
     /// such as <c>choreblimey</c> (<c>X-Choreblimey-Signature</c>) or <c>jossiedb</c>. It must name a built-in or

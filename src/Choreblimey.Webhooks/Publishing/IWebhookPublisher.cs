@@ -39,6 +39,10 @@ public interface IWebhookPublisher
     /// The idempotency key already belongs to an event of another type, so this one was not stored (when
     /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
     /// </exception>
+    /// <remarks>
+    /// Whatever the store throws when it cannot save the event reaches the caller, unless
+    /// <see cref="WebhookOptions.ThrowOnStoreFailure"/> is off: the receipt then says <see cref="WebhookPublishStatus.Failed"/>.
+    /// </remarks>
     ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
         string eventType,
         TPayload payload,
@@ -67,6 +71,10 @@ public interface IWebhookPublisher
     /// The idempotency key already belongs to an event of another type, so this one was not stored (when
     /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
     /// </exception>
+    /// <remarks>
+    /// Whatever the store throws when it cannot save the event reaches the caller, unless
+    /// <see cref="WebhookOptions.ThrowOnStoreFailure"/> is off: the receipt then says <see cref="WebhookPublishStatus.Failed"/>.
+    /// </remarks>
     ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
         string eventType,
         TPayload payload,

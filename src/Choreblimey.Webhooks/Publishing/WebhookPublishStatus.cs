@@ -17,4 +17,10 @@ public enum WebhookPublishStatus
 
     /// <summary>The publish was invalid and <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is off; it was logged and counted, and nothing was stored.</summary>
     Rejected = 3,
+
+    /// <summary>
+    /// The store could not save the event and <see cref="WebhookOptions.ThrowOnStoreFailure"/> is off; it was logged and
+    /// counted, nothing was stored, and the receipt's error names the failure.
+    /// </summary>
+    Failed = 4,
 }

@@ -73,37 +73,60 @@ internal sealed class WebhookPublisher(
 
         using var activity = WebhookActivitySource.Instance.StartActivity("webhooks publish", ActivityKind.Producer);
         activity?.SetTag("webhooks.event.type", eventType);
-
-        var prepared = await preparer.PrepareAsync(eventType, payload, publishOptions, current, activity, cancellationToken).ConfigureAwait(false);
-        if (!prepared.HasMessage)
+        try
         {
-            return prepared.SkippedReceipt!;
-        }
-
-        var message = prepared.Message;
-        var tenantId = message.TenantId;
-        var result = await store.InsertMessageAsync(message, prepared.Deliveries, cancellationToken).ConfigureAwait(false);
-        activity?.SetTag("webhooks.event.id", result.MessageId);
-        if (result.IsDuplicate)
-        {
-            // Stores match idempotency keys on tenant and key alone; the event type is compared here, for every store.
-            var first = await store.GetMessageAsync(tenantId, result.MessageId, cancellationToken).ConfigureAwait(false);
-            if (preparer.CheckDuplicate(message, result, first?.EventType, current, activity) is { } rejected)
+            var prepared = await preparer.PrepareAsync(eventType, payload, publishOptions, current, activity, cancellationToken).ConfigureAwait(false);
+            if (!prepared.HasMessage)
             {
-                return rejected;
+                return prepared.SkippedReceipt!;
             }
 
-            WebhookLog.DuplicatePublish(logger, eventType, tenantId, result.MessageId);
-            return new WebhookPublishReceipt(result.MessageId, result.DeliveryCount, WebhookPublishStatus.Duplicate);
-        }
+            var message = prepared.Message;
+            var tenantId = message.TenantId;
+            var result = await store.InsertMessageAsync(message, prepared.Deliveries, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("webhooks.event.id", result.MessageId);
+            if (result.IsDuplicate)
+            {
+                // Stores match idempotency keys on tenant and key alone; the event type is compared here, for every store.
+                var first = await store.GetMessageAsync(tenantId, result.MessageId, cancellationToken).ConfigureAwait(false);
+                if (preparer.CheckDuplicate(message, result, first?.EventType, current, activity) is { } rejected)
+                {
+                    return rejected;
+                }
 
-        if (result.DeliveryCount > 0)
+                WebhookLog.DuplicatePublish(logger, eventType, tenantId, result.MessageId);
+                return new WebhookPublishReceipt(result.MessageId, result.DeliveryCount, WebhookPublishStatus.Duplicate);
+            }
+
+            if (result.DeliveryCount > 0)
+            {
+                signal.Notify();
+            }
+
+            metrics.Published(eventType, result.DeliveryCount);
+            WebhookLog.Published(logger, eventType, result.MessageId, tenantId, result.DeliveryCount);
+            return new WebhookPublishReceipt(result.MessageId, result.DeliveryCount, WebhookPublishStatus.Published);
+        }
+        catch (Exception exception) when (IsStoreFailure(exception, cancellationToken))
         {
-            signal.Notify();
-        }
+            metrics.PublishFailed(eventType);
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            if (current.ThrowOnStoreFailure)
+            {
+                throw;
+            }
 
-        metrics.Published(eventType, result.DeliveryCount);
-        WebhookLog.Published(logger, eventType, result.MessageId, tenantId, result.DeliveryCount);
-        return new WebhookPublishReceipt(result.MessageId, result.DeliveryCount, WebhookPublishStatus.Published);
+            WebhookLog.PublishFailed(logger, eventType, publishOptions.TenantId ?? string.Empty, exception);
+            return new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Failed, $"The event could not be stored, so it will not be delivered ({exception.GetType().Name}: {exception.Message}).");
+        }
     }
+
+    /// <summary>
+    /// Whether a publish failed in the store (reading the subscriptions to route to, or writing the event): anything but
+    /// invalid input (thrown as <see cref="WebhookException"/> or <see cref="ArgumentException"/>, which
+    /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> governs) and the caller's own cancellation.
+    /// </summary>
+    private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception is not (WebhookException or ArgumentException)
+        && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
 }
