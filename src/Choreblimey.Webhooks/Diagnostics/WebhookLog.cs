@@ -20,6 +20,9 @@ internal static partial class WebhookLog
     [LoggerMessage(5, LogLevel.Error, "Publish of {EventType} for tenant '{TenantId}' failed: the store could not save it, so it will not be delivered")]
     public static partial void PublishFailed(ILogger logger, string eventType, string tenantId, Exception exception);
 
+    [LoggerMessage(6, LogLevel.Warning, "Publish of {EventType} for tenant '{TenantId}' reused the idempotency key of {EventId}, whose event type could not be read back to compare; reported as a duplicate")]
+    public static partial void DuplicateNotCompared(ILogger logger, string eventType, string tenantId, string eventId, Exception exception);
+
     [LoggerMessage(10, LogLevel.Debug, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} succeeded with {StatusCode} in {DurationMs} ms (attempt {Attempt})")]
     public static partial void AttemptSucceeded(ILogger logger, string deliveryId, string eventId, string subscriptionId, int statusCode, double durationMs, int attempt);
 

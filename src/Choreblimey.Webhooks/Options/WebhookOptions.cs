@@ -78,8 +78,9 @@ public sealed class WebhookOptions
     /// <see cref="IWebhookPublisher.PublishAsync{TPayload}(string, TPayload, WebhookPublishOptions, CancellationToken)"/>
     /// logs the failure as an error and returns a <see cref="WebhookPublishStatus.Failed"/> receipt naming it instead, so
     /// that the caller's own work goes on (fire and forget); the event is not stored and will not be delivered, which the
-    /// receipt, the log and the <c>webhooks.events.failed</c> counter say. Cancellation through the caller's token still
-    /// throws, and <see cref="IWebhookOutbox"/> publishes inside the host's transaction are not affected: that
+    /// receipt, the log and the <c>webhooks.events.failed</c> counter say. A re-publish whose idempotency key is held by an
+    /// event that cannot be read back stays a <see cref="WebhookPublishStatus.Duplicate"/> of that stored event, since it
+    /// is stored. Cancellation through the caller's token still throws, and <see cref="IWebhookOutbox"/> publishes inside the host's transaction are not affected: that
     /// transaction must fail with the write. The default value is <see langword="true"/>.
     /// </summary>
     public bool ThrowOnStoreFailure { get; set; } = true;

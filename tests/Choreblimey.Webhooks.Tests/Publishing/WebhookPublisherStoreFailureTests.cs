@@ -94,6 +94,58 @@ public sealed class WebhookPublisherStoreFailureTests : IDisposable
         Assert.Empty(failures.EventTypes);
     }
 
+    [Fact]
+    public async Task With_throwing_off_a_cancellation_that_is_not_the_callers_is_a_store_failure()
+    {
+        FailInsertWith(new OperationCanceledException("The command was cancelled by the store's own timeout."));
+        await using var services = Build(throwOnStoreFailure: false);
+
+        var receipt = await Publisher(services).PublishAsync("message.received", new { Id = 1 }, tenantId: Tenant);
+
+        Assert.Equal(WebhookPublishStatus.Failed, receipt.Status);
+        Assert.Contains("OperationCanceledException: The command was cancelled by the store's own timeout.", receipt.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_throwing_off_what_a_payload_throws_while_serialised_is_not_reported_as_a_store_failure()
+    {
+        await using var services = Build(throwOnStoreFailure: false);
+        using var failures = new FailureCounter(services);
+
+        await Assert.ThrowsAsync<OperationCanceledException>(
+            async () => await Publisher(services).PublishAsync("message.received", new CancellingPayload(), tenantId: Tenant));
+
+        Assert.Empty(failures.EventTypes);
+        await _store.DidNotReceiveWithAnyArgs().InsertMessageAsync(default!, default!, default);
+    }
+
+    [Fact]
+    public async Task With_throwing_off_a_duplicate_whose_first_event_cannot_be_read_back_stays_a_duplicate_of_that_stored_event()
+    {
+#pragma warning disable CA2012
+        _store.InsertMessageAsync(Arg.Any<WebhookMessage>(), Arg.Any<IReadOnlyList<WebhookDelivery>>(), Arg.Any<CancellationToken>())
+            .Returns(new ValueTask<WebhookMessageInsertResult>(new WebhookMessageInsertResult("msg_first", 1, IsDuplicate: true)));
+        _store.GetMessageAsync(Tenant, "msg_first", Arg.Any<CancellationToken>()).ThrowsAsync(new TimeoutException("The store did not answer."));
+#pragma warning restore CA2012
+        await using var services = Build(throwOnStoreFailure: false);
+        using var failures = new FailureCounter(services);
+        var options = new WebhookPublishOptions { TenantId = Tenant, IdempotencyKey = "order-1" };
+
+        var receipt = await Publisher(services).PublishAsync("message.received", new { Id = 1 }, options);
+
+        Assert.Equal(WebhookPublishStatus.Duplicate, receipt.Status);
+        Assert.Equal("msg_first", receipt.EventId);
+        Assert.True(receipt.IsStored);
+        Assert.Empty(failures.EventTypes);
+        var logged = Assert.Single(_logs.Entries, e => e.Contains("[6]", StringComparison.Ordinal));
+        Assert.StartsWith("Warning ", logged, StringComparison.Ordinal);
+        Assert.Contains("msg_first", logged, StringComparison.Ordinal);
+
+        // With throwing on, the failed read reaches the caller, as before.
+        await using var throwing = Build(throwOnStoreFailure: true);
+        await Assert.ThrowsAsync<TimeoutException>(async () => await Publisher(throwing).PublishAsync("message.received", new { Id = 1 }, options));
+    }
+
     private void FailInsertWith(Exception exception)
     {
 #pragma warning disable CA2012
@@ -114,6 +166,21 @@ public sealed class WebhookPublisherStoreFailureTests : IDisposable
     }
 
     private static IWebhookPublisher Publisher(IServiceProvider services) => services.GetRequiredService<IWebhookPublisher>();
+
+    /// <summary>A payload whose serialisation is cancelled by something of its own, not by the caller's token.</summary>
+    private sealed class CancellingPayload
+    {
+        private readonly CancellationToken _own = new(canceled: true);
+
+        public int Id
+        {
+            get
+            {
+                _own.ThrowIfCancellationRequested();
+                return 1;
+            }
+        }
+    }
 
     /// <summary>The event types counted by <c>webhooks.events.failed</c> of one service provider's meters.</summary>
     private sealed class FailureCounter : IDisposable

@@ -37,17 +37,51 @@ internal sealed class WebhookEventPreparer(
         Activity? activity,
         CancellationToken cancellationToken)
     {
-        var tenantId = publishOptions.TenantId ?? string.Empty;
-        byte[] data;
+        if (Validate(eventType, payload, publishOptions, current, activity, out var data) is { } rejected)
+        {
+            return new WebhookPreparedEvent(rejected);
+        }
+
+        return await RouteAsync(eventType, data, publishOptions, current, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The first step of <see cref="PrepareAsync"/>: validates the event and serialises its payload into
+    /// <paramref name="data"/>. Touches no store.
+    /// </summary>
+    /// <returns><see langword="null"/>, or a <see cref="WebhookPublishStatus.Rejected"/> receipt when invalid input is not thrown.</returns>
+    public WebhookPublishReceipt? Validate<TPayload>(
+        string eventType,
+        TPayload payload,
+        WebhookPublishOptions publishOptions,
+        WebhookOptions current,
+        Activity? activity,
+        out byte[] data)
+    {
         try
         {
-            data = Serialize(eventType, payload, tenantId, publishOptions, current);
+            data = Serialize(eventType, payload, publishOptions.TenantId ?? string.Empty, publishOptions, current);
+            return null;
         }
         catch (Exception exception) when (!current.ThrowOnInvalidPublish && exception is WebhookException or ArgumentException)
         {
-            return new WebhookPreparedEvent(Reject(eventType, exception, activity));
+            data = [];
+            return Reject(eventType, exception, activity);
         }
+    }
 
+    /// <summary>
+    /// The second step of <see cref="PrepareAsync"/>: routes a validated event to the tenant's matching subscriptions (the
+    /// routing cache, which reads the store when it is stale) and builds the message and its deliveries.
+    /// </summary>
+    public async ValueTask<WebhookPreparedEvent> RouteAsync(
+        string eventType,
+        byte[] data,
+        WebhookPublishOptions publishOptions,
+        WebhookOptions current,
+        CancellationToken cancellationToken)
+    {
+        var tenantId = publishOptions.TenantId ?? string.Empty;
         var subscriptions = await router.GetMatchingActiveAsync(tenantId, eventType, publishOptions.Attributes, cancellationToken).ConfigureAwait(false);
         destinationRoutes.ReportSkipped(eventType, tenantId);
         var now = timeProvider.GetUtcNow();

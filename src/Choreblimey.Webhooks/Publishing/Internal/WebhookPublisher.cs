@@ -73,39 +73,20 @@ internal sealed class WebhookPublisher(
 
         using var activity = WebhookActivitySource.Instance.StartActivity("webhooks publish", ActivityKind.Producer);
         activity?.SetTag("webhooks.event.type", eventType);
+        if (preparer.Validate(eventType, payload, publishOptions, current, activity, out var data) is { } rejected)
+        {
+            return rejected;
+        }
+
+        // Only the store's work is in the try: routing (whose cache reads the store) and the write. Validation has thrown or
+        // rejected above, and nothing after the write may turn a stored event into a "not stored" receipt.
+        WebhookMessage message;
+        WebhookMessageInsertResult result;
         try
         {
-            var prepared = await preparer.PrepareAsync(eventType, payload, publishOptions, current, activity, cancellationToken).ConfigureAwait(false);
-            if (!prepared.HasMessage)
-            {
-                return prepared.SkippedReceipt!;
-            }
-
-            var message = prepared.Message;
-            var tenantId = message.TenantId;
-            var result = await store.InsertMessageAsync(message, prepared.Deliveries, cancellationToken).ConfigureAwait(false);
-            activity?.SetTag("webhooks.event.id", result.MessageId);
-            if (result.IsDuplicate)
-            {
-                // Stores match idempotency keys on tenant and key alone; the event type is compared here, for every store.
-                var first = await store.GetMessageAsync(tenantId, result.MessageId, cancellationToken).ConfigureAwait(false);
-                if (preparer.CheckDuplicate(message, result, first?.EventType, current, activity) is { } rejected)
-                {
-                    return rejected;
-                }
-
-                WebhookLog.DuplicatePublish(logger, eventType, tenantId, result.MessageId);
-                return new WebhookPublishReceipt(result.MessageId, result.DeliveryCount, WebhookPublishStatus.Duplicate);
-            }
-
-            if (result.DeliveryCount > 0)
-            {
-                signal.Notify();
-            }
-
-            metrics.Published(eventType, result.DeliveryCount);
-            WebhookLog.Published(logger, eventType, result.MessageId, tenantId, result.DeliveryCount);
-            return new WebhookPublishReceipt(result.MessageId, result.DeliveryCount, WebhookPublishStatus.Published);
+            var prepared = await preparer.RouteAsync(eventType, data, publishOptions, current, cancellationToken).ConfigureAwait(false);
+            message = prepared.Message!;
+            result = await store.InsertMessageAsync(message, prepared.Deliveries, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (IsStoreFailure(exception, cancellationToken))
         {
@@ -119,6 +100,48 @@ internal sealed class WebhookPublisher(
             WebhookLog.PublishFailed(logger, eventType, publishOptions.TenantId ?? string.Empty, exception);
             return new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Failed, $"The event could not be stored, so it will not be delivered ({exception.GetType().Name}: {exception.Message}).");
         }
+
+        var tenantId = message.TenantId;
+        activity?.SetTag("webhooks.event.id", result.MessageId);
+        if (result.IsDuplicate)
+        {
+            // Stores match idempotency keys on tenant and key alone; the event type is compared here, for every store.
+            var storedEventType = await ReadStoredEventTypeAsync(message, result, current, cancellationToken).ConfigureAwait(false);
+            if (preparer.CheckDuplicate(message, result, storedEventType, current, activity) is { } conflict)
+            {
+                return conflict;
+            }
+
+            WebhookLog.DuplicatePublish(logger, eventType, tenantId, result.MessageId);
+            return new WebhookPublishReceipt(result.MessageId, result.DeliveryCount, WebhookPublishStatus.Duplicate);
+        }
+
+        if (result.DeliveryCount > 0)
+        {
+            signal.Notify();
+        }
+
+        metrics.Published(eventType, result.DeliveryCount);
+        WebhookLog.Published(logger, eventType, result.MessageId, tenantId, result.DeliveryCount);
+        return new WebhookPublishReceipt(result.MessageId, result.DeliveryCount, WebhookPublishStatus.Published);
+    }
+
+    /// <summary>
+    /// Reads the type of the event that holds a duplicate's idempotency key. That event is stored whatever happens here, so
+    /// with <see cref="WebhookOptions.ThrowOnStoreFailure"/> off a read that fails leaves nothing to compare, and the
+    /// publish stays a duplicate (as when the first event has been purged), rather than being reported as not stored.
+    /// </summary>
+    private async ValueTask<string?> ReadStoredEventTypeAsync(WebhookMessage message, WebhookMessageInsertResult result, WebhookOptions current, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await store.GetMessageAsync(message.TenantId, result.MessageId, cancellationToken).ConfigureAwait(false))?.EventType;
+        }
+        catch (Exception exception) when (!current.ThrowOnStoreFailure && IsStoreFailure(exception, cancellationToken))
+        {
+            WebhookLog.DuplicateNotCompared(logger, message.EventType, message.TenantId, result.MessageId, exception);
+            return null;
+        }
     }
 
     /// <summary>
@@ -127,6 +150,6 @@ internal sealed class WebhookPublisher(
     /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> governs) and the caller's own cancellation.
     /// </summary>
     private static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) =>
-        exception is not (WebhookException or ArgumentException)
+        exception is not (WebhookException or ArgumentException or OutOfMemoryException)
         && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
 }
