@@ -105,6 +105,8 @@ public sealed class CatalogAndContractTests
         Assert.Contains(contract.Headers, h => h.Name == WebhookHeaders.Id);
         Assert.Contains("X-Choreblimey-Signature", contract.ToMarkdown(), StringComparison.Ordinal);
         Assert.Contains(WebhookContractExporter.HeadersFor(WebhookSignatureProfile.Jossiedb), h => h.Name == "X-Event-Type");
+        var webhookId = Assert.Single(WebhookContractExporter.HeadersFor(WebhookSignatureProfile.Jossiedb), h => h.Name == "X-Webhook-ID");
+        Assert.Contains("subscription", webhookId.Description, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -364,7 +364,9 @@ public sealed class JossiedbAcceptanceTests
         var request = Assert.Single(host.Harness.Receiver.Requests);
         var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Secret), request.Body.Span));
         Assert.Equal(expected, request.Header("X-Webhook-Signature")!.ToLowerInvariant());
-        Assert.Equal(receipt.EventId, request.Header("X-Webhook-ID"));
+        // A Jossiedb "webhook" is the registered endpoint: X-Webhook-ID names it; the event id (for de-duplication) is webhook-id.
+        Assert.Equal(subscription.Id, request.Header("X-Webhook-ID"));
+        Assert.Equal(receipt.EventId, request.Header("webhook-id"));
         Assert.Equal("low-stock-alert", request.Header("X-Event-Type"));
         Assert.True(new WebhookVerifier().Verify(WebhookSignatureProfile.Jossiedb, request.Body.Span, request.Header, [WebhookSecret.Parse(Secret)]).IsValid);
         Assert.False(new WebhookVerifier().Verify(WebhookSignatureProfile.Jossiedb, request.Body.Span, request.Header, [WebhookSecret.Generate()]).IsValid);

@@ -101,6 +101,11 @@ public sealed class WebhookContractExporter
             headers.Add(new(idHeader, "The event id; the same on every retry."));
         }
 
+        if (profile.SubscriptionIdHeader is { } subscriptionIdHeader)
+        {
+            headers.Add(new(subscriptionIdHeader, "The id of the webhook (subscription) that sent this delivery; the same for every event it receives."));
+        }
+
         if (profile.EventTypeHeader is { } eventTypeHeader)
         {
             headers.Add(new(eventTypeHeader, "The event type."));

@@ -2,7 +2,7 @@ namespace Choreblimey.Webhooks;
 
 /// <summary>
 /// A named way of signing deliveries: the scheme, the header carrying the signature and its prefix, and optional headers
-/// carrying the message id and event type. A subscription picks one by name (<see cref="WebhookSubscription.SignatureProfile"/>);
+/// carrying the message id, the subscription id and the event type. A subscription picks one by name (<see cref="WebhookSubscription.SignatureProfile"/>);
 /// hosts add their own with <c>AddSignatureProfile</c>. The Standard Webhooks <c>webhook-id</c> and <c>webhook-timestamp</c>
 /// headers are sent with every profile, for de-duplication.
 /// </summary>
@@ -33,14 +33,16 @@ public sealed record WebhookSignatureProfile
     };
 
     /// <summary>
-    /// Gets the Jossiedb profile: <c>X-Webhook-Signature: &lt;hex of body&gt;</c>, with <c>X-Webhook-ID</c> and <c>X-Event-Type</c>.
+    /// Gets the Jossiedb profile: <c>X-Webhook-Signature: &lt;hex of body&gt;</c>, with <c>X-Webhook-ID</c> (the webhook, that
+    /// is the subscription, that sent the delivery: a Jossiedb "webhook" is a registered endpoint) and <c>X-Event-Type</c>.
+    /// The event id for de-duplication is in <c>webhook-id</c>, as with every profile.
     /// </summary>
     public static WebhookSignatureProfile Jossiedb { get; } = new()
     {
         Name = JossiedbName,
         Scheme = WebhookSignatureScheme.HmacSha256Hex,
         SignatureHeader = "X-Webhook-Signature",
-        IdHeader = "X-Webhook-ID",
+        SubscriptionIdHeader = "X-Webhook-ID",
         EventTypeHeader = "X-Event-Type",
     };
 
@@ -76,6 +78,12 @@ public sealed record WebhookSignatureProfile
     /// <summary>Gets an extra header carrying the message id, if the receiver expects one.</summary>
     public string? IdHeader { get; init; }
 
+    /// <summary>
+    /// Gets an extra header carrying the id of the subscription that sent the delivery, if the receiver expects one (a
+    /// receiver that registered several webhooks tells them apart by it).
+    /// </summary>
+    public string? SubscriptionIdHeader { get; init; }
+
     /// <summary>Gets an extra header carrying the event type, if the receiver expects one.</summary>
     public string? EventTypeHeader { get; init; }
 
@@ -87,6 +95,11 @@ public sealed record WebhookSignatureProfile
         if (IdHeader is not null)
         {
             yield return IdHeader;
+        }
+
+        if (SubscriptionIdHeader is not null)
+        {
+            yield return SubscriptionIdHeader;
         }
 
         if (EventTypeHeader is not null)

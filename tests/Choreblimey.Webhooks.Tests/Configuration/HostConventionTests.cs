@@ -128,7 +128,8 @@ public sealed class HostConventionTests : IAsyncLifetime
         Assert.Equal(3, _receiver.Received.Count);
         Assert.All(_receiver.Received, r =>
         {
-            Assert.Equal(receipt.EventId, r.Header("X-Webhook-ID"));
+            Assert.Equal(delivery.SubscriptionId, r.Header("X-Webhook-ID"));
+            Assert.Equal(receipt.EventId, r.Header("webhook-id"));
             Assert.Equal("item.low_stock", r.Header("X-Event-Type"));
             Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(PlainSecret), r.Body)), r.Header("X-Webhook-Signature"));
         });

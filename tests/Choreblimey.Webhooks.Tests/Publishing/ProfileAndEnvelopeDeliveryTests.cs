@@ -33,7 +33,7 @@ public sealed class ProfileAndEnvelopeDeliveryTests : IAsyncLifetime
     public async Task Hex_profiles_send_their_headers_and_a_verifiable_signature(string profileName, string header, string prefix)
     {
         await using var host = await StartHostAsync();
-        await host.Subscriptions.CreateAsync(null, new WebhookSubscriptionRequest
+        var subscription = await host.Subscriptions.CreateAsync(null, new WebhookSubscriptionRequest
         {
             Url = _receiver.Url().ToString(),
             EventTypes = ["item.*"],
@@ -53,7 +53,16 @@ public sealed class ProfileAndEnvelopeDeliveryTests : IAsyncLifetime
         if (profile.IdHeader is not null)
         {
             Assert.Equal(receipt.EventId, request.Header(profile.IdHeader));
-            Assert.Equal("item.low_stock", request.Header(profile.EventTypeHeader!));
+        }
+
+        if (profile.SubscriptionIdHeader is not null)
+        {
+            Assert.Equal(subscription.Id, request.Header(profile.SubscriptionIdHeader));
+        }
+
+        if (profile.EventTypeHeader is not null)
+        {
+            Assert.Equal("item.low_stock", request.Header(profile.EventTypeHeader));
         }
     }
 

@@ -93,7 +93,8 @@ public sealed class ProfilesTests
     public void Built_in_profiles_have_the_documented_header_names()
     {
         Assert.Equal(("X-Choreblimey-Signature", "sha256="), (WebhookSignatureProfile.Choreblimey.SignatureHeader, WebhookSignatureProfile.Choreblimey.SignaturePrefix));
-        Assert.Equal(("X-Webhook-Signature", "", "X-Webhook-ID", "X-Event-Type"), (WebhookSignatureProfile.Jossiedb.SignatureHeader, WebhookSignatureProfile.Jossiedb.SignaturePrefix, WebhookSignatureProfile.Jossiedb.IdHeader, WebhookSignatureProfile.Jossiedb.EventTypeHeader));
+        Assert.Equal(("X-Webhook-Signature", "", "X-Webhook-ID", "X-Event-Type"), (WebhookSignatureProfile.Jossiedb.SignatureHeader, WebhookSignatureProfile.Jossiedb.SignaturePrefix, WebhookSignatureProfile.Jossiedb.SubscriptionIdHeader, WebhookSignatureProfile.Jossiedb.EventTypeHeader));
+        Assert.Null(WebhookSignatureProfile.Jossiedb.IdHeader);
         Assert.Equal(("X-Hub-Signature-256", "sha256="), (WebhookSignatureProfile.GitHub.SignatureHeader, WebhookSignatureProfile.GitHub.SignaturePrefix));
         Assert.Equal(WebhookHeaders.Signature, WebhookSignatureProfile.Standard.SignatureHeader);
     }

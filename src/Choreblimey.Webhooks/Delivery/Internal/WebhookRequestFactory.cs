@@ -51,6 +51,7 @@ internal sealed class WebhookRequestFactory(
         // Sized exactly, once per attempt: the sender only reads it.
         var headers = new KeyValuePair<string, string>[3
             + (profile.IdHeader is null ? 0 : 1)
+            + (profile.SubscriptionIdHeader is null ? 0 : 1)
             + (profile.EventTypeHeader is null ? 0 : 1)
             + (valid == 0 ? 0 : 1)
             + (custom?.Count ?? 0)
@@ -62,6 +63,11 @@ internal sealed class WebhookRequestFactory(
         if (profile.IdHeader is { } idHeader)
         {
             headers[count++] = new(idHeader, message.Id);
+        }
+
+        if (profile.SubscriptionIdHeader is { } subscriptionIdHeader)
+        {
+            headers[count++] = new(subscriptionIdHeader, subscription.Id);
         }
 
         if (profile.EventTypeHeader is { } eventTypeHeader)
