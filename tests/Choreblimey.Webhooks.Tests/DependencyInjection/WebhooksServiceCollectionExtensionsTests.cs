@@ -65,6 +65,15 @@ public sealed class WebhooksServiceCollectionExtensionsTests
         { "Retention.SucceededTtl=-1d", "Retention.SucceededTtl" },
         { "Retention.FailedTtl=MaxValue", "Retention.FailedTtl" },
         { "Retention.PerEventType[error.occurred]=-1d", "Retention.PerEventType[error.occurred]" },
+        { "Monitoring.BacklogSampleInterval=0", "Monitoring.BacklogSampleInterval" },
+        { "Monitoring.BacklogSampleInterval=-1s", "Monitoring.BacklogSampleInterval" },
+        { "Monitoring.DeadLetterWindow=-1h", "Monitoring.DeadLetterWindow" },
+        { "Monitoring.DegradedBacklogAge=-1min", "Monitoring.DegradedBacklogAge" },
+        { "Monitoring.DegradedBacklogAge>UnhealthyBacklogAge", "Monitoring.DegradedBacklogAge (02:00:00) must not be more than WebhookOptions.Monitoring.UnhealthyBacklogAge (01:00:00)" },
+        { "Monitoring.UnhealthyDeadLetters=-1", "Monitoring.UnhealthyDeadLetters" },
+        { "Monitoring.DegradedDeadLetters>UnhealthyDeadLetters", "Monitoring.DegradedDeadLetters (5) must not be more than WebhookOptions.Monitoring.UnhealthyDeadLetters (2)" },
+        { "Health.DisableAfterConsecutiveFailures=-1", "Health.DisableAfterConsecutiveFailures" },
+        { "Health.DisableAfterFailingFor=-1d", "Health.DisableAfterFailingFor" },
     };
 
     private static void Apply(string change, WebhookOptions o)
@@ -90,6 +99,15 @@ public sealed class WebhooksServiceCollectionExtensionsTests
             case "Retention.SucceededTtl=-1d": o.Retention.SucceededTtl = TimeSpan.FromDays(-1); break;
             case "Retention.FailedTtl=MaxValue": o.Retention.FailedTtl = TimeSpan.MaxValue; break;
             case "Retention.PerEventType[error.occurred]=-1d": o.Retention.PerEventType["error.occurred"] = TimeSpan.FromDays(-1); break;
+            case "Monitoring.BacklogSampleInterval=0": o.Monitoring.BacklogSampleInterval = TimeSpan.Zero; break;
+            case "Monitoring.BacklogSampleInterval=-1s": o.Monitoring.BacklogSampleInterval = TimeSpan.FromSeconds(-1); break;
+            case "Monitoring.DeadLetterWindow=-1h": o.Monitoring.DeadLetterWindow = TimeSpan.FromHours(-1); break;
+            case "Monitoring.DegradedBacklogAge=-1min": o.Monitoring.DegradedBacklogAge = TimeSpan.FromMinutes(-1); break;
+            case "Monitoring.DegradedBacklogAge>UnhealthyBacklogAge": o.Monitoring.DegradedBacklogAge = TimeSpan.FromHours(2); break;
+            case "Monitoring.UnhealthyDeadLetters=-1": o.Monitoring.UnhealthyDeadLetters = -1; break;
+            case "Monitoring.DegradedDeadLetters>UnhealthyDeadLetters": o.Monitoring.DegradedDeadLetters = 5; o.Monitoring.UnhealthyDeadLetters = 2; break;
+            case "Health.DisableAfterConsecutiveFailures=-1": o.Health.DisableAfterConsecutiveFailures = -1; break;
+            case "Health.DisableAfterFailingFor=-1d": o.Health.DisableAfterFailingFor = TimeSpan.FromDays(-1); break;
             default: throw new ArgumentOutOfRangeException(nameof(change), change, null);
         }
     }

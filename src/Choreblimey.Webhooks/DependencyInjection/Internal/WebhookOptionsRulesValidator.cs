@@ -78,7 +78,45 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
                 Describe($"WebhookOptions.Retention.PerEventType[{eventType}]", "must be between 0 and 100 years (36,500 days)", ttl));
         }
 
+        // A sample interval of 0 made the backlog monitor query the store in a tight loop, and a negative one threw from
+        // Task.Delay in its error path, which stops the host; a negative window made "dead letters since" lie in the future.
+        var monitoring = options.Monitoring;
+        Check(monitoring.BacklogSampleInterval >= TimeSpan.FromSeconds(1) && monitoring.BacklogSampleInterval <= TimeSpan.FromDays(1),
+            Describe("WebhookOptions.Monitoring.BacklogSampleInterval", "must be between 1 second and 1 day", monitoring.BacklogSampleInterval));
+        Check(monitoring.DeadLetterWindow > TimeSpan.Zero && monitoring.DeadLetterWindow <= MaxRetention,
+            Describe("WebhookOptions.Monitoring.DeadLetterWindow", "must be more than 0 and at most 100 years (36,500 days)", monitoring.DeadLetterWindow));
+        CheckThresholds(Check, "BacklogAge", monitoring.DegradedBacklogAge, monitoring.UnhealthyBacklogAge);
+        CheckThresholds(Check, "DeadLetters", monitoring.DegradedDeadLetters, monitoring.UnhealthyDeadLetters);
+
+        var health = options.Health;
+        Check(health.DisableAfterConsecutiveFailures >= 0,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Health.DisableAfterConsecutiveFailures must be at least 0 (0 turns automatic disabling off); it is {health.DisableAfterConsecutiveFailures}."));
+        Check(health.DisableAfterFailingFor >= TimeSpan.Zero && health.DisableAfterFailingFor <= MaxRetention,
+            Describe("WebhookOptions.Health.DisableAfterFailingFor", "must be between 0 and 100 years (36,500 days)", health.DisableAfterFailingFor));
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>A health threshold pair: each 0 (off) or more, and Degraded no later than Unhealthy when both are on.</summary>
+    private static void CheckThresholds(Action<bool, string> check, string name, TimeSpan degraded, TimeSpan unhealthy)
+    {
+        check(degraded >= TimeSpan.Zero && degraded <= MaxRetention,
+            Describe($"WebhookOptions.Monitoring.Degraded{name}", "must be between 0 (off) and 100 years (36,500 days)", degraded));
+        check(unhealthy >= TimeSpan.Zero && unhealthy <= MaxRetention,
+            Describe($"WebhookOptions.Monitoring.Unhealthy{name}", "must be between 0 (off) and 100 years (36,500 days)", unhealthy));
+        check(degraded <= TimeSpan.Zero || unhealthy <= TimeSpan.Zero || degraded <= unhealthy,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.Degraded{name} ({degraded}) must not be more than WebhookOptions.Monitoring.Unhealthy{name} ({unhealthy}) when both are on."));
+    }
+
+    /// <inheritdoc cref="CheckThresholds(Action{bool, string}, string, TimeSpan, TimeSpan)"/>
+    private static void CheckThresholds(Action<bool, string> check, string name, int degraded, int unhealthy)
+    {
+        check(degraded >= 0,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.Degraded{name} must be at least 0 (0 is off); it is {degraded}."));
+        check(unhealthy >= 0,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.Unhealthy{name} must be at least 0 (0 is off); it is {unhealthy}."));
+        check(degraded <= 0 || unhealthy <= 0 || degraded <= unhealthy,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.Degraded{name} ({degraded}) must not be more than WebhookOptions.Monitoring.Unhealthy{name} ({unhealthy}) when both are on."));
     }
 
     private static string Describe(string option, string rule, TimeSpan value) =>
