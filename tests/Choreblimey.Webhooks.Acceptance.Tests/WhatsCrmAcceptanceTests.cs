@@ -284,6 +284,38 @@ public sealed class WhatsCrmAcceptanceTests
         Assert.Equal(2, outcomes.Distinct().Count());
     }
 
+    [Fact(DisplayName = WhatsCrmR7 + " (alerts for high failure rates, before anything is dead-lettered)")]
+    public async Task A_high_failure_rate_alerts_while_the_failing_deliveries_are_still_being_retried()
+    {
+        await using var host = await AcceptanceHost.StartAsync(
+            b => b.AddWhatsCrmCatalog(),
+            o =>
+            {
+                o.Monitoring.DegradedFailureRate = 0.5;
+                o.Monitoring.FailureRateMinimumAttempts = 4;
+                o.CircuitBreaker.Enabled = false;
+            },
+            afterHarness: (services, _) => services.AddHealthChecks().AddWebhooksHealthCheck());
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        var subscription = await host.Harness.SubscribeAsync("tenant-a", "*");
+
+        host.Harness.Receiver.DefaultStatusCode = 500;
+        for (var i = 0; i < 4; i++)
+        {
+            await host.Publisher.PublishAsync(Incoming($"wamid-{i}"), tenantId: "tenant-a");
+        }
+
+        await Eventually(() => host.Harness.Receiver.Requests.Count == 4);
+        await host.Harness.WaitForIdleAsync();
+        var report = await health.CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Degraded, report.Status);
+        Assert.Equal(1.0, (double)report.Entries["webhooks"].Data["failureRate"], precision: 6);
+        Assert.Equal(0L, report.Entries["webhooks"].Data["deadLettered"]);
+        Assert.All(host.Harness.Deliveries, d => Assert.Equal(WebhookDeliveryStatus.Pending, d.Status));
+        Assert.Equal(subscription.Id, host.Harness.Deliveries.Select(d => d.SubscriptionId).Distinct().Single());
+    }
+
     [Fact(DisplayName = WhatsCrmR7 + " (alerts for high failure rates)")]
     public async Task High_failure_rates_alert()
     {

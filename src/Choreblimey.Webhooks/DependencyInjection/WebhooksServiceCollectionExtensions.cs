@@ -3,6 +3,7 @@ using Choreblimey.Webhooks.Delivery.Internal;
 using Choreblimey.Webhooks.DependencyInjection.Internal;
 using Choreblimey.Webhooks.Diagnostics;
 using Choreblimey.Webhooks.Internal;
+using Choreblimey.Webhooks.Operations.Internal;
 using Choreblimey.Webhooks.Publishing.Internal;
 using Choreblimey.Webhooks.Security;
 using Choreblimey.Webhooks.Subscriptions.Internal;
@@ -58,6 +59,7 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<IWebhookStore, InMemoryWebhookStore>();
         services.TryAddSingleton<IWebhookEventRegistry>(_ => new WebhookEventRegistry(registration.Events.Snapshot()));
         services.TryAddSingleton<WebhookMetrics>();
+        services.TryAddSingleton<WebhookAttemptWindow>();
         services.TryAddSingleton<WebhookIdGenerator>();
         services.TryAddSingleton<WebhookWorkerSignal>();
         services.TryAddSingleton<WebhookSubscriptionRouter>();

@@ -20,4 +20,23 @@ public sealed class WebhookMonitoringOptions
 
     /// <summary>Gets or sets how many dead letters in the window make the health check Unhealthy. The default value is 0 (off).</summary>
     public int UnhealthyDeadLetters { get; set; }
+
+    /// <summary>
+    /// Gets or sets the window this instance's failure rate is measured over: the share of its recorded attempts (outcome
+    /// other than succeeded) that failed. The default value is 15 minutes.
+    /// </summary>
+    public TimeSpan FailureRateWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Gets or sets the failure rate (0 to 1) in <see cref="FailureRateWindow"/> that makes the health check Degraded, once
+    /// at least <see cref="FailureRateMinimumAttempts"/> attempts were made; it alerts on failing receivers long before
+    /// their deliveries are dead-lettered. The default value is 0 (off).
+    /// </summary>
+    public double DegradedFailureRate { get; set; }
+
+    /// <summary>Gets or sets the failure rate (0 to 1) that makes the health check Unhealthy. The default value is 0 (off).</summary>
+    public double UnhealthyFailureRate { get; set; }
+
+    /// <summary>Gets or sets how many attempts the window must hold before its failure rate is judged. The default value is 20.</summary>
+    public int FailureRateMinimumAttempts { get; set; } = 20;
 }

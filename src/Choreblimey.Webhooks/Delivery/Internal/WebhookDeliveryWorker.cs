@@ -42,6 +42,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     private readonly WebhookRoutingMetrics _routingMetrics;
     private readonly IServiceProvider _services;
     private readonly WebhookMetrics _metrics;
+    private readonly WebhookAttemptWindow _attemptWindow;
     private readonly TimeProvider _timeProvider;
     private readonly IOptionsMonitor<WebhookOptions> _options;
     private readonly ILogger<WebhookDeliveryWorker> _logger;
@@ -65,6 +66,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         WebhookRoutingMetrics routingMetrics,
         IServiceProvider services,
         WebhookMetrics metrics,
+        WebhookAttemptWindow attemptWindow,
         TimeProvider timeProvider,
         IOptionsMonitor<WebhookOptions> options,
         ILogger<WebhookDeliveryWorker> logger)
@@ -78,6 +80,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         _routingMetrics = routingMetrics;
         _services = services;
         _metrics = metrics;
+        _attemptWindow = attemptWindow;
         _timeProvider = timeProvider;
         _options = options;
         _logger = logger;
@@ -634,6 +637,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             Error = result.Error,
         };
         _metrics.Attempt(result.Outcome, result.Duration);
+        _attemptWindow.Record(result.Outcome);
 
         WebhookDeliveryStatus newStatus;
         var nextAttemptAt = now;

@@ -87,6 +87,11 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
             Describe("WebhookOptions.Monitoring.DeadLetterWindow", "must be more than 0 and at most 100 years (36,500 days)", monitoring.DeadLetterWindow));
         CheckThresholds(Check, "BacklogAge", monitoring.DegradedBacklogAge, monitoring.UnhealthyBacklogAge);
         CheckThresholds(Check, "DeadLetters", monitoring.DegradedDeadLetters, monitoring.UnhealthyDeadLetters);
+        Check(monitoring.FailureRateWindow >= TimeSpan.FromSeconds(1) && monitoring.FailureRateWindow <= TimeSpan.FromDays(1),
+            Describe("WebhookOptions.Monitoring.FailureRateWindow", "must be between 1 second and 1 day", monitoring.FailureRateWindow));
+        Check(monitoring.FailureRateMinimumAttempts >= 1,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.FailureRateMinimumAttempts must be at least 1; it is {monitoring.FailureRateMinimumAttempts}."));
+        CheckRates(Check, monitoring.DegradedFailureRate, monitoring.UnhealthyFailureRate);
 
         var health = options.Health;
         Check(health.DisableAfterConsecutiveFailures >= 0,
@@ -106,6 +111,17 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
             Describe($"WebhookOptions.Monitoring.Unhealthy{name}", "must be between 0 (off) and 100 years (36,500 days)", unhealthy));
         check(degraded <= TimeSpan.Zero || unhealthy <= TimeSpan.Zero || degraded <= unhealthy,
             string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.Degraded{name} ({degraded}) must not be more than WebhookOptions.Monitoring.Unhealthy{name} ({unhealthy}) when both are on."));
+    }
+
+    /// <summary>The failure-rate thresholds: each 0 (off) to 1, and Degraded no higher than Unhealthy when both are on.</summary>
+    private static void CheckRates(Action<bool, string> check, double degraded, double unhealthy)
+    {
+        check(degraded is >= 0 and <= 1,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.DegradedFailureRate must be between 0 (off) and 1; it is {degraded}."));
+        check(unhealthy is >= 0 and <= 1,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.UnhealthyFailureRate must be between 0 (off) and 1; it is {unhealthy}."));
+        check(degraded <= 0 || unhealthy <= 0 || degraded <= unhealthy,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.DegradedFailureRate ({degraded}) must not be more than WebhookOptions.Monitoring.UnhealthyFailureRate ({unhealthy}) when both are on."));
     }
 
     /// <inheritdoc cref="CheckThresholds(Action{bool, string}, string, TimeSpan, TimeSpan)"/>
