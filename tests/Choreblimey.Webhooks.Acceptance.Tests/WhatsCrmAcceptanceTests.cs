@@ -316,6 +316,39 @@ public sealed class WhatsCrmAcceptanceTests
         Assert.Equal(subscription.Id, host.Harness.Deliveries.Select(d => d.SubscriptionId).Distinct().Single());
     }
 
+    [Fact(DisplayName = WhatsCrmR7 + " (the failure rate counts sends, not deliveries dead-lettered unsent)")]
+    public async Task Deliveries_dead_lettered_without_a_send_do_not_count_in_the_failure_rate()
+    {
+        await using var host = await AcceptanceHost.StartAsync(
+            b => b.AddWhatsCrmCatalog(),
+            o =>
+            {
+                o.EventTimeToLive = TimeSpan.FromMinutes(1);
+                o.CircuitBreaker.Enabled = false;
+            },
+            afterHarness: (services, _) => services.AddHealthChecks().AddWebhooksHealthCheck());
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        await host.Harness.SubscribeAsync("tenant-a", "*");
+
+        host.Harness.Receiver.DefaultStatusCode = 500;
+        for (var i = 0; i < 3; i++)
+        {
+            await host.Publisher.PublishAsync(Incoming($"wamid-{i}"), tenantId: "tenant-a");
+        }
+
+        await Eventually(() => host.Harness.Receiver.Requests.Count == 3);
+        await host.Harness.WaitForIdleAsync();
+
+        // The retries fall due after the events' time to live: dead-lettered unsent.
+        host.Harness.Clock!.Advance(TimeSpan.FromMinutes(2));
+        await Eventually(() => host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.DeadLettered) == 3);
+        var data = (await health.CheckHealthAsync()).Entries["webhooks"].Data;
+
+        Assert.Equal(3, host.Harness.Receiver.Requests.Count);
+        Assert.Equal(3L, data["attempts"]);
+        Assert.Equal(3L, data["failedAttempts"]);
+    }
+
     [Fact(DisplayName = WhatsCrmR7 + " (alerts for high failure rates)")]
     public async Task High_failure_rates_alert()
     {

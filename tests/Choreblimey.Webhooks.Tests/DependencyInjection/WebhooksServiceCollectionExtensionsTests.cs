@@ -69,14 +69,11 @@ public sealed class WebhooksServiceCollectionExtensionsTests
         { "Monitoring.BacklogSampleInterval=-1s", "Monitoring.BacklogSampleInterval" },
         { "Monitoring.DeadLetterWindow=-1h", "Monitoring.DeadLetterWindow" },
         { "Monitoring.DegradedBacklogAge=-1min", "Monitoring.DegradedBacklogAge" },
-        { "Monitoring.DegradedBacklogAge>UnhealthyBacklogAge", "Monitoring.DegradedBacklogAge (02:00:00) must not be more than WebhookOptions.Monitoring.UnhealthyBacklogAge (01:00:00)" },
         { "Monitoring.UnhealthyDeadLetters=-1", "Monitoring.UnhealthyDeadLetters" },
-        { "Monitoring.DegradedDeadLetters>UnhealthyDeadLetters", "Monitoring.DegradedDeadLetters (5) must not be more than WebhookOptions.Monitoring.UnhealthyDeadLetters (2)" },
         { "Health.DisableAfterConsecutiveFailures=-1", "Health.DisableAfterConsecutiveFailures" },
         { "Monitoring.FailureRateWindow=0", "Monitoring.FailureRateWindow" },
         { "Monitoring.FailureRateMinimumAttempts=0", "Monitoring.FailureRateMinimumAttempts" },
         { "Monitoring.DegradedFailureRate=1.5", "Monitoring.DegradedFailureRate" },
-        { "Monitoring.DegradedFailureRate>UnhealthyFailureRate", "Monitoring.DegradedFailureRate (0.8) must not be more than WebhookOptions.Monitoring.UnhealthyFailureRate (0.5)" },
         { "Health.DisableAfterFailingFor=-1d", "Health.DisableAfterFailingFor" },
     };
 
@@ -107,14 +104,11 @@ public sealed class WebhooksServiceCollectionExtensionsTests
             case "Monitoring.BacklogSampleInterval=-1s": o.Monitoring.BacklogSampleInterval = TimeSpan.FromSeconds(-1); break;
             case "Monitoring.DeadLetterWindow=-1h": o.Monitoring.DeadLetterWindow = TimeSpan.FromHours(-1); break;
             case "Monitoring.DegradedBacklogAge=-1min": o.Monitoring.DegradedBacklogAge = TimeSpan.FromMinutes(-1); break;
-            case "Monitoring.DegradedBacklogAge>UnhealthyBacklogAge": o.Monitoring.DegradedBacklogAge = TimeSpan.FromHours(2); break;
             case "Monitoring.UnhealthyDeadLetters=-1": o.Monitoring.UnhealthyDeadLetters = -1; break;
-            case "Monitoring.DegradedDeadLetters>UnhealthyDeadLetters": o.Monitoring.DegradedDeadLetters = 5; o.Monitoring.UnhealthyDeadLetters = 2; break;
             case "Health.DisableAfterConsecutiveFailures=-1": o.Health.DisableAfterConsecutiveFailures = -1; break;
             case "Monitoring.FailureRateWindow=0": o.Monitoring.FailureRateWindow = TimeSpan.Zero; break;
             case "Monitoring.FailureRateMinimumAttempts=0": o.Monitoring.FailureRateMinimumAttempts = 0; break;
             case "Monitoring.DegradedFailureRate=1.5": o.Monitoring.DegradedFailureRate = 1.5; break;
-            case "Monitoring.DegradedFailureRate>UnhealthyFailureRate": o.Monitoring.DegradedFailureRate = 0.8; o.Monitoring.UnhealthyFailureRate = 0.5; break;
             case "Health.DisableAfterFailingFor=-1d": o.Health.DisableAfterFailingFor = TimeSpan.FromDays(-1); break;
             default: throw new ArgumentOutOfRangeException(nameof(change), change, null);
         }

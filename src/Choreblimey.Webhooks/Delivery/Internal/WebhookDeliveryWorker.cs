@@ -637,7 +637,12 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             Error = result.Error,
         };
         _metrics.Attempt(result.Outcome, result.Duration);
-        _attemptWindow.Record(result.Outcome);
+        if (subscription is not null && delivery.EventType != WebhookOperationalEvents.Test)
+        {
+            // Only what was sent (or could not be): an expired event or a deleted subscription's delivery is dead-lettered
+            // unsent, and a burst of those says nothing about the receivers.
+            _attemptWindow.Record(result.Outcome);
+        }
 
         WebhookDeliveryStatus newStatus;
         var nextAttemptAt = now;

@@ -102,26 +102,25 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>A health threshold pair: each 0 (off) or more, and Degraded no later than Unhealthy when both are on.</summary>
+    /// <summary>
+    /// A health threshold pair: each 0 (off) or more. Their order is not enforced: a Degraded threshold past the Unhealthy
+    /// one only means the check goes straight to Unhealthy.
+    /// </summary>
     private static void CheckThresholds(Action<bool, string> check, string name, TimeSpan degraded, TimeSpan unhealthy)
     {
         check(degraded >= TimeSpan.Zero && degraded <= MaxRetention,
             Describe($"WebhookOptions.Monitoring.Degraded{name}", "must be between 0 (off) and 100 years (36,500 days)", degraded));
         check(unhealthy >= TimeSpan.Zero && unhealthy <= MaxRetention,
             Describe($"WebhookOptions.Monitoring.Unhealthy{name}", "must be between 0 (off) and 100 years (36,500 days)", unhealthy));
-        check(degraded <= TimeSpan.Zero || unhealthy <= TimeSpan.Zero || degraded <= unhealthy,
-            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.Degraded{name} ({degraded}) must not be more than WebhookOptions.Monitoring.Unhealthy{name} ({unhealthy}) when both are on."));
     }
 
-    /// <summary>The failure-rate thresholds: each 0 (off) to 1, and Degraded no higher than Unhealthy when both are on.</summary>
+    /// <summary>The failure-rate thresholds: each 0 (off) to 1.</summary>
     private static void CheckRates(Action<bool, string> check, double degraded, double unhealthy)
     {
         check(degraded is >= 0 and <= 1,
             string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.DegradedFailureRate must be between 0 (off) and 1; it is {degraded}."));
         check(unhealthy is >= 0 and <= 1,
             string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.UnhealthyFailureRate must be between 0 (off) and 1; it is {unhealthy}."));
-        check(degraded <= 0 || unhealthy <= 0 || degraded <= unhealthy,
-            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.DegradedFailureRate ({degraded}) must not be more than WebhookOptions.Monitoring.UnhealthyFailureRate ({unhealthy}) when both are on."));
     }
 
     /// <inheritdoc cref="CheckThresholds(Action{bool, string}, string, TimeSpan, TimeSpan)"/>
@@ -131,8 +130,6 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
             string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.Degraded{name} must be at least 0 (0 is off); it is {degraded}."));
         check(unhealthy >= 0,
             string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.Unhealthy{name} must be at least 0 (0 is off); it is {unhealthy}."));
-        check(degraded <= 0 || unhealthy <= 0 || degraded <= unhealthy,
-            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Monitoring.Degraded{name} ({degraded}) must not be more than WebhookOptions.Monitoring.Unhealthy{name} ({unhealthy}) when both are on."));
     }
 
     private static string Describe(string option, string rule, TimeSpan value) =>
