@@ -87,15 +87,17 @@ public sealed class WebhookContractExporter
     public static IReadOnlyList<WebhookContractHeader> HeadersFor(WebhookSignatureProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        if (profile.Scheme == WebhookSignatureScheme.StandardWebhooks)
+        var standard = profile.Scheme == WebhookSignatureScheme.StandardWebhooks;
+        if (standard && string.Equals(profile.SignatureHeader, WebhookHeaders.Signature, StringComparison.OrdinalIgnoreCase)
+            && profile.IdHeader is null && profile.SubscriptionIdHeader is null && profile.EventTypeHeader is null)
         {
             return StandardHeaders;
         }
 
-        var headers = new List<WebhookContractHeader>
-        {
-            new(profile.SignatureHeader, $"'{profile.SignaturePrefix}<hex>': lower-case hex HMAC-SHA256 of the raw body, keyed with your secret (the bytes after base64-decoding a whsec_ secret, or the UTF-8 bytes of a plain-text secret). During a secret rotation several entries are sent, comma-separated; accept when any matches (constant-time compare)."),
-        };
+        // A custom profile on the Standard Webhooks scheme may rename the signature header and add the extra ones.
+        var headers = standard
+            ? new List<WebhookContractHeader> { StandardHeaders[0], StandardHeaders[1], new(profile.SignatureHeader, StandardHeaders[2].Description) }
+            : [new(profile.SignatureHeader, $"'{profile.SignaturePrefix}<hex>': lower-case hex HMAC-SHA256 of the raw body, keyed with your secret (the bytes after base64-decoding a whsec_ secret, or the UTF-8 bytes of a plain-text secret). During a secret rotation several entries are sent, comma-separated; accept when any matches (constant-time compare).")];
         if (profile.IdHeader is { } idHeader)
         {
             headers.Add(new(idHeader, "The event id; the same on every retry."));
@@ -111,8 +113,12 @@ public sealed class WebhookContractExporter
             headers.Add(new(eventTypeHeader, "The event type."));
         }
 
-        headers.Add(new(WebhookHeaders.Id, "The event id, also sent with this profile; dedupe on it: delivery is at least once."));
-        headers.Add(new(WebhookHeaders.Timestamp, "When this attempt was sent, in seconds since the Unix epoch (not covered by this profile's signature)."));
+        if (!standard)
+        {
+            headers.Add(new(WebhookHeaders.Id, "The event id, also sent with this profile; dedupe on it: delivery is at least once."));
+            headers.Add(new(WebhookHeaders.Timestamp, "When this attempt was sent, in seconds since the Unix epoch (not covered by this profile's signature)."));
+        }
+
         return headers;
     }
 

@@ -1,5 +1,6 @@
 using Choreblimey.Webhooks;
 using Choreblimey.Webhooks.DependencyInjection.Internal;
+using Choreblimey.Webhooks.Signing.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -97,12 +98,16 @@ public static class WebhooksRoutingBuilderExtensions
     /// <param name="builder">The builder.</param>
     /// <param name="profile">The profile.</param>
     /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">
+    /// A header name of the profile is empty, not an HTTP token, named twice, or one the library sets on every request
+    /// (<c>webhook-id</c>, <c>webhook-timestamp</c>, <c>User-Agent</c>, <c>traceparent</c>, <c>Content-Type</c>,
+    /// <c>Content-Length</c>, <c>Host</c>).
+    /// </exception>
     public static IWebhooksBuilder AddSignatureProfile(this IWebhooksBuilder builder, WebhookSignatureProfile profile)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(profile);
-        ArgumentException.ThrowIfNullOrEmpty(profile.Name, nameof(profile));
-        ArgumentException.ThrowIfNullOrEmpty(profile.SignatureHeader, nameof(profile));
+        WebhookSignatureProfileRules.Validate(profile);
         builder.Services.AddSingleton(profile);
         return builder;
     }

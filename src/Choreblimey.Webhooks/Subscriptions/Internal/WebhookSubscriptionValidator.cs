@@ -319,7 +319,8 @@ internal sealed class WebhookSubscriptionValidator(
         return printable.ToString();
     }
 
-    private static bool IsTokenChar(char c) =>
+    /// <summary>Whether <paramref name="c"/> may appear in an HTTP token (RFC 7230), such as a header name.</summary>
+    internal static bool IsTokenChar(char c) =>
         c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9'
         or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
 }
