@@ -61,14 +61,15 @@ public sealed class WebhookVerifier
         ReadOnlySpan<byte> body, string? webhookId, string? webhookTimestamp, string? webhookSignature, IReadOnlyList<WebhookSecret> secrets)
     {
         ArgumentNullException.ThrowIfNull(secrets);
-        ReadOnlySpan<WebhookSecret> span = secrets switch
-        {
-            WebhookSecret[] array => array,
-            List<WebhookSecret> list => CollectionsMarshal.AsSpan(list),
-            _ => secrets.ToArray(),
-        };
-        return VerifyCore(body, webhookId, webhookTimestamp, webhookSignature, span);
+        return VerifyCore(body, webhookId, webhookTimestamp, webhookSignature, AsSpan(secrets), WebhookHeaders.Signature);
     }
+
+    private static ReadOnlySpan<WebhookSecret> AsSpan(IReadOnlyList<WebhookSecret> secrets) => secrets switch
+    {
+        WebhookSecret[] array => array,
+        List<WebhookSecret> list => CollectionsMarshal.AsSpan(list),
+        _ => secrets.ToArray(),
+    };
 
     /// <summary>Verifies a webhook against one secret.</summary>
     /// <param name="body">The exact body bytes received.</param>
@@ -82,7 +83,7 @@ public sealed class WebhookVerifier
         ReadOnlySpan<byte> body, string? webhookId, string? webhookTimestamp, string? webhookSignature, WebhookSecret secret)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        return VerifyCore(body, webhookId, webhookTimestamp, webhookSignature, new ReadOnlySpan<WebhookSecret>(in secret));
+        return VerifyCore(body, webhookId, webhookTimestamp, webhookSignature, new ReadOnlySpan<WebhookSecret>(in secret), WebhookHeaders.Signature);
     }
 
     /// <summary>Verifies a webhook, reading the three headers through <paramref name="getHeader"/>.</summary>
@@ -149,11 +150,12 @@ public sealed class WebhookVerifier
             return WebhookHexSignature.Verify(body, getHeader(profile.SignatureHeader), profile.SignatureHeader, profile.SignaturePrefix, [.. secrets]);
         }
 
-        return Verify(body, getHeader(WebhookHeaders.Id), getHeader(WebhookHeaders.Timestamp), getHeader(profile.SignatureHeader), secrets);
+        // A custom profile on this scheme may rename the signature header: failures name the header it reads.
+        return VerifyCore(body, getHeader(WebhookHeaders.Id), getHeader(WebhookHeaders.Timestamp), getHeader(profile.SignatureHeader), AsSpan(secrets), profile.SignatureHeader);
     }
 
     private WebhookVerificationResult VerifyCore(
-        ReadOnlySpan<byte> body, string? webhookId, string? webhookTimestamp, string? webhookSignature, ReadOnlySpan<WebhookSecret> secrets)
+        ReadOnlySpan<byte> body, string? webhookId, string? webhookTimestamp, string? webhookSignature, ReadOnlySpan<WebhookSecret> secrets, string signatureHeader)
     {
         if (secrets.IsEmpty)
         {
@@ -180,7 +182,7 @@ public sealed class WebhookVerifier
 
         if (string.IsNullOrEmpty(webhookSignature))
         {
-            return MissingHeader(WebhookHeaders.Signature);
+            return MissingHeader(signatureHeader);
         }
 
         if (!long.TryParse(webhookTimestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var unixSeconds))
@@ -195,7 +197,7 @@ public sealed class WebhookVerifier
             return outside;
         }
 
-        return CheckSignatures(body, webhookId, unixSeconds, webhookSignature, secrets);
+        return CheckSignatures(body, webhookId, unixSeconds, webhookSignature, secrets, signatureHeader);
     }
 
     private WebhookVerificationResult? CheckTolerance(long unixSeconds)
@@ -225,7 +227,7 @@ public sealed class WebhookVerifier
     }
 
     private static WebhookVerificationResult CheckSignatures(
-        ReadOnlySpan<byte> body, string webhookId, long unixSeconds, string webhookSignature, ReadOnlySpan<WebhookSecret> secrets)
+        ReadOnlySpan<byte> body, string webhookId, long unixSeconds, string webhookSignature, ReadOnlySpan<WebhookSecret> secrets, string signatureHeader)
     {
         const int HashBytes = StandardWebhookSignature.HashBytes;
         var expectedBytes = secrets.Length * HashBytes;
@@ -299,15 +301,15 @@ public sealed class WebhookVerifier
             {
                 return WebhookVerificationResult.Fail(
                     WebhookVerificationFailure.MalformedSignature,
-                    $"The {WebhookHeaders.Signature} header has no well-formed entry; expected space-separated " +
+                    $"The {signatureHeader} header has no well-formed entry; expected space-separated " +
                     $"'{StandardWebhookSignature.Version},<base64 of {HashBytes} bytes>' entries.");
             }
 
             return WebhookVerificationResult.Fail(
                 WebhookVerificationFailure.NoMatchingSignature,
                 anyV1
-                    ? $"No {StandardWebhookSignature.Version} signature in the {WebhookHeaders.Signature} header matches the secret(s)."
-                    : $"The {WebhookHeaders.Signature} header has no {StandardWebhookSignature.Version} signature; other versions are not supported.");
+                    ? $"No {StandardWebhookSignature.Version} signature in the {signatureHeader} header matches the secret(s)."
+                    : $"The {signatureHeader} header has no {StandardWebhookSignature.Version} signature; other versions are not supported.");
         }
         finally
         {

@@ -42,6 +42,24 @@ public sealed class SignatureProfileRegistrationTests
     }
 
     [Fact]
+    public void Verifying_with_a_custom_standard_profile_names_its_signature_header_in_failures()
+    {
+        var profile = new WebhookSignatureProfile { Name = "acme", SignatureHeader = "X-Acme-Signature" };
+        var secret = WebhookSecret.Generate();
+        var body = "{}"u8.ToArray();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var verifier = new WebhookVerifier();
+
+        var missing = verifier.Verify(profile, body, name => name switch { "webhook-id" => "msg_1", "webhook-timestamp" => now, _ => null }, [secret]);
+        var malformed = verifier.Verify(profile, body, name => name switch { "webhook-id" => "msg_1", "webhook-timestamp" => now, "X-Acme-Signature" => "nonsense", _ => null }, [secret]);
+
+        Assert.Equal(WebhookVerificationFailure.MissingHeader, missing.Failure);
+        Assert.Contains("X-Acme-Signature", missing.Message, StringComparison.Ordinal);
+        Assert.Equal(WebhookVerificationFailure.MalformedSignature, malformed.Failure);
+        Assert.Contains("The X-Acme-Signature header has no well-formed entry", malformed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_contract_of_a_custom_standard_profile_lists_its_renamed_signature_and_extra_headers()
     {
         var profile = new WebhookSignatureProfile { Name = "acme", SignatureHeader = "X-Acme-Signature", SubscriptionIdHeader = "X-Acme-Hook", EventTypeHeader = "X-Acme-Event" };

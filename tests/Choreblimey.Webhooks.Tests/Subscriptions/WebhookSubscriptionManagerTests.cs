@@ -249,11 +249,26 @@ public sealed class WebhookSubscriptionManagerTests : IAsyncLifetime
     [InlineData("Content-Type")]
     [InlineData("content-length")]
     [InlineData("Content-Length")]
+    [InlineData("User-Agent")]
+    [InlineData("traceparent")]
+    [InlineData("Content-Encoding")]
+    [InlineData("content-disposition")]
+    [InlineData("Expires")]
     public async Task A_reserved_header_is_refused(string name)
     {
         var exception = await RejectedAsync(Request() with { Headers = new Dictionary<string, string> { [name] = "x" } }, "Headers");
 
         Assert.Contains(name, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Header_names_that_differ_only_in_case_are_refused()
+    {
+        var exception = await RejectedAsync(
+            Request() with { Headers = new Dictionary<string, string>(StringComparer.Ordinal) { ["X-Key"] = "a", ["x-key"] = "b" } },
+            "Headers");
+
+        Assert.Contains("'X-Key' and 'x-key' differ only in case", exception.Message, StringComparison.Ordinal);
     }
 
     [Theory]

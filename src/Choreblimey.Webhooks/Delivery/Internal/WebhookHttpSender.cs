@@ -51,7 +51,12 @@ internal sealed class WebhookHttpSender(
             var headers = request.Headers;
             for (var i = 0; i < headers.Count; i++)
             {
-                message.Headers.TryAddWithoutValidation(headers[i].Key, headers[i].Value);
+                if (!message.Headers.TryAddWithoutValidation(headers[i].Key, headers[i].Value))
+                {
+                    // Subscriptions are validated against this, so only a header stored by an older version gets here:
+                    // failing the attempt says so, where dropping the header would not.
+                    throw new InvalidOperationException($"The header '{headers[i].Key}' cannot be sent as a request header.");
+                }
             }
 
             using var response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCancellation.Token).ConfigureAwait(false);

@@ -34,8 +34,11 @@ internal sealed class WebhookSubscriptionValidator(
     private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         WebhookHeaders.Id, WebhookHeaders.Timestamp, WebhookHeaders.Signature, "Host", "Content-Type", "Content-Length",
-        "Transfer-Encoding", "Connection",
+        "Transfer-Encoding", "Connection", "User-Agent", "traceparent",
     };
+
+    // Headers of the body, which HttpClient refuses on a request's own headers: accepted here, they would never be sent.
+    private static readonly string[] ContentHeaders = ["Expires", "Last-Modified", "Allow"];
 
     public static Uri ValidateUrl(string? url)
     {
@@ -138,9 +141,17 @@ internal sealed class WebhookSubscriptionValidator(
                 throw new WebhookValidationException("Headers", $"A subscription may have at most {MaxHeaders} custom headers; it has {headers.Count}.", null);
             }
 
+            var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, value) in headers)
             {
                 ValidateHeader(name, value);
+                if (!seen.TryAdd(name, name))
+                {
+                    throw new WebhookValidationException(
+                        "Headers",
+                        $"The headers '{seen[name]}' and '{name}' differ only in case; HTTP header names are case-insensitive, so they would be sent as one header.",
+                        null);
+                }
             }
         }
     }
@@ -179,6 +190,14 @@ internal sealed class WebhookSubscriptionValidator(
         if (ReservedHeaders.Contains(name))
         {
             throw new WebhookValidationException("Headers", $"The header '{name}' is set by the library and cannot be overridden.", null);
+        }
+
+        if (name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) || Array.Exists(ContentHeaders, h => string.Equals(h, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new WebhookValidationException(
+                "Headers",
+                $"The header '{name}' describes the request body, which the library writes; it cannot be sent as a custom header.",
+                null);
         }
 
         if (value is null)
