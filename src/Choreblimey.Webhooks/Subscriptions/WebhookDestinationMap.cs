@@ -20,7 +20,10 @@ public sealed class WebhookDestinationMap
     /// <summary>Gets or sets the signature profile of every route; Standard Webhooks when <see langword="null"/>.</summary>
     public string? SignatureProfile { get; set; }
 
-    /// <summary>Gets or sets the configuration key holding the signing secret; a secret is generated when unset.</summary>
+    /// <summary>
+    /// Gets or sets the configuration key holding the signing secret; a secret is generated when the key, or its value, is
+    /// unset or empty. A value of only whitespace fails the start.
+    /// </summary>
     public string? SecretKey { get; set; }
 
     /// <summary>

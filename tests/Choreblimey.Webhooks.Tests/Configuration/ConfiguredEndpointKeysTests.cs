@@ -27,6 +27,27 @@ public sealed class ConfiguredEndpointKeysTests
         return stored;
     }
 
+    [Fact]
+    public async Task A_secret_of_only_whitespace_fails_the_start_naming_its_path()
+    {
+        using var host = Build(new() { ["Webhooks:Endpoints:crm:Url"] = Url, ["Webhooks:Endpoints:crm:Secret"] = "  " });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("The webhook secret at 'Webhooks:Endpoints:crm:Secret' is only whitespace", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_empty_secret_has_one_generated()
+    {
+        using var host = Build(new() { ["Webhooks:Endpoints:crm:Url"] = Url, ["Webhooks:Endpoints:crm:Secret"] = "" });
+
+        var stored = await StartAndGetAsync(host, WebhookTenants.All, "sub_cfg_crm");
+
+        Assert.NotNull(stored);
+        Assert.Single(stored.Secrets);
+    }
+
     [Theory]
     [InlineData("Tenant", "family-1")]
     [InlineData("EventType", "chore:created")]

@@ -52,7 +52,7 @@ internal static class WebhookConfigurationReader
             {
                 Url = url,
                 EventTypes = patterns.Count == 0 ? [WebhookEventPatterns.All] : patterns,
-                Secret = Empty(child["Secret"]),
+                Secret = ReadSecret(child["Secret"], child.GetSection("Secret").Path),
                 Description = Empty(child["Description"]),
                 SignatureProfile = Empty(child["SignatureProfile"]),
                 Envelope = Empty(child["Envelope"]),
@@ -81,7 +81,7 @@ internal static class WebhookConfigurationReader
         {
             Url = url,
             EventTypes = [WebhookEventPatterns.All],
-            Secret = Empty(configuration[WebhookEnvironmentVariables.Secret]),
+            Secret = ReadSecret(configuration[WebhookEnvironmentVariables.Secret], WebhookEnvironmentVariables.Secret),
             SignatureProfile = Empty(configuration[WebhookEnvironmentVariables.SignatureProfile]),
             Envelope = Empty(configuration[WebhookEnvironmentVariables.Envelope]),
             Description = $"From {WebhookEnvironmentVariables.Url}",
@@ -160,7 +160,7 @@ internal static class WebhookConfigurationReader
     public static IEnumerable<WebhookConfiguredEndpoint> ReadDestinations(WebhookDestinationMap map, IConfiguration configuration)
     {
         var tenant = map.TenantId ?? WebhookTenants.All;
-        var secret = map.SecretKey is null ? null : Empty(configuration[map.SecretKey]);
+        var secret = map.SecretKey is null ? null : ReadSecret(configuration[map.SecretKey], map.SecretKey);
         foreach (var route in map.Routes)
         {
             var id = SubscriptionId(tenant, "route_" + Sanitize(route.EventPattern));
@@ -319,4 +319,15 @@ internal static class WebhookConfigurationReader
         new($"The configuration value {key} must be {expected}; it is '{(value.Length > 32 ? value[..32] + "…" : value)}'.");
 
     private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>
+    /// Reads a configured secret. Absent or empty means "generate one" (an empty environment variable is how many
+    /// deployments unset one); only whitespace is a mistake, refused here: treated as absent it would sign with a generated
+    /// secret nobody knows, and every receiver would reject every delivery.
+    /// </summary>
+    private static string? ReadSecret(string? value, string path) =>
+        string.IsNullOrEmpty(value) ? null
+        : string.IsNullOrWhiteSpace(value) ? throw new InvalidOperationException(
+            $"The webhook secret at '{path}' is only whitespace. Give the secret, or leave it empty to have one generated.")
+        : value;
 }
