@@ -262,6 +262,22 @@ public sealed class WebhookSubscriptionManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Control_characters_in_the_description_metadata_or_filter_values_are_refused_naming_the_field()
+    {
+        var description = await RejectedAsync(Request() with { Description = "CRM\0sync" }, "Description");
+        var metadata = await RejectedAsync(Request() with { Metadata = new Dictionary<string, string> { ["owner"] = "ops\u0001" } }, "Metadata");
+        var filter = await RejectedAsync(
+            Request() with { Filters = [new WebhookAttributeFilter("region", WebhookFilterOperator.Equals, ["leeds\0"])] },
+            "Filters");
+
+        Assert.Contains("The description contains the control character U+0000 at position 3", description.Message, StringComparison.Ordinal);
+        Assert.Contains("The metadata value of 'owner' contains the control character U+0001", metadata.Message, StringComparison.Ordinal);
+        Assert.Contains("A value of filter 0 on 'region' contains the control character U+0000", filter.Message, StringComparison.Ordinal);
+        var multiline = await Manager.CreateAsync(Tenant, Request() with { Description = "Line one\r\n\tLine two" });
+        Assert.Equal("Line one\r\n\tLine two", multiline.Description);
+    }
+
+    [Fact]
     public async Task Header_names_that_differ_only_in_case_are_refused()
     {
         var exception = await RejectedAsync(

@@ -283,6 +283,8 @@ internal sealed class WebhookSubscriptionManager(
             RetrySchedule = subscription.RetrySchedule,
             Timeout = subscription.Timeout,
             Headers = subscription.Headers,
+            Description = subscription.Description,
+            Metadata = subscription.Metadata,
         });
         validator.ValidateRouting(subscription.Filters, subscription.RateLimitPerSecond, subscription.SignatureProfile, subscription.Envelope, subscription.Headers);
     }

@@ -108,6 +108,16 @@ internal sealed class WebhookSubscriptionValidator(
 
     public static void ValidateSettings(WebhookSubscriptionRequest request)
     {
+        ValidateText("Description", request.Description, "The description");
+        if (request.Metadata is { } metadata)
+        {
+            foreach (var (key, value) in metadata)
+            {
+                ValidateText("Metadata", key, "A metadata key");
+                ValidateText("Metadata", value, $"The metadata value of '{Printable(key)}'");
+            }
+        }
+
         if (request.Timeout is { } timeout && (timeout < MinTimeout || timeout > MaxTimeout))
         {
             throw new WebhookValidationException("Timeout", $"The timeout must be between 1 and 60 seconds; it is {timeout.TotalSeconds} s.", null);
@@ -303,6 +313,11 @@ internal sealed class WebhookSubscriptionValidator(
                 throw new WebhookValidationException("Filters", $"Filter {i} on '{filter.Attribute}' needs at least one value and no null values.", null);
             }
 
+            foreach (var value in values)
+            {
+                ValidateText("Filters", value, $"A value of filter {i} on '{filter.Attribute}'");
+            }
+
             switch (filter.Operator)
             {
                 case WebhookFilterOperator.In when values.Count > MaxFilterValues:
@@ -315,6 +330,29 @@ internal sealed class WebhookSubscriptionValidator(
                         "Filters",
                         $"Filter {i} on '{filter.Attribute}' uses {filter.Operator}, which takes exactly one invariant-culture decimal value (such as '5' or '12.5').",
                         null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses control characters other than tab and line breaks in free text: a NUL is refused by PostgreSQL's
+    /// <c>jsonb</c> (the subscription would fail to store with a database error), and the others cannot be matched or shown.
+    /// </summary>
+    private static void ValidateText(string property, string? text, string what)
+    {
+        if (text is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] is < ' ' and not ('\t' or '\n' or '\r') or '\u007f')
+            {
+                throw new WebhookValidationException(
+                    property,
+                    string.Create(CultureInfo.InvariantCulture, $"{what} contains the control character U+{(int)text[i]:X4} at position {i}; only tabs and line breaks are allowed."),
+                    null);
             }
         }
     }
