@@ -38,6 +38,27 @@ internal sealed class PostgreSqlWebhookStoreOptionsValidator : IValidateOptions<
         && schema.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_')
         && !schema.StartsWith("pg_", StringComparison.Ordinal);
 
+    /// <summary>Parses the connection string as the store will, so a malformed one fails at start naming the option.</summary>
+    private static string? DescribeConnectionStringError(string connectionString)
+    {
+        if (connectionString.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+            || connectionString.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        {
+            return "PostgreSqlWebhookStoreOptions.ConnectionString is a postgres:// URL; Npgsql reads key=value connection strings " +
+                   "(Host=...;Port=...;Database=...;Username=...;Password=...), so convert the URL into that form.";
+        }
+
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or InvalidCastException)
+        {
+            return "PostgreSqlWebhookStoreOptions.ConnectionString is not a valid Npgsql connection string: " + ex.Message;
+        }
+    }
+
     private static List<string> GetFailures(PostgreSqlWebhookStoreOptions options)
     {
         var failures = new List<string>();
@@ -47,6 +68,11 @@ internal sealed class PostgreSqlWebhookStoreOptionsValidator : IValidateOptions<
             failures.Add(hasConnectionString
                 ? "Set either PostgreSqlWebhookStoreOptions.ConnectionString or PostgreSqlWebhookStoreOptions.DataSource, not both."
                 : "PostgreSqlWebhookStoreOptions needs a ConnectionString or a DataSource.");
+        }
+
+        if (hasConnectionString && DescribeConnectionStringError(options.ConnectionString!) is { } error)
+        {
+            failures.Add(error);
         }
 
         if (!IsValidSchema(options.Schema))

@@ -54,8 +54,9 @@ internal static class SqliteConnectionStrings
                        "with SQLITE_LOCKED instead of waiting. Remove Cache=Shared from the connection string (WAL already lets readers and the writer work at once).";
             }
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
         {
+            // The builder converts values with Convert.ToInt32 and Convert.ToBoolean: "Pooling=maybe" throws a FormatException.
             return "SqliteWebhookStoreOptions.ConnectionString is not a valid SQLite connection string: " + ex.Message;
         }
 

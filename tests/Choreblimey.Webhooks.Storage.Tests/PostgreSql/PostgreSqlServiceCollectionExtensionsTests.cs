@@ -63,6 +63,9 @@ public sealed class PostgreSqlServiceCollectionExtensionsTests(PostgreSqlServerF
     [InlineData("Host=localhost", false, "webhooks\"; DROP TABLE x; --", "is not valid")]
     [InlineData("Host=localhost", false, "pg_catalog", "is not valid")]
     [InlineData("Host=localhost", false, "", "is not valid")]
+    [InlineData("postgres://user:secret@localhost/hooks", false, "webhooks", "is a postgres:// URL; Npgsql reads key=value connection strings")]
+    [InlineData("Host=localhost;Port=abc", false, "webhooks", "is not a valid Npgsql connection string")]
+    [InlineData("Host=localhost;Colour=blue", false, "webhooks", "is not a valid Npgsql connection string")]
     public async Task Invalid_options_fail_validation(string? connectionString, bool withDataSource, string schema, string expected)
     {
         await using var dataSource = NpgsqlDataSource.Create("Host=localhost");

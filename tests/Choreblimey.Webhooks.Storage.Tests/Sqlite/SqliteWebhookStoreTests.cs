@@ -557,6 +557,8 @@ public sealed class SqliteWebhookStoreTests : IDisposable
     [InlineData("Data Source=hooks.db;Mode=ReadOnly", "needs a writable database")]
     [InlineData("Data Source=hooks.db;Cache=Shared", "does not support Cache=Shared")]
     [InlineData("Data Source=hooks.db;Colour=blue", "not a valid SQLite connection string")]
+    [InlineData("Data Source=hooks.db;Pooling=maybe", "not a valid SQLite connection string")]
+    [InlineData("Data Source=hooks.db;Default Timeout=abc", "not a valid SQLite connection string")]
     public async Task UseSqliteStore_rejects_a_connection_string_it_cannot_work_with_and_names_the_problem(string connectionString, string expected)
     {
         var services = new ServiceCollection();
