@@ -25,6 +25,13 @@ public interface IWebhookTestHarness
     /// <returns>The subscription, with its secret.</returns>
     ValueTask<WebhookSubscription> SubscribeAsync(string? tenantId, params string[] eventTypes);
 
+    /// <summary>Subscribes the in-process receiver (at <c>https://receiver.test/webhooks/{n}</c>) to event patterns.</summary>
+    /// <param name="tenantId">The tenant; <see langword="null"/> for the default tenant.</param>
+    /// <param name="eventTypes">Event names or patterns (<c>*</c>, <c>chore:*</c>).</param>
+    /// <param name="cancellationToken">A token to cancel the store write.</param>
+    /// <returns>The subscription, with its secret.</returns>
+    ValueTask<WebhookSubscription> SubscribeAsync(string? tenantId, IReadOnlyList<string> eventTypes, CancellationToken cancellationToken);
+
     /// <summary>Waits until an event of <paramref name="eventType"/> (and, when given, <paramref name="tenantId"/>) has been published.</summary>
     /// <param name="eventType">The event type.</param>
     /// <param name="tenantId">The tenant to match; any when <see langword="null"/>.</param>

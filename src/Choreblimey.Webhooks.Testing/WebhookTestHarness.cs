@@ -24,7 +24,10 @@ internal sealed class WebhookTestHarness(
 
     public IReadOnlyList<WebhookTestDelivery> Deliveries => store.Deliveries;
 
-    public async ValueTask<WebhookSubscription> SubscribeAsync(string? tenantId, params string[] eventTypes)
+    public ValueTask<WebhookSubscription> SubscribeAsync(string? tenantId, params string[] eventTypes) =>
+        SubscribeAsync(tenantId, (IReadOnlyList<string>)eventTypes, CancellationToken.None);
+
+    public async ValueTask<WebhookSubscription> SubscribeAsync(string? tenantId, IReadOnlyList<string> eventTypes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(eventTypes);
         var n = Interlocked.Increment(ref _subscriptionCount);
@@ -34,7 +37,8 @@ internal sealed class WebhookTestHarness(
             {
                 Url = string.Create(CultureInfo.InvariantCulture, $"https://receiver.test/webhooks/{n}"),
                 EventTypes = eventTypes,
-            }).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public Task<WebhookPublishedEvent> PublishedAsync(string eventType, string? tenantId = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)

@@ -19,13 +19,19 @@ public sealed class WebhookTestReceiver
     private readonly TimeProvider _timeProvider;
     private Func<WebhookTestRequest, CancellationToken, Task<HttpResponseMessage>>? _responder;
     private int _inFlight;
+    private int _defaultStatusCode = 200;
 
     /// <summary>Creates a receiver.</summary>
     /// <param name="timeProvider">The clock stamped on requests; the system clock when omitted.</param>
     public WebhookTestReceiver(TimeProvider? timeProvider = null) => _timeProvider = timeProvider ?? TimeProvider.System;
 
-    /// <summary>Gets or sets the status answered once the scripted statuses are used up. The default value is 200.</summary>
-    public int DefaultStatusCode { get; set; } = 200;
+    /// <summary>Gets or sets the status answered once the scripted statuses are used up (100 to 599). The default value is 200.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The status is not an HTTP status code.</exception>
+    public int DefaultStatusCode
+    {
+        get => _defaultStatusCode;
+        set => _defaultStatusCode = CheckStatus(value, nameof(DefaultStatusCode));
+    }
 
     /// <summary>Gets how many requests are being answered right now.</summary>
     public int InFlightCount => Volatile.Read(ref _inFlight);
@@ -43,11 +49,17 @@ public sealed class WebhookTestReceiver
     }
 
     /// <summary>Answers the next requests with these statuses, in order (for example 500 then 200), then with <see cref="DefaultStatusCode"/>.</summary>
-    /// <param name="statusCodes">The statuses.</param>
+    /// <param name="statusCodes">The statuses (each 100 to 599).</param>
     /// <returns>This receiver.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A status is not an HTTP status code.</exception>
     public WebhookTestReceiver RespondWith(params int[] statusCodes)
     {
         ArgumentNullException.ThrowIfNull(statusCodes);
+        foreach (var status in statusCodes)
+        {
+            CheckStatus(status, nameof(statusCodes));
+        }
+
         lock (_gate)
         {
             foreach (var status in statusCodes)
@@ -147,4 +159,10 @@ public sealed class WebhookTestReceiver
             Interlocked.Decrement(ref _inFlight);
         }
     }
+
+    // Checked when scripted: an invalid status would otherwise throw inside the worker's attempt, far from the test's mistake.
+    private static int CheckStatus(int status, string parameterName) =>
+        status is >= 100 and <= 599
+            ? status
+            : throw new ArgumentOutOfRangeException(parameterName, status, $"{status} is not an HTTP status code; use 100 to 599.");
 }

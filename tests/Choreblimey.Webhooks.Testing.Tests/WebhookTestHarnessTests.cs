@@ -19,6 +19,32 @@ public sealed class WebhookTestHarnessTests
     }
 
     [Fact]
+    public void A_scripted_status_that_is_not_an_HTTP_status_is_refused_when_scripted()
+    {
+        var receiver = new WebhookTestReceiver();
+
+        var scripted = Assert.Throws<ArgumentOutOfRangeException>(() => receiver.RespondWith(500, 0));
+        var fallback = Assert.Throws<ArgumentOutOfRangeException>(() => receiver.DefaultStatusCode = 1000);
+
+        Assert.Contains("0 is not an HTTP status code", scripted.Message, StringComparison.Ordinal);
+        Assert.Contains("1000 is not an HTTP status code", fallback.Message, StringComparison.Ordinal);
+        Assert.Equal(200, receiver.DefaultStatusCode);
+    }
+
+    [Fact]
+    public async Task Subscribing_takes_a_cancellation_token()
+    {
+        await using var host = await HarnessHost.StartAsync();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await host.Harness.SubscribeAsync("family-1", ["chore:*"], cancelled.Token));
+        var subscription = await host.Harness.SubscribeAsync("family-1", ["chore:*"], CancellationToken.None);
+
+        Assert.Equal(["chore:*"], subscription.EventPatterns);
+    }
+
+    [Fact]
     public async Task Published_times_out_listing_what_was_seen()
     {
         await using var host = await HarnessHost.StartAsync(harness: o => o.Timeout = TimeSpan.FromMilliseconds(100));
