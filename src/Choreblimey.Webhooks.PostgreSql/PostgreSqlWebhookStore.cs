@@ -416,7 +416,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         for (var i = 0; i < deliveries.Count; i++)
         {
             // Checked here, not when the flusher builds the statement, so a bad call fails alone.
-            _ = deliveries[i] ?? throw new ArgumentException("A delivery is null.", nameof(deliveries));
+            _ = deliveries[i] ?? throw new ArgumentException($"The delivery at index {i} is null.", nameof(deliveries));
         }
 
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
@@ -539,7 +539,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new InvalidOperationException("A message with the same idempotency key conflicted but could not be read back.");
+                throw new InvalidOperationException(
+                    $"The idempotency key '{message.IdempotencyKey}' of tenant '{message.TenantId}' is taken, but the message holding it could not be read back (deleted since?).");
             }
 
             return new WebhookMessageInsertResult(reader.GetString(0), checked((int)reader.GetInt64(1)), IsDuplicate: true);
@@ -928,7 +929,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         var priorities = new short[count];
         for (var i = 0; i < count; i++)
         {
-            var d = deliveries[i] ?? throw new ArgumentException("A delivery is null.", nameof(deliveries));
+            var d = deliveries[i] ?? throw new ArgumentException($"The delivery at index {i} is null.", nameof(deliveries));
             ids[i] = d.Id;
             tenants[i] = d.TenantId;
             messageIds[i] = d.MessageId;

@@ -77,7 +77,7 @@ public sealed class WebhookTestClock : TimeProvider
             {
                 if (value < _now)
                 {
-                    throw new ArgumentOutOfRangeException(nameof(value), "The test clock cannot go backwards.");
+                    throw new ArgumentOutOfRangeException(nameof(value), value, $"The test clock cannot go backwards: it is at {_now:O}, and {value:O} is earlier.");
                 }
 
                 next = _timers.Where(t => t.DueAt is not null && t.DueAt <= value).MinBy(t => t.DueAt);

@@ -55,6 +55,23 @@ public sealed class WebhookPublisherTests
     }
 
     [Fact]
+    public async Task Bad_attributes_are_refused_naming_the_attribute_and_its_length()
+    {
+        await using var services = Build();
+        var publisher = services.GetRequiredService<IWebhookPublisher>();
+        Task Publish(Dictionary<string, string> attributes) =>
+            publisher.PublishAsync("booking.created", new { Id = 1 }, new WebhookPublishOptions { TenantId = Tenant, Attributes = attributes }).AsTask();
+
+        var longName = await Assert.ThrowsAsync<ArgumentException>(() => Publish(new() { [new string('n', 200)] = "x" }));
+        var nullValue = await Assert.ThrowsAsync<ArgumentException>(() => Publish(new() { ["region"] = null! }));
+        var longValue = await Assert.ThrowsAsync<ArgumentException>(() => Publish(new() { ["region"] = new string('v', 2000) }));
+
+        Assert.Contains("is 200 characters long; an attribute name may have at most 128", longName.Message, StringComparison.Ordinal);
+        Assert.Contains("The value of attribute 'region' is null", nullValue.Message, StringComparison.Ordinal);
+        Assert.Contains("The value of attribute 'region' is 2000 characters long", longValue.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_throwing_off_an_undeclared_event_is_rejected_in_the_receipt_and_nothing_is_stored()
     {
         var store = SubstituteStore();

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Choreblimey.Webhooks.Publishing.Internal;
 
 /// <summary>The limits on <see cref="WebhookPublishOptions.Attributes"/>.</summary>
@@ -23,12 +25,23 @@ internal static class WebhookPublishAttributes
         {
             if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
             {
-                throw new ArgumentException($"An attribute name must be 1 to {MaxNameLength} characters.", paramName);
+                throw new ArgumentException(
+                    string.IsNullOrEmpty(name)
+                        ? "An attribute name must not be empty."
+                        : string.Create(CultureInfo.InvariantCulture, $"The attribute name '{name[..32]}…' is {name.Length} characters long; an attribute name may have at most {MaxNameLength}."),
+                    paramName);
             }
 
-            if (value is null || value.Length > MaxValueLength)
+            if (value is null)
             {
-                throw new ArgumentException($"The value of attribute '{name}' must not be null and must be at most {MaxValueLength} characters.", paramName);
+                throw new ArgumentException($"The value of attribute '{name}' is null; leave the attribute out instead.", paramName);
+            }
+
+            if (value.Length > MaxValueLength)
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"The value of attribute '{name}' is {value.Length} characters long; an attribute value may have at most {MaxValueLength}."),
+                    paramName);
             }
         }
     }

@@ -120,7 +120,7 @@ internal sealed class WebhookSubscriptionValidator(
 
         if (request.Timeout is { } timeout && (timeout < MinTimeout || timeout > MaxTimeout))
         {
-            throw new WebhookValidationException("Timeout", $"The timeout must be between 1 and 60 seconds; it is {timeout.TotalSeconds} s.", null);
+            throw new WebhookValidationException("Timeout", string.Create(CultureInfo.InvariantCulture, $"The timeout must be between 1 and 60 seconds; it is {timeout.TotalSeconds} s."), null);
         }
 
         if (request.MaxAttempts is { } attempts && attempts is < 1 or > MaxAttemptsLimit)
