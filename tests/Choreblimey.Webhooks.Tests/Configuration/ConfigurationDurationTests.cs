@@ -40,6 +40,28 @@ public sealed class ConfigurationDurationTests
     }
 
     [Fact]
+    public async Task A_retry_schedule_given_as_one_comma_separated_value_binds_as_a_list()
+    {
+        using var host = Build(new() { ["Webhooks:Retry:Schedule"] = "0, 00:00:05,00:01:00" });
+
+        await host.StartAsync();
+        var options = host.Services.GetRequiredService<IOptions<WebhookOptions>>().Value;
+        await host.StopAsync();
+
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(1)], options.Retry.Schedule);
+    }
+
+    [Fact]
+    public async Task A_bare_number_in_a_comma_separated_retry_schedule_fails_the_start()
+    {
+        using var host = Build(new() { ["Webhooks:Retry:Schedule"] = "0,5" });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("Webhooks:Retry:Schedule is '5', a bare number", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Durations_with_a_colon_and_a_zero_bind_as_written()
     {
         using var host = Build(new()
