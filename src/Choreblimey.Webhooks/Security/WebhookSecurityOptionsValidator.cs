@@ -46,6 +46,13 @@ internal sealed class WebhookSecurityOptionsValidator : IValidateOptions<Webhook
         {
             failures.Add("WebhookOptions.Security.Proxy must be an absolute http or https URL.");
         }
+        else if (security.Proxy is { UserInfo.Length: > 0 } withCredentials)
+        {
+            // WebProxy ignores credentials in its address, so every delivery would fail with 407; the URL is not echoed (it
+            // holds a password).
+            failures.Add(
+                $"WebhookOptions.Security.Proxy ({withCredentials.Scheme}://{withCredentials.IdnHost}:{withCredentials.Port}) carries credentials in its URL, which the proxy client does not send; use a proxy that needs none.");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

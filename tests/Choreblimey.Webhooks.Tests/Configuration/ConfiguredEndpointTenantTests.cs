@@ -143,5 +143,6 @@ public sealed class ConfiguredEndpointTenantTests : IAsyncLifetime
         var exception = await Assert.ThrowsAsync<ArgumentException>(async () => await StartHostAsync(new InMemoryWebhookStore(), w => w.AddEndpointsFromConfiguration(section)));
 
         Assert.Contains("printable ASCII", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("Webhooks:Endpoints:0", exception.Message, StringComparison.Ordinal);
     }
 }

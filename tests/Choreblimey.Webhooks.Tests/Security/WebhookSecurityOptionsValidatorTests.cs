@@ -85,6 +85,16 @@ public sealed class WebhookSecurityOptionsValidatorTests
         Assert.True(Validate(o => o.Security.Proxy = new Uri("socks5://127.0.0.1:1080")).Failed);
 
     [Fact]
+    public void A_proxy_url_with_credentials_is_refused_without_echoing_them()
+    {
+        var result = Validate(o => o.Security.Proxy = new Uri("http://user:hunter2@proxy.internal:3128"));
+
+        Assert.True(result.Failed);
+        Assert.Contains("(http://proxy.internal:3128) carries credentials in its URL", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_host_with_a_bad_network_fails_to_start_naming_the_entry()
     {
         var services = new ServiceCollection();

@@ -62,7 +62,13 @@ internal sealed class WebhookConfiguredEndpointsInitializer(
         catch (WebhookValidationException exception)
         {
             throw new InvalidOperationException(
-                $"The configured webhook endpoint '{endpoint.SubscriptionId}' is invalid ({exception.PropertyName}): {exception.Message}", exception);
+                $"The configured webhook endpoint {endpoint.Source} ('{endpoint.SubscriptionId}') is invalid ({exception.PropertyName}): {exception.Message}", exception);
+        }
+        catch (ArgumentException exception)
+        {
+            // An invalid tenant id says what is wrong but not where: the configuration entry is what the reader has to fix.
+            throw new ArgumentException(
+                $"The configured webhook endpoint {endpoint.Source} ('{endpoint.SubscriptionId}') is invalid: {exception.Message}", exception.ParamName, exception);
         }
         catch (Exception exception) when (exception is not (OperationCanceledException or ArgumentException))
         {
