@@ -97,6 +97,9 @@ public interface IWebhookOperations
     /// The tenant has no such subscription, or the store did not record the attempt of a test that was sent (the message
     /// gives its outcome).
     /// </exception>
+    /// <exception cref="WebhookPayloadException">
+    /// <paramref name="payload"/> cannot be serialised, or is larger than <see cref="WebhookOptions.MaxPayloadBytes"/>; nothing is sent.
+    /// </exception>
     ValueTask<WebhookTestResult> SendTestAsync(string? tenantId, string subscriptionId, object? payload = null, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -49,6 +49,24 @@ public sealed class TestSendRecordingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_test_payload_that_cannot_be_sent_is_refused_as_a_payload_error_before_anything_is_sent()
+    {
+        await using var host = await StartAsync((record, inner) => inner.RecordAttemptAsync(record));
+        var subscription = await SubscribeAsync(host);
+        var operations = host.Services.GetRequiredService<IWebhookOperations>();
+        var cyclic = new Cyclic();
+        cyclic.Next = cyclic;
+
+        var unserialisable = await Assert.ThrowsAsync<WebhookPayloadException>(async () => await operations.SendTestAsync(Tenant, subscription.Id, cyclic));
+        var tooLarge = await Assert.ThrowsAsync<WebhookPayloadException>(async () => await operations.SendTestAsync(Tenant, subscription.Id, new { Text = new string('x', 300 * 1024) }));
+
+        Assert.Contains("The test payload", unserialisable.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be serialised to JSON", unserialisable.Message, StringComparison.Ordinal);
+        Assert.Contains("over the limit of 262144 bytes (WebhookOptions.MaxPayloadBytes)", tooLarge.Message, StringComparison.Ordinal);
+        Assert.Empty(_receiver.Received);
+    }
+
+    [Fact]
     public async Task A_store_that_refuses_the_test_attempt_makes_the_send_fail_with_its_outcome()
     {
         await using var host = await StartAsync((record, inner) => record.Attempt.IsTest ? ValueTask.FromResult(false) : inner.RecordAttemptAsync(record));
@@ -101,5 +119,10 @@ public sealed class TestSendRecordingTests : IAsyncLifetime
                 throw;
             }
         }
+    }
+
+    private sealed class Cyclic
+    {
+        public Cyclic? Next { get; set; }
     }
 }
