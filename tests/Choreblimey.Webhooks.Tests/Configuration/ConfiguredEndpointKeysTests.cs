@@ -27,6 +27,20 @@ public sealed class ConfiguredEndpointKeysTests
         return stored;
     }
 
+    [Theory]
+    [InlineData("Webhooks:Endpoints:crm:Headers:0", "Authorization: Bearer x", "Webhooks:Endpoints:crm:Headers:0 is an array entry")]
+    [InlineData("Webhooks:Endpoints:crm:Headers", "Authorization: Bearer x", "Webhooks:Endpoints:crm:Headers is a single value, which would be ignored")]
+    [InlineData("Webhooks:Endpoints:crm:Metadata", "owner=ops", "Webhooks:Endpoints:crm:Metadata is a single value, which would be ignored")]
+    [InlineData("Webhooks:Endpoints:crm:Filters", "region=leeds", "Webhooks:Endpoints:crm:Filters is a single value, which would be ignored")]
+    public async Task Headers_metadata_and_filters_in_a_shape_that_would_be_ignored_fail_the_start(string key, string value, string expected)
+    {
+        using var host = Build(new() { ["Webhooks:Endpoints:crm:Url"] = Url, [key] = value });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_secret_of_only_whitespace_fails_the_start_naming_its_path()
     {

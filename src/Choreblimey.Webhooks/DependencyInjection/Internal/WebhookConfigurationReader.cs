@@ -241,9 +241,17 @@ internal static class WebhookConfigurationReader
 
     private static Dictionary<string, string>? ReadDictionary(IConfigurationSection section)
     {
+        RejectPlainValue(section, "name: value pairs, one key per entry (Headers:X-Partner = value)");
         Dictionary<string, string>? result = null;
         foreach (var child in section.GetChildren())
         {
+            // A JSON array ("Headers": ["X-A: 1"]) binds as keys 0, 1, ...: a header named "0" is never what was meant.
+            if (int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                throw new InvalidOperationException(
+                    $"{child.Path} is an array entry; {section.Path} takes name: value pairs, one key per entry ({section.Key}:X-Partner = value), not a list.");
+            }
+
             if (child.Value is not null)
             {
                 (result ??= new(StringComparer.Ordinal))[child.Key] = child.Value;
@@ -253,8 +261,18 @@ internal static class WebhookConfigurationReader
         return result;
     }
 
+    /// <summary>Refuses a section given a single value where entries were expected: the value would be ignored silently.</summary>
+    private static void RejectPlainValue(IConfigurationSection section, string expected)
+    {
+        if (!string.IsNullOrEmpty(section.Value))
+        {
+            throw new InvalidOperationException($"{section.Path} is a single value, which would be ignored; it takes {expected}.");
+        }
+    }
+
     private static List<WebhookAttributeFilter>? ReadFilters(IConfigurationSection section, string where)
     {
+        RejectPlainValue(section, "a list of filters, each with Attribute, Operator and Values (Filters:0:Attribute = region)");
         List<WebhookAttributeFilter>? result = null;
         foreach (var child in section.GetChildren())
         {
