@@ -65,6 +65,27 @@ public sealed class WebhookSubscriptionManagerTests : IAsyncLifetime
         Assert.Contains("URL", exception.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("hooks.example.com/receive", "it needs a scheme and a host")]
+    [InlineData("ftp://files.example.com/drop", "uses the scheme 'ftp'; a webhook URL must be http or https")]
+    [InlineData("https://my host/hooks", "its host contains a space")]
+    [InlineData("https://hooks.example.com:99999/x", "its port is not a number from 0 to 65535")]
+    [InlineData("https:///hooks", "it has no host after the scheme")]
+    public async Task An_invalid_url_is_refused_saying_what_is_wrong_with_it(string url, string expected)
+    {
+        var exception = await RejectedAsync(Request(url), "Url");
+
+        Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_url_longer_than_2048_characters_is_refused_with_its_length()
+    {
+        var exception = await RejectedAsync(Request("https://hooks.example.com/" + new string('a', 2100)), "Url");
+
+        Assert.Contains("is 2126 characters long; a webhook URL may have at most 2048", exception.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_invalid_url_is_named_by_scheme_and_host_without_its_path_or_query()
     {

@@ -26,6 +26,7 @@ internal sealed class WebhookSubscriptionValidator(
 
     /// <summary>The longest custom header value, in characters (ASCII, so also bytes).</summary>
     public const int MaxHeaderValueLength = 4096;
+    public const int MaxUrlLength = 2048;
 
     public static readonly TimeSpan MinTimeout = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(60);
@@ -47,9 +48,22 @@ internal sealed class WebhookSubscriptionValidator(
             throw new WebhookValidationException("Url", "A webhook URL is required.", null);
         }
 
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (url.Length > MaxUrlLength)
         {
-            throw new WebhookValidationException("Url", $"The webhook URL '{WebhookRedaction.Url(url)}' is not an absolute http or https URL.", null);
+            throw new WebhookValidationException(
+                "Url",
+                string.Create(CultureInfo.InvariantCulture, $"The webhook URL is {url.Length} characters long; a webhook URL may have at most {MaxUrlLength} (receivers refuse longer ones)."),
+                null);
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            throw new WebhookValidationException("Url", $"The webhook URL '{WebhookRedaction.Url(url)}' is not {DescribeUnparsable(url)}.", null);
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new WebhookValidationException("Url", $"The webhook URL '{WebhookRedaction.Url(url)}' uses the scheme '{uri.Scheme}'; a webhook URL must be http or https.", null);
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo))
@@ -58,6 +72,36 @@ internal sealed class WebhookSubscriptionValidator(
         }
 
         return uri;
+    }
+
+    /// <summary>Says what is wrong with a URL <see cref="Uri"/> cannot read, where that can be told from its text.</summary>
+    private static string DescribeUnparsable(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+        {
+            return "an absolute URL: it needs a scheme and a host, such as https://hooks.example.com/path";
+        }
+
+        var authority = url[(schemeEnd + 3)..].Split('/', '?', '#')[0];
+        if (authority.Length == 0)
+        {
+            return "a valid URL: it has no host after the scheme";
+        }
+
+        if (authority.Contains(' ', StringComparison.Ordinal))
+        {
+            return "a valid URL: its host contains a space";
+        }
+
+        var colon = authority.LastIndexOf(':');
+        if (colon >= 0 && authority[^1] != ']'
+            && (!int.TryParse(authority[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535))
+        {
+            return "a valid URL: its port is not a number from 0 to 65535";
+        }
+
+        return "a valid absolute http or https URL";
     }
 
     public IReadOnlyList<string> ValidatePatterns(IReadOnlyList<string>? patterns)
