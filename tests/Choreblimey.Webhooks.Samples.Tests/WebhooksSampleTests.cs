@@ -102,8 +102,8 @@ public sealed class WebhooksSampleTests : IDisposable
     [InlineData("The option --connection needs a value.", "--connection")]
     [InlineData("--store postgres needs --connection \"Host=...;Username=...;Password=...;Database=...\".", "--store", "postgres")]
     // The library's messages shorten a URL to its scheme and host (or its first segment), so no path or query is echoed.
-    [InlineData("The webhook URL 'hooks…' is not an absolute http or https URL.", "--store", "memory", "--url", "hooks/family-ava")]
-    [InlineData("The webhook URL 'ftp://127.0.0.1/…' is not an absolute http or https URL.", "--store", "memory", "--url", "ftp://127.0.0.1/hooks")]
+    [InlineData("The webhook URL 'hooks…' is not an absolute URL: it needs a scheme and a host, such as https://hooks.example.com/path.", "--store", "memory", "--url", "hooks/family-ava")]
+    [InlineData("The webhook URL 'ftp://127.0.0.1/…' uses the scheme 'ftp'; a webhook URL must be http or https.", "--store", "memory", "--url", "ftp://127.0.0.1/hooks")]
     public async Task A_usage_error_exits_2_naming_the_problem_before_any_event_is_published(string message, params string[] arguments)
     {
         var run = await SampleApp.Webhooks.RunAsync(_directory, arguments);
