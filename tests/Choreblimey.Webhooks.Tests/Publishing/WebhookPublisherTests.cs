@@ -55,6 +55,20 @@ public sealed class WebhookPublisherTests
     }
 
     [Fact]
+    public async Task With_no_event_declared_publishing_or_subscribing_says_so()
+    {
+        await using var services = TestServices.Build(_ => { });
+
+        var publish = await Assert.ThrowsAsync<UnknownWebhookEventException>(
+            async () => await services.GetRequiredService<IWebhookPublisher>().PublishAsync("booking.created", new { Id = 1 }, tenantId: Tenant));
+        var subscribe = await Assert.ThrowsAsync<WebhookValidationException>(
+            async () => await services.GetRequiredService<IWebhookSubscriptionManager>().CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = "https://hooks.example.com/a", EventTypes = ["booking.created"] }));
+
+        Assert.Contains("No webhook events are declared at all.", publish.Message, StringComparison.Ordinal);
+        Assert.Contains("No webhook events are declared at all.", subscribe.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_attributes_are_refused_naming_the_attribute_and_its_length()
     {
         await using var services = Build();

@@ -162,7 +162,7 @@ internal sealed class WebhookEventPreparer(
     {
         if (!registry.TryGetEvent(eventType, out var definition))
         {
-            throw new UnknownWebhookEventException(eventType, registry.FindClosestNames(eventType));
+            throw new UnknownWebhookEventException(eventType, registry.FindClosestNames(eventType), registry.Count > 0);
         }
 
         WebhookInputRules.EnsureValidTenantId(tenantId, nameof(publishOptions.TenantId));

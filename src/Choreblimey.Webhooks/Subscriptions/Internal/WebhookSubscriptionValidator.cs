@@ -121,7 +121,7 @@ internal sealed class WebhookSubscriptionValidator(
 
             if (!pattern.EndsWith('*') && !registry.TryGetEvent(pattern, out _))
             {
-                throw new WebhookValidationException("EventTypes", new UnknownWebhookEventException(pattern, registry.FindClosestNames(pattern)).Message, null);
+                throw new WebhookValidationException("EventTypes", new UnknownWebhookEventException(pattern, registry.FindClosestNames(pattern), registry.Count > 0).Message, null);
             }
 
             if (!result.Contains(pattern, StringComparer.Ordinal))
