@@ -59,11 +59,16 @@ public sealed class TestSendRecordingTests : IAsyncLifetime
 
         var unserialisable = await Assert.ThrowsAsync<WebhookPayloadException>(async () => await operations.SendTestAsync(Tenant, subscription.Id, cyclic));
         var tooLarge = await Assert.ThrowsAsync<WebhookPayloadException>(async () => await operations.SendTestAsync(Tenant, subscription.Id, new { Text = new string('x', 300 * 1024) }));
+        var tooDeep = await Assert.ThrowsAsync<WebhookPayloadException>(async () => await operations.SendTestAsync(Tenant, subscription.Id, Nested(70)));
 
         Assert.Contains("The test payload", unserialisable.Message, StringComparison.Ordinal);
         Assert.Contains("cannot be serialised to JSON", unserialisable.Message, StringComparison.Ordinal);
         Assert.Contains("over the limit of 262144 bytes (WebhookOptions.MaxPayloadBytes)", tooLarge.Message, StringComparison.Ordinal);
+        Assert.Contains("maximum allowed depth of 63", tooDeep.Message, StringComparison.Ordinal);
         Assert.Empty(_receiver.Received);
+
+        // Within the limit, it is sent.
+        Assert.True((await operations.SendTestAsync(Tenant, subscription.Id, Nested(60))).Succeeded);
     }
 
     [Fact]
@@ -124,5 +129,19 @@ public sealed class TestSendRecordingTests : IAsyncLifetime
     private sealed class Cyclic
     {
         public Cyclic? Next { get; set; }
+    }
+
+    private static Dictionary<string, object> Nested(int depth)
+    {
+        var root = new Dictionary<string, object>();
+        var current = root;
+        for (var i = 1; i < depth; i++)
+        {
+            var next = new Dictionary<string, object>();
+            current["a"] = next;
+            current = next;
+        }
+
+        return root;
     }
 }

@@ -26,6 +26,7 @@ internal sealed class WebhookOperations(
     ILogger<WebhookOperations> logger) : IWebhookOperations
 {
     private static readonly TimeSpan TestDeliveryParking = TimeSpan.FromDays(3650);
+    private readonly WebhookPayloadSerializerOptions _payloadOptions = new();
 
     public async ValueTask<WebhookPage<WebhookDelivery>> QueryAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default)
     {
@@ -337,15 +338,16 @@ internal sealed class WebhookOperations(
     }
 
     /// <summary>
-    /// Serialises a test payload under the same rules as a publish's: a failure or a payload over
+    /// Serialises a test payload under the same rules as a publish's (depth included): a failure or a payload over
     /// <see cref="WebhookOptions.MaxPayloadBytes"/> is a <see cref="WebhookPayloadException"/> naming the test event.
     /// </summary>
-    private static byte[] SerializeTestPayload(object payload, WebhookOptions current)
+    private byte[] SerializeTestPayload(object payload, WebhookOptions current)
     {
         byte[] data;
         try
         {
-            data = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), current.JsonSerializerOptions);
+            // The publish's options: a payload nests at most 63 levels unless the host set MaxDepth, so the envelope stays readable.
+            data = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), _payloadOptions.For(current.JsonSerializerOptions));
         }
         catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException)
         {
