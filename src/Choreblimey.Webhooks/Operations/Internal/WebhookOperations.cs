@@ -20,13 +20,13 @@ internal sealed class WebhookOperations(
     WebhookWorkerSignal signal,
     WebhookIdGenerator ids,
     WebhookRequestFactory requests,
+    WebhookEventPreparer preparer,
     IServiceProvider services,
     TimeProvider timeProvider,
     IOptionsMonitor<WebhookOptions> options,
     ILogger<WebhookOperations> logger) : IWebhookOperations
 {
     private static readonly TimeSpan TestDeliveryParking = TimeSpan.FromDays(3650);
-    private readonly WebhookPayloadSerializerOptions _payloadOptions = new();
 
     public async ValueTask<WebhookPage<WebhookDelivery>> QueryAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default)
     {
@@ -156,7 +156,7 @@ internal sealed class WebhookOperations(
             TenantId = tenant,
             EventType = WebhookOperationalEvents.Test,
             Timestamp = now,
-            Data = payload is null ? """{"test":true}"""u8.ToArray() : SerializeTestPayload(payload, current),
+            Data = payload is null ? """{"test":true}"""u8.ToArray() : preparer.SerializePayload(WebhookOperationalEvents.Test, "The test payload", payload, payload.GetType(), current),
             TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } ambient ? ambient.Id : null,
         };
 
@@ -335,36 +335,5 @@ internal sealed class WebhookOperations(
         throw new InvalidOperationException(stored is null
             ? sent + $"the store lost its test delivery '{record.DeliveryId}' before the attempt was recorded."
             : sent + string.Create(CultureInfo.InvariantCulture, $"the store ({store.GetType().Name}) refused to record the attempt on test delivery '{record.DeliveryId}', which is still pending under fencing token {stored.FencingToken}."));
-    }
-
-    /// <summary>
-    /// Serialises a test payload under the same rules as a publish's (depth included): a failure or a payload over
-    /// <see cref="WebhookOptions.MaxPayloadBytes"/> is a <see cref="WebhookPayloadException"/> naming the test event.
-    /// </summary>
-    private byte[] SerializeTestPayload(object payload, WebhookOptions current)
-    {
-        byte[] data;
-        try
-        {
-            // The publish's options: a payload nests at most 63 levels unless the host set MaxDepth, so the envelope stays readable.
-            data = JsonSerializer.SerializeToUtf8Bytes(payload, payload.GetType(), _payloadOptions.For(current.JsonSerializerOptions));
-        }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException or InvalidOperationException)
-        {
-            throw new WebhookPayloadException(
-                WebhookOperationalEvents.Test,
-                $"The test payload ({payload.GetType()}) cannot be serialised to JSON: {exception.Message}",
-                exception);
-        }
-
-        if (data.Length > current.MaxPayloadBytes)
-        {
-            throw new WebhookPayloadException(
-                WebhookOperationalEvents.Test,
-                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The test payload is {data.Length} bytes, over the limit of {current.MaxPayloadBytes} bytes (WebhookOptions.MaxPayloadBytes)."),
-                null);
-        }
-
-        return data;
     }
 }

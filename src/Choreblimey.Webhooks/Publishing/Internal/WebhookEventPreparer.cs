@@ -191,19 +191,31 @@ internal sealed class WebhookEventPreparer(
                 null);
         }
 
+        return SerializePayload(eventType, subject: null, payload, declaredType ?? typeof(TPayload), current);
+    }
+
+    /// <summary>
+    /// Serialises a payload as <paramref name="payloadType"/> with the publish's options (63 levels deep at most unless the
+    /// host set a limit), and holds it to <see cref="WebhookOptions.MaxPayloadBytes"/>. Also used for test sends.
+    /// </summary>
+    /// <param name="eventType">The event the payload is for.</param>
+    /// <param name="subject">How messages name the payload; <see langword="null"/> for "The payload of webhook event '…'" (built only on failure, off the publish path).</param>
+    /// <param name="payload">The payload.</param>
+    /// <param name="payloadType">The type to serialise it as.</param>
+    /// <param name="current">The options.</param>
+    /// <exception cref="WebhookPayloadException">The payload cannot be serialised or is too large.</exception>
+    public byte[] SerializePayload(string eventType, string? subject, object? payload, Type payloadType, WebhookOptions current)
+    {
         byte[] data;
         try
         {
-            var serializerOptions = _payloadOptions.For(current.JsonSerializerOptions);
-            data = declaredType is null
-                ? JsonSerializer.SerializeToUtf8Bytes(payload, serializerOptions)
-                : JsonSerializer.SerializeToUtf8Bytes(payload, declaredType, serializerOptions);
+            data = JsonSerializer.SerializeToUtf8Bytes(payload, payloadType, _payloadOptions.For(current.JsonSerializerOptions));
         }
         catch (Exception exception) when (exception is not (OutOfMemoryException or OperationCanceledException))
         {
             throw new WebhookPayloadException(
                 eventType,
-                $"The payload of webhook event '{eventType}' ({declaredType ?? typeof(TPayload)}) cannot be serialised to JSON: {DescribeSerializationFailure(exception)}",
+                $"{subject ?? DefaultSubject(eventType)} ({payloadType}) cannot be serialised to JSON: {DescribeSerializationFailure(exception)}",
                 exception);
         }
 
@@ -211,12 +223,14 @@ internal sealed class WebhookEventPreparer(
         {
             throw new WebhookPayloadException(
                 eventType,
-                $"The payload of webhook event '{eventType}' is {data.Length} bytes, over the limit of {current.MaxPayloadBytes} bytes (WebhookOptions.MaxPayloadBytes).",
+                $"{subject ?? DefaultSubject(eventType)} is {data.Length} bytes, over the limit of {current.MaxPayloadBytes} bytes (WebhookOptions.MaxPayloadBytes).",
                 null);
         }
 
         return data;
     }
+
+    private static string DefaultSubject(string eventType) => $"The payload of webhook event '{eventType}'";
 
     private static string DescribeSerializationFailure(Exception exception)
     {

@@ -9,9 +9,6 @@ namespace Choreblimey.Webhooks.Signing.Internal;
 /// </summary>
 internal static class WebhookSignatureProfileRules
 {
-    private static readonly string[] LibraryHeaders =
-        [WebhookHeaders.Id, WebhookHeaders.Timestamp, "User-Agent", "traceparent", "Content-Type", "Content-Length", "Host"];
-
     /// <exception cref="ArgumentException">A header name is empty, not a token, repeated or one the library sets.</exception>
     public static void Validate(WebhookSignatureProfile profile)
     {
@@ -35,17 +32,14 @@ internal static class WebhookSignatureProfileRules
             throw new ArgumentException($"The signature profile '{profile.Name}' has an empty {property}.", nameof(profile));
         }
 
-        for (var i = 0; i < header.Length; i++)
+        if (WebhookSubscriptionValidator.IndexOfNonTokenChar(header) is var i and >= 0)
         {
-            if (!WebhookSubscriptionValidator.IsTokenChar(header[i]))
-            {
-                throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"The signature profile '{profile.Name}' has a {property} '{header}' that is not an HTTP token (RFC 7230): it contains U+{(int)header[i]:X4} at position {i}."),
-                    nameof(profile));
-            }
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"The signature profile '{profile.Name}' has a {property} '{header}' that is not an HTTP token (RFC 7230): it contains U+{(int)header[i]:X4} at position {i}."),
+                nameof(profile));
         }
 
-        if (Array.Exists(LibraryHeaders, h => string.Equals(h, header, StringComparison.OrdinalIgnoreCase)))
+        if (Array.Exists(WebhookSubscriptionValidator.LibraryHeaders, h => string.Equals(h, header, StringComparison.OrdinalIgnoreCase)))
         {
             throw new ArgumentException(
                 $"The signature profile '{profile.Name}' names the header '{header}' as its {property}, but the library sets '{header}' on every request itself.",

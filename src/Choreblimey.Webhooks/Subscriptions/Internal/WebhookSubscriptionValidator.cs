@@ -32,11 +32,12 @@ internal sealed class WebhookSubscriptionValidator(
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(60);
     public const int MaxAttemptsLimit = 100;
 
-    private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        WebhookHeaders.Id, WebhookHeaders.Timestamp, WebhookHeaders.Signature, "Host", "Content-Type", "Content-Length",
-        "Transfer-Encoding", "Connection", "User-Agent", "traceparent",
-    };
+    /// <summary>The headers the library sets on every request, whatever the profile: neither a subscription nor a profile may name them.</summary>
+    internal static readonly string[] LibraryHeaders =
+        [WebhookHeaders.Id, WebhookHeaders.Timestamp, "User-Agent", "traceparent", "Content-Type", "Content-Length", "Host"];
+
+    private static readonly HashSet<string> ReservedHeaders =
+        new([.. LibraryHeaders, WebhookHeaders.Signature, "Transfer-Encoding", "Connection"], StringComparer.OrdinalIgnoreCase);
 
     // Headers of the body, which HttpClient refuses on a request's own headers: accepted here, they would never be sent.
     private static readonly string[] ContentHeaders = ["Expires", "Last-Modified", "Allow"];
@@ -230,15 +231,12 @@ internal sealed class WebhookSubscriptionValidator(
                 null);
         }
 
-        for (var i = 0; i < name.Length; i++)
+        if (IndexOfNonTokenChar(name) is var bad and >= 0)
         {
-            if (!IsTokenChar(name[i]))
-            {
-                throw new WebhookValidationException(
-                    "Headers",
-                    string.Create(CultureInfo.InvariantCulture, $"The header name '{Printable(name)}' is not an HTTP token (RFC 7230): it contains U+{(int)name[i]:X4} at position {i}; a header name may contain only letters, digits and !#$%&'*+-.^_`|~."),
-                    null);
-            }
+            throw new WebhookValidationException(
+                "Headers",
+                string.Create(CultureInfo.InvariantCulture, $"The header name '{Printable(name)}' is not an HTTP token (RFC 7230): it contains U+{(int)name[bad]:X4} at position {bad}; a header name may contain only letters, digits and !#$%&'*+-.^_`|~."),
+                null);
         }
 
         if (ReservedHeaders.Contains(name))
@@ -420,8 +418,21 @@ internal sealed class WebhookSubscriptionValidator(
         return printable.ToString();
     }
 
-    /// <summary>Whether <paramref name="c"/> may appear in an HTTP token (RFC 7230), such as a header name.</summary>
-    internal static bool IsTokenChar(char c) =>
+    /// <summary>The position of the first character of <paramref name="name"/> that may not appear in an HTTP token (RFC 7230), or -1.</summary>
+    internal static int IndexOfNonTokenChar(string name)
+    {
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (!IsTokenChar(name[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool IsTokenChar(char c) =>
         c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9'
         or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
 }
