@@ -258,7 +258,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(query);
         query = query.WithLimitInRange();
-        var after = query.ContinuationToken is { } token ? PostgreSqlContinuationToken.ParseSubscription(token) : null;
+        var after = WebhookContinuationToken.ParseSubscription(query);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
 
         var sql = new StringBuilder($"SELECT document::text, id FROM {_schema.Subscriptions} s WHERE tenant_id = @tenant");
@@ -311,7 +311,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         }
 
         items.RemoveAt(items.Count - 1);
-        return new WebhookPage<WebhookSubscription>(items, PostgreSqlContinuationToken.ForSubscription(ids[query.Limit - 1]));
+        return new WebhookPage<WebhookSubscription>(items, WebhookContinuationToken.ForSubscription(ids[query.Limit - 1]));
     }
 
     /// <inheritdoc />
@@ -732,7 +732,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(query.TenantId, nameof(query));
         query = query.WithLimitInRange();
-        (DateTimeOffset CreatedAt, string Id)? after = query.ContinuationToken is { } token ? PostgreSqlContinuationToken.ParseDelivery(token) : null;
+        (DateTimeOffset CreatedAt, string Id)? after = WebhookContinuationToken.ParseDelivery(query);
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
 
         var command = _dataSource.CreateCommand();
@@ -815,7 +815,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
 
         items.RemoveAt(items.Count - 1);
         var last = items[^1];
-        return new WebhookPage<WebhookDelivery>(items, PostgreSqlContinuationToken.ForDelivery(last.CreatedAt, last.Id));
+        return new WebhookPage<WebhookDelivery>(items, WebhookContinuationToken.ForDelivery(last.CreatedAt, last.Id));
     }
 
     /// <inheritdoc />

@@ -178,10 +178,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         ArgumentNullException.ThrowIfNull(tenantId);
         ArgumentNullException.ThrowIfNull(query);
         query = query.WithLimitInRange();
+        var after = WebhookContinuationToken.ParseSubscription(query);
         return await ReadAsync(
             (connection, state) =>
             {
-                var (tenant, q) = state;
+                var (tenant, q, after) = state;
 
                 // The event-type filter matches patterns in code, so without it SQL can stop at one row past the page. Only the
                 // filters that are set appear, so a later page starts at its continuation id in the tenant index.
@@ -189,7 +190,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
                     .With("$tenant", tenant)
                     .With("$take", q.EventType is null ? q.Limit + 1 : -1);
                 AddIfSet(command, "$state", q.State is { } s ? (int)s : null);
-                AddIfSet(command, "$after", q.ContinuationToken);
+                AddIfSet(command, "$after", after);
                 using var reader = command.ExecuteReader();
                 var items = new List<WebhookSubscription>(Math.Min(q.Limit, 64));
                 var more = false;
@@ -210,9 +211,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
                     items.Add(subscription);
                 }
 
-                return new WebhookPage<WebhookSubscription>(items, more ? items[^1].Id : null);
+                return new WebhookPage<WebhookSubscription>(items, more ? WebhookContinuationToken.ForSubscription(items[^1].Id) : null);
             },
-            (tenantId, query),
+            (tenantId, query, after),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -526,9 +527,13 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(query.TenantId, nameof(query));
         query = query.WithLimitInRange();
+
+        // Ids are time-sortable and the log is read by id, so only the token's id is used.
+        var after = WebhookContinuationToken.ParseDelivery(query)?.Id;
         return await ReadAsync(
-            static (connection, q) =>
+            static (connection, state) =>
             {
+                var (q, after) = state;
                 using var command = SqliteSql.Command(connection, DeliveryQuerySql(q)).With("$tenant", q.TenantId).With("$take", q.Limit + 1);
                 AddIfSet(command, "$subscription", q.SubscriptionId);
                 AddIfSet(command, "$message", q.MessageId);
@@ -536,7 +541,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
                 AddIfSet(command, "$status", q.Status is { } s ? (int)s : null);
                 AddIfSet(command, "$from", SqliteSql.ToTicksOrNull(q.CreatedFrom));
                 AddIfSet(command, "$before", SqliteSql.ToTicksOrNull(q.CreatedBefore));
-                AddIfSet(command, "$after", q.ContinuationToken);
+                AddIfSet(command, "$after", after);
                 using var reader = command.ExecuteReader();
                 var items = new List<WebhookDelivery>(Math.Min(q.Limit, 128));
                 var more = false;
@@ -551,9 +556,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookStore, IAsyncDisposab
                     items.Add(ReadDelivery(reader));
                 }
 
-                return new WebhookPage<WebhookDelivery>(items, more ? items[^1].Id : null);
+                return new WebhookPage<WebhookDelivery>(items, more ? WebhookContinuationToken.ForDelivery(items[^1].CreatedAt, items[^1].Id) : null);
             },
-            query,
+            (query, after),
             cancellationToken).ConfigureAwait(false);
     }
 

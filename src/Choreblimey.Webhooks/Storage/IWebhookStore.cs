@@ -33,6 +33,9 @@ public interface IWebhookStore
     /// </param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>One page of subscriptions.</returns>
+    /// <exception cref="ArgumentException">
+    /// <see cref="WebhookSubscriptionQuery.ContinuationToken"/> is not a token this store returned for a subscription listing.
+    /// </exception>
     ValueTask<WebhookPage<WebhookSubscription>> ListSubscriptionsAsync(string tenantId, WebhookSubscriptionQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Gets every subscription of a tenant in every state, for routing. Called when the routing cache is cold or stale.</summary>
@@ -152,6 +155,9 @@ public interface IWebhookStore
     /// </param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>One page of deliveries.</returns>
+    /// <exception cref="ArgumentException">
+    /// <see cref="WebhookDeliveryQuery.ContinuationToken"/> is not a token this store returned for a delivery log.
+    /// </exception>
     ValueTask<WebhookPage<WebhookDelivery>> QueryDeliveriesAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -40,7 +40,7 @@ public sealed record WebhookDeliveryQuery
     /// </summary>
     public int Limit { get; init; } = 100;
 
-    /// <summary>Gets the token returned by the previous page.</summary>
+    /// <summary>Gets the <see cref="WebhookPage{T}.ContinuationToken"/> of the previous page, unchanged; <see langword="null"/> for the first page.</summary>
     public string? ContinuationToken { get; init; }
 
     /// <summary>Gets this query with <see cref="Limit"/> brought into 1 to <see cref="MaxLimit"/>, as the stores read it.</summary>

@@ -12,7 +12,7 @@ public sealed record WebhookSubscriptionQuery
     /// </summary>
     public int Limit { get; init; } = 100;
 
-    /// <summary>Gets the token returned by the previous page.</summary>
+    /// <summary>Gets the <see cref="WebhookPage{T}.ContinuationToken"/> of the previous page, unchanged; <see langword="null"/> for the first page.</summary>
     public string? ContinuationToken { get; init; }
 
     /// <summary>Gets an event type: only subscriptions whose patterns match it are returned.</summary>

@@ -1167,6 +1167,47 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("raw id")]
+    [InlineData("not base64url")]
+    [InlineData("not UTF-8")]
+    [InlineData("other listing's token")]
+    [InlineData("no id")]
+    [InlineData("bad time")]
+    public async Task A_continuation_token_no_store_returned_for_the_listing_is_refused_naming_the_query(string kind)
+    {
+        var store = await NewStoreAsync();
+        var message = Message(MsgId(1));
+        await store.InsertMessageAsync(message, [StoreTestData.Delivery(DlvId(1), message), StoreTestData.Delivery(DlvId(2), message)]);
+        await store.CreateSubscriptionAsync(Subscription(SubId(1)));
+        await store.CreateSubscriptionAsync(Subscription(SubId(2)));
+        var deliveryToken = (await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = TenantA, Limit = 1 })).ContinuationToken!;
+        var subscriptionToken = (await store.ListSubscriptionsAsync(TenantA, new WebhookSubscriptionQuery { Limit = 1 })).ContinuationToken!;
+        static string Encoded(string text) => System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(text));
+        var (forDeliveries, forSubscriptions) = kind switch
+        {
+            // Before, the in-memory and SQLite stores took any string as the id to continue after, so these gave some page.
+            "raw id" => (DlvId(2), SubId(1)),
+            "not base64url" => ("not a token!", "not a token!"),
+            "not UTF-8" => ("__-_", "__-_"),
+            "other listing's token" => (subscriptionToken, deliveryToken),
+            "no id" => (Encoded("d1|638000000000000000|"), Encoded("s1|")),
+            "bad time" => (Encoded("d1|-5|" + DlvId(2)), Encoded("d1|1|" + SubId(1))),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+
+        var deliveries = await Assert.ThrowsAsync<ArgumentException>(async () =>
+            await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = TenantA, ContinuationToken = forDeliveries }));
+        var subscriptions = await Assert.ThrowsAsync<ArgumentException>(async () =>
+            await store.ListSubscriptionsAsync(TenantA, new WebhookSubscriptionQuery { ContinuationToken = forSubscriptions }));
+
+        Assert.StartsWith("WebhookDeliveryQuery.ContinuationToken is not a token a store returned for a delivery log", deliveries.Message, StringComparison.Ordinal);
+        Assert.StartsWith("WebhookSubscriptionQuery.ContinuationToken is not a token a store returned for a subscription listing", subscriptions.Message, StringComparison.Ordinal);
+        Assert.Equal("query", deliveries.ParamName);
+        Assert.Equal([DlvId(1)], (await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = TenantA, ContinuationToken = deliveryToken })).Items.Select(d => d.Id));
+        Assert.Equal([SubId(2)], (await store.ListSubscriptionsAsync(TenantA, new WebhookSubscriptionQuery { ContinuationToken = subscriptionToken })).Items.Select(s => s.Id));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private async Task<IWebhookStore> NewStoreAsync()

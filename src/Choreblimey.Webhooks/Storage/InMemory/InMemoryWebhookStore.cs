@@ -1,3 +1,5 @@
+using Choreblimey.Webhooks.Storage.Internal;
+
 namespace Choreblimey.Webhooks;
 
 /// <summary>
@@ -65,17 +67,18 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
         var limit = query.WithLimitInRange().Limit;
+        var after = WebhookContinuationToken.ParseSubscription(query);
         lock (_gate)
         {
             var rows = _subscriptions.Values
                 .Where(s => s.TenantId == tenantId)
-                .Where(s => query.ContinuationToken is null || string.CompareOrdinal(s.Id, query.ContinuationToken) > 0)
+                .Where(s => after is null || string.CompareOrdinal(s.Id, after) > 0)
                 .Where(s => query.State is null || s.State == query.State)
                 .Where(s => query.EventType is null || WebhookEventPatterns.MatchesAny(s.EventPatterns, query.EventType))
                 .OrderBy(s => s.Id, StringComparer.Ordinal)
                 .Take(limit + 1)
                 .ToList();
-            return ValueTask.FromResult(ToPage(rows, limit, s => s.Id));
+            return ValueTask.FromResult(ToPage(rows, limit, static s => WebhookContinuationToken.ForSubscription(s.Id)));
         }
     }
 
@@ -354,13 +357,16 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
         ArgumentNullException.ThrowIfNull(query);
         cancellationToken.ThrowIfCancellationRequested();
         var limit = query.WithLimitInRange().Limit;
+
+        // Ids are time-sortable and the log is read by id, so only the token's id is used.
+        var after = WebhookContinuationToken.ParseDelivery(query)?.Id;
         lock (_gate)
         {
             var rows = _deliveries.Values
                 .Select(e => e.Delivery)
                 // A host-level subscription's deliveries carry their events' tenants: "*" reads every tenant's.
                 .Where(d => d.TenantId == query.TenantId || query.TenantId == WebhookTenants.All)
-                .Where(d => query.ContinuationToken is null || string.CompareOrdinal(d.Id, query.ContinuationToken) < 0)
+                .Where(d => after is null || string.CompareOrdinal(d.Id, after) < 0)
                 .Where(d => query.SubscriptionId is null || d.SubscriptionId == query.SubscriptionId)
                 .Where(d => query.MessageId is null || d.MessageId == query.MessageId)
                 .Where(d => query.EventType is null || d.EventType == query.EventType)
@@ -371,7 +377,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
                 .OrderByDescending(d => d.Id, StringComparer.Ordinal)
                 .Take(limit + 1)
                 .ToList();
-            return ValueTask.FromResult(ToPage(rows, limit, d => d.Id));
+            return ValueTask.FromResult(ToPage(rows, limit, static d => WebhookContinuationToken.ForDelivery(d.CreatedAt, d.Id)));
         }
     }
 
@@ -422,7 +428,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
         _due.Add(entry, dueAt);
     }
 
-    private static WebhookPage<T> ToPage<T>(List<T> rows, int limit, Func<T, string> key)
+    private static WebhookPage<T> ToPage<T>(List<T> rows, int limit, Func<T, string> continuationAfter)
     {
         if (rows.Count <= limit)
         {
@@ -430,7 +436,7 @@ public sealed partial class InMemoryWebhookStore : IWebhookStore
         }
 
         rows.RemoveAt(rows.Count - 1);
-        return new WebhookPage<T>(rows, key(rows[^1]));
+        return new WebhookPage<T>(rows, continuationAfter(rows[^1]));
     }
 
     private WebhookSubscription? FindSubscription(string tenantId, string subscriptionId) =>
