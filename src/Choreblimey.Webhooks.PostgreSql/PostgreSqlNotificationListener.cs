@@ -153,6 +153,8 @@ internal sealed class PostgreSqlNotificationListener : IAsyncDisposable
             catch (Exception ex) when (ex is NpgsqlException or IOException or InvalidOperationException or TimeoutException)
             {
                 // The connection failed or the server is unreachable: polling covers the gap; try again with back-off.
+                // Real time on purpose: this is the wire's pace, not delivery scheduling, and a host's fake clock must not
+                // keep the listener from reconnecting.
                 try
                 {
                     await Task.Delay(reconnectDelay, stopping).ConfigureAwait(false);

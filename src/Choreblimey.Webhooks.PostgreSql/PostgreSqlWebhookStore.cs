@@ -202,6 +202,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     {
         if (!_useNotifications)
         {
+            // Real time: the timeout only bounds one wait of the worker's listening loop, whose polls run on its TimeProvider.
             await Task.Delay(timeout, cancellationToken).ConfigureAwait(false);
             return false;
         }
