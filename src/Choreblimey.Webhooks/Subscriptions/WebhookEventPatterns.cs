@@ -91,5 +91,6 @@ public static class WebhookEventPatterns
         return true;
     }
 
-    private static bool IsSeparator(char c) => c is '.' or ':' or '-' or '_';
+    /// <summary>Returns whether <paramref name="c"/> may end a wildcard pattern's prefix.</summary>
+    internal static bool IsSeparator(char c) => c is '.' or ':' or '-' or '_';
 }

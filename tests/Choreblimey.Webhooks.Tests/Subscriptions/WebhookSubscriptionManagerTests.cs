@@ -174,12 +174,23 @@ public sealed class WebhookSubscriptionManagerTests : IAsyncLifetime
     [InlineData("*")]
     [InlineData("booking.*")]
     [InlineData("chore:*")]
-    [InlineData("nothing-declared.*")]
     public async Task Wildcard_patterns_are_accepted(string pattern)
     {
         var created = await Manager.CreateAsync(Tenant, Request(events: [pattern]));
 
         Assert.Equal([pattern], created.EventPatterns);
+    }
+
+    [Theory]
+    [InlineData("bokking.*", "The pattern 'bokking.*' matches no declared event. Closest declared family: 'booking.*'.")]
+    [InlineData("nothing-declared.*", "The pattern 'nothing-declared.*' matches no declared event, and no declared family is close to it.")]
+    [InlineData("booking.created.*", "The pattern 'booking.created.*' matches no declared event. Closest declared family: 'booking.*'.")]
+    public async Task A_wildcard_that_matches_no_declared_event_is_refused_naming_the_closest_names(string pattern, string message)
+    {
+        // Before, these were accepted and the subscription silently never received anything: the registry is fixed at start.
+        var exception = await RejectedAsync(Request(events: ["booking.created", pattern]), "EventTypes");
+
+        Assert.True(exception.Message.Contains(message, StringComparison.Ordinal), exception.Message);
     }
 
     [Fact]

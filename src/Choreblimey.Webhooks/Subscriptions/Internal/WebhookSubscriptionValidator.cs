@@ -125,6 +125,13 @@ internal sealed class WebhookSubscriptionValidator(
                 throw new WebhookValidationException("EventTypes", new UnknownWebhookEventException(pattern, registry.FindClosestNames(pattern), registry.Count > 0).Message, null);
             }
 
+            // The registry is fixed at start, so a prefix that no declared event has (a typo, an undeclared family) could
+            // never deliver anything: refused like an undeclared exact name rather than accepted and silent.
+            if (pattern != WebhookEventPatterns.All && pattern.EndsWith('*') && !registry.Any(e => WebhookEventPatterns.Matches(pattern, e.Name)))
+            {
+                throw new WebhookValidationException("EventTypes", PrefixMatchesNothing(pattern), null);
+            }
+
             if (!result.Contains(pattern, StringComparer.Ordinal))
             {
                 result.Add(pattern);
@@ -132,6 +139,25 @@ internal sealed class WebhookSubscriptionValidator(
         }
 
         return result;
+    }
+
+    private string PrefixMatchesNothing(string pattern)
+    {
+        if (registry.Count == 0)
+        {
+            return $"The pattern '{pattern}' matches no declared event: no webhook events are declared at all.";
+        }
+
+        // Suggest the declared families (every prefix of a declared name that ends at a separator), as patterns.
+        var families = registry
+            .SelectMany(static e => Enumerable.Range(1, e.Name.Length - 1)
+                .Where(i => WebhookEventPatterns.IsSeparator(e.Name[i]))
+                .Select(i => e.Name[..(i + 1)]))
+            .Distinct(StringComparer.Ordinal);
+        var closest = new WebhookEventNameMatcher(families).FindClosest(pattern[..^1], maxCount: 3);
+        return closest.Count == 0
+            ? $"The pattern '{pattern}' matches no declared event, and no declared family is close to it."
+            : $"The pattern '{pattern}' matches no declared event. Closest declared {(closest.Count == 1 ? "family" : "families")}: '{string.Join("*', '", closest)}*'.";
     }
 
     public static WebhookSecret ValidateSecret(string? secret)
