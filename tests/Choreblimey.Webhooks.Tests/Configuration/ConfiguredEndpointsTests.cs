@@ -101,4 +101,14 @@ public sealed class ConfiguredEndpointsTests : IAsyncLifetime
         Assert.Contains("sub_cfg_family-1__crm", exception.Message, StringComparison.Ordinal);
         Assert.Contains("chore:created", exception.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_endpoint_whose_wildcard_matches_no_declared_event_fails_start_naming_the_family()
+    {
+        var values = TwoEndpoints();
+        values["Webhooks:Endpoints:0:EventTypes:0"] = "chores:*";
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () => await StartHostAsync(Section(values), new InMemoryWebhookStore()));
+        Assert.Contains("sub_cfg_family-1__crm", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("The pattern 'chores:*' matches no declared event. Closest declared family: 'chore:*'.", exception.Message, StringComparison.Ordinal);
+    }
 }
