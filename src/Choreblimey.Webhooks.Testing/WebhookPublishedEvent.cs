@@ -37,5 +37,5 @@ public sealed record WebhookPublishedEvent
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{EventType} (tenant {TenantId ?? "(none)"}, id {EventId}, {SubscriptionIds.Count} deliveries)";
+        $"{EventType} (tenant {TenantId ?? "(none)"}, id {EventId}, {SubscriptionIds.Count} {(SubscriptionIds.Count == 1 ? "delivery" : "deliveries")})";
 }

@@ -26,5 +26,5 @@ public sealed record WebhookTestDelivery
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{EventType} -> {SubscriptionId}: {Status} after {Attempts.Count} attempt(s) [{string.Join(", ", Attempts.Select(a => a.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? a.Outcome.ToString()))}]";
+        $"{EventType} -> {SubscriptionId}: {Status} after {Attempts.Count} {(Attempts.Count == 1 ? "attempt" : "attempts")} [{string.Join(", ", Attempts.Select(a => a.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? a.Outcome.ToString()))}]";
 }

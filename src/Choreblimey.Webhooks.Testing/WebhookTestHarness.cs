@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Choreblimey.Webhooks.Delivery.Internal;
+using Microsoft.Extensions.Hosting;
 
 namespace Choreblimey.Webhooks.Testing;
 
@@ -11,7 +12,8 @@ internal sealed class WebhookTestHarness(
     IWebhookSubscriptionManager subscriptions,
     TimeProvider timeProvider,
     WebhookWorkerSignal workerSignal,
-    WebhookTestHarnessOptions options) : IWebhookTestHarness
+    WebhookTestHarnessOptions options,
+    IHostApplicationLifetime? lifetime) : IWebhookTestHarness
 {
     private static readonly TimeSpan PollDelay = TimeSpan.FromMilliseconds(5);
     private int _subscriptionCount;
@@ -48,7 +50,7 @@ internal sealed class WebhookTestHarness(
         return WaitForAsync(
             () => store.Published.FirstOrDefault(e => e.EventType == eventType && (tenantId is null || e.TenantId == tenantId)),
             what,
-            () => Describe("published events", store.Published),
+            () => Describe("published event", "published events", store.Published),
             timeout,
             cancellationToken);
     }
@@ -112,7 +114,7 @@ internal sealed class WebhookTestHarness(
             if (TimeProvider.System.GetElapsedTime(started) > limit)
             {
                 throw new WebhookAssertionException(
-                    string.Create(CultureInfo.InvariantCulture, $"The webhook worker did not become idle within {limit.TotalSeconds:0.###} s (leases held: {store.OutstandingLeases}, requests in flight: {receiver.InFlightCount}). ")
+                    string.Create(CultureInfo.InvariantCulture, $"The webhook worker did not become idle within {limit.TotalSeconds:0.###} s (leases held: {store.OutstandingLeases}, requests in flight: {receiver.InFlightCount}).{NotStartedHint()}\n")
                     + DescribeDeliveries());
             }
 
@@ -152,7 +154,7 @@ internal sealed class WebhookTestHarness(
             if (TimeProvider.System.GetElapsedTime(started) > limit)
             {
                 throw new WebhookAssertionException(
-                    string.Create(CultureInfo.InvariantCulture, $"Expected {what} within {limit.TotalSeconds:0.###} s, but it did not happen. ") + seen());
+                    string.Create(CultureInfo.InvariantCulture, $"Expected {what} within {limit.TotalSeconds:0.###} s, but it did not happen.{NotStartedHint()}\n") + seen());
             }
 
             await Task.Delay(PollDelay, cancellationToken).ConfigureAwait(false);
@@ -171,18 +173,23 @@ internal sealed class WebhookTestHarness(
     private string DescribeDeliveries()
     {
         var next = store.Inner.GetNextDueTimeAsync().AsTask().GetAwaiter().GetResult();
-        return Describe("deliveries", store.Deliveries) + " " + Describe("published events", store.Published)
+        return Describe("delivery", "deliveries", store.Deliveries) + "\n" + Describe("published event", "published events", store.Published)
             + string.Create(CultureInfo.InvariantCulture, $"\nClock: {timeProvider.GetUtcNow():O}; next due: {next?.ToString("O", CultureInfo.InvariantCulture) ?? "nothing pending"}; leases held: {store.OutstandingLeases}.");
     }
 
-    private static string Describe<T>(string name, IReadOnlyList<T> items)
+    /// <summary>Says why nothing moves when the host was never started: the delivery worker is one of its hosted services.</summary>
+    private string NotStartedHint() => lifetime is { ApplicationStarted.IsCancellationRequested: true }
+        ? string.Empty
+        : " The host has not been started (await host.StartAsync(), or create a client from the WebApplicationFactory), so the delivery worker is not running.";
+
+    private static string Describe<T>(string singular, string plural, IReadOnlyList<T> items)
     {
         if (items.Count == 0)
         {
-            return $"No {name} were seen.";
+            return $"No {plural} were seen.";
         }
 
-        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Seen {items.Count} {name}:");
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Seen {items.Count} {(items.Count == 1 ? singular : plural)}:");
         foreach (var item in items.Take(50))
         {
             text.Append("\n  - ").Append(item);

@@ -51,13 +51,16 @@ public sealed record WebhookTestRequest
     /// <returns>The value, or <see langword="null"/> when absent.</returns>
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
-    /// <summary>Verifies the Standard Webhooks signature as a receiver would.</summary>
+    /// <summary>Verifies the Standard Webhooks signature as a receiver would when the request arrived.</summary>
     /// <param name="secret">The subscription's secret (<c>whsec_…</c>).</param>
-    /// <param name="timeProvider">The clock the timestamp is checked against; use the harness's clock when it is faked.</param>
+    /// <param name="timeProvider">
+    /// The clock the timestamp is checked against. By default the request's <see cref="ReceivedAt"/>, on the host's clock
+    /// (the harness's test clock when it is faked), so the check holds however far the test clock is advanced afterwards.
+    /// </param>
     /// <returns>The verification result.</returns>
     public WebhookVerificationResult Verify(WebhookSecret secret, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        return new WebhookVerifier(timeProvider: timeProvider).Verify(Body.Span, Header, [secret]);
+        return new WebhookVerifier(timeProvider: timeProvider ?? new WebhookStoppedClock(ReceivedAt)).Verify(Body.Span, Header, [secret]);
     }
 }

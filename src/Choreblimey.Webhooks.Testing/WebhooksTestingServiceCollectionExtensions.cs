@@ -2,6 +2,7 @@ using Choreblimey.Webhooks;
 using Choreblimey.Webhooks.Delivery.Internal;
 using Choreblimey.Webhooks.Testing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -39,7 +40,8 @@ public static class WebhooksTestingServiceCollectionExtensions
             sp.GetRequiredService<IWebhookSubscriptionManager>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<WebhookWorkerSignal>(),
-            sp.GetRequiredService<WebhookTestHarnessOptions>())));
+            sp.GetRequiredService<WebhookTestHarnessOptions>(),
+            sp.GetService<IHostApplicationLifetime>())));
 
         if (options.InterceptHttp)
         {

@@ -1,5 +1,6 @@
 using Choreblimey.Webhooks.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Choreblimey.Webhooks.Testing.Tests;
 
@@ -53,8 +54,28 @@ public sealed class WebhookTestHarnessTests
         var error = await Assert.ThrowsAsync<WebhookAssertionException>(() => host.Harness.PublishedAsync("chore:created", tenantId: "family-1"));
 
         Assert.Contains("chore:created", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Seen 1 published events", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Seen 1 published event:", error.Message, StringComparison.Ordinal);
         Assert.Contains("chore:updated (tenant family-2", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("has not been started", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_assertion_on_a_host_that_was_never_started_says_the_worker_is_not_running()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddWebhooks().AddEvent("chore:created", "Chores");
+        builder.Services.AddWebhooksTestHarness(o => o.Timeout = TimeSpan.FromMilliseconds(100));
+        using var host = builder.Build();
+        var harness = host.Services.GetRequiredService<IWebhookTestHarness>();
+        var subscription = await harness.SubscribeAsync("family-1", "chore:*");
+        await host.Services.GetRequiredService<IWebhookPublisher>().PublishAsync("chore:created", new { ChoreId = "c1" }, tenantId: "family-1");
+
+        var error = await Assert.ThrowsAsync<WebhookAssertionException>(() => harness.DeliveredToAsync(subscription.Id));
+
+        // Before, the message only listed the delivery as pending after 0 attempts.
+        Assert.Contains("The host has not been started (await host.StartAsync(), or create a client from the WebApplicationFactory), so the delivery worker is not running.", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"chore:created -> {subscription.Id}: Pending after 0 attempts []", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Seen 1 published event:", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -73,6 +94,12 @@ public sealed class WebhookTestHarnessTests
         Assert.Equal("chore:created", request.EventType);
         Assert.Equal(subscription.Url, request.Url);
         Assert.True(request.Verify(subscription.Secrets[0].Secret, host.Harness.Clock).IsValid);
+
+        // Without a clock, as the README shows: checked as of the request's arrival on the test clock, however far it moves on.
+        // Before, the real clock was used, and the test clock's timestamp was months outside the tolerance.
+        host.Harness.Clock!.Advance(TimeSpan.FromHours(1));
+        Assert.True(request.Verify(subscription.Secrets[0].Secret).IsValid);
+        Assert.Equal(WebhookVerificationFailure.TimestampOutsideTolerance, request.Verify(subscription.Secrets[0].Secret, host.Harness.Clock).Failure);
     }
 
     [Fact]
@@ -141,7 +168,7 @@ public sealed class WebhookTestHarnessTests
         await host.Harness.WaitForIdleAsync(TimeSpan.FromSeconds(30));
 
         var error = await Assert.ThrowsAsync<WebhookAssertionException>(() => host.Harness.DeliveredToAsync(subscription.Id));
-        Assert.Contains($"chore:created -> {subscription.Id}: Pending after 1 attempt(s) [500]", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"chore:created -> {subscription.Id}: Pending after 1 attempt [500]", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
