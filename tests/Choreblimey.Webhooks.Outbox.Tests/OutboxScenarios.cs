@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,9 +19,12 @@ public abstract class OutboxScenarios : IAsyncLifetime
     /// <summary>A second declared event type, for an idempotency key reused across types.</summary>
     protected const string OtherEventType = "invoice.voided";
 
-    /// <summary>Long enough that a delivery seen within <see cref="WakeBound"/> proves the commit woke the worker.</summary>
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan WakeBound = TimeSpan.FromSeconds(8);
+    /// <summary>
+    /// How long a test waits for a delivery, in real time. The hosts' clock is a <see cref="WebhookTestClock"/> that is never
+    /// advanced, so the worker's poll never fires: only a wake-up (the commit's, or the worker's start) sends anything, and a
+    /// delivery seen at all proves it, whatever the wait.
+    /// </summary>
+    private static readonly TimeSpan WakeBound = TimeSpan.FromSeconds(30);
 
     private readonly List<IHost> _hosts = [];
 
@@ -255,12 +259,13 @@ public abstract class OutboxScenarios : IAsyncLifetime
                 options.Retry.UseSchedule(TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
                 options.Retry.JitterFactor = 0;
                 options.AttemptTimeout = TimeSpan.FromSeconds(5);
-                options.PollInterval = PollInterval;
                 options.CircuitBreaker.Enabled = false;
             })
             .AddEvent(EventType, "Invoices", "An invoice was created.")
             .AddEvent(OtherEventType, "Invoices", "An invoice was voided.")
             .AllowLoopback();
+        // Frozen at the host's start, after anything an earlier host or process committed, so that is due on it.
+        builder.Services.AddSingleton<TimeProvider>(new WebhookTestClock(DateTimeOffset.UtcNow));
         Configure(webhooks, builder.Services, database);
         var host = builder.Build();
         _hosts.Add(host);

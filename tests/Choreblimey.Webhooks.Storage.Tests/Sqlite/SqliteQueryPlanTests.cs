@@ -163,6 +163,7 @@ public sealed class SqliteQueryPlanTests : IDisposable
     [Fact]
     public async Task Each_claim_band_reads_its_range_of_the_claim_index_in_claim_order()
     {
+        Assert.Equal(5, SqliteWebhookStore.DueBands.Length); // one band per declared priority, and one each above and below them
         foreach (var band in SqliteWebhookStore.DueBands)
         {
             var plan = await PlanAsync(band, ("?1", 0L), ("?2", 64L));

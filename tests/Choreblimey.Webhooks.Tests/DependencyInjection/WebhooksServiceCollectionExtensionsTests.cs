@@ -135,6 +135,14 @@ public sealed class WebhooksServiceCollectionExtensionsTests
         using var host = builder.Build();
 
         await host.StartAsync();
+
+        // Started with its worker among the hosted services, and the defaults as documented.
+        Assert.True(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.IsCancellationRequested);
+        Assert.Contains(host.Services.GetServices<IHostedService>(), s => s is Choreblimey.Webhooks.Delivery.Internal.WebhookDeliveryWorker);
+        var options = host.Services.GetRequiredService<IOptions<WebhookOptions>>().Value;
+        Assert.True(options.Enabled);
+        Assert.Equal(WebhookConstants.DefaultMaxConcurrentDeliveries, options.MaxConcurrentDeliveries);
+        Assert.IsType<InMemoryWebhookStore>(host.Services.GetRequiredService<IWebhookStore>());
         await host.StopAsync();
     }
 

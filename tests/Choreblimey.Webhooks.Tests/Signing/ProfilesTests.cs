@@ -70,6 +70,7 @@ public sealed class ProfilesTests
     [Fact]
     public void The_profile_aware_verify_reads_each_profiles_headers()
     {
+        Assert.NotEmpty(WebhookSignatureProfile.BuiltIn);
         foreach (var profile in WebhookSignatureProfile.BuiltIn)
         {
             var now = DateTimeOffset.UtcNow;
