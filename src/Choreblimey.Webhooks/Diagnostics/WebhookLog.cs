@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace Choreblimey.Webhooks.Diagnostics;
@@ -26,11 +27,15 @@ internal static partial class WebhookLog
     [LoggerMessage(10, LogLevel.Debug, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} succeeded with {StatusCode} in {DurationMs} ms (attempt {Attempt})")]
     public static partial void AttemptSucceeded(ILogger logger, string deliveryId, string eventId, string subscriptionId, int statusCode, double durationMs, int attempt);
 
-    [LoggerMessage(11, LogLevel.Warning, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} failed (attempt {Attempt}, {Outcome}, status {StatusCode}): {Error}; next attempt at {NextAttemptAt:O}")]
-    public static partial void AttemptFailed(ILogger logger, string deliveryId, string eventId, string subscriptionId, int attempt, WebhookAttemptOutcome outcome, int? statusCode, string? error, DateTimeOffset nextAttemptAt);
+    // The status is text ("none" when there was no response): a missing int printed as nothing ("status )").
+    [LoggerMessage(11, LogLevel.Warning, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} failed on attempt {Attempt} ({Outcome}, HTTP status {StatusCode}): {Error} Next attempt at {NextAttemptAt:O}.")]
+    public static partial void AttemptFailed(ILogger logger, string deliveryId, string eventId, string subscriptionId, int attempt, WebhookAttemptOutcome outcome, string statusCode, string? error, DateTimeOffset nextAttemptAt);
 
-    [LoggerMessage(12, LogLevel.Error, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} dead-lettered after {Attempt} attempts ({Outcome}, status {StatusCode}): {Error}")]
-    public static partial void DeadLettered(ILogger logger, string deliveryId, string eventId, string subscriptionId, int attempt, WebhookAttemptOutcome outcome, int? statusCode, string? error);
+    [LoggerMessage(12, LogLevel.Error, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} dead-lettered on attempt {Attempt} ({Outcome}, HTTP status {StatusCode}): {Error}")]
+    public static partial void DeadLettered(ILogger logger, string deliveryId, string eventId, string subscriptionId, int attempt, WebhookAttemptOutcome outcome, string statusCode, string? error);
+
+    /// <summary>An attempt's HTTP status for the log: the number, or "none" when no response came.</summary>
+    public static string StatusText(int? statusCode) => statusCode?.ToString(CultureInfo.InvariantCulture) ?? "none";
 
     [LoggerMessage(13, LogLevel.Warning, "Subscription {SubscriptionId} of tenant '{TenantId}' disabled: {Reason}")]
     public static partial void SubscriptionDisabled(ILogger logger, string subscriptionId, string tenantId, string reason);

@@ -73,6 +73,6 @@ public sealed class UnknownWebhookEventException : WebhookException
             builder.Append('.');
         }
 
-        return builder.Append(" Declare it with AddEvent(...) before publishing.").ToString();
+        return builder.Append(" Declare it with AddEvent(...) when registering the webhooks.").ToString();
     }
 }

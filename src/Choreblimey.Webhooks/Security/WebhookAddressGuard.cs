@@ -54,7 +54,7 @@ internal sealed class WebhookAddressGuard(IOptionsMonitor<WebhookOptions> option
             {
                 var message = firstRefusal is null
                     ? $"The host {endpoint.Host} resolved to no addresses."
-                    : refused > 1 ? $"{firstRefusal} (the other {refused - 1} addresses of the host were refused too)" : firstRefusal;
+                    : refused > 1 ? $"{firstRefusal} (the other {refused - 1} {(refused == 2 ? "address" : "addresses")} of the host {(refused == 2 ? "was" : "were")} refused too)" : firstRefusal;
                 throw new WebhookAddressBlockedException(message);
             }
 

@@ -68,7 +68,9 @@ internal sealed class WebhookAddressPolicy
         }
 
         return $"Refused to connect to {checkedAddress} ({verdict.BlockedBy}) for host {host}: blocked by the address guard; "
-            + "allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)";
+            + (IPAddress.IsLoopback(checkedAddress)
+                ? "for a receiver on this machine call AllowLoopback() on the webhooks builder, or allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)"
+                : "allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)");
     }
 
     private bool IsAllowed(string host, IPAddress original, IPAddress normalized)

@@ -12,6 +12,8 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
     /// <summary>The prefix of every secret's text form.</summary>
     public const string Prefix = "whsec_";
 
+    private const string RedactedText = Prefix + "***";
+
     /// <summary>The fewest key bytes a secret may have.</summary>
     public const int MinKeyBytes = 24;
 
@@ -135,6 +137,12 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
 
         byte[] key;
         var isPrefixed = value.StartsWith(Prefix, StringComparison.Ordinal);
+        if (value == RedactedText)
+        {
+            error = $"This is the redacted form of a webhook secret ('{RedactedText}', what WebhookSecret.ToString() and logs show), not the secret: use WebhookSecret.Reveal() to read the secret itself.";
+            return false;
+        }
+
         if (isPrefixed)
         {
             // Checked by hand first, because the decoder skips whitespace inside the text.
@@ -210,7 +218,7 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
     public string Reveal() => Prefix + Convert.ToBase64String(_key);
 
     /// <inheritdoc />
-    public override string ToString() => "whsec_***";
+    public override string ToString() => RedactedText;
 
     /// <inheritdoc />
     public bool Equals(WebhookSecret? other) =>

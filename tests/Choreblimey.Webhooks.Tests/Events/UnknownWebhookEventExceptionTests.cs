@@ -9,7 +9,7 @@ public class UnknownWebhookEventExceptionTests
 
         Assert.Equal(
             "The webhook event type 'appointment_rescheduled' is not declared. Closest declared names: "
-            + "'booking.rescheduled', 'appointment.completed'. Declare it with AddEvent(...) before publishing.",
+            + "'booking.rescheduled', 'appointment.completed'. Declare it with AddEvent(...) when registering the webhooks.",
             ex.Message);
         Assert.Equal("appointment_rescheduled", ex.EventType);
         Assert.Equal(["booking.rescheduled", "appointment.completed"], ex.ClosestNames);
@@ -30,7 +30,7 @@ public class UnknownWebhookEventExceptionTests
 
         Assert.Equal(
             "The webhook event type 'xyzzy' is not declared. No declared name is close to it. "
-            + "Declare it with AddEvent(...) before publishing.",
+            + "Declare it with AddEvent(...) when registering the webhooks.",
             ex.Message);
         Assert.Empty(ex.ClosestNames);
     }

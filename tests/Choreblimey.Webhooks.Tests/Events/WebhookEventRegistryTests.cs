@@ -83,7 +83,7 @@ public class WebhookEventRegistryTests
             "The webhook event type 'appointment_rescheduled' is not declared. Closest declared names: 'booking.rescheduled'",
             ex.Message,
             StringComparison.Ordinal);
-        Assert.EndsWith("Declare it with AddEvent(...) before publishing.", ex.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Declare it with AddEvent(...) when registering the webhooks.", ex.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<WebhookException>(ex);
     }
 
@@ -97,7 +97,7 @@ public class WebhookEventRegistryTests
         Assert.Empty(ex.ClosestNames);
         Assert.Equal(
             "The webhook event type 'chore:created' is not declared. No webhook events are declared at all. "
-            + "Declare it with AddEvent(...) before publishing.",
+            + "Declare it with AddEvent(...) when registering the webhooks.",
             ex.Message);
     }
 

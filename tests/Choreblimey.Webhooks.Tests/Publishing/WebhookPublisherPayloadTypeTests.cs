@@ -60,6 +60,8 @@ public sealed partial class WebhookPublisherPayloadTypeTests
             async () => await publisher.PublishAsync("a.created", payload, tenantId: Tenant));
 
         Assert.Contains(typeof(PayA).FullName!, exception.Message, StringComparison.Ordinal);
+        // Before, the compiler's name for it: "<>f__AnonymousType0`1[System.String]".
+        Assert.EndsWith("; an anonymous type was given.", exception.Message, StringComparison.Ordinal);
         Assert.Equal(0L, await StoredCountAsync(services));
     }
 

@@ -52,7 +52,7 @@ public sealed class AddressGuardIntegrationTests : IAsyncLifetime
         Assert.Null(attempt.StatusCode);
         Assert.Equal(
             "Refused to connect to 127.0.0.1 (loopback 127.0.0.0/8) for host 127.0.0.1: blocked by the address guard; "
-            + "allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)",
+            + "for a receiver on this machine call AllowLoopback() on the webhooks builder, or allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)",
             attempt.Error);
         Assert.Equal(1, delivery.AttemptCount);
         Assert.Equal(attempt.Error, delivery.LastError);

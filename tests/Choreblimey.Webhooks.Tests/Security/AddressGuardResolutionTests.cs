@@ -95,7 +95,7 @@ public sealed class AddressGuardResolutionTests : IAsyncLifetime, IDisposable
         Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
         Assert.Equal(
             $"Refused to connect to 10.0.0.5 (private network 10.0.0.0/8) for host {Host}: blocked by the address guard; "
-            + "allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts) (the other 1 addresses of the host were refused too)",
+            + "allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts) (the other 1 address of the host was refused too)",
             attempt.Error);
         Assert.Equal(1, delivery.AttemptCount);
         Assert.Contains(_logs.Entries, e => e.Contains("Address=192.168.7.7", StringComparison.Ordinal) && e.Contains("private network 192.168.0.0/16", StringComparison.Ordinal));

@@ -119,6 +119,16 @@ public sealed class SecretRulesTests
         // Accepted as a plain secret, its UTF-8 bytes would be the key: every signature would then fail at the receiver.
         AssertRefusedWithoutEcho(value, "mistyped prefix");
 
+    [Fact]
+    public void The_redacted_form_is_refused_pointing_at_Reveal()
+    {
+        var redacted = WebhookSecret.Generate().ToString();
+
+        // Before, it failed as malformed base64, with nothing saying it was the redacted text.
+        var exception = Assert.Throws<FormatException>(() => WebhookSecret.Parse(redacted));
+        Assert.Equal("This is the redacted form of a webhook secret ('whsec_***', what WebhookSecret.ToString() and logs show), not the secret: use WebhookSecret.Reveal() to read the secret itself.", exception.Message);
+    }
+
     [Theory]
     [InlineData("whsec_" + Base64Key, 24)]
     [InlineData("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", 25)]

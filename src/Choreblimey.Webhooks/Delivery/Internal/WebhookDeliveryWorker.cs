@@ -693,10 +693,10 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
                 break;
             case WebhookDeliveryStatus.DeadLettered:
                 _metrics.DeadLettered();
-                WebhookLog.DeadLettered(_logger, delivery.Id, lease.Message.Id, delivery.SubscriptionId, attemptNumber, result.Outcome, result.StatusCode, result.Error);
+                WebhookLog.DeadLettered(_logger, delivery.Id, lease.Message.Id, delivery.SubscriptionId, attemptNumber, result.Outcome, WebhookLog.StatusText(result.StatusCode), result.Error);
                 break;
             default:
-                WebhookLog.AttemptFailed(_logger, delivery.Id, lease.Message.Id, delivery.SubscriptionId, attemptNumber, result.Outcome, result.StatusCode, result.Error, nextAttemptAt);
+                WebhookLog.AttemptFailed(_logger, delivery.Id, lease.Message.Id, delivery.SubscriptionId, attemptNumber, result.Outcome, WebhookLog.StatusText(result.StatusCode), result.Error, nextAttemptAt);
                 break;
         }
 

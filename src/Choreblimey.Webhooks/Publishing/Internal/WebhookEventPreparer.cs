@@ -187,12 +187,18 @@ internal sealed class WebhookEventPreparer(
         {
             throw new WebhookPayloadException(
                 eventType,
-                $"The payload of webhook event '{eventType}' must be a {declaredType}, the payload type it was declared with (AddEvent<T>); a {payload!.GetType()} was given.",
+                $"The payload of webhook event '{eventType}' must be a {declaredType}, the payload type it was declared with (AddEvent<T>); {Describe(payload!.GetType())} was given.",
                 null);
         }
 
         return SerializePayload(eventType, subject: null, payload, declaredType ?? typeof(TPayload), current);
     }
+
+    // The compiler's names for anonymous types (<>f__AnonymousType0`2[...]) say nothing to the caller.
+    private static string Describe(Type type) =>
+        type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), inherit: false) && type.Name.Contains("AnonymousType", StringComparison.Ordinal)
+            ? "an anonymous type"
+            : $"a {type}";
 
     /// <summary>
     /// Serialises a payload as <paramref name="payloadType"/> with the publish's options (63 levels deep at most unless the
