@@ -24,7 +24,10 @@ public sealed record WebhookDelivery
     /// <summary>Gets how many attempts have been made.</summary>
     public int AttemptCount { get; init; }
 
-    /// <summary>Gets when the delivery is next due. While leased, this is when the lease expires.</summary>
+    /// <summary>
+    /// Gets when the delivery is next due. While leased, this is when the lease expires. It is a schedule only while the
+    /// delivery is <see cref="WebhookDeliveryStatus.Pending"/>: a delivered or dead-lettered one keeps its last value.
+    /// </summary>
     public DateTimeOffset NextAttemptAt { get; init; }
 
     /// <summary>Gets when the delivery was created.</summary>
