@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -191,19 +192,28 @@ public sealed class DeliveryIntegrationTests : IAsyncLifetime
     public async Task A_slow_receiver_times_out_and_the_timeout_is_recorded()
     {
         var release = new TaskCompletionSource();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _receiver.Respond = async (context, _) =>
         {
+            arrived.TrySetResult();
             await Task.WhenAny(release.Task, Task.Delay(Timeout.Infinite, context.RequestAborted));
             return 200;
         };
-        await using var host = await StartHostAsync(o =>
-        {
-            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
-            o.Retry.UseSchedule(TimeSpan.Zero);
-        });
+
+        // The attempt's timeout runs on the host's clock: stepped once the request is in, so the test never waits it out.
+        var clock = new WebhookTestClock();
+        await using var host = await WebhookTestHost.StartAsync(
+            webhooks => webhooks.AddEvent("chore:created", "Chores").Configure(o =>
+            {
+                o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+                o.Retry.UseSchedule(TimeSpan.Zero);
+            }),
+            services => services.AddSingleton<TimeProvider>(clock));
         await SubscribeAsync(host);
 
         var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c7" }, tenantId: Family);
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        clock.Advance(TimeSpan.FromMilliseconds(300));
 
         var delivery = await host.WaitForDeliveryStatusAsync(Family, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
         release.TrySetResult();
