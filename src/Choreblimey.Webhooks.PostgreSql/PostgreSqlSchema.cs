@@ -69,7 +69,66 @@ internal sealed class PostgreSqlSchema
     /// <param name="dataSource">The data source.</param>
     /// <param name="cancellationToken">A token to cancel the installation.</param>
     /// <returns>A task that completes when the schema is current.</returns>
+    /// <exception cref="InvalidOperationException">The database user may not create the schema; the message names the way out.</exception>
     public async Task InstallAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await InstallOrUpgradeAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new InvalidOperationException(
+                $"The webhook store could not install its schema '{Name}': the database user may not create it ({exception.MessageText}). "
+                + $"Have a user who may run the script from PostgreSqlWebhookSchemaScript.Create(\"{Name}\"), grant the application's user what the store needs (see the package's README), and set PostgreSqlWebhookStoreOptions.InstallSchema = false.",
+                exception);
+        }
+    }
+
+    /// <summary>
+    /// Checks, without creating anything, that the schema is installed at <see cref="CurrentVersion"/>: what a store with
+    /// <c>InstallSchema</c> off needs before its first statement.
+    /// </summary>
+    /// <param name="dataSource">The data source.</param>
+    /// <param name="cancellationToken">A token to cancel the check.</param>
+    /// <returns>A task that completes when the schema is current.</returns>
+    /// <exception cref="InvalidOperationException">The schema is missing, older or newer; the message says what to run.</exception>
+    public async Task EnsureInstalledAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        int installed;
+        try
+        {
+            var command = dataSource.CreateCommand($"SELECT coalesce(max(version), 0) FROM {SchemaVersion}");
+            await using (command.ConfigureAwait(false))
+            {
+                installed = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            throw new InvalidOperationException(
+                $"The webhook schema '{Name}' is not installed in this database, and PostgreSqlWebhookStoreOptions.InstallSchema is off, so the store does not create it. "
+                + $"Run the script from PostgreSqlWebhookSchemaScript.Create(\"{Name}\") as a user who may create objects, or turn InstallSchema on.",
+                exception);
+        }
+
+        if (installed < CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The webhook schema '{Name}' is at version {installed}; this library needs version {CurrentVersion}, and PostgreSqlWebhookStoreOptions.InstallSchema is off, so the store does not upgrade it. "
+                + $"Run the script from PostgreSqlWebhookSchemaScript.Create(\"{Name}\", installedVersion: {installed}) as a user who may alter it, or turn InstallSchema on.");
+        }
+
+        if (installed > CurrentVersion)
+        {
+            throw NewerThanThisLibrary(installed);
+        }
+    }
+
+    private InvalidOperationException NewerThanThisLibrary(int installed) =>
+        new($"The webhook schema '{Name}' is at version {installed}, newer than this library's {CurrentVersion}. Upgrade Choreblimey.Webhooks.PostgreSql.");
+
+    private async Task InstallOrUpgradeAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -99,8 +158,7 @@ internal sealed class PostgreSqlSchema
 
                 if (installed > CurrentVersion)
                 {
-                    throw new InvalidOperationException(
-                        $"The webhook schema '{Name}' is at version {installed}, newer than this library's {CurrentVersion}. Upgrade Choreblimey.Webhooks.PostgreSql.");
+                    throw NewerThanThisLibrary(installed);
                 }
 
                 for (var version = installed + 1; version <= CurrentVersion; version++)
@@ -141,7 +199,9 @@ internal sealed class PostgreSqlSchema
                 DO $check$
                 DECLARE installed integer := (SELECT coalesce(max(version), 0) FROM {SchemaVersion});
                 BEGIN
-                    IF installed <> {installedVersion} THEN
+                    IF installed = {CurrentVersion} AND installed <> {installedVersion} THEN
+                        RAISE EXCEPTION 'The webhook schema "{Name}" is already at version %, the current version of this library: there is nothing to install.', installed;
+                    ELSIF installed <> {installedVersion} THEN
                         RAISE EXCEPTION 'The webhook schema "{Name}" is at version %, but this script was written for version {installedVersion}. Write it with PostgreSqlWebhookSchemaScript.Create("{Name}", %).', installed, installed;
                     END IF;
                 END

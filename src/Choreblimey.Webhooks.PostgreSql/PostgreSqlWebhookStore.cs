@@ -213,8 +213,13 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     /// <summary>Creates or upgrades the schema now instead of at first use (when <see cref="PostgreSqlWebhookStoreOptions.InstallSchema"/> is on).</summary>
     /// <param name="cancellationToken">A token to cancel the installation.</param>
     /// <returns>A task that completes when the schema is ready.</returns>
+    /// <remarks>
+    /// With <see cref="PostgreSqlWebhookStoreOptions.InstallSchema"/> off, the first use checks instead that the schema is
+    /// there at this library's version, so a missing or older schema fails naming the option and the script rather than
+    /// with the first statement's "relation does not exist".
+    /// </remarks>
     internal Task EnsureSchemaAsync(CancellationToken cancellationToken) =>
-        Volatile.Read(ref _installed) || !_installSchema ? Task.CompletedTask : InstallOnceAsync(cancellationToken);
+        Volatile.Read(ref _installed) ? Task.CompletedTask : InstallOnceAsync(cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask CreateSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken = default)
@@ -899,7 +904,15 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
         {
             if (!_installed)
             {
-                await _schema.InstallAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+                if (_installSchema)
+                {
+                    await _schema.InstallAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _schema.EnsureInstalledAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+                }
+
                 Volatile.Write(ref _installed, true);
             }
         }

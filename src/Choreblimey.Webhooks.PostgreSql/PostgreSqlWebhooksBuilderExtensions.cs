@@ -17,7 +17,16 @@ public static class PostgreSqlWebhooksBuilderExtensions
     /// <returns>The builder.</returns>
     public static IWebhooksBuilder UsePostgreSqlStore(this IWebhooksBuilder builder, string connectionString)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        // Most often GetConnectionString(name)! on a name the configuration does not have: say so rather than "Value cannot be null".
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ArgumentException(
+                "The PostgreSQL connection string for the webhook store is "
+                + (connectionString is null ? "null" : "empty")
+                + ": when it comes from configuration (GetConnectionString(\"name\")), check that the entry ConnectionStrings:name exists in this environment.",
+                nameof(connectionString));
+        }
+
         return builder.UsePostgreSqlStore(options => options.ConnectionString = connectionString);
     }
 

@@ -120,6 +120,25 @@ public sealed class PostgreSqlServerFixture : IAsyncLifetime
         return store;
     }
 
+    /// <summary>
+    /// Creates a store connecting as <see cref="AppRole"/> (no right to create schemas) on <paramref name="schema"/>, which
+    /// nothing has installed: what the store says when it cannot install, or does not find, its schema.
+    /// </summary>
+    /// <param name="schema">The schema.</param>
+    /// <param name="installSchema">The store's <see cref="PostgreSqlWebhookStoreOptions.InstallSchema"/>.</param>
+    /// <returns>The store; the fixture disposes it.</returns>
+    internal PostgreSqlWebhookStore CreateAppRoleStore(string schema, bool installSchema)
+    {
+        var store = new PostgreSqlWebhookStore(new PostgreSqlWebhookStoreOptions
+        {
+            DataSource = _appRoleDataSource ?? throw new InvalidOperationException("The PostgreSQL fixture is not initialised."),
+            Schema = schema,
+            InstallSchema = installSchema,
+        });
+        _stores.Add(store);
+        return store;
+    }
+
     /// <inheritdoc />
     public async Task DisposeAsync()
     {

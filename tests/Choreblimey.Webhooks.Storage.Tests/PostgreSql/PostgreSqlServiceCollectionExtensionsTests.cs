@@ -57,6 +57,20 @@ public sealed class PostgreSqlServiceCollectionExtensionsTests(PostgreSqlServerF
     }
 
     [Theory]
+    [InlineData(null, "null")]
+    [InlineData(" ", "empty")]
+    public void A_missing_connection_string_says_where_it_usually_comes_from(string? connectionString, string what)
+    {
+        var webhooks = new ServiceCollection().AddWebhooks();
+
+        // Before: "Value cannot be null. (Parameter 'connectionString')", from GetConnectionString("webhooks")! on a missing entry.
+        var exception = Assert.Throws<ArgumentException>(() => webhooks.UsePostgreSqlStore(connectionString!));
+
+        Assert.Equal("connectionString", exception.ParamName);
+        Assert.StartsWith($"The PostgreSQL connection string for the webhook store is {what}: when it comes from configuration (GetConnectionString(\"name\")), check that the entry ConnectionStrings:name exists in this environment.", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(null, false, "webhooks", "needs a ConnectionString or a DataSource")]
     [InlineData("Host=localhost", true, "webhooks", "not both")]
     [InlineData("Host=localhost", false, "Bad-Schema", "Schema 'Bad-Schema' is not valid")]

@@ -52,15 +52,66 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         var schema = fixture.NewSchemaName();
         await ScalarAsync(fixture.DatabaseConnectionString, PostgreSqlWebhookSchemaScript.Create(schema, installedVersion: 0));
 
-        // Written for version 2 while the database is current: it would re-run versions 3 to the current one.
+        // Written for version 2 while the database reads as one version short of current: it would re-run versions 3 onwards.
+        var previous = PostgreSqlWebhookSchemaScript.CurrentVersion - 1;
+        await ScalarAsync(fixture.DatabaseConnectionString, $"DELETE FROM \"{schema}\".schema_version WHERE version = {PostgreSqlWebhookSchemaScript.CurrentVersion}");
         var exception = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(fixture.DatabaseConnectionString, PostgreSqlWebhookSchemaScript.Create(schema, installedVersion: 2)));
 
-        Assert.Contains($"is at version {PostgreSqlWebhookSchemaScript.CurrentVersion}, but this script was written for version 2", exception.MessageText, StringComparison.Ordinal);
-        Assert.Equal((long)PostgreSqlWebhookSchemaScript.CurrentVersion, await ScalarAsync(fixture.DatabaseConnectionString, $"SELECT count(*) FROM \"{schema}\".schema_version"));
+        Assert.Contains($"is at version {previous}, but this script was written for version 2. Write it with PostgreSqlWebhookSchemaScript.Create(\"{schema}\", {previous})", exception.MessageText, StringComparison.Ordinal);
+        Assert.Equal((long)previous, await ScalarAsync(fixture.DatabaseConnectionString, $"SELECT count(*) FROM \"{schema}\".schema_version"));
+        await ScalarAsync(fixture.DatabaseConnectionString, $"INSERT INTO \"{schema}\".schema_version (version) VALUES ({PostgreSqlWebhookSchemaScript.CurrentVersion})");
 
-        // Written for a new database while one is installed: the same refusal, not a duplicate-table error half-way.
+        // Written for a new database while it is current: refused saying there is nothing to install (before, it asked for a
+        // script written for the current version, which would have run nothing), not a duplicate-table error half-way.
         var again = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(fixture.DatabaseConnectionString, PostgreSqlWebhookSchemaScript.Create(schema)));
-        Assert.Contains("but this script was written for version 0", again.MessageText, StringComparison.Ordinal);
+        Assert.Equal($"The webhook schema \"{schema}\" is already at version {PostgreSqlWebhookSchemaScript.CurrentVersion}, the current version of this library: there is nothing to install.", again.MessageText);
+        Assert.Equal((long)PostgreSqlWebhookSchemaScript.CurrentVersion, await ScalarAsync(fixture.DatabaseConnectionString, $"SELECT count(*) FROM \"{schema}\".schema_version"));
+    }
+
+    [Fact]
+    public async Task With_InstallSchema_off_a_missing_or_older_schema_fails_naming_the_option_and_the_script_until_it_is_installed()
+    {
+        var schema = fixture.NewSchemaName();
+        var store = fixture.CreateAppRoleStore(schema, installSchema: false);
+
+        // Before: "42P01: relation "....subscription_version" does not exist" from the first statement.
+        var missing = await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.GetSubscriptionVersionAsync());
+        Assert.Equal(
+            $"The webhook schema '{schema}' is not installed in this database, and PostgreSqlWebhookStoreOptions.InstallSchema is off, so the store does not create it. "
+            + $"Run the script from PostgreSqlWebhookSchemaScript.Create(\"{schema}\") as a user who may create objects, or turn InstallSchema on.",
+            missing.Message);
+
+        // Installed by an administrator, one version short of the library's.
+        await ScalarAsync(fixture.DatabaseConnectionString, PostgreSqlWebhookSchemaScript.Create(schema));
+        await ScalarAsync(fixture.DatabaseConnectionString, $"""
+            GRANT USAGE ON SCHEMA {schema} TO {PostgreSqlServerFixture.AppRole};
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {PostgreSqlServerFixture.AppRole};
+            DELETE FROM {schema}.schema_version WHERE version = {PostgreSqlWebhookSchemaScript.CurrentVersion};
+            """);
+        var older = await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.GetSubscriptionVersionAsync());
+        Assert.Contains($"is at version {PostgreSqlWebhookSchemaScript.CurrentVersion - 1}; this library needs version {PostgreSqlWebhookSchemaScript.CurrentVersion}", older.Message, StringComparison.Ordinal);
+        Assert.Contains($"PostgreSqlWebhookSchemaScript.Create(\"{schema}\", installedVersion: {PostgreSqlWebhookSchemaScript.CurrentVersion - 1})", older.Message, StringComparison.Ordinal);
+
+        // Once current, the same store works without a restart.
+        await ScalarAsync(fixture.DatabaseConnectionString, $"INSERT INTO {schema}.schema_version (version) VALUES ({PostgreSqlWebhookSchemaScript.CurrentVersion})");
+        Assert.Equal(0L, await store.GetSubscriptionVersionAsync());
+    }
+
+    [Fact]
+    public async Task With_InstallSchema_on_a_user_who_may_not_create_the_schema_is_told_how_to_install_it()
+    {
+        var schema = fixture.NewSchemaName();
+        var store = fixture.CreateAppRoleStore(schema, installSchema: true);
+
+        // Before: "42501: permission denied for database ...", naming neither the option nor the script.
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.GetSubscriptionVersionAsync());
+
+        Assert.StartsWith($"The webhook store could not install its schema '{schema}': the database user may not create it (permission denied", exception.Message, StringComparison.Ordinal);
+        Assert.EndsWith(
+            $"Have a user who may run the script from PostgreSqlWebhookSchemaScript.Create(\"{schema}\"), grant the application's user what the store needs (see the package's README), and set PostgreSqlWebhookStoreOptions.InstallSchema = false.",
+            exception.Message,
+            StringComparison.Ordinal);
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, Assert.IsType<PostgresException>(exception.InnerException).SqlState);
     }
 
     [Theory]
