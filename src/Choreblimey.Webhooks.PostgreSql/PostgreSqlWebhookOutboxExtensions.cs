@@ -59,7 +59,20 @@ public static class PostgreSqlWebhookOutboxExtensions
         }
 
         await store.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        var result = await store.InsertMessageAsync(connection, transaction, prepared.Message, prepared.Deliveries, cancellationToken).ConfigureAwait(false);
+        WebhookMessageInsertResult result;
+        try
+        {
+            result = await store.InsertMessageAsync(connection, transaction, prepared.Message, prepared.Deliveries, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            // The store found its schema on its own connection, so this transaction is on another database.
+            throw new InvalidOperationException(
+                $"The transaction's database ('{connection.Database}') has no webhook schema '{store.SchemaName}': publish inside a transaction on the webhook store's database ('{store.DatabaseName}'), "
+                + "so that the event commits with your rows. With EF Core, the DbContext must use the same database as UsePostgreSqlStore(...).",
+                exception);
+        }
+
         var storedEventType = result.IsDuplicate
             ? (await store.GetMessageAsync(connection, transaction, prepared.Message.TenantId, result.MessageId, cancellationToken).ConfigureAwait(false))?.EventType
             : null;

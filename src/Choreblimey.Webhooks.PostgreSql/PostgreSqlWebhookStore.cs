@@ -178,6 +178,12 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     /// <summary>Gets how many batches of attempt records and lease releases went as one combined statement.</summary>
     internal long CombinedFencedWriteBatches => _fencedWrites.CombinedBatches;
 
+    /// <summary>Gets the name of the schema that holds the store's tables.</summary>
+    internal string SchemaName => _schema.Name;
+
+    /// <summary>Gets the name of the database the store's data source connects to, for messages.</summary>
+    internal string? DatabaseName => new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Database;
+
     /// <summary>Gets how many batches of publishes went as one combined statement.</summary>
     internal long CombinedPublishBatches => _publishes.CombinedBatches;
 

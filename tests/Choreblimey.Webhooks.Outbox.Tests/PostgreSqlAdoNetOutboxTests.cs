@@ -56,4 +56,26 @@ public sealed class PostgreSqlAdoNetOutboxTests(PostgreSqlOutboxFixture fixture)
             (transaction, eventType, options) => outbox.PublishAsync((NpgsqlTransaction)transaction, eventType, new { eventType }, options));
         Assert.Equal(1, await CountAsync(database, "messages"));
     }
+
+    [Fact]
+    public async Task A_transaction_on_another_database_is_refused_naming_both_databases()
+    {
+        var database = await NewDatabaseAsync();
+        var other = await NewDatabaseAsync();
+        var host = await StartHostAsync(database, worker: false, subscribe: true);
+        var outbox = host.Services.GetRequiredService<IWebhookOutbox>();
+        await using var connection = new NpgsqlConnection(other);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+
+        // Before: "42P01: relation "webhooks.messages" does not exist", naming neither database.
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await outbox.PublishAsync(transaction, EventType, new { invoiceId = "inv_elsewhere" }, PublishOptions("inv_elsewhere")));
+
+        Assert.StartsWith(
+            $"The transaction's database ('{new NpgsqlConnectionStringBuilder(other).Database}') has no webhook schema 'webhooks': publish inside a transaction on the webhook store's database ('{new NpgsqlConnectionStringBuilder(database).Database}')",
+            exception.Message,
+            StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(database, "messages"));
+    }
 }
