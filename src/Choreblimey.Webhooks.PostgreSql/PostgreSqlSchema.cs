@@ -69,7 +69,10 @@ internal sealed class PostgreSqlSchema
     /// <param name="dataSource">The data source.</param>
     /// <param name="cancellationToken">A token to cancel the installation.</param>
     /// <returns>A task that completes when the schema is current.</returns>
-    /// <exception cref="InvalidOperationException">The database user may not create the schema; the message names the way out.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The database user may not create or upgrade the schema (the message names the way out), or the schema is newer than
+    /// this library.
+    /// </exception>
     public async Task InstallAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         try
@@ -79,7 +82,7 @@ internal sealed class PostgreSqlSchema
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
             throw new InvalidOperationException(
-                $"The webhook store could not install its schema '{Name}': the database user may not create it ({exception.MessageText}). "
+                $"The webhook store could not install its schema '{Name}': the database user may not create or upgrade it ({exception.MessageText}). "
                 + $"Have a user who may run the script from PostgreSqlWebhookSchemaScript.Create(\"{Name}\"), grant the application's user what the store needs (see the package's README), and set PostgreSqlWebhookStoreOptions.InstallSchema = false.",
                 exception);
         }
@@ -109,6 +112,13 @@ internal sealed class PostgreSqlSchema
             throw new InvalidOperationException(
                 $"The webhook schema '{Name}' is not installed in this database, and PostgreSqlWebhookStoreOptions.InstallSchema is off, so the store does not create it. "
                 + $"Run the script from PostgreSqlWebhookSchemaScript.Create(\"{Name}\") as a user who may create objects, or turn InstallSchema on.",
+                exception);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new InvalidOperationException(
+                $"The webhook store may not read {SchemaVersion}, which it checks on first use because PostgreSqlWebhookStoreOptions.InstallSchema is off ({exception.MessageText}). "
+                + $"Grant the application's user SELECT, INSERT, UPDATE and DELETE on every table of the schema '{Name}' (see the package's README).",
                 exception);
         }
 

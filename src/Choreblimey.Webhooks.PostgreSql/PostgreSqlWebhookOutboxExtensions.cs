@@ -24,7 +24,10 @@ public static class PostgreSqlWebhookOutboxExtensions
     /// <param name="options">Tenant, actor and idempotency key; <see langword="null"/> for none.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The receipt. <see cref="WebhookPublishStatus.Published"/> means written in the transaction, not yet committed.</returns>
-    /// <exception cref="InvalidOperationException">The registered store is not the PostgreSQL store, or the transaction has completed.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The registered store is not the PostgreSQL store; the transaction has completed; it is on another database than the
+    /// store's; or the store's schema is missing or at another version (with <c>InstallSchema</c> off).
+    /// </exception>
     /// <exception cref="WebhookIdempotencyConflictException">
     /// The idempotency key already belongs to an event of another type (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/>
     /// is set). Nothing was written and the transaction is not aborted: it is still the host's to commit or roll back.

@@ -181,8 +181,15 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore, IWebhookSt
     /// <summary>Gets the name of the schema that holds the store's tables.</summary>
     internal string SchemaName => _schema.Name;
 
-    /// <summary>Gets the name of the database the store's data source connects to, for messages.</summary>
-    internal string? DatabaseName => new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Database;
+    /// <summary>Gets the name of the database the store's data source connects to (Npgsql's default is the user's name), for messages.</summary>
+    internal string? DatabaseName
+    {
+        get
+        {
+            var builder = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+            return builder.Database ?? builder.Username;
+        }
+    }
 
     /// <summary>Gets how many batches of publishes went as one combined statement.</summary>
     internal long CombinedPublishBatches => _publishes.CombinedBatches;

@@ -18,13 +18,15 @@ public static class PostgreSqlWebhooksBuilderExtensions
     public static IWebhooksBuilder UsePostgreSqlStore(this IWebhooksBuilder builder, string connectionString)
     {
         // Most often GetConnectionString(name)! on a name the configuration does not have: say so rather than "Value cannot be null".
+        const string Hint = ": when it comes from configuration (GetConnectionString(\"name\")), check that the entry ConnectionStrings:name exists in this environment.";
+        if (connectionString is null)
+        {
+            throw new ArgumentNullException(nameof(connectionString), "The PostgreSQL connection string for the webhook store is null" + Hint);
+        }
+
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            throw new ArgumentException(
-                "The PostgreSQL connection string for the webhook store is "
-                + (connectionString is null ? "null" : "empty")
-                + ": when it comes from configuration (GetConnectionString(\"name\")), check that the entry ConnectionStrings:name exists in this environment.",
-                nameof(connectionString));
+            throw new ArgumentException("The PostgreSQL connection string for the webhook store is empty" + Hint, nameof(connectionString));
         }
 
         return builder.UsePostgreSqlStore(options => options.ConnectionString = connectionString);

@@ -28,7 +28,7 @@ internal static partial class WebhookLog
     public static partial void AttemptSucceeded(ILogger logger, string deliveryId, string eventId, string subscriptionId, int statusCode, double durationMs, int attempt);
 
     // The status is text ("none" when there was no response): a missing int printed as nothing ("status )").
-    [LoggerMessage(11, LogLevel.Warning, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} failed on attempt {Attempt} ({Outcome}, HTTP status {StatusCode}): {Error} Next attempt at {NextAttemptAt:O}.")]
+    [LoggerMessage(11, LogLevel.Warning, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} failed on attempt {Attempt} ({Outcome}, HTTP status {StatusCode}); next attempt at {NextAttemptAt:O}: {Error}")]
     public static partial void AttemptFailed(ILogger logger, string deliveryId, string eventId, string subscriptionId, int attempt, WebhookAttemptOutcome outcome, string statusCode, string? error, DateTimeOffset nextAttemptAt);
 
     [LoggerMessage(12, LogLevel.Error, "Delivery {DeliveryId} of {EventId} to {SubscriptionId} dead-lettered on attempt {Attempt} ({Outcome}, HTTP status {StatusCode}): {Error}")]

@@ -64,7 +64,8 @@ public sealed class PostgreSqlServiceCollectionExtensionsTests(PostgreSqlServerF
         var webhooks = new ServiceCollection().AddWebhooks();
 
         // Before: "Value cannot be null. (Parameter 'connectionString')", from GetConnectionString("webhooks")! on a missing entry.
-        var exception = Assert.Throws<ArgumentException>(() => webhooks.UsePostgreSqlStore(connectionString!));
+        var exception = Assert.ThrowsAny<ArgumentException>(() => webhooks.UsePostgreSqlStore(connectionString!));
+        Assert.Equal(connectionString is null, exception is ArgumentNullException);
 
         Assert.Equal("connectionString", exception.ParamName);
         Assert.StartsWith($"The PostgreSQL connection string for the webhook store is {what}: when it comes from configuration (GetConnectionString(\"name\")), check that the entry ConnectionStrings:name exists in this environment.", exception.Message, StringComparison.Ordinal);

@@ -92,6 +92,12 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         Assert.Contains($"is at version {PostgreSqlWebhookSchemaScript.CurrentVersion - 1}; this library needs version {PostgreSqlWebhookSchemaScript.CurrentVersion}", older.Message, StringComparison.Ordinal);
         Assert.Contains($"PostgreSqlWebhookSchemaScript.Create(\"{schema}\", installedVersion: {PostgreSqlWebhookSchemaScript.CurrentVersion - 1})", older.Message, StringComparison.Ordinal);
 
+        // Granted every table but the version table (a narrower grant than the README's): told which grant is missing.
+        await ScalarAsync(fixture.DatabaseConnectionString, $"REVOKE SELECT ON {schema}.schema_version FROM {PostgreSqlServerFixture.AppRole}");
+        var unreadable = await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.GetSubscriptionVersionAsync());
+        Assert.StartsWith($"The webhook store may not read \"{schema}\".schema_version, which it checks on first use because PostgreSqlWebhookStoreOptions.InstallSchema is off", unreadable.Message, StringComparison.Ordinal);
+        await ScalarAsync(fixture.DatabaseConnectionString, $"GRANT SELECT ON {schema}.schema_version TO {PostgreSqlServerFixture.AppRole}");
+
         // Once current, the same store works without a restart.
         await ScalarAsync(fixture.DatabaseConnectionString, $"INSERT INTO {schema}.schema_version (version) VALUES ({PostgreSqlWebhookSchemaScript.CurrentVersion})");
         Assert.Equal(0L, await store.GetSubscriptionVersionAsync());
@@ -106,7 +112,7 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
         // Before: "42501: permission denied for database ...", naming neither the option nor the script.
         var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () => await store.GetSubscriptionVersionAsync());
 
-        Assert.StartsWith($"The webhook store could not install its schema '{schema}': the database user may not create it (permission denied", exception.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"The webhook store could not install its schema '{schema}': the database user may not create or upgrade it (permission denied", exception.Message, StringComparison.Ordinal);
         Assert.EndsWith(
             $"Have a user who may run the script from PostgreSqlWebhookSchemaScript.Create(\"{schema}\"), grant the application's user what the store needs (see the package's README), and set PostgreSqlWebhookStoreOptions.InstallSchema = false.",
             exception.Message,

@@ -19,9 +19,9 @@ public sealed class WebhookLogWordingTests
         // Before: "failed (attempt 1, HttpError, status 401): The receiver answered 401 Unauthorized.; next attempt at ...",
         // and "status )" without a response.
         Assert.Contains(capture.Entries, e => e.Contains(
-            "Delivery dlv_1 of msg_1 to sub_1 failed on attempt 1 (HttpError, HTTP status 401): The receiver answered 401 Unauthorized. Next attempt at 2026-01-01T09:00:05.0000000+00:00.",
+            "Delivery dlv_1 of msg_1 to sub_1 failed on attempt 1 (HttpError, HTTP status 401); next attempt at 2026-01-01T09:00:05.0000000+00:00: The receiver answered 401 Unauthorized.",
             StringComparison.Ordinal));
-        Assert.Contains(capture.Entries, e => e.Contains("failed on attempt 2 (TimedOut, HTTP status none): No response within 30 s. Next", StringComparison.Ordinal));
+        Assert.Contains(capture.Entries, e => e.Contains("failed on attempt 2 (TimedOut, HTTP status none); next attempt at 2026-01-01T09:00:05.0000000+00:00: No response within 30 s.", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -70,7 +70,8 @@ internal static class WebhookContinuationToken
         throw new ArgumentException(Invalid(nameof(WebhookDeliveryQuery), "delivery log"), nameof(query));
     }
 
-    private static string Encode(string text) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
+    // Strict both ways: an id with a lone surrogate fails loudly here instead of coming back changed and paging from elsewhere.
+    private static string Encode(string text) => Base64Url.EncodeToString(StrictUtf8.GetBytes(text));
 
     /// <summary>The token's text, or <see langword="null"/> when it is not base64url of UTF-8.</summary>
     private static string? Decode(string token)
