@@ -50,4 +50,24 @@ public class SqliteEntityFrameworkOutboxTests : SqliteScenarios
 
         await EntityFrameworkWriter.AssertKeyReusedForAnotherEventTypeIsRefusedAsync(host.Services, table => CountAsync(database, table));
     }
+
+    [Fact]
+    public async Task An_undeclared_event_or_invalid_options_throw_at_AddWebhook_and_nothing_is_staged()
+    {
+        var database = await NewDatabaseAsync();
+        var host = await StartHostAsync(database, worker: false, subscribe: true);
+        await using var scope = host.Services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<InvoiceContext>();
+        context.Invoices.Add(new Invoice { Id = "inv_typo", AmountCents = 1 });
+
+        // Before, both were found only by SaveChangesAsync, after the rows were written.
+        var unknown = Assert.Throws<UnknownWebhookEventException>(() => context.AddWebhook("invoice.craeted", new { id = "inv_typo" }, PublishOptions("inv_typo")));
+        Assert.Contains("'invoice.created'", unknown.Message, StringComparison.Ordinal);
+        Assert.ThrowsAny<ArgumentException>(() => context.AddWebhook(EventType, new { id = "inv_typo" }, new WebhookPublishOptions { TenantId = WebhookTenants.All }));
+
+        // Nothing was staged, so the rows save on their own.
+        await context.SaveChangesAsync();
+        Assert.Equal(1, await CountAsync(database, "invoices"));
+        Assert.Equal(0, await CountAsync(database, "messages"));
+    }
 }

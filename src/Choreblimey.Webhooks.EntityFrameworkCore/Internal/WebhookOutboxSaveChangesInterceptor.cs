@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Choreblimey.Webhooks.EntityFrameworkCore.Internal;
@@ -22,6 +23,14 @@ namespace Choreblimey.Webhooks.EntityFrameworkCore.Internal;
 /// </remarks>
 internal sealed class WebhookOutboxSaveChangesInterceptor(IWebhookOutbox outbox) : SaveChangesInterceptor
 {
+    /// <summary>Gets the application's outbox, which writes what the context staged.</summary>
+    public IWebhookOutbox Outbox => outbox;
+
+    /// <summary>Finds the outbox of a context configured with <c>UseWebhooksOutbox</c>.</summary>
+    public static IWebhookOutbox? Find(DbContext context) =>
+        context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?
+            .OfType<WebhookOutboxSaveChangesInterceptor>().FirstOrDefault()?.Outbox;
+
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         var stage = WebhookOutboxStage.Find(eventData.Context);

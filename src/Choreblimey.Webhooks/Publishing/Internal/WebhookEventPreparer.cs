@@ -160,6 +160,17 @@ internal sealed class WebhookEventPreparer(
 
     private byte[] Serialize<TPayload>(string eventType, TPayload payload, string tenantId, WebhookPublishOptions publishOptions, WebhookOptions current)
     {
+        var declaredType = EnsureValid(eventType, payload, tenantId, publishOptions);
+        return SerializePayload(eventType, subject: null, payload, declaredType ?? typeof(TPayload), current);
+    }
+
+    /// <summary>
+    /// Checks everything about a publish but its serialisation: the event is declared, the tenant, actor, key, attributes
+    /// and priority are valid, and the payload is of the event's declared type.
+    /// </summary>
+    /// <returns>The type to serialise the payload as when the event declares one; otherwise <see langword="null"/>.</returns>
+    public Type? EnsureValid<TPayload>(string eventType, TPayload payload, string tenantId, WebhookPublishOptions publishOptions)
+    {
         if (!registry.TryGetEvent(eventType, out var definition))
         {
             throw new UnknownWebhookEventException(eventType, registry.FindClosestNames(eventType), registry.Count > 0);
@@ -191,7 +202,7 @@ internal sealed class WebhookEventPreparer(
                 null);
         }
 
-        return SerializePayload(eventType, subject: null, payload, declaredType ?? typeof(TPayload), current);
+        return declaredType;
     }
 
     // The compiler's names for anonymous types (<>f__AnonymousType0`2[...]) say nothing to the caller.

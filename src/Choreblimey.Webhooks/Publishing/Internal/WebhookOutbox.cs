@@ -45,6 +45,24 @@ internal sealed class WebhookOutbox(
     public void NotifyCommitted() => signal.Notify();
 
     /// <summary>
+    /// Checks a webhook when it is staged for a later write (EF Core's <c>AddWebhook</c>), so that invalid input throws at
+    /// the call that staged it rather than at <c>SaveChangesAsync</c>. Only when invalid input is thrown at all
+    /// (<see cref="WebhookOptions.ThrowOnInvalidPublish"/>); otherwise the write logs and skips it, as a publish does.
+    /// </summary>
+    /// <exception cref="UnknownWebhookEventException">The event type is not declared.</exception>
+    /// <exception cref="WebhookPayloadException">The payload is not of the event's declared type.</exception>
+    /// <exception cref="ArgumentException">The tenant, actor, idempotency key, attributes or priority are not valid.</exception>
+    public void EnsureValidWhenStaged<TPayload>(string eventType, TPayload payload, WebhookPublishOptions? options)
+    {
+        var current = optionsMonitor.CurrentValue;
+        if (current.Enabled && current.ThrowOnInvalidPublish)
+        {
+            options ??= new WebhookPublishOptions();
+            preparer.EnsureValid(eventType, payload, options.TenantId ?? string.Empty, options);
+        }
+    }
+
+    /// <summary>
     /// Completes an event a store package has written in the host's transaction: counts it in <c>webhooks.events.published</c>
     /// and logs it as <see cref="WebhookPublisher"/> does, and returns its receipt. It is counted when written, because the
     /// library cannot see the host's commit: an event whose transaction then rolls back has been counted too.
