@@ -279,6 +279,9 @@ public sealed class JossiedbAcceptanceTests
         var receipt = await host.Publisher.PublishAsync(LowStock(), tenantId: Owner).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(2, receipt.DeliveryCount);
         await host.Harness.DeliveredToAsync(good.Id);
+
+        // The hanging request's timeout is armed before it is sent: once the receiver has it, moving the clock fires it.
+        await Eventually(() => host.Harness.Receiver.Requests.Any(r => r.Url.Host == "hangs.example"));
         host.Harness.Clock!.Advance(TimeSpan.FromSeconds(5));
         await Eventually(() => host.Harness.Deliveries.Single(d => d.SubscriptionId == bad.Id).Attempts.Count == 1);
         Assert.Equal(WebhookAttemptOutcome.TimedOut, host.Harness.Deliveries.Single(d => d.SubscriptionId == bad.Id).Attempts[0].Outcome);
