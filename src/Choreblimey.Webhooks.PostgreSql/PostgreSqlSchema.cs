@@ -56,6 +56,9 @@ internal sealed class PostgreSqlSchema
     /// <summary>Gets the qualified schema version table.</summary>
     public string SchemaVersion { get; }
 
+    /// <summary>Gets the query for the installed version (0 when the version table is empty).</summary>
+    private string InstalledVersionSql => $"SELECT coalesce(max(version), 0) FROM {SchemaVersion}";
+
     /// <summary>Gets the channel deliveries are announced on (<c>&lt;schema&gt;_deliveries</c>).</summary>
     public string NotificationChannel { get; }
 
@@ -101,7 +104,7 @@ internal sealed class PostgreSqlSchema
         int installed;
         try
         {
-            var command = dataSource.CreateCommand($"SELECT coalesce(max(version), 0) FROM {SchemaVersion}");
+            var command = dataSource.CreateCommand(InstalledVersionSql);
             await using (command.ConfigureAwait(false))
             {
                 installed = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
@@ -160,7 +163,7 @@ internal sealed class PostgreSqlSchema
                 }
 
                 int installed;
-                var versionCommand = new NpgsqlCommand($"SELECT coalesce(max(version), 0) FROM {SchemaVersion}", connection, transaction);
+                var versionCommand = new NpgsqlCommand(InstalledVersionSql, connection, transaction);
                 await using (versionCommand.ConfigureAwait(false))
                 {
                     installed = Convert.ToInt32(await versionCommand.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
@@ -207,7 +210,7 @@ internal sealed class PostgreSqlSchema
             .Append(Bootstrap).Append('\n')
             .Append(System.Globalization.CultureInfo.InvariantCulture, $"""
                 DO $check$
-                DECLARE installed integer := (SELECT coalesce(max(version), 0) FROM {SchemaVersion});
+                DECLARE installed integer := ({InstalledVersionSql});
                 BEGIN
                     IF installed = {CurrentVersion} AND installed <> {installedVersion} THEN
                         RAISE EXCEPTION 'The webhook schema "{Name}" is already at version %, the current version of this library: there is nothing to install.', installed;

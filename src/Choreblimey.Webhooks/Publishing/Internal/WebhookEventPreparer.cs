@@ -60,7 +60,8 @@ internal sealed class WebhookEventPreparer(
     {
         try
         {
-            data = Serialize(eventType, payload, publishOptions.TenantId ?? string.Empty, publishOptions, current);
+            var declaredType = EnsureValid(eventType, payload, publishOptions);
+            data = SerializePayload(eventType, subject: null, payload, declaredType ?? typeof(TPayload), current);
             return null;
         }
         catch (Exception exception) when (!current.ThrowOnInvalidPublish && exception is WebhookException or ArgumentException)
@@ -158,19 +159,14 @@ internal sealed class WebhookEventPreparer(
         return new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Rejected, exception.Message);
     }
 
-    private byte[] Serialize<TPayload>(string eventType, TPayload payload, string tenantId, WebhookPublishOptions publishOptions, WebhookOptions current)
-    {
-        var declaredType = EnsureValid(eventType, payload, tenantId, publishOptions);
-        return SerializePayload(eventType, subject: null, payload, declaredType ?? typeof(TPayload), current);
-    }
-
     /// <summary>
     /// Checks everything about a publish but its serialisation: the event is declared, the tenant, actor, key, attributes
     /// and priority are valid, and the payload is of the event's declared type.
     /// </summary>
     /// <returns>The type to serialise the payload as when the event declares one; otherwise <see langword="null"/>.</returns>
-    public Type? EnsureValid<TPayload>(string eventType, TPayload payload, string tenantId, WebhookPublishOptions publishOptions)
+    public Type? EnsureValid<TPayload>(string eventType, TPayload payload, WebhookPublishOptions publishOptions)
     {
+        var tenantId = publishOptions.TenantId ?? string.Empty;
         if (!registry.TryGetEvent(eventType, out var definition))
         {
             throw new UnknownWebhookEventException(eventType, registry.FindClosestNames(eventType), registry.Count > 0);

@@ -57,8 +57,7 @@ internal sealed class WebhookOutbox(
         var current = optionsMonitor.CurrentValue;
         if (current.Enabled && current.ThrowOnInvalidPublish)
         {
-            options ??= new WebhookPublishOptions();
-            preparer.EnsureValid(eventType, payload, options.TenantId ?? string.Empty, options);
+            preparer.EnsureValid(eventType, payload, options ?? new WebhookPublishOptions());
         }
     }
 
