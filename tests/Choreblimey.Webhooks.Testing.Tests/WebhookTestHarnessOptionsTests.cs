@@ -53,16 +53,28 @@ public sealed class WebhookTestHarnessOptionsTests : IAsyncLifetime
     public async Task Without_interception_the_address_guard_applies_so_a_loopback_receiver_needs_AllowLoopback()
     {
         await using var host = await HarnessHost.StartAsync(c => c.Configure(o => o.Security.AllowHttp = true), o => o.InterceptHttp = false);
-        var subscription = await host.Services.GetRequiredService<IWebhookSubscriptionManager>().CreateAsync(
-            "family-1", new WebhookSubscriptionRequest { Url = _receiver.Url("/hooks").ToString(), EventTypes = ["*"] });
 
+        var refused = await Assert.ThrowsAsync<WebhookValidationException>(async () => await host.Services.GetRequiredService<IWebhookSubscriptionManager>().CreateAsync(
+            "family-1", new WebhookSubscriptionRequest { Url = _receiver.Url("/hooks").ToString(), EventTypes = ["*"] }));
+
+        Assert.StartsWith("The webhook URL's address 127.0.0.1 (loopback 127.0.0.0/8) is refused by the address guard", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("AllowLoopback()", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(_receiver.Received);
+    }
+
+    [Fact]
+    public async Task With_interception_any_url_is_accepted_because_nothing_connects()
+    {
+        await using var host = await HarnessHost.StartAsync();
+
+        var subscription = await host.Harness.SubscribeAsync("family-1", "*");
+        var internalUrl = await host.Services.GetRequiredService<IWebhookSubscriptionManager>().UpdateAsync(
+            "family-1", subscription.Id, new WebhookSubscriptionUpdate { Url = "https://10.0.0.5/hooks" });
         await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1");
 
-        var delivery = await host.Harness.DeadLetteredAsync(subscription.Id, attempts: 1);
-        var attempt = Assert.Single(delivery.Attempts);
-        Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
-        Assert.StartsWith("Refused to connect to 127.0.0.1 (loopback 127.0.0.0/8)", attempt.Error, StringComparison.Ordinal);
-        Assert.Empty(_receiver.Received);
+        await host.Harness.DeliveredToAsync(subscription.Id);
+        Assert.Equal(new Uri("https://10.0.0.5/hooks"), Assert.Single(host.Harness.Receiver.Requests).Url);
+        Assert.Equal(new Uri("https://10.0.0.5/hooks"), internalUrl!.Url);
     }
 
     [Fact]

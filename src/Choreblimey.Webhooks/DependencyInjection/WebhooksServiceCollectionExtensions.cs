@@ -9,6 +9,7 @@ using Choreblimey.Webhooks.Security;
 using Choreblimey.Webhooks.Subscriptions.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,8 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsRulesValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookSecurityOptionsValidator>());
         services.TryAddSingleton<WebhookAddressGuard>();
+        services.TryAddSingleton<WebhookTransportInspector>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookTransportStartupCheck>());
         services.TryAddSingleton<IWebhookHostResolver, WebhookDnsResolver>();
         services.TryAddSingleton<IWebhookSecretProtector, NoOpWebhookSecretProtector>();
 

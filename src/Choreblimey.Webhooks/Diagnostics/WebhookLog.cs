@@ -67,6 +67,9 @@ internal static partial class WebhookLog
     [LoggerMessage(202, LogLevel.Warning, "Refused to send to host {Host} before connecting: {Reason}")]
     public static partial void SendRefused(ILogger logger, string host, string reason);
 
+    [LoggerMessage(203, LogLevel.Warning, "The delivery HttpClient's primary handler is {HandlerType}, not the library's: the address guard does not check where deliveries connect (no SSRF protection). To change the client's settings, configure the library's handler instead of replacing it: ConfigureHttpClient(c => c.ConfigurePrimaryHttpMessageHandler((handler, services) => ...))")]
+    public static partial void AddressGuardBypassed(ILogger logger, string handlerType);
+
     [LoggerMessage(300, LogLevel.Warning, "Webhook notifier {Notifier} failed in {Operation}; the worker carries on")]
     public static partial void NotifierFailed(ILogger logger, string notifier, string operation, Exception exception);
 

@@ -67,11 +67,33 @@ internal sealed class WebhookAddressPolicy
             return null;
         }
 
-        return $"Refused to connect to {checkedAddress} ({verdict.BlockedBy}) for host {host}: blocked by the address guard; "
-            + (IPAddress.IsLoopback(checkedAddress)
-                ? "for a receiver on this machine call AllowLoopback() on the webhooks builder, or allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)"
-                : "allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)");
+        return $"Refused to connect to {checkedAddress} ({verdict.BlockedBy}) for host {host}: blocked by the address guard; {Remedy(checkedAddress)}";
     }
+
+    /// <summary>
+    /// Returns why a webhook URL whose host is <paramref name="address"/> could never be delivered to, or
+    /// <see langword="null"/> when the guard would let it through; worded for whoever registers the URL.
+    /// </summary>
+    public string? CheckUrlAddress(string host, IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var verdict = IpAddressClassifier.Classify(address);
+        if (verdict.IsGlobal || IsAllowed(host, address, verdict.Address))
+        {
+            return null;
+        }
+
+        var literal = string.Equals(host.Trim('[', ']'), verdict.Address.ToString(), StringComparison.OrdinalIgnoreCase);
+        return (literal
+                ? $"The webhook URL's address {verdict.Address} ({verdict.BlockedBy}) is refused by the address guard"
+                : $"The webhook URL's host {host} is {verdict.Address} ({verdict.BlockedBy}), which the address guard refuses")
+            + $", so no delivery could reach it; {Remedy(verdict.Address)}.";
+    }
+
+    private static string Remedy(IPAddress checkedAddress) =>
+        IPAddress.IsLoopback(checkedAddress)
+            ? "for a receiver on this machine call AllowLoopback() on the webhooks builder, or allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)"
+            : "allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)";
 
     private bool IsAllowed(string host, IPAddress original, IPAddress normalized)
     {

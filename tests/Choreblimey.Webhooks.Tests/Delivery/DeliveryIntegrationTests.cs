@@ -1,6 +1,8 @@
+using System.Net;
 using System.Text.Json;
 using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
+using Choreblimey.Webhooks.Tests.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -356,9 +358,13 @@ public sealed class DeliveryIntegrationTests : IAsyncLifetime
                     o.Security.AllowHttp = true;
                     o.Health.DisableAfterConsecutiveFailures = 2;
                     o.Health.DisableAfterFailingFor = TimeSpan.Zero;
-                }),
+                })
+                // A name, so the subscription is accepted and the guard refuses it at connect time.
+                .ResolveHost("hooks.partner.example", IPAddress.Loopback),
             allowLoopback: false);
-        var subscription = await SubscribeAsync(host);
+        var subscription = await host.Subscriptions.CreateAsync(
+            Family,
+            new WebhookSubscriptionRequest { Url = $"http://hooks.partner.example:{_receiver.BaseAddress.Port}/hooks", EventTypes = ["chore:*"] });
 
         var first = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1" }, tenantId: Family);
         var blocked = await host.WaitForDeliveryStatusAsync(Family, first.EventId!, WebhookDeliveryStatus.DeadLettered);

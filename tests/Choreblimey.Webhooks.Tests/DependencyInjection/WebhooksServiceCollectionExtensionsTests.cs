@@ -17,7 +17,7 @@ public sealed class WebhooksServiceCollectionExtensionsTests
         var first = services.AddWebhooks().AddEvent("booking.created", "Bookings");
         var second = services.AddWebhooks(o => o.MaxPayloadBytes = 1234).AddEvent("chore:created", "Chores");
 
-        Assert.Equal(3, services.Count(d => d.ServiceType == typeof(IHostedService))); // worker, backlog monitor, retention purge
+        Assert.Equal(4, services.Count(d => d.ServiceType == typeof(IHostedService))); // worker, backlog monitor, retention purge, transport check
         Assert.Single(services, d => d.ServiceType == typeof(IWebhookPublisher));
         Assert.Single(services, d => d.ServiceType == typeof(IWebhookSubscriptionManager));
         Assert.Single(services, d => d.ServiceType == typeof(IWebhookStore));

@@ -18,7 +18,7 @@ public sealed class AddressGuardIntegrationTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _receiver.DisposeAsync();
 
-    private static Task<WebhookTestHost> StartHostAsync(bool allowLoopback, Action<WebhookOptions>? configure = null) =>
+    private static Task<WebhookTestHost> StartHostAsync(bool allowLoopback, Action<WebhookOptions>? configure = null, Action<IWebhooksBuilder>? setUp = null) =>
         WebhookTestHost.StartAsync(
             webhooks =>
             {
@@ -27,6 +27,8 @@ public sealed class AddressGuardIntegrationTests : IAsyncLifetime
                 {
                     webhooks.Configure(configure);
                 }
+
+                setUp?.Invoke(webhooks);
             },
             allowLoopback: allowLoopback);
 
@@ -42,33 +44,81 @@ public sealed class AddressGuardIntegrationTests : IAsyncLifetime
     private string UrlWithHost(string host) => $"http://{host}:{_receiver.BaseAddress.Port}/hooks";
 
     [Fact]
-    public async Task A_loopback_receiver_is_refused_before_connecting_when_loopback_is_not_allowed()
+    public async Task A_loopback_url_is_refused_when_it_is_registered_while_loopback_is_not_allowed()
     {
         await using var host = await StartHostAsync(allowLoopback: false, o => o.Security.AllowHttp = true);
 
-        var (delivery, attempt) = await PublishAndWaitAsync(host, _receiver.Url().ToString(), WebhookDeliveryStatus.DeadLettered);
+        var exception = await Assert.ThrowsAsync<WebhookValidationException>(async () =>
+            await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = _receiver.Url().ToString(), EventTypes = ["*"] }));
+
+        Assert.Equal("Url", exception.PropertyName);
+        Assert.Equal(
+            "The webhook URL's address 127.0.0.1 (loopback 127.0.0.0/8) is refused by the address guard, so no delivery "
+            + "could reach it; for a receiver on this machine call AllowLoopback() on the webhooks builder, or allow it with "
+            + "WebhookOptions.Security.AllowedNetworks (or AllowedHosts).",
+            exception.Message);
+        Assert.Empty((await host.Subscriptions.ListAsync(Tenant)).Items);
+    }
+
+    [Fact]
+    public async Task Localhost_is_refused_when_it_is_registered_while_loopback_is_not_allowed()
+    {
+        await using var host = await StartHostAsync(allowLoopback: false, o => o.Security.AllowHttp = true);
+
+        var exception = await Assert.ThrowsAsync<WebhookValidationException>(async () =>
+            await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = UrlWithHost("localhost"), EventTypes = ["*"] }));
+
+        Assert.Contains("The webhook URL's host localhost is 127.0.0.1 (loopback 127.0.0.0/8), which the address guard refuses", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_blocked_address_in_an_update_is_refused_and_the_subscription_keeps_its_url()
+    {
+        await using var host = await StartHostAsync(allowLoopback: false);
+        var subscription = await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = "https://hooks.example.com/in", EventTypes = ["*"] });
+
+        var exception = await Assert.ThrowsAsync<WebhookValidationException>(async () =>
+            await host.Subscriptions.UpdateAsync(Tenant, subscription.Id, new WebhookSubscriptionUpdate { Url = "https://169.254.169.254/latest/meta-data/" }));
+
+        Assert.Equal(
+            "The webhook URL's address 169.254.169.254 (link-local (cloud metadata) 169.254.0.0/16) is refused by the address guard, "
+            + "so no delivery could reach it; allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts).",
+            exception.Message);
+        Assert.Equal(new Uri("https://hooks.example.com/in"), (await host.Subscriptions.GetAsync(Tenant, subscription.Id))!.Url);
+    }
+
+    [Fact]
+    public async Task An_allowed_network_admits_a_url_holding_one_of_its_addresses()
+    {
+        await using var host = await StartHostAsync(allowLoopback: false, o =>
+        {
+            o.Security.AllowHttp = true;
+            o.Security.AllowedNetworks.Add("127.0.0.0/8");
+        });
+
+        var (_, attempt) = await PublishAndWaitAsync(host, _receiver.Url().ToString(), WebhookDeliveryStatus.Succeeded);
+
+        Assert.Equal(WebhookAttemptOutcome.Succeeded, attempt.Outcome);
+    }
+
+    [Fact]
+    public async Task A_name_resolving_to_loopback_is_refused_before_connecting()
+    {
+        await using var host = await StartHostAsync(
+            allowLoopback: false,
+            o => o.Security.AllowHttp = true,
+            webhooks => webhooks.ResolveHost("hooks.partner.example", IPAddress.Loopback));
+
+        var (delivery, attempt) = await PublishAndWaitAsync(host, UrlWithHost("hooks.partner.example"), WebhookDeliveryStatus.DeadLettered);
 
         Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
         Assert.Null(attempt.StatusCode);
         Assert.Equal(
-            "Refused to connect to 127.0.0.1 (loopback 127.0.0.0/8) for host 127.0.0.1: blocked by the address guard; "
+            "Refused to connect to 127.0.0.1 (loopback 127.0.0.0/8) for host hooks.partner.example: blocked by the address guard; "
             + "for a receiver on this machine call AllowLoopback() on the webhooks builder, or allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)",
             attempt.Error);
         Assert.Equal(1, delivery.AttemptCount);
         Assert.Equal(attempt.Error, delivery.LastError);
-        Assert.Empty(_receiver.Received);
-    }
-
-    [Fact]
-    public async Task A_name_resolving_to_loopback_is_refused()
-    {
-        await using var host = await StartHostAsync(allowLoopback: false, o => o.Security.AllowHttp = true);
-
-        var (_, attempt) = await PublishAndWaitAsync(host, UrlWithHost("localhost"), WebhookDeliveryStatus.DeadLettered);
-
-        Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
-        Assert.Contains("for host localhost", attempt.Error, StringComparison.Ordinal);
-        Assert.Matches(@"\((loopback 127\.0\.0\.0/8|loopback ::1/128)\)", attempt.Error);
         Assert.Empty(_receiver.Received);
     }
 
@@ -79,15 +129,14 @@ public sealed class AddressGuardIntegrationTests : IAsyncLifetime
     [InlineData("127.1")]
     [InlineData("0177.0.0.1")]
     [InlineData("[::ffff:127.0.0.1]")]
-    public async Task Loopback_in_other_notations_is_refused(string hostForm)
+    public async Task Loopback_in_other_notations_is_refused_when_it_is_registered(string hostForm)
     {
         await using var host = await StartHostAsync(allowLoopback: false, o => o.Security.AllowHttp = true);
 
-        var (_, attempt) = await PublishAndWaitAsync(host, UrlWithHost(hostForm), WebhookDeliveryStatus.DeadLettered);
+        var exception = await Assert.ThrowsAsync<WebhookValidationException>(async () =>
+            await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = UrlWithHost(hostForm), EventTypes = ["*"] }));
 
-        Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
-        Assert.Contains("Refused to connect to 127.0.0.1 (loopback 127.0.0.0/8)", attempt.Error, StringComparison.Ordinal);
-        Assert.Empty(_receiver.Received);
+        Assert.Contains("127.0.0.1 (loopback 127.0.0.0/8)", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -134,17 +183,7 @@ public sealed class AddressGuardIntegrationTests : IAsyncLifetime
         Assert.Contains("'http'", refused.Message, StringComparison.Ordinal);
 
         // A subscription stored before http was forbidden (or written straight to the store) is still refused when sending.
-        var now = DateTimeOffset.UtcNow;
-        await host.Store.CreateSubscriptionAsync(new WebhookSubscription
-        {
-            Id = "sub_stored_before",
-            TenantId = Tenant,
-            Url = _receiver.Url(),
-            EventPatterns = ["*"],
-            Secrets = [new WebhookSigningSecret(WebhookSecret.Generate())],
-            CreatedAt = now,
-            UpdatedAt = now,
-        });
+        await StoreDirectlyAsync(host, _receiver.Url());
         var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1" }, tenantId: Tenant);
         var delivery = await host.WaitForDeliveryStatusAsync(Tenant, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
         var attempt = Assert.Single(await host.Store.GetAttemptsAsync(Tenant, delivery.Id));
@@ -174,15 +213,55 @@ public sealed class AddressGuardIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Through_a_proxy_a_receiver_given_as_a_blocked_address_is_refused_before_sending()
+    public async Task Through_a_proxy_a_receiver_given_as_a_blocked_address_is_refused_at_registration_and_before_sending()
     {
         // The proxy is a closed loopback port: should anything be sent, it would fail there, not reach 10.0.0.5.
         await using var host = await StartHostAsync(allowLoopback: true, o => o.Security.Proxy = new Uri("http://127.0.0.1:9"));
+        var refused = await Assert.ThrowsAsync<WebhookValidationException>(async () =>
+            await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = "https://10.0.0.5/hooks", EventTypes = ["*"] }));
+        Assert.StartsWith("The webhook URL's address 10.0.0.5 (private network 10.0.0.0/8) is refused by the address guard", refused.Message, StringComparison.Ordinal);
 
-        var (_, attempt) = await PublishAndWaitAsync(host, "https://10.0.0.5/hooks", WebhookDeliveryStatus.DeadLettered);
+        await StoreDirectlyAsync(host, new Uri("https://10.0.0.5/hooks"));
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1" }, tenantId: Tenant);
+        var delivery = await host.WaitForDeliveryStatusAsync(Tenant, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
+        var attempt = Assert.Single(await host.Store.GetAttemptsAsync(Tenant, delivery.Id));
 
         Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
         Assert.Contains("Refused to connect to 10.0.0.5 (private network 10.0.0.0/8)", attempt.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_loopback_address_stored_before_it_was_forbidden_is_refused_before_connecting()
+    {
+        await using var host = await StartHostAsync(allowLoopback: false, o => o.Security.AllowHttp = true);
+        await StoreDirectlyAsync(host, _receiver.Url());
+
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1" }, tenantId: Tenant);
+        var delivery = await host.WaitForDeliveryStatusAsync(Tenant, receipt.EventId!, WebhookDeliveryStatus.DeadLettered);
+        var attempt = Assert.Single(await host.Store.GetAttemptsAsync(Tenant, delivery.Id));
+
+        Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
+        Assert.Equal(
+            "Refused to connect to 127.0.0.1 (loopback 127.0.0.0/8) for host 127.0.0.1: blocked by the address guard; "
+            + "for a receiver on this machine call AllowLoopback() on the webhooks builder, or allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)",
+            attempt.Error);
+        Assert.Empty(_receiver.Received);
+    }
+
+    /// <summary>Writes a subscription straight to the store, as one stored before the options forbade its URL would be.</summary>
+    private static async Task StoreDirectlyAsync(WebhookTestHost host, Uri url)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await host.Store.CreateSubscriptionAsync(new WebhookSubscription
+        {
+            Id = "sub_stored_before",
+            TenantId = Tenant,
+            Url = url,
+            EventPatterns = ["*"],
+            Secrets = [new WebhookSigningSecret(WebhookSecret.Generate())],
+            CreatedAt = now,
+            UpdatedAt = now,
+        });
     }
 
     [Fact]

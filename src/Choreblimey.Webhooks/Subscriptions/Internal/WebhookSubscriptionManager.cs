@@ -1,6 +1,7 @@
 using Choreblimey.Webhooks.Delivery.Internal;
 using Choreblimey.Webhooks.Internal;
 using Choreblimey.Webhooks.Operations.Internal;
+using Choreblimey.Webhooks.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ internal sealed class WebhookSubscriptionManager(
     WebhookIdGenerator ids,
     WebhookSubscriptionActivator activator,
     WebhookEndpointRegistry endpoints,
+    WebhookTransportInspector transport,
     IServiceProvider services,
     TimeProvider timeProvider,
     IOptionsMonitor<WebhookOptions> options,
@@ -348,8 +350,10 @@ internal sealed class WebhookSubscriptionManager(
     private Uri ValidateUrl(string? url)
     {
         var uri = WebhookSubscriptionValidator.ValidateUrl(url);
-        // Refused here as well as at send time, so a plain-http URL is reported to whoever registers it.
-        Security.WebhookTransportRules.EnsureSchemeAllowed(uri, options.CurrentValue.Security);
+        var security = options.CurrentValue.Security;
+        // Refused here as well as at send time, so a plain-http URL or a blocked address is reported to whoever registers it.
+        WebhookTransportRules.EnsureSchemeAllowed(uri, security);
+        transport.EnsureAddressAllowed(uri, security);
         return uri;
     }
 }
