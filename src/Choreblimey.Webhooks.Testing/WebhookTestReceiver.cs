@@ -25,6 +25,12 @@ public sealed class WebhookTestReceiver
     /// <param name="timeProvider">The clock stamped on requests; the system clock when omitted.</param>
     public WebhookTestReceiver(TimeProvider? timeProvider = null) => _timeProvider = timeProvider ?? TimeProvider.System;
 
+    /// <summary>
+    /// Gets the profiles a request's signature header is recognised by (<see cref="WebhookTestRequest.SignatureProfile"/>):
+    /// the built-ins, and in the harness also those the host registered, in the order they are tried.
+    /// </summary>
+    internal IReadOnlyList<WebhookSignatureProfile> SignatureProfiles { get; init; } = WebhookSignatureProfile.BuiltIn;
+
     /// <summary>Gets or sets the status answered once the scripted statuses are used up (100 to 599). The default value is 200.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The status is not an HTTP status code.</exception>
     public int DefaultStatusCode
@@ -135,6 +141,7 @@ public sealed class WebhookTestReceiver
                 Body = body,
                 ReceivedAt = _timeProvider.GetUtcNow(),
                 AttemptNumber = _attemptsByDelivery.AddOrUpdate((message.RequestUri!.AbsoluteUri, id), 1, static (_, n) => n + 1),
+                SignatureProfile = WebhookSignatureProfileDetector.Detect(SignatureProfiles, name => headers.TryGetValue(name, out var value) ? value : null),
             };
 
             int? scripted = null;

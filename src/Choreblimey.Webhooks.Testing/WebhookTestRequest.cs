@@ -21,6 +21,13 @@ public sealed record WebhookTestRequest
     /// <summary>Gets the 1-based number of requests received so far with this <see cref="WebhookId"/> at this <see cref="Url"/> (1 for a delivery's first attempt, counted per subscription URL).</summary>
     public required int AttemptNumber { get; init; }
 
+    /// <summary>
+    /// Gets the signature profile whose signature header the request carries: one of
+    /// <see cref="WebhookSignatureProfile.BuiltIn"/>, or one the host registered when the harness received it;
+    /// <see langword="null"/> when it carries none.
+    /// </summary>
+    public WebhookSignatureProfile? SignatureProfile { get; init; }
+
     /// <summary>Gets the <c>webhook-id</c> header (the event id).</summary>
     public string? WebhookId => Header(WebhookHeaders.Id);
 
@@ -51,16 +58,30 @@ public sealed record WebhookTestRequest
     /// <returns>The value, or <see langword="null"/> when absent.</returns>
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
-    /// <summary>Verifies the Standard Webhooks signature as a receiver would when the request arrived.</summary>
+    /// <summary>
+    /// Verifies the request's signature as a receiver would when the request arrived, with the profile it was signed with
+    /// (<see cref="SignatureProfile"/>: Standard Webhooks' <c>webhook-signature</c>, or <c>X-Choreblimey-Signature</c>,
+    /// <c>X-Webhook-Signature</c>, <c>X-Hub-Signature-256</c> or a registered profile's header). A request that carries no
+    /// signature header is checked as Standard Webhooks, and fails naming the header it lacks.
+    /// </summary>
     /// <param name="secret">The subscription's secret (<c>whsec_…</c>).</param>
     /// <param name="timeProvider">
     /// The clock the timestamp is checked against. By default the request's <see cref="ReceivedAt"/>, on the host's clock
     /// (the harness's test clock when it is faked), so the check holds however far the test clock is advanced afterwards.
     /// </param>
     /// <returns>The verification result.</returns>
-    public WebhookVerificationResult Verify(WebhookSecret secret, TimeProvider? timeProvider = null)
+    public WebhookVerificationResult Verify(WebhookSecret secret, TimeProvider? timeProvider = null) =>
+        Verify(secret, SignatureProfile ?? WebhookSignatureProfileDetector.Detect(WebhookSignatureProfile.BuiltIn, Header) ?? WebhookSignatureProfile.Standard, timeProvider);
+
+    /// <summary>Verifies the request's signature with <paramref name="profile"/>, as a receiver would when the request arrived.</summary>
+    /// <param name="secret">The subscription's secret (<c>whsec_…</c>).</param>
+    /// <param name="profile">The profile the receiver expects, such as <see cref="WebhookSignatureProfile.Choreblimey"/>.</param>
+    /// <param name="timeProvider">The clock the timestamp is checked against; by default the request's <see cref="ReceivedAt"/>.</param>
+    /// <returns>The verification result.</returns>
+    public WebhookVerificationResult Verify(WebhookSecret secret, WebhookSignatureProfile profile, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        return new WebhookVerifier(timeProvider: timeProvider ?? new WebhookStoppedClock(ReceivedAt)).Verify(Body.Span, Header, [secret]);
+        ArgumentNullException.ThrowIfNull(profile);
+        return new WebhookVerifier(timeProvider: timeProvider ?? new WebhookStoppedClock(ReceivedAt)).Verify(profile, Body.Span, Header, [secret]);
     }
 }

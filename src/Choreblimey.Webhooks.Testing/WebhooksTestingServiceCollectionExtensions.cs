@@ -31,7 +31,11 @@ public static class WebhooksTestingServiceCollectionExtensions
         }
 
         services.Replace(ServiceDescriptor.Singleton(options));
-        services.Replace(ServiceDescriptor.Singleton(static sp => new WebhookTestReceiver(sp.GetRequiredService<TimeProvider>())));
+        services.Replace(ServiceDescriptor.Singleton(static sp => new WebhookTestReceiver(sp.GetRequiredService<TimeProvider>())
+        {
+            // The built-ins first, so Standard Webhooks wins over a registered profile that reuses its header.
+            SignatureProfiles = [.. WebhookSignatureProfile.BuiltIn, .. sp.GetServices<WebhookSignatureProfile>()],
+        }));
         services.Replace(ServiceDescriptor.Singleton(static _ => new WebhookHarnessStore(new InMemoryWebhookStore())));
         services.Replace(ServiceDescriptor.Singleton<IWebhookStore>(static sp => sp.GetRequiredService<WebhookHarnessStore>()));
         services.Replace(ServiceDescriptor.Singleton<IWebhookTestHarness>(static sp => new WebhookTestHarness(

@@ -115,9 +115,34 @@ public sealed class ChoreEndpointTests : IAsyncLifetime
 
     private static void AssertChoreblimeySignature(WebhookTestRequest request, WebhookSecret secret)
     {
+        // Checked as a Choreblimey receiver would, from the header, not through the harness's own Verify.
         var signature = request.Header("X-Choreblimey-Signature");
         Assert.NotNull(signature);
         Assert.True(new WebhookVerifier().VerifyHex(request.Body.Span, signature, [secret], "sha256=").IsValid);
+        Assert.Same(WebhookSignatureProfile.Choreblimey, request.SignatureProfile);
+    }
+
+    [Fact]
+    public async Task The_Testing_README_example_runs_as_written()
+    {
+        // src/Choreblimey.Webhooks.Testing/README.md's first example, line for line, on this app. The app signs with the
+        // choreblimey profile, so Verify(secret) must pick the profile from the request's signature header.
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+            builder.ConfigureTestServices(services => services.AddWebhooksTestHarness()));
+        using var client = factory.CreateClient();         // starts the app, and with it the delivery worker
+
+        var harness = factory.Services.GetRequiredService<IWebhookTestHarness>();
+        var subscription = await harness.SubscribeAsync("family-1", "chore:*");
+        harness.Receiver.RespondWith(500, 200);            // first attempt fails, the retry succeeds
+
+        await client.PostAsJsonAsync("/families/family-1/chores", new { title = "Feed the cat" });
+
+        var published = await harness.PublishedAsync("chore:created", tenantId: "family-1");
+        await harness.AdvanceToNextDueAsync();             // the test clock jumps to the retry: no sleeping
+        var delivery = await harness.DeliveredToAsync(subscription.Id);
+        Assert.Equal(published.EventId, delivery.EventId);
+        Assert.Equal(2, delivery.Attempts.Count);
+        Assert.True(harness.Receiver.Requests[^1].Verify(subscription.Secrets[0].Secret).IsValid);
     }
 
     [Fact]

@@ -102,6 +102,52 @@ public sealed class WebhookTestHarnessTests
         Assert.Equal(WebhookVerificationFailure.TimestampOutsideTolerance, request.Verify(subscription.Secrets[0].Secret, host.Harness.Clock).Failure);
     }
 
+    [Theory]
+    [InlineData(WebhookSignatureProfile.ChoreblimeyName, "X-Choreblimey-Signature")]
+    [InlineData(WebhookSignatureProfile.JossiedbName, "X-Webhook-Signature")]
+    [InlineData(WebhookSignatureProfile.GitHubName, "X-Hub-Signature-256")]
+    [InlineData(WebhookSignatureProfile.StandardName, "webhook-signature")]
+    public async Task Verify_checks_the_signature_with_the_profile_the_request_was_signed_with(string profile, string signatureHeader)
+    {
+        // Choreblimey's app signs with its own profile by default: Verify(secret) used to check only Standard Webhooks.
+        await using var host = await HarnessHost.StartAsync(c => c.Configure(o => o.DefaultSignatureProfile = profile));
+        var subscription = await host.Harness.SubscribeAsync("family-1", "chore:*");
+
+        await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1");
+        await host.Harness.DeliveredToAsync(subscription.Id);
+
+        var request = Assert.Single(host.Harness.Receiver.Requests);
+        Assert.NotNull(request.Header(signatureHeader));
+        Assert.Equal(profile, request.SignatureProfile?.Name);
+        Assert.True(request.Verify(subscription.Secrets[0].Secret).IsValid);
+        Assert.Equal(WebhookVerificationFailure.NoMatchingSignature, request.Verify(WebhookSecret.Generate()).Failure);
+    }
+
+    [Fact]
+    public async Task Verify_recognises_a_profile_the_host_registered()
+    {
+        var acme = new WebhookSignatureProfile
+        {
+            Name = "acme",
+            Scheme = WebhookSignatureScheme.HmacSha256Hex,
+            SignatureHeader = "X-Acme-Signature",
+            SignaturePrefix = "v1=",
+        };
+        await using var host = await HarnessHost.StartAsync(c => c.AddSignatureProfile(acme).Configure(o => o.DefaultSignatureProfile = "acme"));
+        var subscription = await host.Harness.SubscribeAsync("family-1", "chore:*");
+
+        await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1");
+        await host.Harness.DeliveredToAsync(subscription.Id);
+
+        var request = Assert.Single(host.Harness.Receiver.Requests);
+        Assert.Same(acme, request.SignatureProfile);
+        Assert.True(request.Verify(subscription.Secrets[0].Secret).IsValid);
+        Assert.True(request.Verify(subscription.Secrets[0].Secret, acme).IsValid);
+        var asStandard = request.Verify(subscription.Secrets[0].Secret, WebhookSignatureProfile.Standard);
+        Assert.False(asStandard.IsValid);
+        Assert.Contains("webhook-signature", asStandard.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_failed_attempt_is_retried_when_the_clock_is_advanced_to_the_next_due_time()
     {
