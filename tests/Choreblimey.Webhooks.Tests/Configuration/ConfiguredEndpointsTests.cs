@@ -111,4 +111,34 @@ public sealed class ConfiguredEndpointsTests : IAsyncLifetime
         Assert.Contains("sub_cfg_family-1__crm", exception.Message, StringComparison.Ordinal);
         Assert.Contains("The pattern 'chores:*' matches no declared event. Closest declared family: 'chore:*'.", exception.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("chore:craeted", "chore:created")]
+    [InlineData("chores:*", "Closest declared family: 'chore:*'.")]
+    public async Task A_destination_route_without_a_url_still_has_its_event_checked_at_start(string pattern, string hint)
+    {
+        // 4AS leaves most MAKE_* variables unset in development: a misspelt route must not wait for the environment that sets it.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["MAKE_CHORES_URL"] = null }).Build();
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () => await WebhookTestHost.StartAsync(webhooks => webhooks
+            .AddEvent("chore:created", "Chores")
+            .MapDestinations(configuration, map => map.Route(pattern, "MAKE_CHORES_URL"))));
+
+        Assert.StartsWith($"The configured webhook endpoint the destination route {pattern} (MAKE_CHORES_URL) is invalid (EventTypes): ", exception.Message, StringComparison.Ordinal);
+        Assert.Contains(hint, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_destination_route_without_a_url_for_a_declared_event_starts()
+    {
+        var configuration = new ConfigurationBuilder().Build();
+
+        await using var host = await WebhookTestHost.StartAsync(webhooks => webhooks
+            .AddEvent("chore:created", "Chores")
+            .MapDestinations(configuration, map => map.Route("chore:created", "MAKE_CHORES_URL")));
+
+        var receipt = await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1" });
+        Assert.Equal(WebhookPublishStatus.Published, receipt.Status);
+        Assert.Equal(0, receipt.DeliveryCount);
+    }
 }

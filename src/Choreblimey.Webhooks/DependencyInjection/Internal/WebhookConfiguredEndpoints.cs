@@ -31,6 +31,9 @@ internal sealed class WebhookConfiguredEndpoints
     /// <summary>Gets the endpoints to store as subscriptions.</summary>
     public IEnumerable<WebhookConfiguredEndpoint> Endpoints => _sources.Length == 0 ? [] : _all.Value.Where(e => e.Request is not null);
 
+    /// <summary>Gets the destination routes that have no URL configured here, so are stored as no subscription.</summary>
+    public IEnumerable<WebhookConfiguredEndpoint> SkippedRoutes => _sources.Length == 0 ? [] : _skipped.Value;
+
     /// <summary>
     /// Gets the tenants whose configured subscriptions the library can look at: every tenant this configuration names (a
     /// skipped destination route's too), the host-level tenant and the default tenant. The store cannot list tenants, so a

@@ -15,6 +15,7 @@ namespace Choreblimey.Webhooks.DependencyInjection.Internal;
 internal sealed class WebhookConfiguredEndpointsInitializer(
     WebhookConfiguredEndpoints endpoints,
     IWebhookSubscriptionManager manager,
+    WebhookSubscriptionValidator validator,
     IWebhookStore store,
     IOptionsMonitor<WebhookOptions> options,
     ILogger<WebhookConfiguredEndpointsInitializer> logger) : IHostedLifecycleService
@@ -26,6 +27,20 @@ internal sealed class WebhookConfiguredEndpointsInitializer(
         {
             WebhookRoutingLog.ConfiguredEndpointsSkipped(logger, configured.Count);
             return;
+        }
+
+        // A route without a URL here is stored nowhere, so nothing else checks its pattern: a misspelt event would start
+        // every environment that leaves the key unset, and fail the first that sets it.
+        foreach (var route in endpoints.SkippedRoutes)
+        {
+            try
+            {
+                validator.ValidatePatterns(route.EventPatterns);
+            }
+            catch (WebhookValidationException exception)
+            {
+                throw new InvalidOperationException($"The configured webhook endpoint {route.Source} is invalid ({exception.PropertyName}): {exception.Message}", exception);
+            }
         }
 
         var declared = new HashSet<(string TenantId, string SubscriptionId)>(configured.Select(e => (e.TenantId, e.SubscriptionId)));
