@@ -3,6 +3,7 @@ using System.Text.Json;
 using Choreblimey.Webhooks.Catalogs.WhatsCrm;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using static Choreblimey.Webhooks.Acceptance.Tests.HostData;
 
 namespace Choreblimey.Webhooks.Acceptance.Tests;
@@ -58,7 +59,29 @@ public sealed class WhatsCrmAcceptanceTests
     [Fact(DisplayName = WhatsCrmR3)]
     public async Task Publishing_never_breaks_the_callers_flow()
     {
-        await using var host = await StartAsync(o => o.ThrowOnInvalidPublish = false);
+        using var logs = new LogRecorder();
+        await using var host = await AcceptanceHost.StartAsync(
+            b => b.AddWhatsCrmCatalog(),
+            o => o.ThrowOnInvalidPublish = false,
+            afterHarness: (services, _) => services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Error).AddProvider(logs)));
+        var rejections = new List<string>();
+        var meters = host.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == "webhooks.events.rejected")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            lock (rejections)
+            {
+                rejections.Add((string)tags.ToArray().Single(t => t.Key == "event.type").Value!);
+            }
+        });
+        listener.Start();
         await host.Harness.SubscribeAsync("tenant-a", "*");
         host.Harness.Receiver.RespondWith(async (_, token) =>
         {
@@ -74,6 +97,17 @@ public sealed class WhatsCrmAcceptanceTests
         Assert.Contains("message.exploded", undeclared.Error, StringComparison.Ordinal);
         Assert.Equal(WebhookPublishStatus.Rejected, unserialisable.Status);
         Assert.Equal(WebhookPublishStatus.Published, hanging.Status);
+
+        // "Failures are logged": each rejection is an error log (event 3) naming the event type, and is counted.
+        var logged = logs.Entries.Where(e => e.EventId == 3).ToList();
+        Assert.Equal(2, logged.Count);
+        Assert.All(logged, e => Assert.Equal(LogLevel.Error, e.Level));
+        Assert.StartsWith("Rejected publish of message.exploded: ", logged[0].Message, StringComparison.Ordinal);
+        Assert.StartsWith("Rejected publish of message.new: ", logged[1].Message, StringComparison.Ordinal);
+        lock (rejections)
+        {
+            Assert.Equal(["message.exploded", "message.new"], rejections);
+        }
     }
 
     [Fact(DisplayName = WhatsCrmR3 + " (the store down)")]

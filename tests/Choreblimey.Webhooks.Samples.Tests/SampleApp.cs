@@ -27,6 +27,9 @@ internal sealed class SampleApp
     /// <summary>Gets samples/Choreblimey.Webhooks.InvoiceSample, the EF Core outbox sample.</summary>
     public static SampleApp Invoices { get; } = new("Choreblimey.Webhooks.InvoiceSample");
 
+    /// <summary>Gets samples/Choreblimey.Webhooks.ContractTool, which writes a host's partner contract.</summary>
+    public static SampleApp ContractTool { get; } = new("Choreblimey.Webhooks.ContractTool");
+
     /// <summary>Runs the sample to its end in <paramref name="directory"/>, which is also its home.</summary>
     public async Task<SampleRun> RunAsync(SampleDirectory directory, params string[] arguments)
     {
