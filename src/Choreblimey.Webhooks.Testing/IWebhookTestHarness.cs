@@ -34,7 +34,7 @@ public interface IWebhookTestHarness
 
     /// <summary>Waits until an event of <paramref name="eventType"/> (and, when given, <paramref name="tenantId"/>) has been published.</summary>
     /// <param name="eventType">The event type.</param>
-    /// <param name="tenantId">The tenant to match; any when <see langword="null"/>.</param>
+    /// <param name="tenantId">The tenant to match (<see cref="WebhookTenants.Default"/>, <c>""</c>, for the default tenant); any when <see langword="null"/>.</param>
     /// <param name="timeout">How long to wait; <see cref="WebhookTestHarnessOptions.Timeout"/> when omitted.</param>
     /// <param name="cancellationToken">A token to stop waiting.</param>
     /// <returns>The first matching event.</returns>

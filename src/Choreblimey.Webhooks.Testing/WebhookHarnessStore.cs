@@ -6,7 +6,7 @@ namespace Choreblimey.Webhooks.Testing;
 /// Wraps the in-memory store and keeps the harness's record: every stored event, every delivery's attempts and state, and
 /// which leases the worker holds (so the harness knows when the worker is idle).
 /// </summary>
-internal sealed class WebhookHarnessStore(IWebhookStore inner) : IWebhookStore
+internal sealed class WebhookHarnessStore(IWebhookStore inner, JsonSerializerOptions? serializerOptions = null) : IWebhookStore
 {
     private readonly Lock _gate = new();
     private readonly List<WebhookPublishedEvent> _published = [];
@@ -96,6 +96,7 @@ internal sealed class WebhookHarnessStore(IWebhookStore inner) : IWebhookStore
             Timestamp = message.Timestamp,
             Data = document.RootElement.Clone(),
             SubscriptionIds = [.. deliveries.Select(d => d.SubscriptionId)],
+            SerializerOptions = serializerOptions,
         };
         lock (_gate)
         {

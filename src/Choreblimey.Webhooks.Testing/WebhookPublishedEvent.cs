@@ -11,7 +11,7 @@ public sealed record WebhookPublishedEvent
     /// <summary>Gets the event type.</summary>
     public required string EventType { get; init; }
 
-    /// <summary>Gets the tenant; <see langword="null"/> for the default tenant.</summary>
+    /// <summary>Gets the tenant; <see langword="null"/> for the default tenant (<see cref="WebhookTenants.Default"/>).</summary>
     public string? TenantId { get; init; }
 
     /// <summary>Gets who caused the event, if given.</summary>
@@ -29,11 +29,18 @@ public sealed record WebhookPublishedEvent
     /// <summary>Gets the subscriptions it was routed to (one delivery each).</summary>
     public required IReadOnlyList<string> SubscriptionIds { get; init; }
 
+    /// <summary>Gets the options the host serialised the payload with, when the harness recorded it.</summary>
+    internal JsonSerializerOptions? SerializerOptions { get; init; }
+
     /// <summary>Deserialises the payload.</summary>
     /// <typeparam name="T">The payload type.</typeparam>
-    /// <param name="options">The serialiser options; the web defaults (camelCase) when omitted.</param>
+    /// <param name="options">
+    /// The serialiser options. When omitted, the host's <see cref="WebhookOptions.JsonSerializerOptions"/> (so a host that
+    /// writes snake_case or uses its own converters reads its payloads back as it wrote them), or the web defaults
+    /// (camelCase) for an event the harness did not record.
+    /// </param>
     /// <returns>The payload.</returns>
-    public T? GetData<T>(JsonSerializerOptions? options = null) => Data.Deserialize<T>(options ?? JsonSerializerOptions.Web);
+    public T? GetData<T>(JsonSerializerOptions? options = null) => Data.Deserialize<T>(options ?? SerializerOptions ?? JsonSerializerOptions.Web);
 
     /// <inheritdoc />
     public override string ToString() =>

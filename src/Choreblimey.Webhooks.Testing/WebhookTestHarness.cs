@@ -48,7 +48,7 @@ internal sealed class WebhookTestHarness(
         ArgumentNullException.ThrowIfNull(eventType);
         var what = $"an event '{eventType}' to be published" + (tenantId is null ? string.Empty : $" for tenant '{tenantId}'");
         return WaitForAsync(
-            () => store.Published.FirstOrDefault(e => e.EventType == eventType && (tenantId is null || e.TenantId == tenantId)),
+            () => store.Published.FirstOrDefault(e => e.EventType == eventType && (tenantId is null || (e.TenantId ?? WebhookTenants.Default) == tenantId)),
             what,
             () => Describe("published event", "published events", store.Published),
             timeout,

@@ -3,6 +3,7 @@ using Choreblimey.Webhooks.Delivery.Internal;
 using Choreblimey.Webhooks.Testing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -36,7 +37,8 @@ public static class WebhooksTestingServiceCollectionExtensions
             // The built-ins first, so Standard Webhooks wins over a registered profile that reuses its header.
             SignatureProfiles = [.. WebhookSignatureProfile.BuiltIn, .. sp.GetServices<WebhookSignatureProfile>()],
         }));
-        services.Replace(ServiceDescriptor.Singleton(static _ => new WebhookHarnessStore(new InMemoryWebhookStore())));
+        services.Replace(ServiceDescriptor.Singleton(static sp => new WebhookHarnessStore(
+            new InMemoryWebhookStore(), sp.GetRequiredService<IOptions<WebhookOptions>>().Value.JsonSerializerOptions)));
         services.Replace(ServiceDescriptor.Singleton<IWebhookStore>(static sp => sp.GetRequiredService<WebhookHarnessStore>()));
         services.Replace(ServiceDescriptor.Singleton<IWebhookTestHarness>(static sp => new WebhookTestHarness(
             sp.GetRequiredService<WebhookHarnessStore>(),

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Choreblimey.Webhooks.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -100,6 +101,33 @@ public sealed class WebhookTestHarnessTests
         host.Harness.Clock!.Advance(TimeSpan.FromHours(1));
         Assert.True(request.Verify(subscription.Secrets[0].Secret).IsValid);
         Assert.Equal(WebhookVerificationFailure.TimestampOutsideTolerance, request.Verify(subscription.Secrets[0].Secret, host.Harness.Clock).Failure);
+    }
+
+    [Fact]
+    public async Task GetData_reads_the_payload_with_the_hosts_serializer_options()
+    {
+        // 4AS writes snake_case: with the web defaults every property read back as null.
+        await using var host = await HarnessHost.StartAsync(c => c.Configure(o =>
+            o.JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+
+        await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1");
+
+        var published = await host.Harness.PublishedAsync("chore:created");
+        Assert.Equal("c1", published.Data.GetProperty("chore_id").GetString());
+        Assert.Equal(new ChoreCreated("c1", "Feed the cat", "daily"), published.GetData<ChoreCreated>());
+        Assert.Null(published.GetData<ChoreCreated>(JsonSerializerOptions.Web)!.ChoreId);
+    }
+
+    [Fact]
+    public async Task PublishedAsync_matches_the_default_tenant_by_its_empty_id()
+    {
+        await using var host = await HarnessHost.StartAsync(harness: o => o.Timeout = TimeSpan.FromMilliseconds(200));
+
+        var receipt = await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"));
+
+        Assert.Equal(receipt.EventId, (await host.Harness.PublishedAsync("chore:created", tenantId: WebhookTenants.Default)).EventId);
+        Assert.Equal(receipt.EventId, (await host.Harness.PublishedAsync("chore:created")).EventId);
+        await Assert.ThrowsAsync<WebhookAssertionException>(() => host.Harness.PublishedAsync("chore:created", tenantId: "family-1"));
     }
 
     [Theory]
