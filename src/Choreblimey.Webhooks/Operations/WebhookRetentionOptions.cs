@@ -13,14 +13,14 @@ public sealed class WebhookRetentionOptions
     public TimeSpan FailedTtl { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>
-    /// Gets per event type retention replacing both TTLs (for example <c>error.occurred</c> kept 90 days). Messages left
-    /// without deliveries are removed after the longest TTL configured.
+    /// Gets per event type retention replacing both TTLs (for example <c>error.occurred</c> kept 90 days), keyed by declared
+    /// event types (checked at start). Messages left without deliveries are removed after the longest TTL configured.
     /// </summary>
     public IDictionary<string, TimeSpan> PerEventType { get; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets how often the purge runs, between 1 second and 7 days. The default value is 1 hour.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Gets or sets how many rows one purge statement removes at most. The default value is 1000.</summary>
+    /// <summary>Gets or sets how many rows one purge statement removes at most, between 1 and 100,000. The default value is 1000.</summary>
     public int BatchSize { get; set; } = 1000;
 }

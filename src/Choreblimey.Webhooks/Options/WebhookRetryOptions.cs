@@ -18,7 +18,7 @@ public sealed class WebhookRetryOptions
     /// <summary>Gets or sets the shortest delay a <c>Retry-After</c> may ask for. The default value is 1 second.</summary>
     public TimeSpan MinRetryAfter { get; set; } = WebhookConstants.DefaultMinRetryAfter;
 
-    /// <summary>Gets or sets the longest delay a <c>Retry-After</c> may ask for; longer values are capped. The default value is 1 hour.</summary>
+    /// <summary>Gets or sets the longest delay a <c>Retry-After</c> may ask for, at most 7 days; longer values are capped. The default value is 1 hour.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = WebhookConstants.DefaultMaxRetryAfter;
 
     /// <summary>Replaces the schedule.</summary>

@@ -12,7 +12,7 @@ public sealed class ConfigurationDurationTests
     {
         var section = new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("Webhooks");
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        var webhooks = builder.Services.AddWebhooks(section).AddEvent("chore:created", "Chores");
+        var webhooks = builder.Services.AddWebhooks(section).AddEvent("chore:created", "Chores").AddEvent("error.occurred", "Errors");
         if (withEndpoints)
         {
             webhooks.AddEndpointsFromConfiguration(section);
@@ -72,7 +72,7 @@ public sealed class ConfigurationDurationTests
             ["Webhooks:Retry:Schedule:3"] = "1.00:00:00",
             ["Webhooks:SecretRotationWindow"] = "1.00:00:00",
             ["Webhooks:EventTimeToLive"] = "30.00:00:00",
-            ["Webhooks:Retention:PerEventType:chore.created"] = "7.00:00:00",
+            ["Webhooks:Retention:PerEventType:error.occurred"] = "7.00:00:00",
         });
 
         await host.StartAsync();
@@ -82,7 +82,7 @@ public sealed class ConfigurationDurationTests
         Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(30), TimeSpan.FromDays(1)], options.Retry.Schedule);
         Assert.Equal(TimeSpan.FromDays(1), options.SecretRotationWindow);
         Assert.Equal(TimeSpan.FromDays(30), options.EventTimeToLive);
-        Assert.Equal(TimeSpan.FromDays(7), options.Retention.PerEventType["chore.created"]);
+        Assert.Equal(TimeSpan.FromDays(7), options.Retention.PerEventType["error.occurred"]);
     }
 
     [Fact]

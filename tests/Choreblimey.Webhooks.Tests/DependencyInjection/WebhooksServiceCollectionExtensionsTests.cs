@@ -59,6 +59,9 @@ public sealed class WebhooksServiceCollectionExtensionsTests
         { "PollInterval=0", "PollInterval" },
         { "JitterFactor=1.5", "JitterFactor" },
         { "MinRetryAfter>MaxRetryAfter", "MinRetryAfter" },
+        { "MaxRetryAfter=8d", "WebhookOptions.Retry.MaxRetryAfter must be at most 7 days" },
+        { "Retention.BatchSize=0", "WebhookOptions.Retention.BatchSize must be between 1 and 100,000 rows; it is 0." },
+        { "Retention.PerEventType[undeclared]", "WebhookOptions.Retention.PerEventType['chore.typo'] names no declared event" },
         { "WorkerId=\"\"", "WorkerId" },
         { "Retention.Interval=0", "Retention.Interval" },
         { "Retention.Interval=-1h", "Retention.Interval" },
@@ -94,6 +97,9 @@ public sealed class WebhooksServiceCollectionExtensionsTests
             case "PollInterval=0": o.PollInterval = TimeSpan.Zero; break;
             case "JitterFactor=1.5": o.Retry.JitterFactor = 1.5; break;
             case "MinRetryAfter>MaxRetryAfter": o.Retry.MinRetryAfter = TimeSpan.FromHours(2); break;
+            case "MaxRetryAfter=8d": o.Retry.MaxRetryAfter = TimeSpan.FromDays(8); break;
+            case "Retention.BatchSize=0": o.Retention.BatchSize = 0; break;
+            case "Retention.PerEventType[undeclared]": o.Retention.PerEventType["chore.typo"] = TimeSpan.FromDays(90); break;
             case "WorkerId=\"\"": o.WorkerId = ""; break;
             case "Retention.Interval=0": o.Retention.Interval = TimeSpan.Zero; break;
             case "Retention.Interval=-1h": o.Retention.Interval = TimeSpan.FromHours(-1); break;
@@ -125,6 +131,20 @@ public sealed class WebhooksServiceCollectionExtensionsTests
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains(optionName, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Per_event_retention_for_a_misspelt_event_fails_at_start_naming_the_closest_declared_one()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddWebhooks(o => o.Retention.PerEventType["error.ocurred"] = TimeSpan.FromDays(90))
+            .AddEvent("error.occurred", "Errors");
+        using var host = builder.Build();
+
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("WebhookOptions.Retention.PerEventType['error.ocurred'] names no declared event: ", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("'error.occurred'", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,6 +52,9 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
             string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Retry.JitterFactor must be between 0 and 1; it is {retry.JitterFactor}."));
         Check(retry.MinRetryAfter >= TimeSpan.Zero && retry.MinRetryAfter <= retry.MaxRetryAfter,
             Describe("WebhookOptions.Retry.MinRetryAfter", "must be at least 0 and at most WebhookOptions.Retry.MaxRetryAfter", retry.MinRetryAfter));
+        // As long as the longest scheduled delay: a receiver's Retry-After cannot park a delivery for longer than a schedule can.
+        Check(retry.MaxRetryAfter <= TimeSpan.FromDays(7),
+            Describe("WebhookOptions.Retry.MaxRetryAfter", "must be at most 7 days", retry.MaxRetryAfter));
 
         var breaker = options.CircuitBreaker;
         Check(breaker.FailureRatio is > 0 and <= 1,
@@ -72,6 +75,8 @@ internal sealed class WebhookOptionsRulesValidator : IValidateOptions<WebhookOpt
             Describe("WebhookOptions.Retention.SucceededTtl", "must be between 0 and 100 years (36,500 days)", retention.SucceededTtl));
         Check(retention.FailedTtl >= TimeSpan.Zero && retention.FailedTtl <= MaxRetention,
             Describe("WebhookOptions.Retention.FailedTtl", "must be between 0 and 100 years (36,500 days)", retention.FailedTtl));
+        Check(retention.BatchSize is >= 1 and <= 100_000,
+            string.Create(CultureInfo.InvariantCulture, $"WebhookOptions.Retention.BatchSize must be between 1 and 100,000 rows; it is {retention.BatchSize}."));
         foreach (var (eventType, ttl) in retention.PerEventType)
         {
             Check(ttl >= TimeSpan.Zero && ttl <= MaxRetention,

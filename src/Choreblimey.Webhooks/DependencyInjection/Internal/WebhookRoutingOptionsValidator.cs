@@ -3,8 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace Choreblimey.Webhooks.DependencyInjection.Internal;
 
-/// <summary>The rules of the routing-related <see cref="WebhookOptions"/> (secret rotation, event time to live, default signature profile).</summary>
-internal sealed class WebhookRoutingOptionsValidator(WebhookSignatureProfileRegistry profiles) : IValidateOptions<WebhookOptions>
+/// <summary>
+/// The rules of the <see cref="WebhookOptions"/> that depend on what was registered or declared (secret rotation, event
+/// time to live, default signature profile, per event type retention).
+/// </summary>
+internal sealed class WebhookRoutingOptionsValidator(WebhookSignatureProfileRegistry profiles, IWebhookEventRegistry events) : IValidateOptions<WebhookOptions>
 {
     public ValidateOptionsResult Validate(string? name, WebhookOptions options)
     {
@@ -23,6 +26,16 @@ internal sealed class WebhookRoutingOptionsValidator(WebhookSignatureProfileRegi
         if (options.DefaultSignatureProfile is { } profile && !profiles.Contains(profile))
         {
             failures.Add($"WebhookOptions.DefaultSignatureProfile '{profile}' is not a signature profile; known: {string.Join(", ", profiles.Names.Order(StringComparer.OrdinalIgnoreCase))}.");
+        }
+
+        // The purge matches event types exactly: a misspelt key would silently keep that event for the default TTLs.
+        foreach (var eventType in options.Retention.PerEventType.Keys)
+        {
+            if (!events.TryGetEvent(eventType, out _))
+            {
+                var reason = new UnknownWebhookEventException(eventType, events.FindClosestNames(eventType), events.Count > 0).Message;
+                failures.Add($"WebhookOptions.Retention.PerEventType['{eventType}'] names no declared event: {reason}");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
