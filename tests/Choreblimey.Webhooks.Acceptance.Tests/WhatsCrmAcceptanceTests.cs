@@ -368,6 +368,8 @@ public sealed class WhatsCrmAcceptanceTests
             {
                 o.EventTimeToLive = TimeSpan.FromMinutes(1);
                 o.CircuitBreaker.Enabled = false;
+                // The first retry falls due only after the time to live: see below.
+                o.Retry.UseSchedule(TimeSpan.Zero, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5));
             },
             afterHarness: (services, _) => services.AddHealthChecks().AddWebhooksHealthCheck());
         var health = host.Services.GetRequiredService<HealthCheckService>();
@@ -382,9 +384,12 @@ public sealed class WhatsCrmAcceptanceTests
         await Eventually(() => host.Harness.Receiver.Requests.Count == 3);
         await host.Harness.WaitForIdleAsync();
 
-        // The retries fall due after the events' time to live: dead-lettered unsent. The worker may not have armed its poll
-        // timer yet when the clock moves (it failed here once in thirty-odd runs, waiting for a timer due after the jump):
-        // the harness's wait wakes it for work that is due, as its assertions do, instead of polling the deliveries.
+        // The retries fall due after the events' time to live: dead-lettered unsent. They must not be due any earlier: the
+        // clock does not jump in one step, it stops at every timer due on the way (the worker's poll after 1 s, the backlog
+        // monitor's sample every 15 s) and the components those timers wake run on other threads. A worker that claimed at
+        // one of those stops while this thread was descheduled (with the old 5 s retry, at T0 + 5 s to T0 + 1 min) found the
+        // retries due and the events not yet expired, and sent them again: a fourth request, still pending (it failed so
+        // once in thirty-odd runs, and fails every time when this thread is held up at the 15 s stop).
         host.Harness.Clock!.Advance(TimeSpan.FromMinutes(2));
         await host.Harness.WaitForIdleAsync();
         Assert.Equal(3, host.Harness.Deliveries.Count(d => d.Status == WebhookDeliveryStatus.DeadLettered));

@@ -28,8 +28,13 @@ public sealed class DeletedSubscriptionStateTests : IAsyncLifetime
         _receiver = await LoopbackReceiver.StartAsync();
         _receiver.Respond = (context, _) => Task.FromResult(context.Request.Path == "/failing" ? 500 : 200);
 
-        // The clock stands still: the failed attempt's retry (50 ms later) waits until a test moves it.
-        _host = await WebhookTestHost.StartAsync(w => w.AddEvent("chore:created", "Chores"), s => s.AddSingleton<TimeProvider>(_clock));
+        // The clock stands still: the failed attempt's retry waits until a test moves it. It falls due 6 s later, after the
+        // routing cache (5 s) has lapsed: a clock moved past both stops at the worker's timers on the way, and a retry due
+        // earlier could be claimed at one of them, found in the cache and sent again (twice, and it is dead-lettered for its
+        // attempts instead of for the missing subscription).
+        _host = await WebhookTestHost.StartAsync(
+            w => w.AddEvent("chore:created", "Chores").Configure(o => o.Retry.UseSchedule(TimeSpan.Zero, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(6))),
+            s => s.AddSingleton<TimeProvider>(_clock));
     }
 
     public async Task DisposeAsync()
@@ -81,7 +86,7 @@ public sealed class DeletedSubscriptionStateTests : IAsyncLifetime
         // Deleted straight in the shared store, as another instance would: nothing here is told.
         Assert.True(await _host.Store.DeleteSubscriptionAsync(Tenant, failing.Id));
 
-        // Past the retry's due time and the routing cache's duration: the worker claims the retry, finds the subscription
+        // To the retry's due time, past the routing cache's duration: the worker claims the retry, finds the subscription
         // gone from the store and dead-letters the delivery.
         _clock.Advance(TimeSpan.FromSeconds(6));
         WebhookDelivery? delivery = null;
