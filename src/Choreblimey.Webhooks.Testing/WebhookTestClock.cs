@@ -52,6 +52,13 @@ public sealed class WebhookTestClock : TimeProvider
     }
 
     /// <summary>Moves the clock forward and fires every timer that falls due, in due order.</summary>
+    /// <remarks>
+    /// The clock stops at each timer's due time on the way, sets itself to it and fires it, so the worker (and any other
+    /// component those timers wake, on other threads) may act at those intermediate times before the clock reaches the
+    /// end: a two-minute jump can send a retry that is due after five seconds while the event has not yet expired. When a
+    /// test needs the work due at one moment and nothing in between, advance to that moment with
+    /// <see cref="IWebhookTestHarness.AdvanceToNextDueAsync"/>, or choose due times so that no intermediate stop matters.
+    /// </remarks>
     /// <param name="delta">How far to move; not negative.</param>
     public void Advance(TimeSpan delta)
     {

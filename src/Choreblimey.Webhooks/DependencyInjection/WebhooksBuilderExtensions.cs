@@ -12,10 +12,10 @@ public static class WebhooksBuilderExtensions
     /// <param name="category">The category it is listed under (for example <c>Chores</c>).</param>
     /// <param name="description">What the event means, for the partner contract.</param>
     /// <returns>The builder.</returns>
-    /// <exception cref="ArgumentException">The name is not a valid event name.</exception>
+    /// <exception cref="ArgumentException">The name is not a valid event name, or the category is empty.</exception>
     /// <exception cref="InvalidOperationException">The name is already declared.</exception>
     public static IWebhooksBuilder AddEvent(this IWebhooksBuilder builder, string name, string category, string? description = null) =>
-        builder.AddEvent(new WebhookEventDefinition { Name = name, Category = category, Description = description });
+        builder.AddEvent(Definition(name, category, description, payloadType: null));
 
     /// <summary>Declares an event type with its payload type.</summary>
     /// <typeparam name="TPayload">The payload's CLR type.</typeparam>
@@ -24,13 +24,17 @@ public static class WebhooksBuilderExtensions
     /// <param name="category">The category it is listed under.</param>
     /// <param name="description">What the event means, for the partner contract.</param>
     /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The name is not a valid event name, or the category is empty.</exception>
+    /// <exception cref="InvalidOperationException">The name is already declared.</exception>
     public static IWebhooksBuilder AddEvent<TPayload>(this IWebhooksBuilder builder, string name, string category, string? description = null) =>
-        builder.AddEvent(new WebhookEventDefinition { Name = name, Category = category, Description = description, PayloadType = typeof(TPayload) });
+        builder.AddEvent(Definition(name, category, description, typeof(TPayload)));
 
     /// <summary>Declares an event type.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="definition">The event definition.</param>
     /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The name is not a valid event name, the category is empty or the version is below 1.</exception>
+    /// <exception cref="InvalidOperationException">The name is already declared.</exception>
     public static IWebhooksBuilder AddEvent(this IWebhooksBuilder builder, WebhookEventDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
@@ -104,6 +108,13 @@ public static class WebhooksBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookStore, TStore>());
         return builder;
+    }
+
+    // The name is checked here so that its error names the caller's parameter, not the definition built from it.
+    private static WebhookEventDefinition Definition(string name, string category, string? description, Type? payloadType)
+    {
+        WebhookEventName.EnsureValid(name, nameof(name));
+        return new WebhookEventDefinition { Name = name, Category = category, Description = description, PayloadType = payloadType };
     }
 
     private static Choreblimey.Webhooks.DependencyInjection.Internal.WebhooksRegistration Registration(IWebhooksBuilder builder)

@@ -1,4 +1,5 @@
 using Choreblimey.Webhooks;
+using Choreblimey.Webhooks.DependencyInjection.Internal;
 using Choreblimey.Webhooks.Operations.Internal;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -12,12 +13,22 @@ public static class WebhooksOperationsBuilderExtensions
     /// (category <see cref="WebhookOperationalEvents.Category"/>), so the library publishes them to the tenant's subscriptions
     /// that listen to them. A dead-lettered delivery of an operational event never publishes another one.
     /// </summary>
+    /// <remarks>Calling it again declares nothing twice, as calling <c>AddWebhooks()</c> again registers nothing twice.</remarks>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IWebhooksBuilder AddOperationalEvents(this IWebhooksBuilder builder) =>
-        builder
+    public static IWebhooksBuilder AddOperationalEvents(this IWebhooksBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var registration = builder.Services.AddWebhooks() is WebhooksBuilder own ? own.Registration : null;
+        if (registration?.Events.Contains(WebhookOperationalEvents.EndpointDisabled) == true)
+        {
+            return builder;
+        }
+
+        return builder
             .AddEvent<WebhookSubscriptionDisabledNotification>(WebhookOperationalEvents.EndpointDisabled, WebhookOperationalEvents.Category, "A webhook endpoint was disabled after repeated failures or 410 Gone.")
             .AddEvent<WebhookDeadLetterNotification>(WebhookOperationalEvents.DeliveryDeadLettered, WebhookOperationalEvents.Category, "A webhook delivery was dead-lettered.");
+    }
 
     /// <summary>
     /// Adds a health check on the webhook backlog and dead letters (thresholds in <see cref="WebhookOptions.Monitoring"/>):

@@ -75,7 +75,10 @@ public static class WebhookPublisherTypedExtensions
             return definition;
         }
 
-        throw new UnknownWebhookEventException(
-            $"No webhook event is declared with the payload type {payloadType}. Declare it with AddEvent<{payloadType.Name}>(name, category) before publishing it by type.");
+        // PublishAsync("chore:deleted", tenantId: t) with the payload forgotten binds here, with the event name as the payload.
+        throw new UnknownWebhookEventException(payloadType == typeof(string)
+            ? "No webhook event is declared with the payload type System.String, and a string was passed as the payload: to publish by "
+                + "event name, pass the payload after it, as in PublishAsync(\"chore:created\", payload, tenantId: ...)."
+            : $"No webhook event is declared with the payload type {payloadType}. Declare it with AddEvent<{payloadType.Name}>(name, category) before publishing it by type.");
     }
 }

@@ -43,7 +43,11 @@ public sealed class WebhookVerifier
     public WebhookVerifier(WebhookVerifierOptions? options = null, TimeProvider? timeProvider = null)
     {
         var tolerance = options?.Tolerance ?? WebhookVerifierOptions.DefaultTolerance;
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(tolerance, TimeSpan.Zero, nameof(options));
+        if (tolerance <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), tolerance, "WebhookVerifierOptions.Tolerance must be more than zero.");
+        }
+
         _tolerance = tolerance;
         _timeProvider = timeProvider ?? TimeProvider.System;
     }

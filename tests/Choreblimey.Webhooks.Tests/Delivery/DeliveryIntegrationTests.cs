@@ -63,6 +63,38 @@ public sealed class DeliveryIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_handler_that_changes_one_requests_content_type_leaves_the_next_request_alone()
+    {
+        await using var host = await WebhookTestHost.StartAsync(webhooks => webhooks
+            .AddEvent("chore:created", "Chores")
+            .ConfigureHttpClient(client => client.AddHttpMessageHandler(() => new FirstRequestCharsetChanger())));
+        await SubscribeAsync(host);
+
+        await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c1" }, tenantId: Family);
+        await _receiver.WaitForCountAsync(1);
+        await host.Publisher.PublishAsync("chore:created", new { ChoreId = "c2" }, tenantId: Family);
+        await _receiver.WaitForCountAsync(2);
+
+        Assert.Equal(["application/json; charset=latin1", "application/json; charset=utf-8"], _receiver.Received.Select(r => r.Header("content-type")));
+    }
+
+    /// <summary>A host's handler that edits the first request's content type in place, as a host's handler may.</summary>
+    private sealed class FirstRequestCharsetChanger : DelegatingHandler
+    {
+        private int _seen;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _seen) == 1)
+            {
+                request.Content!.Headers.ContentType!.CharSet = "latin1";
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Delivers_the_envelope_with_a_signature_the_verifier_accepts()
     {
         await using var host = await StartHostAsync();

@@ -33,6 +33,31 @@ public sealed class WebhooksServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void Operational_events_may_be_added_twice_and_are_declared_once()
+    {
+        var services = new ServiceCollection();
+        services.AddWebhooks().AddOperationalEvents();
+        services.AddWebhooks().AddOperationalEvents();
+
+        using var provider = services.BuildServiceProvider();
+        var registry = provider.GetRequiredService<IWebhookEventRegistry>();
+        Assert.Equal(2, registry.Count);
+        Assert.True(registry.TryGetEvent(WebhookOperationalEvents.EndpointDisabled, out _));
+        Assert.True(registry.TryGetEvent(WebhookOperationalEvents.DeliveryDeadLettered, out _));
+    }
+
+    [Fact]
+    public void An_invalid_event_name_names_the_name_parameter()
+    {
+        var untyped = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddWebhooks().AddEvent("Bad Name", "Chores"));
+        var typed = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddWebhooks().AddEvent<string>("Bad Name", "Chores"));
+
+        Assert.Equal("name", untyped.ParamName);
+        Assert.Equal("name", typed.ParamName);
+        Assert.Contains("'Bad Name'", untyped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Declaring_the_same_event_twice_throws_naming_it()
     {
         var services = new ServiceCollection();

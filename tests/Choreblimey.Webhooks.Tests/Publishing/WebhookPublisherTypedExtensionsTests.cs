@@ -40,6 +40,20 @@ public sealed class WebhookPublisherTypedExtensionsTests
     }
 
     [Fact]
+    public async Task An_event_name_passed_without_its_payload_says_to_pass_the_payload()
+    {
+        var publisher = Publisher(b => b.AddEvent("chore:created", "Chores"));
+
+        // Binds to the typed extension, with the event name as a string payload.
+        var error = await Assert.ThrowsAsync<UnknownWebhookEventException>(() => publisher.PublishAsync("chore:created", tenantId: "family-1").AsTask());
+
+        Assert.Equal(
+            "No webhook event is declared with the payload type System.String, and a string was passed as the payload: to publish by "
+            + "event name, pass the payload after it, as in PublishAsync(\"chore:created\", payload, tenantId: ...).",
+            error.Message);
+    }
+
+    [Fact]
     public async Task The_event_type_is_the_one_declared_with_the_payload_type()
     {
         var publisher = Publisher(b => b.AddEvent<ChoreCreated>("chore:created", "Chores"));

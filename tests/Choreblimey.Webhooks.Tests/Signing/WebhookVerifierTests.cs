@@ -447,4 +447,13 @@ public sealed class WebhookVerifierTests
         // The specification's vector is from 2021, far outside any tolerance of the real clock.
         AssertFailure(VerifyVector(new WebhookVerifier()), WebhookVerificationFailure.TimestampOutsideTolerance);
     }
+
+    [Fact]
+    public void A_tolerance_that_is_not_positive_is_refused_naming_the_option()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new WebhookVerifier(new WebhookVerifierOptions { Tolerance = TimeSpan.Zero }));
+
+        Assert.Equal("options", error.ParamName);
+        Assert.StartsWith("WebhookVerifierOptions.Tolerance must be more than zero.", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -25,8 +25,6 @@ internal sealed class WebhookHttpSender(
     IOptionsMonitor<WebhookOptions> options,
     ILogger<WebhookHttpSender> logger)
 {
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
-
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<WebhookSendResult> SendAsync(WebhookSendRequest request, CancellationToken cancellationToken)
     {
@@ -46,7 +44,8 @@ internal sealed class WebhookHttpSender(
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, request.Url);
             var content = new ReadOnlyMemoryContent(request.Body);
-            content.Headers.ContentType = JsonContentType;
+            // One per request: the value is mutable, and a host's own handler (ConfigureHttpClient) may change it.
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
             message.Content = content;
             var headers = request.Headers;
             for (var i = 0; i < headers.Count; i++)
