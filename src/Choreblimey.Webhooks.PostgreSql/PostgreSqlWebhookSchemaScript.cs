@@ -11,8 +11,9 @@ namespace Choreblimey.Webhooks.PostgreSql;
 /// </example>
 public static class PostgreSqlWebhookSchemaScript
 {
-    /// <summary>The schema version this build of the store installs and expects.</summary>
-    public const int CurrentVersion = PostgreSqlSchema.CurrentVersion;
+    /// <summary>Gets the schema version this build of the store installs and expects.</summary>
+    /// <remarks>A property, not a constant, so that a check compiled against it reads the version of the package it runs with.</remarks>
+    public static int CurrentVersion => PostgreSqlSchema.CurrentVersion;
 
     /// <summary>
     /// Gets the script that creates the schema, or upgrades it from <paramref name="installedVersion"/>, in one

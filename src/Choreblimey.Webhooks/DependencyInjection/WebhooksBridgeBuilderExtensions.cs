@@ -11,7 +11,8 @@ public static class WebhooksBridgeBuilderExtensions
     /// <summary>
     /// Registers an <see cref="IWebhookEventBridge{TSource}"/> that forwards <typeparamref name="TSource"/> events onto
     /// declared webhook events. Calling it again for the same source type adds mappings to the same bridge. The mappings are
-    /// checked when the host starts: one onto an undeclared event fails the start with <see cref="UnknownWebhookEventException"/>.
+    /// checked when the host starts: one onto an undeclared event fails the start with <see cref="UnknownWebhookEventException"/>,
+    /// and one whose payload type is not the event's declared payload type with <see cref="InvalidOperationException"/>.
     /// </summary>
     /// <typeparam name="TSource">The other system's event type (a base class or interface of its events).</typeparam>
     /// <param name="builder">The builder.</param>

@@ -3,11 +3,9 @@ using System.Diagnostics.Metrics;
 
 namespace Choreblimey.Webhooks.Diagnostics;
 
-/// <summary>The library's instruments, on the meter named <see cref="MeterName"/>.</summary>
+/// <summary>The library's instruments, on the meter named <see cref="WebhookDiagnostics.MeterName"/>.</summary>
 internal sealed class WebhookMetrics
 {
-    public const string MeterName = "Choreblimey.Webhooks";
-
     // Boxed once: a tag value is an object, and boxing the bool on every publish allocated.
     private static readonly object BoxedTrue = true;
     private static readonly object BoxedFalse = false;
@@ -23,7 +21,7 @@ internal sealed class WebhookMetrics
     public WebhookMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(MeterName);
+        var meter = meterFactory.Create(WebhookDiagnostics.MeterName);
         Meter = meter;
         _published = meter.CreateCounter<long>("webhooks.events.published", "{event}", "Events published.");
         _publishRejected = meter.CreateCounter<long>("webhooks.events.rejected", "{event}", "Publishes rejected as invalid.");

@@ -100,6 +100,7 @@ public interface IWebhookOperations
     /// <exception cref="WebhookPayloadException">
     /// <paramref name="payload"/> cannot be serialised, or is larger than <see cref="WebhookOptions.MaxPayloadBytes"/>; nothing is sent.
     /// </exception>
+    /// <exception cref="ArgumentException"><paramref name="tenantId"/> is not a valid tenant id.</exception>
     ValueTask<WebhookTestResult> SendTestAsync(string? tenantId, string subscriptionId, object? payload = null, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -112,6 +113,7 @@ public interface IWebhookOperations
     /// <param name="subscriptionId">The subscription.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns><see langword="true"/> when the tenant has the subscription.</returns>
+    /// <exception cref="ArgumentException"><paramref name="tenantId"/> is not a valid tenant id.</exception>
     ValueTask<bool> EnableSubscriptionAsync(string? tenantId, string subscriptionId, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -7,8 +7,9 @@ namespace Choreblimey.Webhooks;
 public sealed class WebhookOptions
 {
     /// <summary>
-    /// Gets or sets whether webhooks are enabled. When <see langword="false"/>, publishing is a no-op that never throws,
-    /// nothing is stored or sent, and the worker does not run. The default value is <see langword="true"/>.
+    /// Gets or sets whether webhooks are enabled. When <see langword="false"/>, publishing is a no-op that returns a
+    /// <see cref="WebhookPublishStatus.Disabled"/> receipt without checking the event (only a <see langword="null"/> event
+    /// type or options object throws), nothing is stored or sent, and the worker does not run. The default value is <see langword="true"/>.
     /// </summary>
     public bool Enabled { get; set; } = true;
 
@@ -66,9 +67,12 @@ public sealed class WebhookOptions
     public int MaxPayloadBytes { get; set; } = WebhookConstants.DefaultMaxPayloadBytes;
 
     /// <summary>
-    /// Gets or sets whether invalid publishes (undeclared event type, payload that cannot be serialised or is too large)
-    /// throw. When <see langword="false"/> they are logged, counted and reported in the receipt instead, so production
-    /// traffic is never broken by a programming error. The default value is <see langword="true"/>.
+    /// Gets or sets whether invalid publishes (undeclared event type, payload of the wrong type, that cannot be serialised or
+    /// is too large, an invalid tenant id, actor, idempotency key, attribute or priority, an idempotency key reused for
+    /// another event type) throw. When <see langword="false"/> they are logged (event 3), counted
+    /// (<c>webhooks.events.rejected</c>) and reported in a <see cref="WebhookPublishStatus.Rejected"/> receipt instead, so
+    /// production traffic is never broken by a programming error; a <see langword="null"/> event type or options object
+    /// still throws. The default value is <see langword="true"/>.
     /// </summary>
     public bool ThrowOnInvalidPublish { get; set; } = true;
 

@@ -39,6 +39,11 @@ public interface IWebhookPublisher
     /// The idempotency key already belongs to an event of another type, so this one was not stored (when
     /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
     /// </exception>
+    /// <exception cref="ArgumentException">
+    /// The tenant id, actor, idempotency key, an attribute or the priority breaks its rule, or the tenant is
+    /// <see cref="WebhookTenants.All"/> (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
+    /// </exception>
+    /// <exception cref="ArgumentNullException">The event type (or the options) is <see langword="null"/>, whatever the options say.</exception>
     /// <remarks>
     /// Whatever the store throws when it cannot save the event reaches the caller, unless
     /// <see cref="WebhookOptions.ThrowOnStoreFailure"/> is off: the receipt then says <see cref="WebhookPublishStatus.Failed"/>.
@@ -71,6 +76,11 @@ public interface IWebhookPublisher
     /// The idempotency key already belongs to an event of another type, so this one was not stored (when
     /// <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
     /// </exception>
+    /// <exception cref="ArgumentException">
+    /// The tenant id, actor, idempotency key, an attribute or the priority breaks its rule, or the tenant is
+    /// <see cref="WebhookTenants.All"/> (when <see cref="WebhookOptions.ThrowOnInvalidPublish"/> is set).
+    /// </exception>
+    /// <exception cref="ArgumentNullException">The event type (or the options) is <see langword="null"/>, whatever the options say.</exception>
     /// <remarks>
     /// Whatever the store throws when it cannot save the event reaches the caller, unless
     /// <see cref="WebhookOptions.ThrowOnStoreFailure"/> is off: the receipt then says <see cref="WebhookPublishStatus.Failed"/>.

@@ -53,6 +53,7 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
     /// <summary>Generates a random secret from a cryptographically secure generator.</summary>
     /// <param name="keyBytes">The key length, from <see cref="MinKeyBytes"/> to <see cref="MaxKeyBytes"/>.</param>
     /// <returns>A new secret.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="keyBytes"/> is outside that range.</exception>
     public static WebhookSecret Generate(int keyBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keyBytes, MinKeyBytes);

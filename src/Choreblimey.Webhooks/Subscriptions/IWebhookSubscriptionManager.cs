@@ -7,7 +7,9 @@ namespace Choreblimey.Webhooks;
 /// <remarks>
 /// "Not found" is never an exception: operations on one subscription return <see langword="null"/> (or
 /// <see langword="false"/> for <see cref="DeleteAsync"/>) when the tenant has no subscription with that id, whether it
-/// never existed, was deleted, or belongs to another tenant. Invalid settings throw <see cref="WebhookValidationException"/>.
+/// never existed, was deleted, or belongs to another tenant. Invalid settings throw <see cref="WebhookValidationException"/>
+/// (its <see cref="WebhookValidationException.PropertyName"/> names the setting); an invalid tenant id throws
+/// <see cref="ArgumentException"/> naming <c>tenantId</c>.
 /// </remarks>
 public interface IWebhookSubscriptionManager
 {

@@ -17,6 +17,19 @@ namespace Choreblimey.Webhooks;
 /// </param>
 public sealed record WebhookAttributeFilter(string Attribute, WebhookFilterOperator Operator, IReadOnlyList<string> Values)
 {
+    /// <summary>Determines whether <paramref name="other"/> is the same condition: attribute, operator and values in order.</summary>
+    /// <param name="other">The other filter.</param>
+    /// <returns><see langword="true"/> when they are equal.</returns>
+    /// <remarks>By value, values included: a record compares a list by reference, so two equal filters read back from a store differed.</remarks>
+    public bool Equals(WebhookAttributeFilter? other) =>
+        other is not null
+        && string.Equals(Attribute, other.Attribute, StringComparison.Ordinal)
+        && Operator == other.Operator
+        && (ReferenceEquals(Values, other.Values) || (Values is not null && other.Values is not null && Values.SequenceEqual(other.Values, StringComparer.Ordinal)));
+
     /// <inheritdoc />
-    public override string ToString() => $"{Attribute} {Operator} [{string.Join(", ", Values)}]";
+    public override int GetHashCode() => HashCode.Combine(Attribute, Operator, Values?.Count ?? 0);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Attribute} {Operator} [{string.Join(", ", Values ?? [])}]";
 }

@@ -101,7 +101,7 @@ public sealed class ObservabilityTests : IAsyncLifetime
         var stopped = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == "Choreblimey.Webhooks",
+            ShouldListenTo = source => source.Name == WebhookDiagnostics.ActivitySourceName,
             Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = stopped.Enqueue,
         };
@@ -135,7 +135,7 @@ public sealed class ObservabilityTests : IAsyncLifetime
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == "Choreblimey.Webhooks")
+                if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Meter.Name == WebhookDiagnostics.MeterName)
                 {
                     instruments[instrument.Name] = instrument;
                     l.EnableMeasurementEvents(instrument);

@@ -31,6 +31,20 @@ public sealed class AttributeFilterTests
         Assert.Equal(expected, WebhookAttributeFilters.Matches([new WebhookAttributeFilter(attribute, op, values.Split(','))], LowStockInLeeds));
 
     [Fact]
+    public void Filters_are_equal_by_value_values_included()
+    {
+        var filter = new WebhookAttributeFilter("location", WebhookFilterOperator.In, ["leeds", "york"]);
+
+        Assert.Equal(filter, new WebhookAttributeFilter("location", WebhookFilterOperator.In, new List<string> { "leeds", "york" }));
+        Assert.Equal(filter.GetHashCode(), new WebhookAttributeFilter("location", WebhookFilterOperator.In, ["leeds", "york"]).GetHashCode());
+        Assert.NotEqual(filter, new WebhookAttributeFilter("location", WebhookFilterOperator.In, ["york", "leeds"]));
+        Assert.NotEqual(filter, new WebhookAttributeFilter("location", WebhookFilterOperator.In, ["leeds"]));
+        Assert.NotEqual(filter, new WebhookAttributeFilter("Location", WebhookFilterOperator.In, ["leeds", "york"]));
+        Assert.NotEqual(filter, new WebhookAttributeFilter("location", WebhookFilterOperator.Equals, ["leeds", "york"]));
+        Assert.False(filter.Equals(null));
+    }
+
+    [Fact]
     public void All_filters_must_match_and_no_attributes_match_no_filter()
     {
         WebhookAttributeFilter[] jossiedb =
