@@ -44,8 +44,9 @@ internal sealed class WebhookHttpSender(
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, request.Url);
             var content = new ReadOnlyMemoryContent(request.Body);
-            // One per request: the value is mutable, and a host's own handler (ConfigureHttpClient) may change it.
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
+            // Raw text, parsed only if a handler reads it: each request gets its own value (a shared MediaTypeHeaderValue is
+            // mutable, and a host's own handler edited every later delivery's), and nothing is allocated to build one.
+            content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-8");
             message.Content = content;
             var headers = request.Headers;
             for (var i = 0; i < headers.Count; i++)
