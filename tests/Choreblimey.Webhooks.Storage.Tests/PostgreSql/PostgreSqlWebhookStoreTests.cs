@@ -122,7 +122,7 @@ public sealed class PostgreSqlWebhookStoreTests(PostgreSqlServerFixture fixture)
 
     [Theory]
     [InlineData("webhooks", -1, "installedVersion")]
-    [InlineData("webhooks", PostgreSqlWebhookSchemaScript.CurrentVersion + 1, "installedVersion")]
+    [InlineData("webhooks", int.MaxValue, "installedVersion")] // newer than this library's schema
     [InlineData("Web Hooks", 0, "schema")]
     public void The_schema_script_refuses_what_the_store_would(string schema, int installedVersion, string parameter)
     {
