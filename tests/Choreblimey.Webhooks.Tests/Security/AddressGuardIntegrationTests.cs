@@ -60,15 +60,18 @@ public sealed class AddressGuardIntegrationTests : IAsyncLifetime
         Assert.Empty((await host.Subscriptions.ListAsync(Tenant)).Items);
     }
 
-    [Fact]
-    public async Task Localhost_is_refused_when_it_is_registered_while_loopback_is_not_allowed()
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("LOCALHOST")]
+    [InlineData("localhost.")]
+    public async Task Localhost_is_refused_when_it_is_registered_while_loopback_is_not_allowed(string localhost)
     {
         await using var host = await StartHostAsync(allowLoopback: false, o => o.Security.AllowHttp = true);
 
         var exception = await Assert.ThrowsAsync<WebhookValidationException>(async () =>
-            await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = UrlWithHost("localhost"), EventTypes = ["*"] }));
+            await host.Subscriptions.CreateAsync(Tenant, new WebhookSubscriptionRequest { Url = UrlWithHost(localhost), EventTypes = ["*"] }));
 
-        Assert.Contains("The webhook URL's host localhost is 127.0.0.1 (loopback 127.0.0.0/8), which the address guard refuses", exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"The webhook URL's host {localhost.ToLowerInvariant()} is 127.0.0.1 (loopback 127.0.0.0/8), which the address guard refuses", exception.Message, StringComparison.Ordinal);
     }
 
     [Fact]
