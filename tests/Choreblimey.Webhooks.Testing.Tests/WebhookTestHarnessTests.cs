@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Choreblimey.Webhooks.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -149,6 +151,39 @@ public sealed class WebhookTestHarnessTests
         Assert.Equal(profile, request.SignatureProfile?.Name);
         Assert.True(request.Verify(subscription.Secrets[0].Secret).IsValid);
         Assert.Equal(WebhookVerificationFailure.NoMatchingSignature, request.Verify(WebhookSecret.Generate()).Failure);
+    }
+
+    [Theory]
+    [InlineData(WebhookSignatureProfile.GitHubName, "X-Hub-Signature-256", "sha256=")]
+    [InlineData(WebhookSignatureProfile.ChoreblimeyName, "X-Choreblimey-Signature", "sha256=")]
+    [InlineData(WebhookSignatureProfile.JossiedbName, "X-Webhook-Signature", "")]
+    public async Task A_generated_secret_on_a_hex_profile_verifies_as_HMAC_of_its_plain_text(string profile, string header, string prefix)
+    {
+        // What a GitHub-style receiver computes with the secret it was handed. A generated whsec_ key (random bytes) could
+        // not be handed to it as text, so every delivery failed its check.
+        await using var host = await HarnessHost.StartAsync(c => c.Configure(o => o.DefaultSignatureProfile = profile));
+        var subscription = await host.Harness.SubscribeAsync("family-1", "chore:*");
+        var rotated = await host.Services.GetRequiredService<IWebhookSubscriptionManager>().RotateSecretAsync("family-1", subscription.Id, window: TimeSpan.Zero);
+
+        await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1");
+        await host.Harness.DeliveredToAsync(subscription.Id);
+
+        var request = Assert.Single(host.Harness.Receiver.Requests);
+        var text = rotated!.Secrets[0].Secret.RevealPlainText();
+        var expected = prefix + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(text), request.Body.Span));
+        Assert.Equal(expected, request.Header(header));
+        Assert.NotEqual(text, subscription.Secrets[0].Secret.RevealPlainText());
+    }
+
+    [Fact]
+    public async Task A_generated_secret_on_the_standard_profile_is_random_bytes_in_the_whsec_form()
+    {
+        await using var host = await HarnessHost.StartAsync();
+
+        var subscription = await host.Harness.SubscribeAsync("family-1", "chore:*");
+
+        Assert.StartsWith("whsec_", subscription.Secrets[0].Secret.Reveal(), StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => subscription.Secrets[0].Secret.RevealPlainText());
     }
 
     [Fact]

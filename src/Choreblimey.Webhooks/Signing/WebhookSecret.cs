@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using Choreblimey.Webhooks.Signing.Internal;
 
 namespace Choreblimey.Webhooks;
@@ -13,6 +14,11 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
     public const string Prefix = "whsec_";
 
     private const string RedactedText = Prefix + "***";
+    private const string NotTextMessage =
+        "This webhook secret's key is random bytes, not text (it was generated for a Standard Webhooks subscription, or given in the whsec_ form), "
+        + "so it has no plain text form: hand Reveal() to a Standard Webhooks receiver, or rotate in a plain text secret (WebhookSecret.GeneratePlainText()) for a hex-signature receiver.";
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The fewest key bytes a secret may have.</summary>
     public const int MinKeyBytes = 24;
@@ -60,6 +66,15 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
         ArgumentOutOfRangeException.ThrowIfGreaterThan(keyBytes, MaxKeyBytes);
         return new WebhookSecret(RandomNumberGenerator.GetBytes(keyBytes));
     }
+
+    /// <summary>
+    /// Generates a random secret whose key is printable text (43 URL-safe base64 characters from 32 random bytes), so that
+    /// <see cref="RevealPlainText"/> can hand it to receivers that compute <c>HMAC-SHA256(secret text, body)</c>, as
+    /// GitHub-style hex signatures do. The subscription manager generates these for subscriptions on such a profile.
+    /// </summary>
+    /// <returns>A new secret.</returns>
+    public static WebhookSecret GeneratePlainText() =>
+        new(Encoding.ASCII.GetBytes(System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(DefaultKeyBytes))));
 
     /// <summary>Creates a secret from raw key bytes.</summary>
     /// <param name="key">The key, from <see cref="MinKeyBytes"/> to <see cref="MaxKeyBytes"/> bytes.</param>
@@ -214,9 +229,46 @@ public sealed class WebhookSecret : IEquatable<WebhookSecret>
 
     private static bool IsInvisible(char c) => char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 
-    /// <summary>Returns the secret's text form, <c>whsec_</c> + base64. Handle the result as a secret.</summary>
+    /// <summary>
+    /// Returns the secret's Standard Webhooks form, <c>whsec_</c> + base64, for receivers of the <c>standard</c> profile
+    /// (and <see cref="Parse"/>). Handle the result as a secret.
+    /// </summary>
     /// <returns>The text form.</returns>
     public string Reveal() => Prefix + Convert.ToBase64String(_key);
+
+    /// <summary>
+    /// Returns the key as the text whose UTF-8 bytes it is: the form receivers of hex-signature profiles (<c>github</c>,
+    /// <c>choreblimey</c>, <c>jossiedb</c>) use, since they compute <c>HMAC-SHA256(secret text, body)</c>. Handle the result
+    /// as a secret.
+    /// </summary>
+    /// <returns>The plain text form.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// The key is random bytes, not text: it was generated for a Standard Webhooks subscription, or given in the
+    /// <c>whsec_</c> form. Hand <see cref="Reveal"/> to a Standard Webhooks receiver instead, or rotate in a plain text
+    /// secret (<see cref="GeneratePlainText"/>) for a hex-signature receiver.
+    /// </exception>
+    public string RevealPlainText()
+    {
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(_key);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new InvalidOperationException(NotTextMessage);
+        }
+
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                throw new InvalidOperationException(NotTextMessage);
+            }
+        }
+
+        return text;
+    }
 
     /// <inheritdoc />
     public override string ToString() => RedactedText;

@@ -54,6 +54,30 @@ public sealed class SecretRulesTests
     }
 
     [Fact]
+    public void A_plain_text_secret_reveals_the_text_its_key_is_and_parses_back_to_the_same_key()
+    {
+        var secret = WebhookSecret.GeneratePlainText();
+
+        var text = secret.RevealPlainText();
+        Assert.Equal(43, text.Length);
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", text);
+        Assert.Equal(secret, WebhookSecret.Parse(text));
+        Assert.Equal(secret, WebhookSecret.Parse(secret.Reveal()));
+        Assert.NotEqual(text, WebhookSecret.GeneratePlainText().RevealPlainText());
+        Assert.Equal("a plain shared secret, long enough", WebhookSecret.Parse("a plain shared secret, long enough").RevealPlainText());
+    }
+
+    [Fact]
+    public void A_random_key_has_no_plain_text_form_and_says_which_form_to_use()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => WebhookSecret.FromBytes(new byte[32]).RevealPlainText());
+
+        Assert.StartsWith("This webhook secret's key is random bytes, not text", error.Message, StringComparison.Ordinal);
+        Assert.Contains("hand Reveal() to a Standard Webhooks receiver", error.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => WebhookSecret.FromBytes([.. Enumerable.Repeat((byte)0xFF, 32)]).RevealPlainText());
+    }
+
+    [Fact]
     public void The_plain_form_counts_UTF8_bytes_not_characters()
     {
         // 32 characters of two UTF-8 bytes each: 64 bytes is the most; one more character is too many.

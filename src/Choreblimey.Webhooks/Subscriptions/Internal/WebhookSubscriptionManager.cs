@@ -178,7 +178,7 @@ internal sealed class WebhookSubscriptionManager(
     public async ValueTask<WebhookSubscription?> RotateSecretAsync(
         string? tenantId, string subscriptionId, string? newSecret = null, TimeSpan? window = null, CancellationToken cancellationToken = default)
     {
-        var secret = WebhookSubscriptionValidator.ValidateSecret(newSecret);
+        var secret = newSecret is null ? null : validator.ValidateSecret(newSecret, signatureProfile: null);
         var overlap = window ?? options.CurrentValue.SecretRotationWindow;
         if (overlap < TimeSpan.Zero || overlap > TimeSpan.FromDays(30))
         {
@@ -187,7 +187,7 @@ internal sealed class WebhookSubscriptionManager(
 
         return await ChangeAsync(tenantId, subscriptionId, (current, now) => current with
         {
-            Secrets = Rotate(current.Secrets, secret, overlap, now),
+            Secrets = Rotate(current.Secrets, secret ?? validator.NewSecret(current.SignatureProfile), overlap, now),
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -247,10 +247,10 @@ internal sealed class WebhookSubscriptionManager(
         ArgumentException.ThrowIfNullOrEmpty(subscriptionId);
         var url = ValidateUrl(request.Url);
         var patterns = validator.ValidatePatterns(request.EventTypes);
-        var secret = WebhookSubscriptionValidator.ValidateSecret(request.Secret);
         WebhookSubscriptionValidator.ValidateSettings(request);
         var signatureProfile = SignatureProfileOrDefault(request.SignatureProfile);
         validator.ValidateRouting(request.Filters, request.RateLimitPerSecond, signatureProfile, request.Envelope, request.Headers);
+        var secret = validator.ValidateSecret(request.Secret, signatureProfile);
 
         var now = timeProvider.GetUtcNow();
         return new WebhookSubscription

@@ -160,11 +160,12 @@ internal sealed class WebhookSubscriptionValidator(
             : $"The pattern '{pattern}' matches no declared event. Closest declared {(closest.Count == 1 ? "family" : "families")}: '{string.Join("*', '", closest)}*'.";
     }
 
-    public static WebhookSecret ValidateSecret(string? secret)
+    /// <summary>Parses <paramref name="secret"/>, or generates one in the form the subscription's receivers use.</summary>
+    public WebhookSecret ValidateSecret(string? secret, string? signatureProfile)
     {
         if (secret is null)
         {
-            return WebhookSecret.Generate();
+            return NewSecret(signatureProfile);
         }
 
         try
@@ -176,6 +177,13 @@ internal sealed class WebhookSubscriptionValidator(
             throw new WebhookValidationException("Secret", exception.Message, null);
         }
     }
+
+    /// <summary>
+    /// Generates a secret for a subscription on <paramref name="signatureProfile"/>: plain text for a hex-signature profile,
+    /// whose receivers compute <c>HMAC(secret text, body)</c> and could not use random key bytes; random bytes otherwise.
+    /// </summary>
+    public WebhookSecret NewSecret(string? signatureProfile) =>
+        profiles.Get(signatureProfile).Scheme == WebhookSignatureScheme.HmacSha256Hex ? WebhookSecret.GeneratePlainText() : WebhookSecret.Generate();
 
     public static void ValidateSettings(WebhookSubscriptionRequest request)
     {
