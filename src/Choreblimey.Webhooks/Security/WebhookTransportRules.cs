@@ -35,8 +35,11 @@ internal static class WebhookTransportRules
                 return true;
             }
 
-            error = $"The webhook URL for host {url.IdnHost} uses the scheme 'http', which is refused: use https, or allow plain http with WebhookOptions.Security.AllowHttp"
-                + (loopback ? " (or WebhookOptions.Security.AllowHttpForLoopback, set by AllowLoopback())." : ".");
+            // For loopback, AllowHttp alone would not do: the address guard refuses loopback addresses too.
+            error = $"The webhook URL for host {url.IdnHost} uses the scheme 'http', which is refused: "
+                + (loopback
+                    ? "for a receiver on this machine call AllowLoopback() on the webhooks builder, which admits loopback addresses over plain http; otherwise use https."
+                    : "use https, or allow plain http with WebhookOptions.Security.AllowHttp.");
             return false;
         }
 

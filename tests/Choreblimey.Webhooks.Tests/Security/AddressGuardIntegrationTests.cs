@@ -193,7 +193,7 @@ public sealed class AddressGuardIntegrationTests : IAsyncLifetime
 
         Assert.Equal(WebhookAttemptOutcome.Blocked, attempt.Outcome);
         Assert.Contains("'http'", attempt.Error, StringComparison.Ordinal);
-        Assert.Contains("WebhookOptions.Security.AllowHttp", attempt.Error, StringComparison.Ordinal);
+        Assert.Contains("call AllowLoopback() on the webhooks builder", attempt.Error, StringComparison.Ordinal);
         Assert.Empty(_receiver.Received);
     }
 

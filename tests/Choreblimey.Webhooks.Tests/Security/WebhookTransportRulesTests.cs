@@ -21,6 +21,19 @@ public sealed class WebhookTransportRulesTests
     }
 
     [Fact]
+    public void Plain_http_to_loopback_is_refused_pointing_at_AllowLoopback_first()
+    {
+        // AllowHttp alone would not help here: the address guard refuses loopback addresses too.
+        var exception = Assert.Throws<WebhookValidationException>(() =>
+            WebhookTransportRules.EnsureSchemeAllowed(new Uri("http://127.0.0.1:5001/hook"), new WebhookSecurityOptions()));
+
+        Assert.Equal(
+            "The webhook URL for host 127.0.0.1 uses the scheme 'http', which is refused: for a receiver on this machine call AllowLoopback() "
+            + "on the webhooks builder, which admits loopback addresses over plain http; otherwise use https.",
+            exception.Message);
+    }
+
+    [Fact]
     public void Plain_http_is_allowed_when_configured() =>
         Assert.Null(Record.Exception(() => WebhookTransportRules.EnsureSchemeAllowed(new Uri("http://example.com/hook"), new WebhookSecurityOptions { AllowHttp = true })));
 
