@@ -40,7 +40,7 @@ internal sealed class WebhookAddressPolicy
         {
             if (!string.IsNullOrWhiteSpace(host))
             {
-                hosts.Add(host.Trim().TrimEnd('.'));
+                hosts.Add(NormalizeHost(host));
             }
         }
 
@@ -95,9 +95,17 @@ internal sealed class WebhookAddressPolicy
             ? "for a receiver on this machine call AllowLoopback() on the webhooks builder, or allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)"
             : "allow it with WebhookOptions.Security.AllowedNetworks (or AllowedHosts)";
 
+    // The connect path sees an IPv6 host in brackets ("[::1]"), a URL's host may come without them ("::1"), and either
+    // may be configured: compared without brackets, surrounding space or a trailing dot, every spelling means one host.
+    private static string NormalizeHost(string host)
+    {
+        var trimmed = host.Trim().TrimEnd('.');
+        return trimmed.Length > 2 && trimmed[0] == '[' && trimmed[^1] == ']' ? trimmed[1..^1] : trimmed;
+    }
+
     private bool IsAllowed(string host, IPAddress original, IPAddress normalized)
     {
-        if (_allowedHosts.Count > 0 && _allowedHosts.Contains(host.TrimEnd('.')))
+        if (_allowedHosts.Count > 0 && _allowedHosts.Contains(NormalizeHost(host)))
         {
             return true;
         }

@@ -57,7 +57,7 @@ internal static class WebhookTransportRules
     internal static bool IsLoopbackHost(Uri url)
     {
         var host = url.IdnHost;
-        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(host.TrimEnd('.'), "localhost", StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }

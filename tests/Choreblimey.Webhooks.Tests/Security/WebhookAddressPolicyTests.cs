@@ -59,6 +59,20 @@ public sealed class WebhookAddressPolicyTests
         Assert.NotNull(policy.Check("hooks.internal.example.evil", IPAddress.Parse("10.0.0.5"), plainHttp: false));
     }
 
+    [Theory]
+    [InlineData("::1")]
+    [InlineData("[::1]")]
+    [InlineData(" [::1]. ")]
+    public void An_allowed_ipv6_host_matches_with_or_without_brackets_at_registration_and_when_connecting(string configured)
+    {
+        // When connecting the host arrives bracketed; a URL's host is read without brackets at registration.
+        var policy = Policy(o => o.AllowedHosts.Add(configured));
+
+        Assert.Null(policy.Check("[::1]", IPAddress.IPv6Loopback, plainHttp: false));
+        Assert.Null(policy.CheckUrlAddress("::1", IPAddress.IPv6Loopback));
+        Assert.NotNull(policy.Check("[::2]", IPAddress.Parse("::2"), plainHttp: false));
+    }
+
     [Fact]
     public void Invalid_entries_are_ignored_here_and_reported_by_the_validator()
     {

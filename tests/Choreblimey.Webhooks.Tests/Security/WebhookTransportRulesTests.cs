@@ -42,6 +42,7 @@ public sealed class WebhookTransportRulesTests
     [InlineData("http://127.0.0.1:5000/hook")]
     [InlineData("http://[::1]:5000/hook")]
     [InlineData("http://LOCALHOST:5000/hook")]
+    [InlineData("http://localhost.:5000/hook")]
     [InlineData("http://127.1.2.3/hook")]
     [InlineData("http://[::ffff:127.0.0.1]/hook")]
     public void Plain_http_to_loopback_is_allowed_with_allow_http_for_loopback(string url) =>
