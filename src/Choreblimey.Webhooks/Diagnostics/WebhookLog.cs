@@ -67,8 +67,11 @@ internal static partial class WebhookLog
     [LoggerMessage(202, LogLevel.Warning, "Refused to send to host {Host} before connecting: {Reason}")]
     public static partial void SendRefused(ILogger logger, string host, string reason);
 
-    [LoggerMessage(203, LogLevel.Warning, "The delivery HttpClient's primary handler is {HandlerType}, not the library's: the address guard does not check where deliveries connect (no SSRF protection). To change the client's settings, configure the library's handler instead of replacing it: ConfigureHttpClient(c => c.ConfigurePrimaryHttpMessageHandler((handler, services) => ...))")]
-    public static partial void AddressGuardBypassed(ILogger logger, string handlerType);
+    [LoggerMessage(203, LogLevel.Warning, "The delivery HttpClient's primary handler is {Handler}: the address guard does not check where deliveries connect (no SSRF protection). To change the client's settings, configure the library's handler instead of replacing it: ConfigureHttpClient(c => c.ConfigurePrimaryHttpMessageHandler((handler, services) => ...)), and leave its ConnectCallback as it is")]
+    public static partial void AddressGuardBypassed(ILogger logger, string handler);
+
+    [LoggerMessage(204, LogLevel.Warning, "The delivery HttpClient's handler could not be created, so every delivery will fail until its configuration is fixed: {Error}")]
+    public static partial void DeliveryHandlerFailed(ILogger logger, string error);
 
     [LoggerMessage(300, LogLevel.Warning, "Webhook notifier {Notifier} failed in {Operation}; the worker carries on")]
     public static partial void NotifierFailed(ILogger logger, string notifier, string operation, Exception exception);

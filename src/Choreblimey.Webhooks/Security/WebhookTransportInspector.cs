@@ -8,18 +8,21 @@ namespace Choreblimey.Webhooks.Security;
 /// primary handler, and refuses a URL whose address would be refused on every attempt.
 /// </summary>
 /// <remarks>
-/// The chain is read once: the client's handler never expires (<c>SetHandlerLifetime(Infinite)</c>), so the handler read
-/// here is the one that sends.
+/// The chain is read once, when it is first needed (at start, or when a URL holding an address is registered). Every
+/// handler the factory builds for the client is configured alike, so the one read here tells how all of them connect.
 /// </remarks>
 internal sealed class WebhookTransportInspector(IHttpMessageHandlerFactory handlers, WebhookAddressGuard guard)
 {
-    private readonly Lazy<(WebhookTransportKind Kind, Type PrimaryHandlerType)> _transport = new(() => Find(handlers, guard));
+    private readonly Lazy<(WebhookTransportKind Kind, string Description)> _transport = new(() => Find(handlers, guard));
 
     /// <summary>Gets how the delivery client reaches receivers.</summary>
     public WebhookTransportKind Kind => _transport.Value.Kind;
 
-    /// <summary>Gets the type of the delivery client's primary handler.</summary>
-    public Type PrimaryHandlerType => _transport.Value.PrimaryHandlerType;
+    /// <summary>
+    /// Gets what the chain ends in, for messages: the primary handler's type and whether its connect callback was
+    /// replaced; or, for <see cref="WebhookTransportKind.Unknown"/>, why the chain could not be created.
+    /// </summary>
+    public string Description => _transport.Value.Description;
 
     /// <summary>
     /// Throws when <paramref name="url"/> holds an address (or <c>localhost</c>) that would be refused at every attempt, so
@@ -58,20 +61,32 @@ internal sealed class WebhookTransportInspector(IHttpMessageHandlerFactory handl
         throw new WebhookValidationException("Url", refusal!, null);
     }
 
-    private static (WebhookTransportKind, Type) Find(IHttpMessageHandlerFactory handlers, WebhookAddressGuard guard)
+    private static (WebhookTransportKind, string) Find(IHttpMessageHandlerFactory handlers, WebhookAddressGuard guard)
     {
-        var handler = handlers.CreateHandler(WebhookConstants.HttpClientName);
+        HttpMessageHandler handler;
+        try
+        {
+            handler = handlers.CreateHandler(WebhookConstants.HttpClientName);
+        }
+#pragma warning disable CA1031 // The host's own handler configuration failed: reported at start, and by every delivery.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return (WebhookTransportKind.Unknown, $"{exception.GetType().Name}: {exception.Message}");
+        }
+
         while (handler is DelegatingHandler { InnerHandler: { } inner })
         {
             handler = inner;
         }
 
-        var kind = handler switch
+        var type = handler.GetType().FullName ?? handler.GetType().Name;
+        return handler switch
         {
-            SocketsHttpHandler { ConnectCallback: { } connect } when ReferenceEquals(connect.Target, guard) => WebhookTransportKind.Guarded,
-            IWebhookInProcessHandler => WebhookTransportKind.InProcess,
-            _ => WebhookTransportKind.Unguarded,
+            SocketsHttpHandler { ConnectCallback: { } connect } when ReferenceEquals(connect.Target, guard) => (WebhookTransportKind.Guarded, type),
+            SocketsHttpHandler { ConnectCallback: { } } => (WebhookTransportKind.Unguarded, $"{type} whose ConnectCallback is not the library's address guard"),
+            IWebhookInProcessHandler => (WebhookTransportKind.InProcess, type),
+            _ => (WebhookTransportKind.Unguarded, $"{type}, in place of the library's"),
         };
-        return (kind, handler.GetType());
     }
 }

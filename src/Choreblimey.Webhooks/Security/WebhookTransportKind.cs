@@ -11,4 +11,7 @@ internal enum WebhookTransportKind
 
     /// <summary>A primary handler the host put in place of the library's, or whose connect callback it replaced.</summary>
     Unguarded,
+
+    /// <summary>The handler chain could not be created, so it is not known; deliveries fail until it can be.</summary>
+    Unknown,
 }

@@ -6,9 +6,9 @@ using Microsoft.Extensions.Options;
 namespace Choreblimey.Webhooks.Security;
 
 /// <summary>
-/// Warns at start when the delivery client's primary handler is not the library's guarded one. Replacing it through
-/// <c>ConfigureHttpClient(c =&gt; c.ConfigurePrimaryHttpMessageHandler(...))</c> (for a client certificate, say) silently
-/// took the address guard, and with it the SSRF protection, out of every delivery.
+/// Warns at start when the delivery client's primary handler is not the library's guarded one, or cannot be created.
+/// Replacing it through <c>ConfigureHttpClient(c =&gt; c.ConfigurePrimaryHttpMessageHandler(...))</c> (for a client
+/// certificate, say) silently took the address guard, and with it the SSRF protection, out of every delivery.
 /// </summary>
 internal sealed class WebhookTransportStartupCheck(
     WebhookTransportInspector transport,
@@ -18,10 +18,20 @@ internal sealed class WebhookTransportStartupCheck(
     // Registered before the delivery worker, so the warning comes before its first send.
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // An instance that only publishes sends nothing, so its handler does not matter.
-        if (options.CurrentValue.Enabled && transport.Kind == WebhookTransportKind.Unguarded)
+        // With webhooks off nothing is sent, so the handler is not even created.
+        if (!options.CurrentValue.Enabled)
         {
-            WebhookLog.AddressGuardBypassed(logger, transport.PrimaryHandlerType.FullName ?? transport.PrimaryHandlerType.Name);
+            return Task.CompletedTask;
+        }
+
+        switch (transport.Kind)
+        {
+            case WebhookTransportKind.Unguarded:
+                WebhookLog.AddressGuardBypassed(logger, transport.Description);
+                break;
+            case WebhookTransportKind.Unknown:
+                WebhookLog.DeliveryHandlerFailed(logger, transport.Description);
+                break;
         }
 
         return Task.CompletedTask;

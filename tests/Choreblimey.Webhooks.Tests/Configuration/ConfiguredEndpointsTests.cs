@@ -103,6 +103,18 @@ public sealed class ConfiguredEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_endpoint_whose_url_holds_a_blocked_address_fails_start_naming_it()
+    {
+        var values = TwoEndpoints();
+        values["Webhooks:Endpoints:0:Url"] = "https://10.0.0.5/crm";
+
+        var exception = await Assert.ThrowsAsync<InvalidOperationException>(async () => await StartHostAsync(Section(values), new InMemoryWebhookStore()));
+
+        Assert.StartsWith("The configured webhook endpoint ", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("('sub_cfg_family-1__crm') is invalid (Url): The webhook URL's address 10.0.0.5 (private network 10.0.0.0/8) is refused by the address guard", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_endpoint_whose_wildcard_matches_no_declared_event_fails_start_naming_the_family()
     {
         var values = TwoEndpoints();

@@ -66,9 +66,10 @@ public sealed class TransportInspectionTests : IDisposable
         var warning = Assert.Single(GuardWarnings);
         Assert.StartsWith("Warning Choreblimey.Webhooks.Security.WebhookTransportStartupCheck [203] ", warning, StringComparison.Ordinal);
         Assert.Contains(
-            "The delivery HttpClient's primary handler is System.Net.Http.HttpClientHandler, not the library's: the address "
+            "The delivery HttpClient's primary handler is System.Net.Http.HttpClientHandler, in place of the library's: the address "
             + "guard does not check where deliveries connect (no SSRF protection). To change the client's settings, configure the "
-            + "library's handler instead of replacing it: ConfigureHttpClient(c => c.ConfigurePrimaryHttpMessageHandler((handler, services) => ...))",
+            + "library's handler instead of replacing it: ConfigureHttpClient(c => c.ConfigurePrimaryHttpMessageHandler((handler, services) => ...)), "
+            + "and leave its ConnectCallback as it is",
             warning,
             StringComparison.Ordinal);
         Assert.Equal(WebhookTransportKind.Unguarded, host.Services.GetRequiredService<WebhookTransportInspector>().Kind);
@@ -85,7 +86,39 @@ public sealed class TransportInspectionTests : IDisposable
             client.ConfigurePrimaryHttpMessageHandler(static (handler, _) =>
                 ((SocketsHttpHandler)handler).ConnectCallback = static (_, _) => throw new InvalidOperationException("not called"))));
 
-        Assert.Contains("System.Net.Http.SocketsHttpHandler, not the library's", Assert.Single(GuardWarnings), StringComparison.Ordinal);
+        Assert.Contains(
+            "primary handler is System.Net.Http.SocketsHttpHandler whose ConnectCallback is not the library's address guard: ",
+            Assert.Single(GuardWarnings),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_handler_that_cannot_be_created_is_reported_at_start_and_registration_goes_on()
+    {
+        await using var host = await StartHostAsync(webhooks => webhooks.ConfigureHttpClient(client =>
+            client.ConfigurePrimaryHttpMessageHandler(static HttpMessageHandler () => throw new FileNotFoundException("client.pfx not found"))));
+
+        var warning = Assert.Single(_logs.Entries, entry => entry.Contains("[204]", StringComparison.Ordinal));
+        Assert.Contains(
+            "The delivery HttpClient's handler could not be created, so every delivery will fail until its configuration is fixed: "
+            + "FileNotFoundException: client.pfx not found",
+            warning,
+            StringComparison.Ordinal);
+        Assert.Equal(WebhookTransportKind.Unknown, host.Services.GetRequiredService<WebhookTransportInspector>().Kind);
+        Assert.Equal(new Uri(BlockedUrl), (await SubscribeAsync(host, BlockedUrl)).Url);
+    }
+
+    [Fact]
+    public async Task The_testing_harness_receiver_is_in_process_and_not_reported()
+    {
+        await using var host = await WebhookTestHost.StartAsync(
+            webhooks => webhooks.AddEvent("chore:created", "Chores"),
+            services => services.AddLogging(logging => logging.AddProvider(_logs)).AddWebhooksTestHarness(),
+            allowLoopback: false);
+
+        Assert.Equal(WebhookTransportKind.InProcess, host.Services.GetRequiredService<WebhookTransportInspector>().Kind);
+        Assert.Empty(GuardWarnings);
+        Assert.Equal(new Uri(BlockedUrl), (await SubscribeAsync(host, BlockedUrl)).Url);
     }
 
     [Fact]
