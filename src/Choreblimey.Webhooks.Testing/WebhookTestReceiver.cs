@@ -27,7 +27,7 @@ public sealed class WebhookTestReceiver
 
     /// <summary>
     /// Gets the profiles a request's signature header is recognised by (<see cref="WebhookTestRequest.SignatureProfile"/>):
-    /// the built-ins, and in the harness also those the host registered, in the order they are tried.
+    /// the built-ins, and in the harness first those the host registered, in the order they are tried.
     /// </summary>
     internal IReadOnlyList<WebhookSignatureProfile> SignatureProfiles { get; init; } = WebhookSignatureProfile.BuiltIn;
 
@@ -141,7 +141,7 @@ public sealed class WebhookTestReceiver
                 Body = body,
                 ReceivedAt = _timeProvider.GetUtcNow(),
                 AttemptNumber = _attemptsByDelivery.AddOrUpdate((message.RequestUri!.AbsoluteUri, id), 1, static (_, n) => n + 1),
-                SignatureProfile = WebhookSignatureProfileDetector.Detect(SignatureProfiles, name => headers.TryGetValue(name, out var value) ? value : null),
+                SignatureCandidates = WebhookSignatureProfileDetector.Detect(SignatureProfiles, name => headers.TryGetValue(name, out var value) ? value : null),
             };
 
             int? scripted = null;

@@ -22,11 +22,15 @@ public sealed record WebhookTestRequest
     public required int AttemptNumber { get; init; }
 
     /// <summary>
-    /// Gets the signature profile whose signature header the request carries: one of
-    /// <see cref="WebhookSignatureProfile.BuiltIn"/>, or one the host registered when the harness received it;
-    /// <see langword="null"/> when it carries none.
+    /// Gets the signature profile the request was signed with, as far as its signature header tells: the first of the
+    /// profiles the host registered, then of <see cref="WebhookSignatureProfile.BuiltIn"/>, whose header it carries;
+    /// <see langword="null"/> when it carries none. When several profiles share that header, <see cref="Verify(WebhookSecret, TimeProvider?)"/>
+    /// tries each of them.
     /// </summary>
-    public WebhookSignatureProfile? SignatureProfile { get; init; }
+    public WebhookSignatureProfile? SignatureProfile => SignatureCandidates.Count > 0 ? SignatureCandidates[0] : null;
+
+    /// <summary>Gets the profiles whose signature header the request carries, in the order they are tried.</summary>
+    internal IReadOnlyList<WebhookSignatureProfile> SignatureCandidates { get; init; } = [];
 
     /// <summary>Gets the <c>webhook-id</c> header (the event id).</summary>
     public string? WebhookId => Header(WebhookHeaders.Id);
@@ -61,8 +65,9 @@ public sealed record WebhookTestRequest
     /// <summary>
     /// Verifies the request's signature as a receiver would when the request arrived, with the profile it was signed with
     /// (<see cref="SignatureProfile"/>: Standard Webhooks' <c>webhook-signature</c>, or <c>X-Choreblimey-Signature</c>,
-    /// <c>X-Webhook-Signature</c>, <c>X-Hub-Signature-256</c> or a registered profile's header). A request that carries no
-    /// signature header is checked as Standard Webhooks, and fails naming the header it lacks.
+    /// <c>X-Webhook-Signature</c>, <c>X-Hub-Signature-256</c> or a registered profile's header; when several profiles use
+    /// that header, it is valid if it is valid under one of them, and otherwise the first one's failure is returned). A
+    /// request that carries no signature header is checked as Standard Webhooks, and fails naming the header it lacks.
     /// </summary>
     /// <param name="secret">The subscription's secret (<c>whsec_…</c>).</param>
     /// <param name="timeProvider">
@@ -70,8 +75,27 @@ public sealed record WebhookTestRequest
     /// (the harness's test clock when it is faked), so the check holds however far the test clock is advanced afterwards.
     /// </param>
     /// <returns>The verification result.</returns>
-    public WebhookVerificationResult Verify(WebhookSecret secret, TimeProvider? timeProvider = null) =>
-        Verify(secret, SignatureProfile ?? WebhookSignatureProfileDetector.Detect(WebhookSignatureProfile.BuiltIn, Header) ?? WebhookSignatureProfile.Standard, timeProvider);
+    public WebhookVerificationResult Verify(WebhookSecret secret, TimeProvider? timeProvider = null)
+    {
+        var candidates = SignatureCandidates.Count > 0
+            ? SignatureCandidates
+            : WebhookSignatureProfileDetector.Detect(WebhookSignatureProfile.BuiltIn, Header);
+        if (candidates.Count == 0)
+        {
+            return Verify(secret, WebhookSignatureProfile.Standard, timeProvider);
+        }
+
+        var first = Verify(secret, candidates[0], timeProvider);
+        for (var i = 1; i < candidates.Count && !first.IsValid; i++)
+        {
+            if (Verify(secret, candidates[i], timeProvider) is { IsValid: true } valid)
+            {
+                return valid;
+            }
+        }
+
+        return first;
+    }
 
     /// <summary>Verifies the request's signature with <paramref name="profile"/>, as a receiver would when the request arrived.</summary>
     /// <param name="secret">The subscription's secret (<c>whsec_…</c>).</param>

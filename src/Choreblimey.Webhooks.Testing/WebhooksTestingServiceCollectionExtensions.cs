@@ -34,8 +34,7 @@ public static class WebhooksTestingServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton(options));
         services.Replace(ServiceDescriptor.Singleton(static sp => new WebhookTestReceiver(sp.GetRequiredService<TimeProvider>())
         {
-            // The built-ins first, so Standard Webhooks wins over a registered profile that reuses its header.
-            SignatureProfiles = [.. WebhookSignatureProfile.BuiltIn, .. sp.GetServices<WebhookSignatureProfile>()],
+            SignatureProfiles = WebhookSignatureProfileDetector.Order(sp.GetServices<WebhookSignatureProfile>()),
         }));
         services.Replace(ServiceDescriptor.Singleton(static sp => new WebhookHarnessStore(
             new InMemoryWebhookStore(), sp.GetRequiredService<IOptions<WebhookOptions>>().Value.JsonSerializerOptions)));

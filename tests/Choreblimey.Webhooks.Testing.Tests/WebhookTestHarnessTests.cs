@@ -153,6 +153,35 @@ public sealed class WebhookTestHarnessTests
         Assert.Equal(WebhookVerificationFailure.NoMatchingSignature, request.Verify(WebhookSecret.Generate()).Failure);
     }
 
+    [Fact]
+    public async Task Verify_tries_each_profile_that_uses_the_requests_signature_header_the_hosts_own_first()
+    {
+        // The host's profile signs with Jossiedb's header name but another prefix: checked as jossiedb alone it failed.
+        var acme = new WebhookSignatureProfile
+        {
+            Name = "acme",
+            Scheme = WebhookSignatureScheme.HmacSha256Hex,
+            SignatureHeader = "X-Webhook-Signature",
+            SignaturePrefix = "sha256=",
+        };
+        await using var host = await HarnessHost.StartAsync(c => c.AddSignatureProfile(acme));
+        var subscriptions = host.Services.GetRequiredService<IWebhookSubscriptionManager>();
+        var own = await subscriptions.CreateAsync("family-1", new WebhookSubscriptionRequest { Url = "https://receiver.test/acme", EventTypes = ["chore:*"], SignatureProfile = "acme" });
+        var jossiedb = await subscriptions.CreateAsync("family-1", new WebhookSubscriptionRequest { Url = "https://receiver.test/jossiedb", EventTypes = ["chore:*"], SignatureProfile = "jossiedb" });
+
+        await host.Publisher.PublishAsync(new ChoreCreated("c1", "Feed the cat", "daily"), tenantId: "family-1");
+        await host.Harness.DeliveredToAsync(own.Id);
+        await host.Harness.DeliveredToAsync(jossiedb.Id);
+
+        var toOwn = Assert.Single(host.Harness.Receiver.Requests, r => r.Url == own.Url);
+        var toJossiedb = Assert.Single(host.Harness.Receiver.Requests, r => r.Url == jossiedb.Url);
+        Assert.Same(acme, toOwn.SignatureProfile);
+        Assert.True(toOwn.Verify(own.Secrets[0].Secret).IsValid);
+        Assert.True(toJossiedb.Verify(jossiedb.Secrets[0].Secret).IsValid);
+        Assert.False(toOwn.Verify(jossiedb.Secrets[0].Secret).IsValid);
+        Assert.False(toOwn.Verify(own.Secrets[0].Secret, WebhookSignatureProfile.Jossiedb).IsValid);
+    }
+
     [Theory]
     [InlineData(WebhookSignatureProfile.GitHubName, "X-Hub-Signature-256", "sha256=")]
     [InlineData(WebhookSignatureProfile.ChoreblimeyName, "X-Choreblimey-Signature", "sha256=")]
