@@ -21,7 +21,7 @@ internal sealed class WebhookMetrics
     public WebhookMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(WebhookDiagnostics.MeterName);
+        var meter = meterFactory.Create(WebhookDiagnostics.MeterName, WebhookActivitySource.Version);
         Meter = meter;
         _published = meter.CreateCounter<long>("webhooks.events.published", "{event}", "Events published.");
         _publishRejected = meter.CreateCounter<long>("webhooks.events.rejected", "{event}", "Publishes rejected as invalid.");

@@ -86,7 +86,7 @@ public sealed class WebhooksServiceCollectionExtensionsTests
         { "MinRetryAfter>MaxRetryAfter", "MinRetryAfter" },
         { "MaxRetryAfter=8d", "WebhookOptions.Retry.MaxRetryAfter must be at most 7 days" },
         { "Retention.BatchSize=0", "WebhookOptions.Retention.BatchSize must be between 1 and 100,000 rows; it is 0." },
-        { "Retention.PerEventType[undeclared]", "WebhookOptions.Retention.PerEventType['chore.typo'] names no declared event" },
+        { "Retention.PerEventType[undeclared]", "WebhookOptions.Retention.PerEventType[chore.typo] names no declared event type; the purge matches" },
         { "WorkerId=\"\"", "WorkerId" },
         { "Retention.Interval=0", "Retention.Interval" },
         { "Retention.Interval=-1h", "Retention.Interval" },
@@ -168,8 +168,11 @@ public sealed class WebhooksServiceCollectionExtensionsTests
 
         var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains("WebhookOptions.Retention.PerEventType['error.ocurred'] names no declared event: ", exception.Message, StringComparison.Ordinal);
-        Assert.Contains("'error.occurred'", exception.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "WebhookOptions.Retention.PerEventType[error.ocurred] names no declared event type (closest: 'error.occurred'); the purge "
+            + "matches declared event types exactly, so it would keep this one for the default TTLs.",
+            exception.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]

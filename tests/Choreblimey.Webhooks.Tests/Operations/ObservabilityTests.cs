@@ -114,6 +114,7 @@ public sealed class ObservabilityTests : IAsyncLifetime
         // Other tests run in parallel on the same source: pick this publish's spans by event id, then by trace.
         var publish = Assert.Single(stopped, a => a.OperationName == "webhooks publish" && Equals(a.GetTagItem("webhooks.event.id"), receipt.EventId));
         Assert.Equal(ActivityKind.Producer, publish.Kind);
+        Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", publish.Source.Version); // the package's, without +build metadata
         Assert.Equal(publish.Id, (await host.Store.GetMessageAsync(Tenant, receipt.EventId!))!.TraceParent);
         await _receiver.WaitForCountAsync(1);
         await WebhookTestHost.EventuallyAsync(() => Task.FromResult(stopped.Any(a => a.OperationName == "webhooks attempt" && a.TraceId == publish.TraceId)), "the attempt span to end");

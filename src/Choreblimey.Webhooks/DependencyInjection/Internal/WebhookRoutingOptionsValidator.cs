@@ -33,8 +33,10 @@ internal sealed class WebhookRoutingOptionsValidator(WebhookSignatureProfileRegi
         {
             if (!events.TryGetEvent(eventType, out _))
             {
-                var reason = new UnknownWebhookEventException(eventType, events.FindClosestNames(eventType), events.Count > 0).Message;
-                failures.Add($"WebhookOptions.Retention.PerEventType['{eventType}'] names no declared event: {reason}");
+                var closest = events.FindClosestNames(eventType);
+                failures.Add($"WebhookOptions.Retention.PerEventType[{eventType}] names no declared event type"
+                    + (closest.Count > 0 ? $" (closest: '{string.Join("', '", closest)}')" : string.Empty)
+                    + "; the purge matches declared event types exactly, so it would keep this one for the default TTLs.");
             }
         }
 

@@ -13,7 +13,7 @@ internal sealed class WebhookRoutingMetrics
     public WebhookRoutingMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        var meter = meterFactory.Create(WebhookDiagnostics.MeterName);
+        var meter = meterFactory.Create(WebhookDiagnostics.MeterName, WebhookActivitySource.Version);
         _routesSkipped = meter.CreateCounter<long>("webhooks.routes.skipped", "{event}", "Events not sent to a configured destination route because neither its URL key nor its fallback is set.");
         _rateLimited = meter.CreateCounter<long>("webhooks.deliveries.rate_limited", "{delivery}", "Deliveries postponed by a subscription's rate limit.");
         _expired = meter.CreateCounter<long>("webhooks.deliveries.expired", "{delivery}", "Deliveries dead-lettered because the event outlived WebhookOptions.EventTimeToLive.");
