@@ -173,8 +173,13 @@ internal sealed class WebhookTestHarness(
     private string DescribeDeliveries()
     {
         var next = store.Inner.GetNextDueTimeAsync().AsTask().GetAwaiter().GetResult();
+        var now = timeProvider.GetUtcNow();
+        // A retry waits for the test clock: a test that never moves it waits for ever, and should be told so.
+        var advance = next > now && timeProvider is WebhookTestClock
+            ? string.Create(CultureInfo.InvariantCulture, $" The next attempt is due {(next.Value - now).TotalSeconds:0.###} s ahead of the test clock, which only moves when the test moves it: call harness.AdvanceToNextDueAsync() (or Clock.Advance) before waiting.")
+            : string.Empty;
         return Describe("delivery", "deliveries", store.Deliveries) + "\n" + Describe("published event", "published events", store.Published)
-            + string.Create(CultureInfo.InvariantCulture, $"\nClock: {timeProvider.GetUtcNow():O}; next due: {next?.ToString("O", CultureInfo.InvariantCulture) ?? "nothing pending"}; leases held: {store.OutstandingLeases}.");
+            + string.Create(CultureInfo.InvariantCulture, $"\nClock: {now:O}; next due: {next?.ToString("O", CultureInfo.InvariantCulture) ?? "nothing pending"}; leases held: {store.OutstandingLeases}.{advance}");
     }
 
     /// <summary>Says why nothing moves when the host was never started: the delivery worker is one of its hosted services.</summary>

@@ -307,6 +307,11 @@ public sealed class WebhookTestHarnessTests
 
         var error = await Assert.ThrowsAsync<WebhookAssertionException>(() => host.Harness.DeliveredToAsync(subscription.Id));
         Assert.Contains($"chore:created -> {subscription.Id}: Pending after 1 attempt [500]", error.Message, StringComparison.Ordinal);
+
+        // The retry is about 5 min ahead (HarnessHost's schedule, with jitter) on a clock only the test moves.
+        Assert.Matches(
+            @" The next attempt is due (2[4-9]\d|3[0-5]\d)(\.\d+)? s ahead of the test clock, which only moves when the test moves it: call harness\.AdvanceToNextDueAsync\(\) \(or Clock\.Advance\) before waiting\.",
+            error.Message);
     }
 
     [Fact]

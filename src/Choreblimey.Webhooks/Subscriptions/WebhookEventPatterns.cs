@@ -67,13 +67,15 @@ public static class WebhookEventPatterns
             return false;
         }
 
-        if (pattern[^1] == '*')
+        // A '*' anywhere but at the end ('*.created', 'booking.*.created') is a wildcard in the wrong place, not a bad
+        // character: say what a wildcard pattern may be.
+        if (pattern[^1] == '*' || pattern.Contains('*', StringComparison.Ordinal))
         {
-            var stem = pattern[..^1];
-            if (stem.Length < 2 || !IsSeparator(stem[^1]) || stem.Contains('*', StringComparison.Ordinal)
+            var stem = pattern[^1] == '*' ? pattern[..^1] : pattern;
+            if (pattern[^1] != '*' || stem.Length < 2 || !IsSeparator(stem[^1]) || stem.Contains('*', StringComparison.Ordinal)
                 || !WebhookEventName.IsValid(stem[..^1], out _))
             {
-                reason = $"The event pattern '{pattern}' is not well formed: a wildcard pattern is '*' or an event-name prefix followed by a separator and '*' (for example 'booking.*', 'chore:*', 'item-*').";
+                reason = $"The event pattern '{pattern}' is not well formed: a wildcard pattern is '*' or an event-name prefix followed by a separator and '*' (for example 'booking.*', 'chore:*', 'item-*'); '*' may appear only at its end.";
                 return false;
             }
 

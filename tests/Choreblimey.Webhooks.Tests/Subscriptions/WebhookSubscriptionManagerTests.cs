@@ -164,6 +164,20 @@ public sealed class WebhookSubscriptionManagerTests : IAsyncLifetime
         Assert.Contains("pattern", exception.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("booking.*.created")]
+    [InlineData("*.created")]
+    [InlineData("booking.cre*ted")]
+    public async Task A_wildcard_before_the_end_is_refused_saying_where_a_wildcard_may_go(string pattern)
+    {
+        var exception = await RejectedAsync(Request(events: [pattern]), "EventTypes");
+
+        Assert.Equal(
+            $"The event pattern '{pattern}' is not well formed: a wildcard pattern is '*' or an event-name prefix followed by a separator "
+            + "and '*' (for example 'booking.*', 'chore:*', 'item-*'); '*' may appear only at its end.",
+            exception.Message);
+    }
+
     [Fact]
     public async Task A_subscription_needs_at_least_one_event_type()
     {
