@@ -53,6 +53,21 @@ public sealed class DefaultSignatureProfileTests
     }
 
     [Fact]
+    public async Task A_profile_name_in_another_case_is_stored_as_registered()
+    {
+        await using var services = RoutingServices.Create(w => w.Configure(o => o.DefaultSignatureProfile = "Choreblimey"));
+        var manager = services.GetRequiredService<IWebhookSubscriptionManager>();
+
+        var named = await manager.CreateAsync(Family, RoutingServices.Request("chore:*") with { SignatureProfile = "GitHub" });
+        var defaulted = await manager.CreateAsync(Family, RoutingServices.Request("chore:*"));
+        var updated = await manager.UpdateAsync(Family, defaulted.Id, new WebhookSubscriptionUpdate { SignatureProfile = "JOSSIEDB" });
+
+        Assert.Equal("github", named.SignatureProfile);
+        Assert.Equal("choreblimey", defaulted.SignatureProfile);
+        Assert.Equal("jossiedb", updated!.SignatureProfile);
+    }
+
+    [Fact]
     public async Task An_unknown_default_profile_fails_the_start_naming_the_option_and_the_known_profiles()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

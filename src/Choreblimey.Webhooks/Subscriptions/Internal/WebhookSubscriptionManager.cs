@@ -345,7 +345,7 @@ internal sealed class WebhookSubscriptionManager(
 
     // For a subscription created without a profile and one whose profile an update clears alike. The host's default is
     // written into the subscription, so receivers keep their header if the default changes later.
-    private string? SignatureProfileOrDefault(string? profile) => profile ?? options.CurrentValue.DefaultSignatureProfile;
+    private string? SignatureProfileOrDefault(string? profile) => validator.CanonicalProfileName(profile ?? options.CurrentValue.DefaultSignatureProfile);
 
     private Uri ValidateUrl(string? url)
     {

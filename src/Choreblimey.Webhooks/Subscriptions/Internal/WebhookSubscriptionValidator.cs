@@ -179,6 +179,13 @@ internal sealed class WebhookSubscriptionValidator(
     }
 
     /// <summary>
+    /// Returns a registered profile's name as it was registered ("GitHub" becomes "github"), so that stored subscriptions
+    /// and the receivers' code compare names alike; an unknown name is returned as given, for validation to refuse.
+    /// </summary>
+    public string? CanonicalProfileName(string? signatureProfile) =>
+        signatureProfile is not null && profiles.Contains(signatureProfile) ? profiles.Get(signatureProfile).Name : signatureProfile;
+
+    /// <summary>
     /// Generates a secret for a subscription on <paramref name="signatureProfile"/>: plain text for a hex-signature profile,
     /// whose receivers compute <c>HMAC(secret text, body)</c> and could not use random key bytes; random bytes otherwise.
     /// </summary>
