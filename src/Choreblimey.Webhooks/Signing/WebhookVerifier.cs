@@ -104,12 +104,29 @@ public sealed class WebhookVerifier
     {
         ArgumentNullException.ThrowIfNull(getHeader);
         ArgumentNullException.ThrowIfNull(secrets);
-        return Verify(
+        var result = Verify(
             body,
             getHeader(WebhookHeaders.Id),
             getHeader(WebhookHeaders.Timestamp),
             getHeader(WebhookHeaders.Signature),
             secrets);
+
+        // A request signed with a hex profile has no webhook-signature: say which profile's header it does carry.
+        if (result.Failure == WebhookVerificationFailure.MissingHeader && string.IsNullOrEmpty(getHeader(WebhookHeaders.Signature)))
+        {
+            foreach (var profile in WebhookSignatureProfile.BuiltIn)
+            {
+                if (profile.Scheme == WebhookSignatureScheme.HmacSha256Hex && !string.IsNullOrEmpty(getHeader(profile.SignatureHeader)))
+                {
+                    return WebhookVerificationResult.Fail(
+                        WebhookVerificationFailure.MissingHeader,
+                        $"The {WebhookHeaders.Signature} header is missing or empty; the request carries {profile.SignatureHeader}, the {profile.Name} profile's "
+                        + $"signature: verify it with Verify(WebhookSignatureProfile.{ProfileMember(profile)}, body, getHeader, secrets).");
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>
@@ -323,6 +340,14 @@ public sealed class WebhookVerifier
             }
         }
     }
+
+    private static string ProfileMember(WebhookSignatureProfile profile) => profile.Name switch
+    {
+        WebhookSignatureProfile.GitHubName => nameof(WebhookSignatureProfile.GitHub),
+        WebhookSignatureProfile.JossiedbName => nameof(WebhookSignatureProfile.Jossiedb),
+        WebhookSignatureProfile.ChoreblimeyName => nameof(WebhookSignatureProfile.Choreblimey),
+        _ => profile.Name,
+    };
 
     private static WebhookVerificationResult MissingHeader(string header) =>
         WebhookVerificationResult.Fail(WebhookVerificationFailure.MissingHeader, $"The {header} header is missing or empty.");

@@ -456,4 +456,27 @@ public sealed class WebhookVerifierTests
         Assert.Equal("options", error.ParamName);
         Assert.StartsWith("WebhookVerifierOptions.Tolerance must be more than zero.", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_request_signed_with_a_hex_profile_checked_as_standard_webhooks_names_the_profile_it_carries()
+    {
+        var secret = WebhookSecret.Parse("a plain shared secret, long enough");
+        var body = "{\"id\":1}"u8.ToArray();
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["X-Hub-Signature-256"] = "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData("a plain shared secret, long enough"u8, body)),
+            ["webhook-id"] = "msg_1",
+            ["webhook-timestamp"] = "1700000000",
+        };
+        string? Header(string name) => headers.TryGetValue(name, out var value) ? value : null;
+
+        var asStandard = new WebhookVerifier().Verify(body, Header, [secret]);
+
+        Assert.Equal(WebhookVerificationFailure.MissingHeader, asStandard.Failure);
+        Assert.Equal(
+            "The webhook-signature header is missing or empty; the request carries X-Hub-Signature-256, the github profile's signature: "
+            + "verify it with Verify(WebhookSignatureProfile.GitHub, body, getHeader, secrets).",
+            asStandard.Message);
+        Assert.True(new WebhookVerifier().Verify(WebhookSignatureProfile.GitHub, body, Header, [secret]).IsValid);
+    }
 }
