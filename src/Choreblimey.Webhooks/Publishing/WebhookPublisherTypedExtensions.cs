@@ -4,6 +4,11 @@ namespace Choreblimey.Webhooks;
 /// Publishes by payload type: the event type is the one declared with <c>AddEvent&lt;TPayload&gt;(name, ...)</c>, so a
 /// wrong event name cannot be written at the call site.
 /// </summary>
+/// <remarks>
+/// These look the event up through the library's own publisher. On another <see cref="IWebhookPublisher"/> (a decorator
+/// or a mock registered in its place) they throw <see cref="InvalidOperationException"/>: publish by event name through
+/// such a publisher.
+/// </remarks>
 public static class WebhookPublisherTypedExtensions
 {
     /// <summary>Publishes the event declared with the payload's type.</summary>
