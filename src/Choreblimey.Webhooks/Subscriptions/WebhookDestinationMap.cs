@@ -5,7 +5,8 @@ namespace Choreblimey.Webhooks;
 /// <c>map.Route("booking.rescheduled", "MAKE_RESCHEDULE_WEBHOOK_URL", fallback: "MAKE_BOOKING_WEBHOOK_URL")</c>.
 /// Each route whose URL is set becomes a subscription with the stable id <c>sub_cfg_route_&lt;pattern&gt;</c> (with a
 /// <see cref="TenantId"/>, <c>sub_cfg_&lt;tenant&gt;__route_&lt;pattern&gt;</c>, as ids are unique across tenants); a route whose keys
-/// are all unset is skipped: its events are counted (<c>webhooks.routes.skipped</c>) and logged at Debug, never an error.
+/// are all unset is skipped: its events are counted (<c>webhooks.routes.skipped</c>) and logged at Debug, and the unset keys
+/// are never an error. Every route's event is checked at start all the same: a misspelt one fails the start.
 /// </summary>
 public sealed class WebhookDestinationMap
 {
