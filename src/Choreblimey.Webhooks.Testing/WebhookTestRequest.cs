@@ -86,9 +86,14 @@ public sealed record WebhookTestRequest
         }
 
         var first = Verify(secret, candidates[0], timeProvider);
-        for (var i = 1; i < candidates.Count && !first.IsValid; i++)
+        if (first.IsValid)
         {
-            if (Verify(secret, candidates[i], timeProvider) is { IsValid: true } valid)
+            return first;
+        }
+
+        foreach (var profile in candidates.Skip(1))
+        {
+            if (Verify(secret, profile, timeProvider) is { IsValid: true } valid)
             {
                 return valid;
             }

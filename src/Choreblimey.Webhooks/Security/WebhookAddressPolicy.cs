@@ -83,7 +83,7 @@ internal sealed class WebhookAddressPolicy
             return null;
         }
 
-        var literal = string.Equals(host.Trim('[', ']'), verdict.Address.ToString(), StringComparison.OrdinalIgnoreCase);
+        var literal = string.Equals(NormalizeHost(host), verdict.Address.ToString(), StringComparison.OrdinalIgnoreCase);
         return (literal
                 ? $"The webhook URL's address {verdict.Address} ({verdict.BlockedBy}) is refused by the address guard"
                 : $"The webhook URL's host {host} is {verdict.Address} ({verdict.BlockedBy}), which the address guard refuses")

@@ -39,7 +39,7 @@ internal sealed class WebhookTransportInspector(IHttpMessageHandlerFactory handl
         // Through a proxy localhost is the proxy's to resolve; without one the guard admits it when either of its
         // addresses passes (the IPv4 one is named when neither does).
         IPAddress[] addresses = WebhookAddressGuard.ParseLiteral(host) is { } literal ? [literal]
-            : security.Proxy is null && string.Equals(host.TrimEnd('.'), "localhost", StringComparison.OrdinalIgnoreCase) ? [IPAddress.IPv6Loopback, IPAddress.Loopback]
+            : security.Proxy is null && WebhookTransportRules.IsLocalhostName(host) ? [IPAddress.IPv6Loopback, IPAddress.Loopback]
             : [];
         if (addresses.Length == 0 || (security.Proxy is null && Kind != WebhookTransportKind.Guarded))
         {

@@ -57,7 +57,7 @@ internal static class WebhookTransportRules
     internal static bool IsLoopbackHost(Uri url)
     {
         var host = url.IdnHost;
-        if (string.Equals(host.TrimEnd('.'), "localhost", StringComparison.OrdinalIgnoreCase))
+        if (IsLocalhostName(host))
         {
             return true;
         }
@@ -65,4 +65,7 @@ internal static class WebhookTransportRules
         return IPAddress.TryParse(host, out var address)
             && (IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4())));
     }
+
+    /// <summary>Returns whether <paramref name="host"/> is the name <c>localhost</c>, in any case, with or without a trailing dot.</summary>
+    internal static bool IsLocalhostName(string host) => string.Equals(host.TrimEnd('.'), "localhost", StringComparison.OrdinalIgnoreCase);
 }

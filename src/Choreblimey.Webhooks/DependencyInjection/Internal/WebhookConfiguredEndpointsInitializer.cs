@@ -39,7 +39,7 @@ internal sealed class WebhookConfiguredEndpointsInitializer(
             }
             catch (WebhookValidationException exception)
             {
-                throw new InvalidOperationException($"The configured webhook endpoint {route.Source} is invalid ({exception.PropertyName}): {exception.Message}", exception);
+                throw Invalid(route.Source, exception);
             }
         }
 
@@ -68,6 +68,9 @@ internal sealed class WebhookConfiguredEndpointsInitializer(
         }
     }
 
+    private static InvalidOperationException Invalid(string endpoint, WebhookValidationException exception) =>
+        new($"The configured webhook endpoint {endpoint} is invalid ({exception.PropertyName}): {exception.Message}", exception);
+
     private async Task<WebhookSubscription> StoreAsync(WebhookSubscriptionManager concrete, WebhookConfiguredEndpoint endpoint, CancellationToken cancellationToken)
     {
         try
@@ -76,8 +79,7 @@ internal sealed class WebhookConfiguredEndpointsInitializer(
         }
         catch (WebhookValidationException exception)
         {
-            throw new InvalidOperationException(
-                $"The configured webhook endpoint {endpoint.Source} ('{endpoint.SubscriptionId}') is invalid ({exception.PropertyName}): {exception.Message}", exception);
+            throw Invalid($"{endpoint.Source} ('{endpoint.SubscriptionId}')", exception);
         }
         catch (ArgumentException exception)
         {

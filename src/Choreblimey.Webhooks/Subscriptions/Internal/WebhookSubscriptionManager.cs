@@ -178,7 +178,7 @@ internal sealed class WebhookSubscriptionManager(
     public async ValueTask<WebhookSubscription?> RotateSecretAsync(
         string? tenantId, string subscriptionId, string? newSecret = null, TimeSpan? window = null, CancellationToken cancellationToken = default)
     {
-        var secret = newSecret is null ? null : validator.ValidateSecret(newSecret, signatureProfile: null);
+        var secret = newSecret is null ? null : WebhookSubscriptionValidator.ParseSecret(newSecret);
         var overlap = window ?? options.CurrentValue.SecretRotationWindow;
         if (overlap < TimeSpan.Zero || overlap > TimeSpan.FromDays(30))
         {

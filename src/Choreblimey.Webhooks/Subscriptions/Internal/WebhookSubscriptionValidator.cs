@@ -161,13 +161,12 @@ internal sealed class WebhookSubscriptionValidator(
     }
 
     /// <summary>Parses <paramref name="secret"/>, or generates one in the form the subscription's receivers use.</summary>
-    public WebhookSecret ValidateSecret(string? secret, string? signatureProfile)
-    {
-        if (secret is null)
-        {
-            return NewSecret(signatureProfile);
-        }
+    public WebhookSecret ValidateSecret(string? secret, string? signatureProfile) =>
+        secret is null ? NewSecret(signatureProfile) : ParseSecret(secret);
 
+    /// <summary>Parses a secret given by the caller, reporting a bad one on <c>Secret</c>.</summary>
+    public static WebhookSecret ParseSecret(string secret)
+    {
         try
         {
             return WebhookSecret.Parse(secret);
