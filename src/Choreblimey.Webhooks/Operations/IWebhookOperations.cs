@@ -62,12 +62,14 @@ public interface IWebhookOperations
     /// <paramref name="tenantId"/> is not a valid tenant id (longer than 128 characters, or not printable ASCII without
     /// spaces), as the subscription manager would refuse it.
     /// </exception>
-    /// <exception cref="InvalidOperationException">
-    /// The delivery is a test send (<see cref="SendTestAsync"/>), which is never retried, or a worker holds it under a live
-    /// lease (it may be sending it right now; retry once that attempt is recorded). The store checks the lease and
-    /// re-queues in one step (<see cref="IWebhookStore.RequeueDeliveryIfNotLeasedAsync"/>), so a worker's claim made while
-    /// the retry runs is never taken from it; on a custom store without that member, a claim landing between the retry's
-    /// read and its re-queue is not caught.
+    /// <exception cref="WebhookOperationException">
+    /// The delivery is a test send (<see cref="SendTestAsync"/>), which is never retried
+    /// (<see cref="WebhookOperationError.TestSendNotRetried"/>); its subscription has been deleted
+    /// (<see cref="WebhookOperationError.SubscriptionDeleted"/>); or a worker holds it under a live lease (it may be sending
+    /// it right now; retry once that attempt is recorded: <see cref="WebhookOperationError.DeliveryBeingSent"/>). The store
+    /// checks the lease and re-queues in one step (<see cref="IWebhookStore.RequeueDeliveryIfNotLeasedAsync"/>), so a
+    /// worker's claim made while the retry runs is never taken from it; on a custom store without that member, a claim
+    /// landing between the retry's read and its re-queue is not caught.
     /// </exception>
     ValueTask<bool> RetryAsync(string? tenantId, string deliveryId, CancellationToken cancellationToken = default);
 
@@ -76,7 +78,7 @@ public interface IWebhookOperations
     /// <param name="subscriptionId">The subscription.</param>
     /// <param name="since">The inclusive lower bound on creation time; <see langword="null"/> for all.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
-    /// <returns>How many deliveries were re-queued.</returns>
+    /// <returns>How many deliveries were re-queued: 0 when the tenant has no such subscription, a deleted one included.</returns>
     /// <exception cref="ArgumentException">
     /// <paramref name="tenantId"/> is not a valid tenant id (longer than 128 characters, or not printable ASCII without
     /// spaces), as the subscription manager would refuse it.
@@ -84,7 +86,8 @@ public interface IWebhookOperations
     ValueTask<int> RecoverAsync(string? tenantId, string subscriptionId, DateTimeOffset? since, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Sends a <see cref="WebhookOperationalEvents.Test"/> event to a subscription now (whatever its state) through the same
+    /// Sends a <see cref="WebhookOperationalEvents.Test"/> event to a subscription now (whatever its state: a paused or
+    /// disabled subscription is tested too, so an endpoint can be checked before it is resumed) through the same
     /// sender, signer and address guard as deliveries, and returns the outcome. It is recorded as a test attempt, never
     /// retried, and left out of statistics, usage and coverage.
     /// </summary>
@@ -93,9 +96,10 @@ public interface IWebhookOperations
     /// <param name="payload">The <c>data</c> to send; <see langword="null"/> sends <c>{"test":true}</c>.</param>
     /// <param name="cancellationToken">A token to cancel the operation.</param>
     /// <returns>The outcome.</returns>
-    /// <exception cref="InvalidOperationException">
-    /// The tenant has no such subscription, or the store did not record the attempt of a test that was sent (the message
-    /// gives its outcome).
+    /// <exception cref="WebhookOperationException">
+    /// The tenant has no such subscription (<see cref="WebhookOperationError.SubscriptionNotFound"/>), or the store did not
+    /// record the attempt of a test that was sent (<see cref="WebhookOperationError.TestNotRecorded"/>; the message gives
+    /// its outcome).
     /// </exception>
     /// <exception cref="WebhookPayloadException">
     /// <paramref name="payload"/> cannot be serialised, or is larger than <see cref="WebhookOptions.MaxPayloadBytes"/>; nothing is sent.

@@ -18,6 +18,13 @@ public sealed record WebhookDelivery
     /// <summary>Gets the message's event type (denormalised for queries).</summary>
     public required string EventType { get; init; }
 
+    /// <summary>
+    /// Gets whether this is a test send (<see cref="IWebhookOperations.SendTestAsync"/>, event type
+    /// <see cref="WebhookOperationalEvents.Test"/>): recorded with its outcome, never retried, and left out of statistics. A
+    /// failed test is dead-lettered, so a list of dead letters to replay should leave these out.
+    /// </summary>
+    public bool IsTest => EventType == WebhookOperationalEvents.Test;
+
     /// <summary>Gets the delivery state.</summary>
     public WebhookDeliveryStatus Status { get; init; }
 

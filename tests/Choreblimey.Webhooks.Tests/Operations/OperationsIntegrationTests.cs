@@ -107,10 +107,13 @@ public sealed class OperationsIntegrationTests : IAsyncLifetime
         Assert.Equal(0, (await Operations(host).GetStatsAsync(new WebhookStatsQuery { TenantId = Family })).Total);
         var usage = await Operations(host).GetUsageAsync(Family, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1));
         Assert.Equal((0, 0, 0), (usage.EventsPublished, usage.Deliveries, usage.Attempts));
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Operations(host).SendTestAsync("other-tenant", subscription.Id));
+        var notFound = await Assert.ThrowsAsync<WebhookOperationException>(async () => await Operations(host).SendTestAsync("other-tenant", subscription.Id));
+        Assert.Equal((WebhookOperationError.SubscriptionNotFound, subscription.Id), (notFound.Error, notFound.SubscriptionId));
 
-        var retry = await Assert.ThrowsAsync<InvalidOperationException>(async () => await Operations(host).RetryAsync(Family, result.DeliveryId));
+        Assert.True((await Operations(host).GetAsync(Family, result.DeliveryId))!.Delivery.IsTest);
+        var retry = await Assert.ThrowsAsync<WebhookOperationException>(async () => await Operations(host).RetryAsync(Family, result.DeliveryId));
         Assert.Contains("test send", retry.Message, StringComparison.Ordinal);
+        Assert.Equal((WebhookOperationError.TestSendNotRetried, result.DeliveryId), (retry.Error, retry.DeliveryId));
         Assert.Single(_receiver.Received);
     }
 

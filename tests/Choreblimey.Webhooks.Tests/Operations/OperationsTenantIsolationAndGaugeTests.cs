@@ -47,7 +47,7 @@ public sealed class OperationsTenantIsolationAndGaugeTests : IAsyncLifetime
         Assert.False(await operations.RetryAsync("tenant-b", dead.Id));
         Assert.Equal(0, await operations.RecoverAsync("tenant-b", bad.Id, from));
         Assert.False(await operations.EnableSubscriptionAsync("tenant-b", bad.Id));
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await operations.SendTestAsync("tenant-b", good.Id));
+        await Assert.ThrowsAsync<WebhookOperationException>(async () => await operations.SendTestAsync("tenant-b", good.Id));
         Assert.Equal(0, (await operations.GetCoverageAsync("tenant-b")).Published);
 
         // The host's scope "*" reaches a host-level subscription's deliveries in every tenant, not a tenant's subscription.

@@ -52,7 +52,7 @@ public sealed class OperationsTenantValidationTests : IAsyncDisposable
         Assert.Equal(0, await Operations.RecoverAsync(WebhookTenants.All, "sub_1", since: null));
         Assert.False(await Operations.EnableSubscriptionAsync(null, "sub_1"));
         Assert.False(await Operations.EnableSubscriptionAsync(WebhookTenants.All, "sub_1"));
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await Operations.SendTestAsync(new string('t', 128), "sub_1"));
+        await Assert.ThrowsAsync<WebhookOperationException>(async () => await Operations.SendTestAsync(new string('t', 128), "sub_1"));
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();

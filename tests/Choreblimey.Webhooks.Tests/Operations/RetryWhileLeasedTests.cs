@@ -17,9 +17,10 @@ public sealed class RetryWhileLeasedTests
         var lease = await ClaimAsync(store, "worker-a", clock);
         var operations = services.GetRequiredService<IWebhookOperations>();
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => operations.RetryAsync(Tenant, lease.Delivery.Id).AsTask());
+        var refused = await Assert.ThrowsAsync<WebhookOperationException>(() => operations.RetryAsync(Tenant, lease.Delivery.Id).AsTask());
 
         Assert.Contains($"is being sent by worker 'worker-a'", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(WebhookOperationError.DeliveryBeingSent, refused.Error);
         // Still the worker's: its attempt can be recorded under its lease.
         Assert.True(await store.RecordAttemptAsync(Delivered(lease, clock)));
     }
@@ -45,7 +46,7 @@ public sealed class RetryWhileLeasedTests
         var store = services.GetRequiredService<IWebhookStore>();
         var delivery = Assert.Single((await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant })).Items);
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => services.GetRequiredService<IWebhookOperations>().RetryAsync(Tenant, delivery.Id).AsTask());
+        var refused = await Assert.ThrowsAsync<WebhookOperationException>(() => services.GetRequiredService<IWebhookOperations>().RetryAsync(Tenant, delivery.Id).AsTask());
 
         Assert.Contains("is being sent by worker 'worker-b'", refused.Message, StringComparison.Ordinal);
         Assert.NotNull(lease);
@@ -63,7 +64,7 @@ public sealed class RetryWhileLeasedTests
         var lease = await ClaimAsync(store, "worker-a", clock);
         var operations = services.GetRequiredService<IWebhookOperations>();
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => operations.RetryAsync(Tenant, lease.Delivery.Id).AsTask());
+        var refused = await Assert.ThrowsAsync<WebhookOperationException>(() => operations.RetryAsync(Tenant, lease.Delivery.Id).AsTask());
         Assert.Contains("is being sent by worker 'worker-a'", refused.Message, StringComparison.Ordinal);
         Assert.Equal(lease.FencingToken, (await store.GetDeliveryAsync(Tenant, lease.Delivery.Id))!.FencingToken);
 

@@ -78,7 +78,8 @@ public sealed class TestSendRecordingTests : IAsyncLifetime
         var subscription = await SubscribeAsync(host);
         _receiver.Respond = (_, _) => Task.FromResult(204);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await host.Services.GetRequiredService<IWebhookOperations>().SendTestAsync(Tenant, subscription.Id));
+        var error = await Assert.ThrowsAsync<WebhookOperationException>(async () => await host.Services.GetRequiredService<IWebhookOperations>().SendTestAsync(Tenant, subscription.Id));
+        Assert.Equal(WebhookOperationError.TestNotRecorded, error.Error);
 
         var request = Assert.Single(_receiver.Received);
         var delivery = Assert.Single((await host.Store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant })).Items);

@@ -69,7 +69,8 @@ public sealed class WebhookSubscriptionManagerTests : IAsyncLifetime
     [InlineData("hooks.example.com/receive", "it needs a scheme and a host")]
     [InlineData("ftp://files.example.com/drop", "uses the scheme 'ftp'; a webhook URL must be http or https")]
     [InlineData("https://my host/hooks", "its host contains a space")]
-    [InlineData("https://hooks.example.com:99999/x", "its port is not a number from 0 to 65535")]
+    [InlineData("https://hooks.example.com:99999/x", "its port is not a number from 1 to 65535")]
+    [InlineData("https://hooks.example.com:0/x", "names port 0; a webhook URL's port must be a number from 1 to 65535")]
     [InlineData("https:///hooks", "it has no host after the scheme")]
     public async Task An_invalid_url_is_refused_saying_what_is_wrong_with_it(string url, string expected)
     {

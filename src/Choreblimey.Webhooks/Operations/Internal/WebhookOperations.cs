@@ -87,8 +87,21 @@ internal sealed class WebhookOperations(
         if (delivery.EventType == WebhookOperationalEvents.Test)
         {
             // A test send is answered once, to its caller; re-queued it would go out as a real, counted attempt.
-            throw new InvalidOperationException(
-                $"The delivery '{deliveryId}' is a test send ({WebhookOperationalEvents.Test}); test sends are never retried. Call SendTestAsync again to send a new one.");
+            throw new WebhookOperationException(
+                WebhookOperationError.TestSendNotRetried,
+                $"The delivery '{deliveryId}' is a test send ({WebhookOperationalEvents.Test}); test sends are never retried. Call SendTestAsync again to send a new one.",
+                delivery.SubscriptionId,
+                deliveryId);
+        }
+
+        if (!await SubscriptionExistsAsync(delivery, cancellationToken).ConfigureAwait(false))
+        {
+            // Re-queued, it would only gain a Blocked attempt saying so: refused here, the caller hears why at once.
+            throw new WebhookOperationException(
+                WebhookOperationError.SubscriptionDeleted,
+                $"The delivery '{deliveryId}' belongs to subscription '{delivery.SubscriptionId}', which has been deleted; there is nowhere to send it again.",
+                delivery.SubscriptionId,
+                deliveryId);
         }
 
         var now = timeProvider.GetUtcNow();
@@ -111,7 +124,9 @@ internal sealed class WebhookOperations(
     {
         ArgumentNullException.ThrowIfNull(subscriptionId);
         var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
-        if (!await IsInScopeAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false))
+        // A deleted subscription's deliveries have nowhere to go: re-queued, each would only gain a Blocked attempt.
+        if (!await IsInScopeAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false)
+            || !await SubscriptionExistsAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false))
         {
             return 0;
         }
@@ -147,7 +162,8 @@ internal sealed class WebhookOperations(
         ArgumentNullException.ThrowIfNull(subscriptionId);
         var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
         var subscription = await store.GetSubscriptionAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Tenant '{tenant}' has no webhook subscription '{subscriptionId}'.");
+            ?? throw new WebhookOperationException(
+                WebhookOperationError.SubscriptionNotFound, $"Tenant '{tenant}' has no webhook subscription '{subscriptionId}'.", subscriptionId);
         var current = options.CurrentValue;
         var now = timeProvider.GetUtcNow();
         var message = new WebhookMessage
@@ -254,6 +270,15 @@ internal sealed class WebhookOperations(
         tenant != WebhookTenants.All || subscriptionId is null
         || await store.GetSubscriptionAsync(WebhookTenants.All, subscriptionId, cancellationToken).ConfigureAwait(false) is not null;
 
+    /// <summary>Whether the delivery's subscription still exists: the tenant's own, or a host-level one (tenant "*").</summary>
+    private ValueTask<bool> SubscriptionExistsAsync(WebhookDelivery delivery, CancellationToken cancellationToken) =>
+        SubscriptionExistsAsync(delivery.TenantId, delivery.SubscriptionId, cancellationToken);
+
+    private async ValueTask<bool> SubscriptionExistsAsync(string tenant, string subscriptionId, CancellationToken cancellationToken) =>
+        await store.GetSubscriptionAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false) is not null
+        || (tenant != WebhookTenants.All
+            && await store.GetSubscriptionAsync(WebhookTenants.All, subscriptionId, cancellationToken).ConfigureAwait(false) is not null);
+
     private static bool IsLeased(WebhookDelivery delivery, DateTimeOffset now) =>
         delivery is { Status: WebhookDeliveryStatus.Pending, LeaseOwner: not null } && delivery.NextAttemptAt > now;
 
@@ -282,16 +307,20 @@ internal sealed class WebhookOperations(
     }
 
     /// <summary>The error for a retry the store refused because of a live lease, naming the worker and when its lease ends.</summary>
-    private async ValueTask<InvalidOperationException> LeasedDeliveryErrorAsync(string tenant, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<WebhookOperationException> LeasedDeliveryErrorAsync(string tenant, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Read again only for the message: the store refused the re-queue without saying who holds the lease, and the
         // claim it saw may have come after the first read. The attempt may have been recorded since, too.
         var holder = await store.GetDeliveryAsync(tenant, deliveryId, cancellationToken).ConfigureAwait(false);
-        return new InvalidOperationException(holder is { LeaseOwner: { } owner } && IsLeased(holder, now)
-            ? string.Create(
-                CultureInfo.InvariantCulture,
-                $"The delivery '{deliveryId}' is being sent by worker '{owner}' (its lease runs until {holder.NextAttemptAt.UtcDateTime:O}); retry it once that attempt is recorded.")
-            : $"The delivery '{deliveryId}' was being sent by a worker when the retry was asked; retry it once that attempt is recorded.");
+        return new WebhookOperationException(
+            WebhookOperationError.DeliveryBeingSent,
+            holder is { LeaseOwner: { } owner } && IsLeased(holder, now)
+                ? string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The delivery '{deliveryId}' is being sent by worker '{owner}' (its lease runs until {holder.NextAttemptAt.UtcDateTime:O}); retry it once that attempt is recorded.")
+                : $"The delivery '{deliveryId}' was being sent by a worker when the retry was asked; retry it once that attempt is recorded.",
+            holder?.SubscriptionId,
+            deliveryId);
     }
 
     /// <summary>
@@ -332,8 +361,12 @@ internal sealed class WebhookOperations(
         var sent = string.Create(
             CultureInfo.InvariantCulture,
             $"The test event '{messageId}' was sent to subscription '{subscriptionId}' of tenant '{tenant}' ({result.Outcome}, status {result.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}), but ");
-        throw new InvalidOperationException(stored is null
-            ? sent + $"the store lost its test delivery '{record.DeliveryId}' before the attempt was recorded."
-            : sent + string.Create(CultureInfo.InvariantCulture, $"the store ({store.GetType().Name}) refused to record the attempt on test delivery '{record.DeliveryId}', which is still pending under fencing token {stored.FencingToken}."));
+        throw new WebhookOperationException(
+            WebhookOperationError.TestNotRecorded,
+            stored is null
+                ? sent + $"the store lost its test delivery '{record.DeliveryId}' before the attempt was recorded."
+                : sent + string.Create(CultureInfo.InvariantCulture, $"the store ({store.GetType().Name}) refused to record the attempt on test delivery '{record.DeliveryId}', which is still pending under fencing token {stored.FencingToken}."),
+            subscriptionId,
+            record.DeliveryId);
     }
 }

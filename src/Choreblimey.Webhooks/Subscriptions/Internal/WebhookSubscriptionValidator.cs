@@ -72,6 +72,12 @@ internal sealed class WebhookSubscriptionValidator(
             throw new WebhookValidationException("Url", $"The webhook URL '{WebhookRedaction.Url(url)}' must not carry credentials in its user-info part; use a custom header.", null);
         }
 
+        // Uri accepts port 0, which nothing can connect to: every delivery would fail.
+        if (uri.Port == 0)
+        {
+            throw new WebhookValidationException("Url", $"The webhook URL '{WebhookRedaction.Url(url)}' names port 0; a webhook URL's port must be a number from 1 to 65535.", null);
+        }
+
         return uri;
     }
 
@@ -99,7 +105,7 @@ internal sealed class WebhookSubscriptionValidator(
         if (colon >= 0 && authority[^1] != ']'
             && (!int.TryParse(authority[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535))
         {
-            return "a valid URL: its port is not a number from 0 to 65535";
+            return "a valid URL: its port is not a number from 1 to 65535";
         }
 
         return "a valid absolute http or https URL";
