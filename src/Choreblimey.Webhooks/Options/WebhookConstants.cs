@@ -21,6 +21,12 @@ internal static class WebhookConstants
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DefaultAttemptTimeout = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan DefaultSubscriptionCacheDuration = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often, at most, the worker reads the store's subscription version before a claim, so that what it sends follows
+    /// changes made on other instances within this time rather than within <see cref="WebhookOptions.SubscriptionCacheDuration"/>.
+    /// </summary>
+    public static readonly TimeSpan SubscriptionRevalidationInterval = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan DefaultInactiveSubscriptionRecheckInterval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultMinRetryAfter = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan DefaultMaxRetryAfter = TimeSpan.FromHours(1);

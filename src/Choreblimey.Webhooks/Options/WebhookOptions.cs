@@ -99,7 +99,14 @@ public sealed class WebhookOptions
     /// </summary>
     public string? DefaultSignatureProfile { get; set; }
 
-    /// <summary>Gets or sets how long an idle subscription routing cache entry is trusted before it is reloaded from the store. The default value is 5 seconds.</summary>
+    /// <summary>
+    /// Gets or sets how long this instance's cache of a tenant's subscriptions is trusted before the store's subscription
+    /// version is read again to see changes made by other instances sharing the store. Publishing routes with the cache, so an
+    /// event published here within this time of such a change is routed as before it (a subscription created on another
+    /// instance misses it; one paused there still receives it, held until resumed). Sending does not wait this long: the
+    /// worker checks the version at most every 0.1 s before it claims, so deliveries go out with the subscription's current
+    /// secrets, state and settings. Changes made on this instance are seen at once. The default value is 5 seconds.
+    /// </summary>
     public TimeSpan SubscriptionCacheDuration { get; set; } = WebhookConstants.DefaultSubscriptionCacheDuration;
 
     /// <summary>

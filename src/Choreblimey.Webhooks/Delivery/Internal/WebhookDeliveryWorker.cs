@@ -157,6 +157,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
                     continue;
                 }
 
+                // Another instance may have rotated, paused, deleted or disabled a subscription this one has cached: what is
+                // claimed now is sent with what the store holds, not with what the cache held up to its duration ago.
+                await _router.RevalidateAsync(WebhookConstants.SubscriptionRevalidationInterval, stoppingToken).ConfigureAwait(false);
                 var want = Math.Min(taken, options.ClaimBatchSize);
                 var request = _backlog ? want + options.ClaimBatchSize : want;
                 var now = _timeProvider.GetUtcNow();

@@ -6,7 +6,8 @@ namespace Choreblimey.Webhooks.Subscriptions.Internal;
 /// <summary>
 /// Caches each tenant's subscriptions so that publishing and sending do not read the store every time. Local changes
 /// invalidate at once; changes made by other instances are seen when an entry is older than
-/// <see cref="WebhookOptions.SubscriptionCacheDuration"/> and the store's subscription version has moved.
+/// <see cref="WebhookOptions.SubscriptionCacheDuration"/> and the store's subscription version has moved, and by the
+/// worker's sends within <see cref="WebhookConstants.SubscriptionRevalidationInterval"/> (<see cref="RevalidateAsync"/>).
 /// </summary>
 internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvider timeProvider, IOptionsMonitor<WebhookOptions> options)
 {
@@ -14,6 +15,7 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
     private readonly Dictionary<string, long> _generations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TenantRefresh> _refreshes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private long _revalidatedAtTicks;
 
     public ValueTask<IReadOnlyList<WebhookSubscription>> GetMatchingActiveAsync(string tenantId, string eventType, CancellationToken cancellationToken) =>
         GetMatchingActiveAsync(tenantId, eventType, null, cancellationToken);
@@ -43,6 +45,43 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
         ?? (tenantId == WebhookTenants.All
             ? null
             : (await GetTenantIndexAsync(WebhookTenants.All, cancellationToken).ConfigureAwait(false)).Find(subscriptionId));
+
+    /// <summary>
+    /// Marks every cached tenant stale when the store's subscription version has moved since it was loaded, which a change
+    /// made by another instance sharing the store does, so that the next read reloads it. Reads the version at most once per
+    /// <paramref name="interval"/>; does nothing while the cache is empty or its own duration is no longer than the interval.
+    /// </summary>
+    /// <remarks>
+    /// The worker calls it before each claim: without it, a subscription rotated, paused, deleted or disabled on another
+    /// instance was sent to here with what this instance had cached, for up to <see cref="WebhookOptions.SubscriptionCacheDuration"/>.
+    /// </remarks>
+    public ValueTask RevalidateAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow().UtcTicks;
+        if (_tenants.IsEmpty
+            || options.CurrentValue.SubscriptionCacheDuration <= interval
+            || now - Interlocked.Read(ref _revalidatedAtTicks) < interval.Ticks)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        // Two callers passing here at once read the version twice, which is harmless.
+        Interlocked.Exchange(ref _revalidatedAtTicks, now);
+        return RevalidateCoreAsync(cancellationToken);
+    }
+
+    private async ValueTask RevalidateCoreAsync(CancellationToken cancellationToken)
+    {
+        var version = await store.GetSubscriptionVersionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (tenantId, entry) in _tenants)
+        {
+            if (entry.Version != version)
+            {
+                // Stale, not dropped: the next read goes through the shared refresh, which reloads it once for every caller.
+                _tenants.TryUpdate(tenantId, entry with { CheckedAt = DateTimeOffset.MinValue }, entry);
+            }
+        }
+    }
 
     public void Invalidate(string tenantId)
     {
