@@ -43,12 +43,50 @@ public static class WebhookDbContextExtensions
 
         // Checked here, at the line that made the mistake, before any row is saved; the payload is serialised at SaveChanges.
         (WebhookOutboxSaveChangesInterceptor.Find(context) as WebhookOutbox)?.EnsureValidWhenStaged(eventType, payload, options);
-        stage.Add((outbox, transaction, cancellationToken) => transaction switch
+        stage.Add((outbox, transaction, cancellationToken) => PublishAsync(outbox, transaction, eventType, payload, options, cancellationToken));
+    }
+
+    /// <summary>
+    /// Stages a webhook whose payload is built during the next <c>SaveChangesAsync</c>, after the rows are saved: the way to
+    /// put database-generated keys into a payload of its own type (an event declared with <c>AddEvent&lt;T&gt;</c>), which
+    /// a payload built before the save would hold as zero. Otherwise as
+    /// <see cref="AddWebhook{TPayload}(DbContext, string, TPayload, WebhookPublishOptions?)"/>: the event is written in
+    /// the same transaction as the changes.
+    /// </summary>
+    /// <remarks>
+    /// The event type and options are checked here; the payload, once <paramref name="payloadFactory"/> has built it. A
+    /// factory that throws, or a payload that is not of the event's declared type, makes SaveChanges throw, and nothing
+    /// commits in the transaction the outbox began.
+    /// </remarks>
+    /// <typeparam name="TPayload">The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>.</typeparam>
+    /// <param name="context">A context configured with <c>UseWebhooksOutbox</c>.</param>
+    /// <param name="eventType">A declared event type.</param>
+    /// <param name="payloadFactory">Builds the event's data; called once, during SaveChanges, after the rows are saved.</param>
+    /// <param name="options">Tenant, actor and idempotency key; <see langword="null"/> for none.</param>
+    /// <exception cref="InvalidOperationException">The context was not configured with <c>UseWebhooksOutbox</c>.</exception>
+    /// <exception cref="UnknownWebhookEventException">The event type is not declared (with <see cref="WebhookOptions.ThrowOnInvalidPublish"/> on).</exception>
+    /// <exception cref="ArgumentException">The options' tenant, actor, idempotency key or attributes are not valid (with <see cref="WebhookOptions.ThrowOnInvalidPublish"/> on).</exception>
+    public static void AddWebhook<TPayload>(this DbContext context, string eventType, Func<TPayload> payloadFactory, WebhookPublishOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(eventType);
+        ArgumentNullException.ThrowIfNull(payloadFactory);
+        var stage = WebhookOutboxStage.Find(context)
+            ?? throw new InvalidOperationException(
+                $"{context.GetType().Name} is not configured for webhooks: add UseWebhooksOutbox(serviceProvider) to its options.");
+
+        // No payload yet: the event type and options are checked now, the payload's type when it is published.
+        (WebhookOutboxSaveChangesInterceptor.Find(context) as WebhookOutbox)?.EnsureValidWhenStaged<object?>(eventType, null, options);
+        stage.Add((outbox, transaction, cancellationToken) => PublishAsync(outbox, transaction, eventType, payloadFactory(), options, cancellationToken));
+    }
+
+    private static ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
+        IWebhookOutbox outbox, System.Data.Common.DbTransaction transaction, string eventType, TPayload payload, WebhookPublishOptions? options, CancellationToken cancellationToken) =>
+        transaction switch
         {
             NpgsqlTransaction npgsql => outbox.PublishAsync(npgsql, eventType, payload, options, cancellationToken),
             SqliteTransaction sqlite => outbox.PublishAsync(sqlite, eventType, payload, options, cancellationToken),
             _ => throw new NotSupportedException(
                 $"The webhooks outbox supports PostgreSQL (Npgsql) and SQLite (Microsoft.Data.Sqlite) transactions, not {transaction.GetType().Name}."),
-        });
-    }
+        };
 }

@@ -49,8 +49,7 @@ public static class PostgreSqlWebhookOutboxExtensions
         ArgumentNullException.ThrowIfNull(eventType);
         if (outbox is not WebhookOutbox { Store: PostgreSqlWebhookStore store } writer)
         {
-            throw new InvalidOperationException(
-                "Publishing inside an NpgsqlTransaction needs the PostgreSQL webhook store: call UsePostgreSqlStore(...) on AddWebhooks().");
+            throw WebhookOutbox.WrongStore(outbox, "an NpgsqlTransaction", "PostgreSQL", "UsePostgreSqlStore");
         }
 
         var connection = transaction.Connection

@@ -51,8 +51,7 @@ public static class SqliteWebhookOutboxExtensions
         ArgumentNullException.ThrowIfNull(eventType);
         if (outbox is not WebhookOutbox { Store: SqliteWebhookStore store } writer)
         {
-            throw new InvalidOperationException(
-                "Publishing inside a SqliteTransaction needs the SQLite webhook store: call UseSqliteStore(...) on AddWebhooks().");
+            throw WebhookOutbox.WrongStore(outbox, "a SqliteTransaction", "SQLite", "UseSqliteStore");
         }
 
         var connection = transaction.Connection

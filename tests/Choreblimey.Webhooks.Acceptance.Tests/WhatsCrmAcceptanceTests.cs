@@ -102,6 +102,7 @@ public sealed class WhatsCrmAcceptanceTests
         var logged = logs.Entries.Where(e => e.EventId == 3).ToList();
         Assert.Equal(2, logged.Count);
         Assert.All(logged, e => Assert.Equal(LogLevel.Error, e.Level));
+        Assert.All(logged, e => Assert.Null(e.Exception));   // bad input: the reason, not a stack trace per publish
         Assert.StartsWith("Rejected publish of message.exploded: ", logged[0].Message, StringComparison.Ordinal);
         Assert.StartsWith("Rejected publish of message.new: ", logged[1].Message, StringComparison.Ordinal);
         lock (rejections)

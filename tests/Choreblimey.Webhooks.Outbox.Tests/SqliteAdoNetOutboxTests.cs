@@ -145,4 +145,32 @@ public sealed class SqliteAdoNetOutboxTests : SqliteScenarios
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await outbox.PublishAsync(transaction, EventType, new { n = 1 }));
         Assert.Contains("same SQLite file", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(false, "Publishing inside a SqliteTransaction needs the SQLite webhook store, but the registered store is InMemoryWebhookStore. Call UseSqliteStore(...) on AddWebhooks().")]
+    [InlineData(true, "Publishing inside a SqliteTransaction needs the SQLite webhook store, but the registered store is WebhookHarnessStore. That is the Testing package's AddWebhooksTestHarness()")]
+    public async Task A_transaction_without_the_SQLite_store_is_refused_naming_the_registered_store(bool harness, string expected)
+    {
+        var database = await NewDatabaseAsync();
+        var services = new ServiceCollection().AddLogging();
+        services.AddWebhooks().AddEvent(EventType, "Invoices", "An invoice was created.").UseSqliteStore(database);
+        if (harness)
+        {
+            services.AddWebhooksTestHarness();
+        }
+        else
+        {
+            services.AddWebhooks().UseInMemoryStore();
+        }
+
+        await using var provider = services.BuildServiceProvider();
+        await using var connection = new SqliteConnection(ConnectionString(database));
+        await connection.OpenAsync();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await provider.GetRequiredService<IWebhookOutbox>().PublishAsync(transaction, EventType, new { n = 1 }));
+
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
 }

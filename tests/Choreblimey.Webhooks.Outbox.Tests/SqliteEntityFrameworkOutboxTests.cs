@@ -52,6 +52,48 @@ public class SqliteEntityFrameworkOutboxTests : SqliteScenarios
     }
 
     [Fact]
+    public async Task A_payload_factory_is_called_once_during_SaveChanges_after_the_rows_are_saved()
+    {
+        var database = await NewDatabaseAsync();
+        var host = await StartHostAsync(database, worker: false, subscribe: true);
+        await using var scope = host.Services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<InvoiceContext>();
+        var invoice = new Invoice { Id = "inv_factory", AmountCents = 42 };
+        context.Invoices.Add(invoice);
+        var states = new List<EntityState>();
+
+        context.AddWebhook(EventType, () =>
+        {
+            states.Add(context.Entry(invoice).State);
+            return new { id = invoice.Id, amountCents = invoice.AmountCents };
+        }, PublishOptions("inv_factory"));
+        Assert.Empty(states);
+        await context.SaveChangesAsync();
+
+        Assert.Equal([EntityState.Unchanged], states);
+        var store = host.Services.GetRequiredService<IWebhookStore>();
+        var delivery = Assert.Single((await store.QueryDeliveriesAsync(new WebhookDeliveryQuery { TenantId = Tenant })).Items);
+        var message = await store.GetMessageAsync(Tenant, delivery.MessageId);
+        Assert.Equal("""{"id":"inv_factory","amountCents":42}""", System.Text.Encoding.UTF8.GetString(message!.Data.Span));
+    }
+
+    [Fact]
+    public async Task An_undeclared_event_in_a_payload_factorys_AddWebhook_throws_before_the_factory_runs()
+    {
+        var database = await NewDatabaseAsync();
+        var host = await StartHostAsync(database, worker: false, subscribe: true);
+        await using var scope = host.Services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<InvoiceContext>();
+        var called = false;
+
+        Assert.Throws<UnknownWebhookEventException>(() => context.AddWebhook("invoice.craeted", () => called = true, PublishOptions("inv_typo")));
+
+        await context.SaveChangesAsync();
+        Assert.False(called);
+        Assert.Equal(0, await CountAsync(database, "messages"));
+    }
+
+    [Fact]
     public async Task An_undeclared_event_or_invalid_options_throw_at_AddWebhook_and_nothing_is_staged()
     {
         var database = await NewDatabaseAsync();

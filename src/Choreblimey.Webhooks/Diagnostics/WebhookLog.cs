@@ -12,8 +12,10 @@ internal static partial class WebhookLog
     [LoggerMessage(2, LogLevel.Debug, "Duplicate publish of {EventType} for tenant '{TenantId}': idempotency key already used by {EventId}")]
     public static partial void DuplicatePublish(ILogger logger, string eventType, string tenantId, string eventId);
 
+    // Without the exception: a rejection is bad input whose reason the message states, and its stack trace (some 60 frames
+    // for a payload nested too deep) told nothing more while letting a caller's bad input flood the log.
     [LoggerMessage(3, LogLevel.Error, "Rejected publish of {EventType}: {Reason}")]
-    public static partial void PublishRejected(ILogger logger, string eventType, string reason, Exception exception);
+    public static partial void PublishRejected(ILogger logger, string eventType, string reason);
 
     [LoggerMessage(4, LogLevel.Debug, "Webhooks are disabled; {EventType} was not published")]
     public static partial void PublishDisabled(ILogger logger, string eventType);

@@ -154,7 +154,7 @@ internal sealed class WebhookEventPreparer(
     private WebhookPublishReceipt Reject(string eventType, Exception exception, Activity? activity)
     {
         metrics.PublishRejected(eventType);
-        WebhookLog.PublishRejected(logger, eventType, exception.Message, exception);
+        WebhookLog.PublishRejected(logger, eventType, exception.Message);
         activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
         return new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Rejected, exception.Message);
     }

@@ -21,6 +21,24 @@ internal sealed class WebhookOutbox(
     /// <summary>Gets the registered store, which the store packages' transaction extensions write with.</summary>
     public IWebhookStore Store => store;
 
+    /// <summary>
+    /// The error for a host's transaction that the registered store cannot write in, naming that store; the Testing
+    /// package's harness, which puts an in-memory store in place of the host's, is named as the likely cause.
+    /// </summary>
+    /// <param name="outbox">The outbox the host published through.</param>
+    /// <param name="transaction">The transaction's kind, such as "an NpgsqlTransaction".</param>
+    /// <param name="needed">The store it needs, such as "PostgreSQL".</param>
+    /// <param name="call">The registration that provides it, such as "UsePostgreSqlStore".</param>
+    public static InvalidOperationException WrongStore(IWebhookOutbox outbox, string transaction, string needed, string call)
+    {
+        var registered = outbox is WebhookOutbox own ? own.Store.GetType().Name : outbox.GetType().Name;
+        var harness = registered == "WebhookHarnessStore"
+            ? " That is the Testing package's AddWebhooksTestHarness(), which puts an in-memory store in place of the host's: " +
+              "code that publishes inside a transaction is tested against the real store, without the harness (see the Testing package's README)."
+            : $" Call {call}(...) on AddWebhooks().";
+        return new InvalidOperationException($"Publishing inside {transaction} needs the {needed} webhook store, but the registered store is {registered}.{harness}");
+    }
+
     public async ValueTask<WebhookPreparedEvent> PrepareAsync<TPayload>(
         string eventType,
         TPayload payload,
