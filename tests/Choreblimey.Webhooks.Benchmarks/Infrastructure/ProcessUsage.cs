@@ -18,7 +18,10 @@ internal readonly record struct ProcessUsage(
     int Gen1 = 0,
     int Gen2 = 0,
     long LockContentions = 0,
-    long WorkItems = 0)
+    long WorkItems = 0,
+    long MinorFaults = 0,
+    long JitCompiled = 0,
+    TimeSpan JitTime = default)
 {
     public TimeSpan Total => User + Kernel;
 
@@ -36,7 +39,10 @@ internal readonly record struct ProcessUsage(
                 GC.CollectionCount(1),
                 GC.CollectionCount(2),
                 Monitor.LockContentionCount,
-                ThreadPool.CompletedWorkItemCount);
+                ThreadPool.CompletedWorkItemCount,
+                usage.MinorFaults,
+                System.Runtime.JitInfo.GetCompiledMethodCount(),
+                System.Runtime.JitInfo.GetCompilationTime());
         }
 
         using var process = Process.GetCurrentProcess();
@@ -64,16 +70,20 @@ internal readonly record struct ProcessUsage(
             after.Gen1 - before.Gen1,
             after.Gen2 - before.Gen2,
             after.LockContentions - before.LockContentions,
-            after.WorkItems - before.WorkItems);
+            after.WorkItems - before.WorkItems,
+            after.MinorFaults - before.MinorFaults,
+            after.JitCompiled - before.JitCompiled,
+            after.JitTime - before.JitTime);
 
     /// <summary>
-    /// Per unit of work: "user + kernel µs, switches, thread-pool work items, lock contentions, GC pause µs (gen0/gen1/gen2
-    /// collections in the phase)".
+    /// Per unit of work: "user + kernel µs, switches, thread-pool work items, lock contentions, minor page faults, methods jitted in the phase, GC pause µs
+    /// (gen0/gen1/gen2 collections in the phase)".
     /// </summary>
     public string Per(long count) =>
         $"{User.TotalMicroseconds / count:0} + {Kernel.TotalMicroseconds / count:0} µs, " +
         $"{(VoluntarySwitches + InvoluntarySwitches) / (double)count:0.0} switches, " +
         $"{WorkItems / (double)count:0.0} work items, {LockContentions / (double)count:0.00} lock contentions, " +
+        $"{MinorFaults / (double)count:0.00} page faults, {JitCompiled} methods jitted ({JitTime.TotalMilliseconds:0} ms), " +
         $"GC paused {GcPause.TotalMicroseconds / count:0.0} µs ({Gen0}/{Gen1}/{Gen2} collections)";
 
     [StructLayout(LayoutKind.Sequential)]
