@@ -13,7 +13,8 @@ public static class WebhookDbContextExtensions
     /// Stages a webhook: the next <c>SaveChangesAsync</c> writes it in the same transaction as the context's changes (the
     /// host's transaction when one is open, otherwise one the outbox begins and commits), so the event exists if and only
     /// if the changes commit. The payload is serialised during that SaveChanges, after the rows are saved, so
-    /// database-generated keys are in it. With <see cref="WebhookOptions.ThrowOnInvalidPublish"/> on (the default), an
+    /// database-generated keys are in it when it holds the entity itself; a payload of its own type built before the save
+    /// copies them while they are still unset: use <see cref="AddWebhookAfterSave{TPayload}"/> for that. With <see cref="WebhookOptions.ThrowOnInvalidPublish"/> on (the default), an
     /// undeclared event type, a payload not of the event's declared type or invalid options throw here; what only
     /// serialisation finds (a payload too large) makes SaveChanges throw, and nothing commits. With it off, an invalid
     /// webhook is logged and skipped by SaveChanges.
@@ -49,7 +50,8 @@ public static class WebhookDbContextExtensions
     /// <summary>
     /// Stages a webhook whose payload is built during the next <c>SaveChangesAsync</c>, after the rows are saved: the way to
     /// put database-generated keys into a payload of its own type (an event declared with <c>AddEvent&lt;T&gt;</c>), which
-    /// a payload built before the save would hold as zero. Otherwise as
+    /// a payload built before the save would hold as zero. A method of its own rather than an overload of <c>AddWebhook</c>,
+    /// whose payload may itself be a delegate or <see langword="null"/>. Otherwise as
     /// <see cref="AddWebhook{TPayload}(DbContext, string, TPayload, WebhookPublishOptions?)"/>: the event is written in
     /// the same transaction as the changes.
     /// </summary>
@@ -66,7 +68,7 @@ public static class WebhookDbContextExtensions
     /// <exception cref="InvalidOperationException">The context was not configured with <c>UseWebhooksOutbox</c>.</exception>
     /// <exception cref="UnknownWebhookEventException">The event type is not declared (with <see cref="WebhookOptions.ThrowOnInvalidPublish"/> on).</exception>
     /// <exception cref="ArgumentException">The options' tenant, actor, idempotency key or attributes are not valid (with <see cref="WebhookOptions.ThrowOnInvalidPublish"/> on).</exception>
-    public static void AddWebhook<TPayload>(this DbContext context, string eventType, Func<TPayload> payloadFactory, WebhookPublishOptions? options = null)
+    public static void AddWebhookAfterSave<TPayload>(this DbContext context, string eventType, Func<TPayload> payloadFactory, WebhookPublishOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(eventType);

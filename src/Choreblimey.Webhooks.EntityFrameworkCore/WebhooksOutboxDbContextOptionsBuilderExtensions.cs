@@ -9,7 +9,7 @@ namespace Microsoft.EntityFrameworkCore;
 public static class WebhooksOutboxDbContextOptionsBuilderExtensions
 {
     /// <summary>
-    /// Writes webhooks staged with <c>AddWebhook</c> in the same transaction as
+    /// Writes webhooks staged with <see cref="WebhookDbContextExtensions.AddWebhook{TPayload}(DbContext, string, TPayload, Choreblimey.Webhooks.WebhookPublishOptions?)"/> in the same transaction as
     /// <c>SaveChangesAsync</c>, on the context's own connection (no second connection is opened for the write). Works with
     /// Npgsql.EntityFrameworkCore.PostgreSQL (store: <c>UsePostgreSqlStore</c> on the same database) and
     /// Microsoft.EntityFrameworkCore.Sqlite (store: <c>UseSqliteStore</c> on the same file).

@@ -62,7 +62,7 @@ public class SqliteEntityFrameworkOutboxTests : SqliteScenarios
         context.Invoices.Add(invoice);
         var states = new List<EntityState>();
 
-        context.AddWebhook(EventType, () =>
+        context.AddWebhookAfterSave(EventType, () =>
         {
             states.Add(context.Entry(invoice).State);
             return new { id = invoice.Id, amountCents = invoice.AmountCents };
@@ -78,7 +78,7 @@ public class SqliteEntityFrameworkOutboxTests : SqliteScenarios
     }
 
     [Fact]
-    public async Task An_undeclared_event_in_a_payload_factorys_AddWebhook_throws_before_the_factory_runs()
+    public async Task An_undeclared_event_in_AddWebhookAfterSave_throws_before_the_factory_runs()
     {
         var database = await NewDatabaseAsync();
         var host = await StartHostAsync(database, worker: false, subscribe: true);
@@ -86,7 +86,7 @@ public class SqliteEntityFrameworkOutboxTests : SqliteScenarios
         var context = scope.ServiceProvider.GetRequiredService<InvoiceContext>();
         var called = false;
 
-        Assert.Throws<UnknownWebhookEventException>(() => context.AddWebhook("invoice.craeted", () => called = true, PublishOptions("inv_typo")));
+        Assert.Throws<UnknownWebhookEventException>(() => context.AddWebhookAfterSave("invoice.craeted", () => called = true, PublishOptions("inv_typo")));
 
         await context.SaveChangesAsync();
         Assert.False(called);

@@ -12,10 +12,11 @@ internal static partial class WebhookLog
     [LoggerMessage(2, LogLevel.Debug, "Duplicate publish of {EventType} for tenant '{TenantId}': idempotency key already used by {EventId}")]
     public static partial void DuplicatePublish(ILogger logger, string eventType, string tenantId, string eventId);
 
-    // Without the exception: a rejection is bad input whose reason the message states, and its stack trace (some 60 frames
-    // for a payload nested too deep) told nothing more while letting a caller's bad input flood the log.
+    // The exception is given only when the host's own code failed (a JSON converter that threw): bad input is stated by the
+    // reason, and its stack trace (some 60 frames for a payload nested too deep) told nothing more while letting a caller's
+    // bad input flood the log.
     [LoggerMessage(3, LogLevel.Error, "Rejected publish of {EventType}: {Reason}")]
-    public static partial void PublishRejected(ILogger logger, string eventType, string reason);
+    public static partial void PublishRejected(ILogger logger, string eventType, string reason, Exception? exception);
 
     [LoggerMessage(4, LogLevel.Debug, "Webhooks are disabled; {EventType} was not published")]
     public static partial void PublishDisabled(ILogger logger, string eventType);

@@ -1,12 +1,15 @@
 using Choreblimey.Webhooks.Testing;
 using Choreblimey.Webhooks.Testing.Support;
+using Choreblimey.Webhooks.Tests.Operations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Choreblimey.Webhooks.Tests.Delivery;
 
 /// <summary>
 /// Two instances over one store. Instance B's worker has the subscription cached (fresh for 5 s); instance A changes it and
-/// publishes. B's next claim, well within those 5 s, must send with what the store holds.
+/// publishes. B's next claim, well within those 5 s, must send with what the store holds. B's claims are held while A acts,
+/// so that a claim B's worker started before the change (at the same instant of the test clock, when it does not check the
+/// store's version again) cannot take A's delivery.
 /// </summary>
 public sealed class OtherInstanceChangeTests
 {
@@ -16,9 +19,14 @@ public sealed class OtherInstanceChangeTests
     public async Task A_secret_rotated_on_another_instance_signs_the_next_delivery_sent_here()
     {
         await using var scene = await Scene.StartAsync();
-        var rotated = await scene.A.GetRequiredService<IWebhookSubscriptionManager>().RotateSecretAsync(Tenant, scene.Subscription.Id, window: TimeSpan.Zero);
-
-        var request = await scene.PublishOnAAndLetBClaimAsync();
+        WebhookSubscription? rotated = null;
+        string? request = null;
+        await scene.WhileBHoldsItsClaimsAsync(async () =>
+        {
+            rotated = await scene.A.GetRequiredService<IWebhookSubscriptionManager>().RotateSecretAsync(Tenant, scene.Subscription.Id, window: TimeSpan.Zero);
+            request = await scene.PublishOnAAsync(3);
+        });
+        await scene.SettledAsync(request!);
 
         var received = Assert.Single(scene.Receiver.Received, r => r.WebhookId == request);
         var signature = received.Header("webhook-signature");
@@ -31,37 +39,42 @@ public sealed class OtherInstanceChangeTests
     public async Task A_subscription_deleted_on_another_instance_gets_no_request_from_here()
     {
         await using var scene = await Scene.StartAsync();
-        var receipt = await scene.A.GetRequiredService<IWebhookPublisher>().PublishAsync("chore:created", new { Id = 2 }, tenantId: Tenant);
-        Assert.True(await scene.A.GetRequiredService<IWebhookSubscriptionManager>().DeleteAsync(Tenant, scene.Subscription.Id));
-
-        scene.Clock.Advance(TimeSpan.FromMilliseconds(250));
-        var delivery = await scene.SettledAsync(receipt.EventId!);
+        string? eventId = null;
+        await scene.WhileBHoldsItsClaimsAsync(async () =>
+        {
+            eventId = await scene.PublishOnAAsync(2);
+            Assert.True(await scene.A.GetRequiredService<IWebhookSubscriptionManager>().DeleteAsync(Tenant, scene.Subscription.Id));
+        });
+        var delivery = await scene.SettledAsync(eventId!);
 
         Assert.Equal(WebhookDeliveryStatus.DeadLettered, delivery.Status);
         Assert.Equal($"The subscription '{scene.Subscription.Id}' no longer exists.", delivery.LastError);
-        Assert.DoesNotContain(scene.Receiver.Received, r => r.WebhookId == receipt.EventId);
+        Assert.DoesNotContain(scene.Receiver.Received, r => r.WebhookId == eventId);
     }
 
     [Fact]
     public async Task A_subscription_paused_on_another_instance_has_its_delivery_held_here()
     {
         await using var scene = await Scene.StartAsync();
-        var receipt = await scene.A.GetRequiredService<IWebhookPublisher>().PublishAsync("chore:created", new { Id = 3 }, tenantId: Tenant);
-        Assert.NotNull(await scene.A.GetRequiredService<IWebhookSubscriptionManager>().PauseAsync(Tenant, scene.Subscription.Id));
-
-        scene.Clock.Advance(TimeSpan.FromMilliseconds(250));
+        string? eventId = null;
+        await scene.WhileBHoldsItsClaimsAsync(async () =>
+        {
+            eventId = await scene.PublishOnAAsync(4);
+            Assert.NotNull(await scene.A.GetRequiredService<IWebhookSubscriptionManager>().PauseAsync(Tenant, scene.Subscription.Id));
+        });
         await WebhookTestHost.EventuallyAsync(
-            async () => (await scene.Store.GetDeliveryAsync(Tenant, (await scene.DeliveryOfAsync(receipt.EventId!)).Id))!.NextAttemptAt > scene.Clock.GetUtcNow() + TimeSpan.FromMinutes(1),
+            async () => (await scene.DeliveryOfAsync(eventId!)).NextAttemptAt > scene.Clock.GetUtcNow() + TimeSpan.FromMinutes(1),
             "B's worker to hold the delivery of the paused subscription");
 
-        var delivery = await scene.DeliveryOfAsync(receipt.EventId!);
+        var delivery = await scene.DeliveryOfAsync(eventId!);
         Assert.Equal((WebhookDeliveryStatus.Pending, 0), (delivery.Status, delivery.AttemptCount));
-        Assert.DoesNotContain(scene.Receiver.Received, r => r.WebhookId == receipt.EventId);
+        Assert.DoesNotContain(scene.Receiver.Received, r => r.WebhookId == eventId);
     }
 
     private sealed class Scene : IAsyncDisposable
     {
         private WebhookTestHost _b = null!;
+        private volatile bool _claimsAllowed = true;
 
         public required LoopbackReceiver Receiver { get; init; }
 
@@ -78,7 +91,7 @@ public sealed class OtherInstanceChangeTests
         {
             var scene = new Scene { Receiver = await LoopbackReceiver.StartAsync(), Store = new InMemoryWebhookStore(), Clock = new WebhookTestClock(TestServices.Start) };
             scene._b = await WebhookTestHost.StartAsync(
-                w => w.AddEvent("chore:created", "Chores").UseStore(_ => scene.Store),
+                w => w.AddEvent("chore:created", "Chores").UseStore(_ => HookedStore.Wrap(scene.Store, new HookedStore.Hooks { ClaimsAllowed = () => scene._claimsAllowed })),
                 s => s.AddSingleton<TimeProvider>(scene.Clock));
             scene.A = TestServices.Build(w => w.AddEvent("chore:created", "Chores").UseStore(_ => scene.Store).AllowLoopback(), clock: scene.Clock);
             scene.Subscription = await scene.A.GetRequiredService<IWebhookSubscriptionManager>().CreateAsync(
@@ -90,14 +103,25 @@ public sealed class OtherInstanceChangeTests
             return scene;
         }
 
-        /// <summary>A publishes (its own cache sees its change at once); B's worker wakes at its next poll and sends.</summary>
-        public async Task<string> PublishOnAAndLetBClaimAsync()
+        /// <summary>A publishes; its own cache sees its own changes at once.</summary>
+        public async Task<string> PublishOnAAsync(int id)
         {
-            var receipt = await A.GetRequiredService<IWebhookPublisher>().PublishAsync("chore:created", new { Id = 2 }, tenantId: Tenant);
+            var receipt = await A.GetRequiredService<IWebhookPublisher>().PublishAsync("chore:created", new { Id = id }, tenantId: Tenant);
             Assert.Equal(1, receipt.DeliveryCount);
-            Clock.Advance(TimeSpan.FromMilliseconds(250));
-            await SettledAsync(receipt.EventId!);
             return receipt.EventId!;
+        }
+
+        /// <summary>
+        /// Runs A's part while B's claims find nothing, moves the clock past a poll (B's worker checks the store's version
+        /// there, later than the change), then lets B claim and moves the clock past its next poll.
+        /// </summary>
+        public async Task WhileBHoldsItsClaimsAsync(Func<Task> onA)
+        {
+            _claimsAllowed = false;
+            await onA();
+            Clock.Advance(TimeSpan.FromMilliseconds(250));
+            _claimsAllowed = true;
+            Clock.Advance(TimeSpan.FromMilliseconds(250));
         }
 
         public async Task<WebhookDelivery> DeliveryOfAsync(string eventId) =>

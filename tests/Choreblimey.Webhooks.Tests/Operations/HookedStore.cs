@@ -28,6 +28,11 @@ public class HookedStore : DispatchProxy
             return GetSubscriptionAsync((string)args[0]!, (string)args[1]!, (CancellationToken)args[2]!);
         }
 
+        if (targetMethod.Name == nameof(IWebhookStore.ClaimDueDeliveriesAsync) && _hooks.ClaimsAllowed is { } allowed && !allowed())
+        {
+            return ValueTask.FromResult<IReadOnlyList<WebhookDeliveryLease>>([]);
+        }
+
         if (targetMethod.Name == nameof(IWebhookStore.GetDeliveryAsync) && _hooks.AfterGetDelivery is not null)
         {
             return GetDeliveryAsync((string)args[0]!, (string)args[1]!, (CancellationToken)args[2]!);
@@ -138,6 +143,9 @@ public class HookedStore : DispatchProxy
     {
         /// <summary>Runs once a subscription has been read, before the reader gets it.</summary>
         public Func<WebhookSubscription?, Task>? AfterGetSubscription { get; init; }
+
+        /// <summary>While it returns <see langword="false"/>, claims find nothing due (the store is not asked).</summary>
+        public Func<bool>? ClaimsAllowed { get; init; }
 
         /// <summary>Runs once a delivery has been read, before the reader gets it.</summary>
         public Func<WebhookDelivery?, Task>? AfterGetDelivery { get; init; }

@@ -156,6 +156,32 @@ public sealed class WebhookPublisherTests
     }
 
     [Fact]
+    public async Task A_rejected_publish_is_logged_with_its_exception_only_when_the_hosts_own_code_threw()
+    {
+        var logs = new Security.CapturingLoggerProvider();
+        await using var services = Build(o => o.ThrowOnInvalidPublish = false, w => w.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        var publisher = services.GetRequiredService<IWebhookPublisher>();
+        var tooDeep = new System.Text.Json.Nodes.JsonObject();
+        var level = tooDeep;
+        for (var i = 0; i < 70; i++)
+        {
+            var child = new System.Text.Json.Nodes.JsonObject();
+            level["a"] = child;
+            level = child;
+        }
+
+        Assert.Equal(WebhookPublishStatus.Rejected, (await publisher.PublishAsync("booking.created", new ThrowingPayload<NotImplementedException>(), tenantId: Tenant)).Status);
+        Assert.Equal(WebhookPublishStatus.Rejected, (await publisher.PublishAsync("booking.created", tooDeep, tenantId: Tenant)).Status);
+        Assert.Equal(WebhookPublishStatus.Rejected, (await publisher.PublishAsync("booking.craeted", new { }, tenantId: Tenant)).Status);
+
+        var rejected = logs.Entries.Where(e => e.Contains(" [3] Rejected publish of ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, rejected.Count);
+        Assert.Contains("System.NotImplementedException", rejected[0], StringComparison.Ordinal);   // a bug in the host's type: its stack trace
+        Assert.EndsWith("} ", rejected[1], StringComparison.Ordinal);                                // bad input: the reason alone
+        Assert.EndsWith("} ", rejected[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_payload_over_the_size_limit_throws_naming_the_limit_and_the_size()
     {
         await using var services = Build(o => o.MaxPayloadBytes = 100);

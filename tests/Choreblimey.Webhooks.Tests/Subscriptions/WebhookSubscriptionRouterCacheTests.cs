@@ -147,6 +147,52 @@ public sealed class WebhookSubscriptionRouterCacheTests
     }
 
     [Fact]
+    public async Task Revalidation_reloads_a_tenant_cached_at_an_older_version_and_reads_the_version_at_most_once_per_interval()
+    {
+        var clock = new WebhookTestClock();
+        var store = Substitute.For<IWebhookStore>();
+        store.GetSubscriptionVersionAsync(Arg.Any<CancellationToken>()).Returns(new ValueTask<long>(1), new ValueTask<long>(2));
+        store.GetTenantSubscriptionsAsync("t", Arg.Any<CancellationToken>()).Returns(
+            new ValueTask<IReadOnlyList<WebhookSubscription>>([Subscription(WebhookSubscriptionState.Active)]),
+            new ValueTask<IReadOnlyList<WebhookSubscription>>([Subscription(WebhookSubscriptionState.Paused)]));
+        var router = new WebhookSubscriptionRouter(store, clock, Options(new WebhookOptions()));
+        Assert.Equal(WebhookSubscriptionState.Active, (await router.GetSubscriptionAsync("t", "sub_1", CancellationToken.None))!.State);
+
+        // Another instance pauses it: well within the 5 s the cache is trusted, the worker's revalidation sees it.
+        clock.Advance(TimeSpan.FromMilliseconds(150));
+        await router.RevalidateAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        await router.RevalidateAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+
+        Assert.Equal(WebhookSubscriptionState.Paused, (await router.GetSubscriptionAsync("t", "sub_1", CancellationToken.None))!.State);
+        await store.Received(4).GetSubscriptionVersionAsync(Arg.Any<CancellationToken>());   // the load, one revalidation (not two), the reload's check and read
+    }
+
+    [Fact]
+    public async Task After_a_revalidation_callers_do_not_join_a_load_that_began_before_the_change()
+    {
+        var clock = new WebhookTestClock();
+        var store = Substitute.For<IWebhookStore>();
+        var staleRead = new TaskCompletionSource<IReadOnlyList<WebhookSubscription>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.GetSubscriptionVersionAsync(Arg.Any<CancellationToken>()).Returns(new ValueTask<long>(1), new ValueTask<long>(2));
+        store.GetTenantSubscriptionsAsync("t", Arg.Any<CancellationToken>()).Returns(
+            new ValueTask<IReadOnlyList<WebhookSubscription>>(staleRead.Task),
+            new ValueTask<IReadOnlyList<WebhookSubscription>>([Subscription(WebhookSubscriptionState.Active)]));
+        var router = new WebhookSubscriptionRouter(store, clock, Options(new WebhookOptions()));
+
+        // A load reads the store while the subscription is disabled; another instance then enables it, and the worker's
+        // revalidation sees the new version while that load is still in flight.
+        var inFlight = router.GetSubscriptionAsync("t", "sub_1", CancellationToken.None).AsTask();
+        clock.Advance(TimeSpan.FromMilliseconds(150));
+        await router.RevalidateAsync(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+        var after = router.GetSubscriptionAsync("t", "sub_1", CancellationToken.None).AsTask();
+        staleRead.SetResult([Subscription(WebhookSubscriptionState.Disabled)]);
+
+        Assert.Equal(WebhookSubscriptionState.Disabled, (await inFlight)!.State);
+        Assert.Equal(WebhookSubscriptionState.Active, (await after)!.State);
+        Assert.Equal(WebhookSubscriptionState.Active, (await router.GetSubscriptionAsync("t", "sub_1", CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task A_caller_that_gives_up_does_not_cancel_the_read_other_callers_wait_for()
     {
         var store = Substitute.For<IWebhookStore>();

@@ -151,10 +151,21 @@ internal sealed class WebhookEventPreparer(
         return Reject(message.EventType, conflict, activity);
     }
 
+    /// <summary>
+    /// The exception worth a stack trace in the log: one the host's own code threw while its payload was serialised (a
+    /// converter's <see cref="NullReferenceException"/>, say); <see langword="null"/> for bad input, which the message states.
+    /// </summary>
+    private static Exception? FailureInHostCode(Exception exception) => exception switch
+    {
+        WebhookPayloadException { InnerException: { } inner } when inner is not (JsonException or NotSupportedException or ArgumentException) => exception,
+        WebhookException or ArgumentException => null,
+        _ => exception,
+    };
+
     private WebhookPublishReceipt Reject(string eventType, Exception exception, Activity? activity)
     {
         metrics.PublishRejected(eventType);
-        WebhookLog.PublishRejected(logger, eventType, exception.Message);
+        WebhookLog.PublishRejected(logger, eventType, exception.Message, FailureInHostCode(exception));
         activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
         return new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Rejected, exception.Message);
     }

@@ -19,6 +19,9 @@ internal sealed class WebhookOutbox(
     ILogger<WebhookPublisher> logger) : IWebhookOutbox
 {
     /// <summary>Gets the registered store, which the store packages' transaction extensions write with.</summary>
+    // The Testing package's store wrapper, named rather than referenced: the core package does not know the Testing one.
+    private const string HarnessStoreTypeName = "Choreblimey.Webhooks.Testing.WebhookHarnessStore";
+
     public IWebhookStore Store => store;
 
     /// <summary>
@@ -31,12 +34,18 @@ internal sealed class WebhookOutbox(
     /// <param name="call">The registration that provides it, such as "UsePostgreSqlStore".</param>
     public static InvalidOperationException WrongStore(IWebhookOutbox outbox, string transaction, string needed, string call)
     {
-        var registered = outbox is WebhookOutbox own ? own.Store.GetType().Name : outbox.GetType().Name;
-        var harness = registered == "WebhookHarnessStore"
+        if (outbox is not WebhookOutbox own)
+        {
+            return new InvalidOperationException(
+                $"Publishing inside {transaction} needs the library's own IWebhookOutbox, but the registered outbox is {outbox.GetType().Name}; it is registered by AddWebhooks() with {call}(...).");
+        }
+
+        var registered = own.Store.GetType();
+        var harness = registered.FullName == HarnessStoreTypeName
             ? " That is the Testing package's AddWebhooksTestHarness(), which puts an in-memory store in place of the host's: " +
               "code that publishes inside a transaction is tested against the real store, without the harness (see the Testing package's README)."
             : $" Call {call}(...) on AddWebhooks().";
-        return new InvalidOperationException($"Publishing inside {transaction} needs the {needed} webhook store, but the registered store is {registered}.{harness}");
+        return new InvalidOperationException($"Publishing inside {transaction} needs the {needed} webhook store, but the registered store is {registered.Name}.{harness}");
     }
 
     public async ValueTask<WebhookPreparedEvent> PrepareAsync<TPayload>(

@@ -40,7 +40,7 @@ internal sealed class WebhookPublisher(
         catch (Exception exception) when (!current.ThrowOnInvalidPublish && exception is WebhookException or InvalidOperationException)
         {
             metrics.PublishRejected(payloadType.Name);
-            WebhookLog.PublishRejected(logger, payloadType.Name, exception.Message);
+            WebhookLog.PublishRejected(logger, payloadType.Name, exception.Message, null);
             return ValueTask.FromResult(new WebhookPublishReceipt(null, 0, WebhookPublishStatus.Rejected, exception.Message));
         }
 

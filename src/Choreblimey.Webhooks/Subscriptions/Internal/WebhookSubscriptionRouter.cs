@@ -16,6 +16,7 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
     private readonly Dictionary<string, TenantRefresh> _refreshes = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _revalidatedAtTicks;
+    private long _revalidatedVersion = -1;
 
     public ValueTask<IReadOnlyList<WebhookSubscription>> GetMatchingActiveAsync(string tenantId, string eventType, CancellationToken cancellationToken) =>
         GetMatchingActiveAsync(tenantId, eventType, null, cancellationToken);
@@ -49,7 +50,8 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
     /// <summary>
     /// Marks every cached tenant stale when the store's subscription version has moved since it was loaded, which a change
     /// made by another instance sharing the store does, so that the next read reloads it. Reads the version at most once per
-    /// <paramref name="interval"/>; does nothing while the cache is empty or its own duration is no longer than the interval.
+    /// <paramref name="interval"/>; does nothing while nothing is cached or being loaded, or while the cache's own duration is no
+    /// longer than the interval.
     /// </summary>
     /// <remarks>
     /// The worker calls it before each claim: without it, a subscription rotated, paused, deleted or disabled on another
@@ -58,9 +60,9 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
     public ValueTask RevalidateAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow().UtcTicks;
-        if (_tenants.IsEmpty
-            || options.CurrentValue.SubscriptionCacheDuration <= interval
-            || now - Interlocked.Read(ref _revalidatedAtTicks) < interval.Ticks)
+        if (options.CurrentValue.SubscriptionCacheDuration <= interval
+            || now - Interlocked.Read(ref _revalidatedAtTicks) < interval.Ticks
+            || IsEmpty())
         {
             return ValueTask.CompletedTask;
         }
@@ -70,9 +72,32 @@ internal sealed class WebhookSubscriptionRouter(IWebhookStore store, TimeProvide
         return RevalidateCoreAsync(cancellationToken);
     }
 
+    private bool IsEmpty()
+    {
+        lock (_gate)
+        {
+            return _tenants.IsEmpty && _refreshes.Count == 0;
+        }
+    }
+
     private async ValueTask RevalidateCoreAsync(CancellationToken cancellationToken)
     {
         var version = await store.GetSubscriptionVersionAsync(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            // A load in flight may have read the store before the change: later callers must not join it, nor may it put
+            // what it read into the cache, as after a local change.
+            if (version != _revalidatedVersion)
+            {
+                foreach (var tenantId in _refreshes.Keys)
+                {
+                    _generations[tenantId] = _generations.GetValueOrDefault(tenantId) + 1;
+                }
+
+                _revalidatedVersion = version;
+            }
+        }
+
         foreach (var (tenantId, entry) in _tenants)
         {
             if (entry.Version != version)
