@@ -56,9 +56,10 @@ public static class WebhookDbContextExtensions
     /// the same transaction as the changes.
     /// </summary>
     /// <remarks>
-    /// The event type and options are checked here; the payload, once <paramref name="payloadFactory"/> has built it. A
-    /// factory that throws, or a payload that is not of the event's declared type, makes SaveChanges throw, and nothing
-    /// commits in the transaction the outbox began.
+    /// The event type and options are checked here, and that a <typeparamref name="TPayload"/> could be of the event's
+    /// declared type; the payload itself once <paramref name="payloadFactory"/> has built it. A factory that throws, or a
+    /// payload that is not of the event's declared type, makes SaveChanges throw, and nothing commits in the transaction the
+    /// outbox began.
     /// </remarks>
     /// <typeparam name="TPayload">The payload type; serialised once with <see cref="WebhookOptions.JsonSerializerOptions"/>.</typeparam>
     /// <param name="context">A context configured with <c>UseWebhooksOutbox</c>.</param>
@@ -68,6 +69,7 @@ public static class WebhookDbContextExtensions
     /// <exception cref="InvalidOperationException">The context was not configured with <c>UseWebhooksOutbox</c>.</exception>
     /// <exception cref="UnknownWebhookEventException">The event type is not declared (with <see cref="WebhookOptions.ThrowOnInvalidPublish"/> on).</exception>
     /// <exception cref="ArgumentException">The options' tenant, actor, idempotency key or attributes are not valid (with <see cref="WebhookOptions.ThrowOnInvalidPublish"/> on).</exception>
+    /// <exception cref="WebhookPayloadException">No <typeparamref name="TPayload"/> can be of the event's declared type (with <see cref="WebhookOptions.ThrowOnInvalidPublish"/> on).</exception>
     public static void AddWebhookAfterSave<TPayload>(this DbContext context, string eventType, Func<TPayload> payloadFactory, WebhookPublishOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -77,8 +79,9 @@ public static class WebhookDbContextExtensions
             ?? throw new InvalidOperationException(
                 $"{context.GetType().Name} is not configured for webhooks: add UseWebhooksOutbox(serviceProvider) to its options.");
 
-        // No payload yet: the event type and options are checked now, the payload's type when it is published.
-        (WebhookOutboxSaveChangesInterceptor.Find(context) as WebhookOutbox)?.EnsureValidWhenStaged<object?>(eventType, null, options);
+        // No payload yet: the event type, the options and whether a TPayload could be of the declared type are checked now,
+        // the payload itself when it is published.
+        (WebhookOutboxSaveChangesInterceptor.Find(context) as WebhookOutbox)?.EnsureValidFactoryWhenStaged<TPayload>(eventType, options);
         stage.Add((outbox, transaction, cancellationToken) => PublishAsync(outbox, transaction, eventType, payloadFactory(), options, cancellationToken));
     }
 

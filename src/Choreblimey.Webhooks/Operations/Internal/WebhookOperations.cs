@@ -125,8 +125,9 @@ internal sealed class WebhookOperations(
         ArgumentNullException.ThrowIfNull(subscriptionId);
         var tenant = WebhookInputRules.TenantOrDefault(tenantId, nameof(tenantId));
         // A deleted subscription's deliveries have nowhere to go: re-queued, each would only gain a Blocked attempt.
+        // For tenant "*" the scope check has read the host-level subscription already.
         if (!await IsInScopeAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false)
-            || !await SubscriptionExistsAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false))
+            || (tenant != WebhookTenants.All && !await SubscriptionExistsAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false)))
         {
             return 0;
         }

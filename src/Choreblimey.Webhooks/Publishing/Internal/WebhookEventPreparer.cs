@@ -212,6 +212,25 @@ internal sealed class WebhookEventPreparer(
         return declaredType;
     }
 
+    /// <summary>
+    /// Checks, before a payload exists, that one of <paramref name="payloadType"/> could be of the event's declared type: a
+    /// factory declared to build an unrelated class or struct can never produce it. Interfaces are left to the payload.
+    /// </summary>
+    /// <exception cref="WebhookPayloadException">Neither type can be the other.</exception>
+    public void EnsurePayloadTypeCanMatch(string eventType, Type payloadType)
+    {
+        if (registry.TryGetEvent(eventType, out var definition)
+            && definition.PayloadType is { } declaredType
+            && !declaredType.IsInterface && !payloadType.IsInterface
+            && !declaredType.IsAssignableFrom(payloadType) && !payloadType.IsAssignableFrom(declaredType))
+        {
+            throw new WebhookPayloadException(
+                eventType,
+                $"The payload of webhook event '{eventType}' must be a {declaredType}, the payload type it was declared with (AddEvent<T>); the factory builds {Describe(payloadType)}.",
+                null);
+        }
+    }
+
     // The compiler's names for anonymous types (<>f__AnonymousType0`2[...]) say nothing to the caller.
     private static string Describe(Type type) =>
         type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), inherit: false) && type.Name.Contains("AnonymousType", StringComparison.Ordinal)

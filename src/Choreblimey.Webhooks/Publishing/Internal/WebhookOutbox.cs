@@ -89,6 +89,23 @@ internal sealed class WebhookOutbox(
     }
 
     /// <summary>
+    /// As <see cref="EnsureValidWhenStaged{TPayload}"/> for a payload a factory builds later: the event type and options
+    /// now, and that a <typeparamref name="TPayload"/> could be of the event's declared type.
+    /// </summary>
+    /// <exception cref="UnknownWebhookEventException">The event type is not declared.</exception>
+    /// <exception cref="WebhookPayloadException">No <typeparamref name="TPayload"/> can be of the event's declared type.</exception>
+    /// <exception cref="ArgumentException">The tenant, actor, idempotency key, attributes or priority are not valid.</exception>
+    public void EnsureValidFactoryWhenStaged<TPayload>(string eventType, WebhookPublishOptions? options)
+    {
+        var current = optionsMonitor.CurrentValue;
+        if (current.Enabled && current.ThrowOnInvalidPublish)
+        {
+            preparer.EnsureValid<object?>(eventType, null, options ?? new WebhookPublishOptions());
+            preparer.EnsurePayloadTypeCanMatch(eventType, typeof(TPayload));
+        }
+    }
+
+    /// <summary>
     /// Completes an event a store package has written in the host's transaction: counts it in <c>webhooks.events.published</c>
     /// and logs it as <see cref="WebhookPublisher"/> does, and returns its receipt. It is counted when written, because the
     /// library cannot see the host's commit: an event whose transaction then rolls back has been counted too.
