@@ -176,7 +176,8 @@ public sealed class WebhookVerifier
     }
 
     private WebhookVerificationResult VerifyCore(
-        ReadOnlySpan<byte> body, string? webhookId, string? webhookTimestamp, string? webhookSignature, ReadOnlySpan<WebhookSecret> secrets, string signatureHeader)
+        ReadOnlySpan<byte> body, string? webhookId, string? webhookTimestamp, string? webhookSignature, ReadOnlySpan<WebhookSecret> secrets, string signatureHeader,
+        bool hintUnprefixed = true)
     {
         if (secrets.IsEmpty)
         {
@@ -218,7 +219,17 @@ public sealed class WebhookVerifier
             return outside;
         }
 
-        return CheckSignatures(body, webhookId, unixSeconds, webhookSignature, secrets, signatureHeader);
+        var result = CheckSignatures(body, webhookId, unixSeconds, webhookSignature, secrets, signatureHeader);
+        if (hintUnprefixed && result.Failure == WebhookVerificationFailure.NoMatchingSignature
+            && MatchesWithPrefix(body, webhookId, webhookTimestamp, webhookSignature, secrets, signatureHeader))
+        {
+            return WebhookVerificationResult.Fail(
+                WebhookVerificationFailure.NoMatchingSignature,
+                $"{result.Message} One matches a secret given without its '{WebhookSecret.Prefix}' prefix, whose text was therefore taken as a " +
+                $"plain secret: give WebhookSecret.Parse the whole '{WebhookSecret.Prefix}...' text.");
+        }
+
+        return result;
     }
 
     private WebhookVerificationResult? CheckTolerance(long unixSeconds)
@@ -339,6 +350,35 @@ public sealed class WebhookVerifier
                 ArrayPool<byte>.Shared.Return(rented, clearArray: true);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether the signature matches one of the secrets read as the base64 part of a <c>whsec_</c> secret: the commonest
+    /// receiver mistake, a secret copied without its prefix, which Parse then takes as plain text. Only on a failed check.
+    /// </summary>
+    private bool MatchesWithPrefix(
+        ReadOnlySpan<byte> body, string? webhookId, string? webhookTimestamp, string? webhookSignature, ReadOnlySpan<WebhookSecret> secrets, string signatureHeader)
+    {
+        foreach (var secret in secrets)
+        {
+            string text;
+            try
+            {
+                text = secret.RevealPlainText();
+            }
+            catch (InvalidOperationException)
+            {
+                continue;
+            }
+
+            if (WebhookSecret.TryParse(WebhookSecret.Prefix + text, out var prefixed)
+                && VerifyCore(body, webhookId, webhookTimestamp, webhookSignature, new ReadOnlySpan<WebhookSecret>(in prefixed), signatureHeader, hintUnprefixed: false).IsValid)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string ProfileMember(WebhookSignatureProfile profile) => profile.Name switch

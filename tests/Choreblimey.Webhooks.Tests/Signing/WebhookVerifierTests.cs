@@ -72,6 +72,25 @@ public sealed class WebhookVerifierTests
     }
 
     [Fact]
+    public void A_secret_given_without_its_whsec_prefix_fails_saying_so_and_a_tampered_body_does_not_claim_it()
+    {
+        var unprefixed = WebhookSecret.Parse(SpecVector.SecretText["whsec_".Length..]);
+        var verifier = VerifierAt(SpecVector.UnixSeconds);
+        var signature = Signer.Sign(SpecVector.Secret, SpecVector.Id, SpecVector.Timestamp, SpecVector.Body);
+
+        var copied = verifier.Verify(SpecVector.Body, SpecVector.Id, SpecVector.UnixSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), signature, unprefixed);
+        var tampered = verifier.Verify([.. SpecVector.Body, (byte)' '], SpecVector.Id, SpecVector.UnixSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), signature, unprefixed);
+
+        AssertFailure(copied, WebhookVerificationFailure.NoMatchingSignature);
+        Assert.Equal(
+            "No v1 signature in the webhook-signature header matches the secret(s). One matches a secret given without its 'whsec_' prefix, " +
+            "whose text was therefore taken as a plain secret: give WebhookSecret.Parse the whole 'whsec_...' text.",
+            copied.Message);
+        AssertMessageLeaksNothing(copied, SpecVector.SecretText["whsec_".Length..]);
+        Assert.Equal("No v1 signature in the webhook-signature header matches the secret(s).", tampered.Message);
+    }
+
+    [Fact]
     public void Rejects_a_tampered_body()
     {
         var body = Encoding.UTF8.GetBytes("""{"test": 2432232315}""");
