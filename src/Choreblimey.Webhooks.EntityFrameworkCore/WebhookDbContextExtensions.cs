@@ -38,9 +38,7 @@ public static class WebhookDbContextExtensions
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(eventType);
-        var stage = WebhookOutboxStage.Find(context)
-            ?? throw new InvalidOperationException(
-                $"{context.GetType().Name} is not configured for webhooks: add UseWebhooksOutbox(serviceProvider) to its options.");
+        var stage = StageOf(context);
 
         // Checked here, at the line that made the mistake, before any row is saved; the payload is serialised at SaveChanges.
         (WebhookOutboxSaveChangesInterceptor.Find(context) as WebhookOutbox)?.EnsureValidWhenStaged(eventType, payload, options);
@@ -75,15 +73,18 @@ public static class WebhookDbContextExtensions
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(eventType);
         ArgumentNullException.ThrowIfNull(payloadFactory);
-        var stage = WebhookOutboxStage.Find(context)
-            ?? throw new InvalidOperationException(
-                $"{context.GetType().Name} is not configured for webhooks: add UseWebhooksOutbox(serviceProvider) to its options.");
+        var stage = StageOf(context);
 
         // No payload yet: the event type, the options and whether a TPayload could be of the declared type are checked now,
         // the payload itself when it is published.
         (WebhookOutboxSaveChangesInterceptor.Find(context) as WebhookOutbox)?.EnsureValidFactoryWhenStaged<TPayload>(eventType, options);
         stage.Add((outbox, transaction, cancellationToken) => PublishAsync(outbox, transaction, eventType, payloadFactory(), options, cancellationToken));
     }
+
+    private static WebhookOutboxStage StageOf(DbContext context) =>
+        WebhookOutboxStage.Find(context)
+        ?? throw new InvalidOperationException(
+            $"{context.GetType().Name} is not configured for webhooks: add UseWebhooksOutbox(serviceProvider) to its options.");
 
     private static ValueTask<WebhookPublishReceipt> PublishAsync<TPayload>(
         IWebhookOutbox outbox, System.Data.Common.DbTransaction transaction, string eventType, TPayload payload, WebhookPublishOptions? options, CancellationToken cancellationToken) =>

@@ -7,6 +7,7 @@ using Choreblimey.Webhooks.Diagnostics;
 using Choreblimey.Webhooks.Operations.Internal;
 using Choreblimey.Webhooks.Publishing.Internal;
 using Choreblimey.Webhooks.Signing.Internal;
+using Choreblimey.Webhooks.Storage.Internal;
 using Choreblimey.Webhooks.Subscriptions.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -471,12 +472,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     /// </summary>
     private async ValueTask<WebhookSubscription?> FindUncachedSubscriptionAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
-        var subscription = await _store.GetSubscriptionAsync(delivery.TenantId, delivery.SubscriptionId, cancellationToken).ConfigureAwait(false);
-        if (subscription is null && delivery.TenantId != WebhookTenants.All)
-        {
-            subscription = await _store.GetSubscriptionAsync(WebhookTenants.All, delivery.SubscriptionId, cancellationToken).ConfigureAwait(false);
-        }
-
+        var subscription = await _store.FindForTenantAsync(delivery.TenantId, delivery.SubscriptionId, cancellationToken).ConfigureAwait(false);
         if (subscription is not null)
         {
             // The cache is behind the store: reload it, so the deliveries that follow find the subscription there.

@@ -5,6 +5,7 @@ using Choreblimey.Webhooks.Delivery.Internal;
 using Choreblimey.Webhooks.Diagnostics;
 using Choreblimey.Webhooks.Internal;
 using Choreblimey.Webhooks.Publishing.Internal;
+using Choreblimey.Webhooks.Storage.Internal;
 using Choreblimey.Webhooks.Subscriptions.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -276,9 +277,7 @@ internal sealed class WebhookOperations(
         SubscriptionExistsAsync(delivery.TenantId, delivery.SubscriptionId, cancellationToken);
 
     private async ValueTask<bool> SubscriptionExistsAsync(string tenant, string subscriptionId, CancellationToken cancellationToken) =>
-        await store.GetSubscriptionAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false) is not null
-        || (tenant != WebhookTenants.All
-            && await store.GetSubscriptionAsync(WebhookTenants.All, subscriptionId, cancellationToken).ConfigureAwait(false) is not null);
+        await store.FindForTenantAsync(tenant, subscriptionId, cancellationToken).ConfigureAwait(false) is not null;
 
     private static bool IsLeased(WebhookDelivery delivery, DateTimeOffset now) =>
         delivery is { Status: WebhookDeliveryStatus.Pending, LeaseOwner: not null } && delivery.NextAttemptAt > now;

@@ -81,8 +81,7 @@ internal sealed class WebhookOutbox(
     /// <exception cref="ArgumentException">The tenant, actor, idempotency key, attributes or priority are not valid.</exception>
     public void EnsureValidWhenStaged<TPayload>(string eventType, TPayload payload, WebhookPublishOptions? options)
     {
-        var current = optionsMonitor.CurrentValue;
-        if (current.Enabled && current.ThrowOnInvalidPublish)
+        if (ChecksWhenStaged)
         {
             preparer.EnsureValid(eventType, payload, options ?? new WebhookPublishOptions());
         }
@@ -97,13 +96,15 @@ internal sealed class WebhookOutbox(
     /// <exception cref="ArgumentException">The tenant, actor, idempotency key, attributes or priority are not valid.</exception>
     public void EnsureValidFactoryWhenStaged<TPayload>(string eventType, WebhookPublishOptions? options)
     {
-        var current = optionsMonitor.CurrentValue;
-        if (current.Enabled && current.ThrowOnInvalidPublish)
+        if (ChecksWhenStaged)
         {
             preparer.EnsureValid<object?>(eventType, null, options ?? new WebhookPublishOptions());
             preparer.EnsurePayloadTypeCanMatch(eventType, typeof(TPayload));
         }
     }
+
+    // Staged mistakes throw only where a publish would: webhooks enabled and invalid publishes thrown.
+    private bool ChecksWhenStaged => optionsMonitor.CurrentValue is { Enabled: true, ThrowOnInvalidPublish: true };
 
     /// <summary>
     /// Completes an event a store package has written in the host's transaction: counts it in <c>webhooks.events.published</c>
